@@ -1,0 +1,47 @@
+"""The rules of tf2migrate: one LibCST codemod module per scenario, plus shared helpers.
+
+`CODEMOD_MODULES` is the order in which the engine runs them over a file (one parse, one pipeline).
+Imports come first so later rules see public module paths; renames of plain API symbols come last,
+after the scenario rules have rewritten the constructs they own.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .base import Codemod, Rule
+
+CODEMOD_MODULES: tuple[str, ...] = (
+    "unused_graph_handles",
+    "private_keras_imports",
+)
+
+
+@cache
+def load_codemods() -> tuple[type["Codemod"], ...]:
+    """The codemod classes in pipeline order (each module exposes its class as `CODEMOD`)."""
+    classes = []
+    for name in CODEMOD_MODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
+        classes.append(module.CODEMOD)
+    return tuple(classes)
+
+
+@cache
+def all_rules() -> tuple["Rule", ...]:
+    rules = [rule for codemod in load_codemods() for rule in codemod.RULES]
+    from .meta import META_RULES
+
+    rules.extend(META_RULES)
+    codes = [rule.code for rule in rules]
+    duplicates = {code for code in codes if codes.count(code) > 1}
+    if duplicates:
+        raise RuntimeError(f"rule codes defined twice: {sorted(duplicates)}")
+    return tuple(sorted(rules, key=lambda rule: rule.code))
+
+
+def rules_by_code() -> dict[str, "Rule"]:
+    return {rule.code: rule for rule in all_rules()}

@@ -1,0 +1,142 @@
+"""What every codemod is built on: rule metadata, and the one way to report a finding or apply a fix.
+
+A codemod is a LibCST transformer (subclass `Codemod`) that owns one or more rules. It detects
+first, then fixes, and asks before each fix:
+
+    if self.offer_fix(original_node, "TFM101", "raw tf.Variable in a layer: now self.add_weight"):
+        return rewritten_node
+    return updated_node
+
+`offer_fix` records the finding and answers whether the rewrite may happen: the rule is selected,
+the line is not suppressed, and an unsafe fix was allowed with `--unsafe-fixes`. A codemod that
+cannot fix what it found calls `flag` (a manual finding) and leaves the code as it is. A change that
+is not announced through `offer_fix` is thrown away by the engine, so every rewrite is reported.
+
+Always pass *original* nodes to `offer_fix`, `flag` and `qualified_name`: metadata (positions,
+names, scopes) is computed for the tree as it was when the codemod started.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import libcst as cst
+from libcst.codemod import CodemodContext, ContextAwareTransformer
+from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider, ScopeProvider
+
+from tf2migrate.findings import Finding, FixKind, FixState
+from tf2migrate.linemap import LineMap
+from tf2migrate.selection import Selection
+from tf2migrate.suppression import Suppression, SuppressionIndex
+
+from . import names
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule's stable identity and its documentation (`tf2migrate rules`, `tf2migrate explain`)."""
+
+    code: str  # "TFM101": stable, never reused
+    name: str  # "layer-variables": kebab-case
+    fix: FixKind  # what the rule does in the usual case
+    summary: str  # one line
+    explanation: str  # why, what the rule does, what a person has to do when it cannot
+    before: str  # example input
+    after: str  # example output (or the same code, for manual rules)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "explanation", textwrap.dedent(self.explanation).strip())
+        object.__setattr__(self, "before", textwrap.dedent(self.before).strip() + "\n")
+        object.__setattr__(self, "after", textwrap.dedent(self.after).strip() + "\n")
+
+
+@dataclass
+class FileRun:
+    """Per-file, per-codemod state the engine hands in and reads back."""
+
+    selection: Selection
+    suppressions: SuppressionIndex  # of the text this codemod sees
+    linemap: LineMap  # that text's lines -> the lines of the file as read
+    rules: dict[str, Rule]
+    findings: list[Finding] = field(default_factory=list)
+    fixes_applied: int = 0
+    used_suppressions: set[tuple[int, str]] = field(default_factory=set)  # (original line, code)
+
+    def is_suppressed(self, code: str, line: int) -> bool:
+        """`line` is a line of the current text."""
+        suppression: Suppression | None = self.suppressions.find(code, line)
+        if suppression is None:
+            return False
+        self.used_suppressions.add((self.linemap.to_original(suppression.line), code))
+        return True
+
+
+class Codemod(ContextAwareTransformer):
+    """Base class of every rule module's transformer."""
+
+    RULES: ClassVar[tuple[Rule, ...]] = ()
+    # Cheap text check: the codemod is not run on a file that contains none of these strings.
+    TRIGGERS: ClassVar[tuple[str, ...]] = ("tensorflow", "keras")
+    METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
+
+    def __init__(self, context: CodemodContext, run: FileRun) -> None:
+        super().__init__(context)
+        self.run = run
+
+    # -- what the engine asks ----------------------------------------------------------------
+    @classmethod
+    def wanted(cls, text: str, selection: Selection) -> bool:
+        return any(selection.enabled(rule.code) for rule in cls.RULES) and any(t in text for t in cls.TRIGGERS)
+
+    # -- helpers for rules -------------------------------------------------------------------
+    def enabled(self, code: str) -> bool:
+        return self.run.selection.enabled(code)
+
+    def qualified_name(self, node: cst.CSTNode) -> str | None:
+        """Canonical TensorFlow/Keras name of `node` (see `codemods.names`)."""
+        return names.resolve(self, node)
+
+    def position(self, node: cst.CSTNode) -> tuple[int, int]:
+        """(line, column) of an original node in the current text."""
+        start = self.get_metadata(PositionProvider, node).start
+        return start.line, start.column
+
+    def flag(self, node: cst.CSTNode, code: str, message: str) -> None:
+        """Report something a person has to deal with; the code is left as it is."""
+        self._record(node, code, message, FixState.MANUAL)
+
+    def offer_fix(self, node: cst.CSTNode, code: str, message: str, *, unsafe: bool = False) -> bool:
+        """Report a fixable finding; True when the caller may apply the fix now."""
+        if not self.enabled(code):
+            return False
+        line, _ = self.position(node)
+        if self.run.is_suppressed(code, line):
+            return False
+        if unsafe and not self.run.selection.unsafe_fixes:
+            self._record(node, code, message, FixState.UNSAFE)
+            return False
+        self._record(node, code, message, FixState.APPLIED)
+        self.run.fixes_applied += 1
+        return True
+
+    def _record(self, node: cst.CSTNode, code: str, message: str, state: FixState) -> None:
+        if code not in self.run.rules:
+            raise KeyError(f"{type(self).__name__} reported {code}, which is not one of its RULES")
+        if not self.enabled(code):
+            return
+        line, column = self.position(node)
+        if state is not FixState.APPLIED and self.run.is_suppressed(code, line):
+            return
+        rule = self.run.rules[code]
+        self.run.findings.append(
+            Finding(
+                code=code,
+                rule=rule.name,
+                line=self.run.linemap.to_original(line),
+                column=column,
+                message=message,
+                fix=state,
+            )
+        )

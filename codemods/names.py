@@ -1,0 +1,93 @@
+"""Name resolution shared by every rule: what TensorFlow or Keras object does this expression name?
+
+Rules compare *canonical* names, so that every import style of the same object looks the same:
+
+    tf.Session                 <- import tensorflow as tf; tf.Session
+                               <- import tensorflow.compat.v1 as tf; tf.Session
+    keras.backend.get_graph    <- tf.keras.backend.get_graph
+                               <- from tensorflow.keras import backend as K; K.get_graph
+                               <- from keras import backend as K; K.get_graph
+                               <- import keras.backend as K; K.get_graph
+                               <- from tensorflow.python.keras.backend import get_graph
+
+`tf.X` means the TF1 `tf` namespace (what `tf.compat.v1.X` is today); `keras.X` means the Keras
+API whichever package provides it (`tensorflow.keras`, `tensorflow.python.keras`, `keras`, `tf_keras`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+from libcst.metadata import QualifiedName, QualifiedNameProvider, QualifiedNameSource
+
+if TYPE_CHECKING:
+    from libcst import MetadataDependent
+
+# Longest prefix first: the first match wins.
+_CANONICAL_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("tensorflow.compat.v1.keras", "keras"),
+    ("tensorflow.compat.v2.keras", "keras"),
+    ("tensorflow.python.keras", "keras"),
+    ("tensorflow.keras", "keras"),
+    ("tf_keras", "keras"),
+    ("keras", "keras"),
+    ("tensorflow.compat.v1", "tf"),
+    ("tensorflow.compat.v2", "tf"),
+    ("tensorflow", "tf"),
+)
+
+
+def canonical(qualified: str) -> str:
+    """Map a fully qualified dotted name to its canonical spelling (see module docstring).
+
+    `tensorflow.python.*` outside Keras is TensorFlow's private tree: it keeps its full name.
+    Names outside TensorFlow and Keras are returned unchanged.
+    """
+    if qualified.startswith("tensorflow.python.") and not qualified.startswith("tensorflow.python.keras"):
+        return qualified
+    for prefix, replacement in _CANONICAL_PREFIXES:
+        if qualified == prefix:
+            return replacement
+        if qualified.startswith(prefix + "."):
+            return replacement + qualified[len(prefix) :]
+    return qualified
+
+
+def is_tensorflow_or_keras(name: str) -> bool:
+    return name in ("tf", "keras") or name.startswith(("tf.", "keras.", "tensorflow."))
+
+
+def _pick(names: set[QualifiedName]) -> str | None:
+    imported = sorted({canonical(q.name) for q in names if q.source is QualifiedNameSource.IMPORT})
+    if not imported:
+        return None
+    tensorflow_names = [name for name in imported if is_tensorflow_or_keras(name)]
+    if len(tensorflow_names) == 1 or (tensorflow_names and len(set(tensorflow_names)) == 1):
+        return tensorflow_names[0]
+    if len(imported) == 1:
+        return imported[0]
+    return None  # ambiguous (the name is bound to different things on different paths)
+
+
+def resolve(visitor: "MetadataDependent", node: cst.CSTNode) -> str | None:
+    """Canonical name of an imported object that `node` refers to, or None.
+
+    Works on `Name` and `Attribute` nodes of the tree the visitor's metadata was computed for
+    (pass *original* nodes), and on `Call` nodes (the callee is resolved). Local names, builtins
+    and names bound differently on different paths resolve to None.
+    """
+    if isinstance(node, cst.Call):
+        node = node.func
+    if not isinstance(node, (cst.Name, cst.Attribute)):
+        return None
+    names = visitor.get_metadata(QualifiedNameProvider, node, None)
+    if not names:
+        return None
+    return _pick(names)
+
+
+def dotted(node: cst.CSTNode) -> str | None:
+    """The source spelling of a dotted name (`a.b.c`), or None for anything else."""
+    return get_full_name_for_node(node)

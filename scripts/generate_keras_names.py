@@ -1,0 +1,53 @@
+"""Write codemods/data/keras_public_names.txt: every public name under `tensorflow.keras` in the installed TF.
+
+Run by a developer after upgrading the target TensorFlow (never at install or test time):
+
+    python scripts/generate_keras_names.py
+
+The rules use the list to know whether `tensorflow.keras.<module>.<name>` exists without importing
+TensorFlow. One dotted name per line, sorted; the first line records the versions it was read from.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import types
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+OUTPUT = Path(__file__).resolve().parent.parent / "codemods" / "data" / "keras_public_names.txt"
+
+
+def walk(prefix: str, module: object, seen: set[int], names: set[str], depth: int = 0) -> None:
+    if depth > 6 or id(module) in seen:
+        return
+    seen.add(id(module))
+    for attribute in sorted(dir(module)):
+        if attribute.startswith("_"):
+            continue
+        try:
+            value = getattr(module, attribute)
+        except Exception:  # lazy modules can fail to load optional parts
+            continue
+        dotted = f"{prefix}.{attribute}"
+        names.add(dotted)
+        if isinstance(value, types.ModuleType):
+            walk(dotted, value, seen, names, depth + 1)
+
+
+def main() -> int:
+    import keras
+    import tensorflow as tf
+
+    names: set[str] = {"tensorflow.keras"}
+    walk("tensorflow.keras", tf.keras, set(), names)
+    header = f"# tensorflow {tf.__version__}, keras {keras.__version__}: public names under tensorflow.keras\n"
+    OUTPUT.write_text(header + "\n".join(sorted(names)) + "\n", encoding="utf-8")
+    print(f"wrote {len(names)} names to {OUTPUT}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,110 @@
+"""Shared test helpers: where fixtures are, how their directives read, how to run the real command."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+EXEC_FIXTURES = FIXTURES / "exec"
+EXEC_MARKER = "TFM-EXEC-OK"
+TEST_DIRECTIVE = "# tf2migrate-test:"
+EXEC_DIRECTIVE = "# tf2migrate-exec:"
+# Files beside golden or execution fixtures that are not inputs themselves.
+NOT_INPUTS = (".expected.py", ".target.py", ".fallback.py")
+
+
+@dataclass(frozen=True)
+class GoldenCase:
+    source: Path
+
+    @property
+    def id(self) -> str:
+        return f"{self.source.parent.name}/{self.source.stem}"
+
+    @property
+    def expected(self) -> Path:
+        return self.source.with_name(self.source.stem + ".expected.py")
+
+    @property
+    def findings_file(self) -> Path:
+        return self.source.with_name(self.source.stem + ".findings")
+
+    def options(self) -> list[str]:
+        first = self.source.read_text(encoding="utf-8").splitlines()[:1]
+        if first and first[0].startswith(TEST_DIRECTIVE):
+            return shlex.split(first[0][len(TEST_DIRECTIVE) :])
+        return []
+
+
+def golden_cases() -> list[GoldenCase]:
+    cases = []
+    for folder in sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name != "exec"):
+        for source in sorted(folder.rglob("*.py")):
+            if not source.name.endswith(NOT_INPUTS):
+                cases.append(GoldenCase(source))
+    return cases
+
+
+@dataclass(frozen=True)
+class ExecCase:
+    source: Path
+    flags: frozenset[str]
+    options: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return str(self.source.relative_to(EXEC_FIXTURES).with_suffix(""))
+
+
+def exec_cases() -> list[ExecCase]:
+    cases = []
+    for source in sorted(EXEC_FIXTURES.rglob("*.py")):
+        if source.name.endswith(NOT_INPUTS):
+            continue
+        for line in source.read_text(encoding="utf-8").splitlines()[:5]:
+            if line.startswith(EXEC_DIRECTIVE):
+                words = line[len(EXEC_DIRECTIVE) :].split()
+                options: tuple[str, ...] = ()
+                flags = set()
+                for word in words:
+                    if word.startswith("options="):
+                        options = tuple(o.replace("=", " ", 1) if o.startswith("--select=") or o.startswith("--ignore=") else o for o in word[len("options=") :].split(","))
+                    else:
+                        flags.add(word)
+                cases.append(ExecCase(source, frozenset(flags), tuple(part for o in options for part in o.split())))
+                break
+    return cases
+
+
+def run_tool(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """The real command line, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "tf2migrate", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"},
+    )
+
+
+def run_python(path: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run a program under the installed TensorFlow, on the CPU, quietly."""
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "", "PYTHONHASHSEED": "0"}
+    return subprocess.run([sys.executable, str(path)], cwd=path.parent, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def parse_findings(text: str) -> list[tuple[str, int, int, str]]:
+    rows = []
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            code, position, fix = line.split()
+            row, column = position.split(":")
+            rows.append((code, int(row), int(column), fix))
+    return rows

@@ -1,0 +1,201 @@
+"""The engine: one file in, migrated text and findings out.
+
+    read bytes -> text prefilter -> decode -> parse once -> run the selected codemods in order
+    -> verify the output parses -> (fix mode) write atomically
+
+Metadata (positions, qualified names, scopes) is resolved once per tree and shared by every codemod
+until one of them changes the tree. Nothing here raises for a bad file: every problem becomes a
+`FileResult` with status `failed` and a reason, and the file is left as it was.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.metadata import MetadataWrapper
+
+from tf2migrate.codemods import load_codemods, rules_by_code
+from tf2migrate.codemods.base import FileRun
+from tf2migrate.codemods.imports import apply_import_edits
+from tf2migrate.codemods.meta import UNUSED_SUPPRESSION
+from tf2migrate.diffs import unified_diff
+from tf2migrate.findings import FileResult, FileStatus, Finding, FixState
+from tf2migrate.linemap import LineMap
+from tf2migrate.selection import Selection
+from tf2migrate.sourcefile import SourceError, atomic_write, decode, read_bytes
+from tf2migrate.suppression import SuppressionIndex
+
+PREFILTER = (b"tensorflow", b"keras")
+
+
+class MigrationError(Exception):
+    """The text cannot be migrated (it does not parse, or a rule produced broken output)."""
+
+
+@dataclass
+class Migration:
+    original: str
+    text: str
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.original
+
+
+@dataclass(frozen=True)
+class Options:
+    selection: Selection = Selection()
+    write: bool = False  # rewrite files in place (fix without --dry-run)
+
+
+def _compiles(text: str) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def _parse(text: str) -> cst.Module:
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as error:
+        raise MigrationError(_syntax_error_reason(text, error)) from None
+    except (RecursionError, MemoryError) as error:
+        raise MigrationError(f"cannot parse: {type(error).__name__}") from None
+
+
+def _syntax_error_reason(text: str, error: cst.ParserSyntaxError) -> str:
+    """CPython's own message where it has one (it names Python 2 constructs), else LibCST's."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+    except SyntaxError as python_error:
+        py2 = " (Python 2 code? port it to Python 3 first)" if _looks_like_python2(python_error) else ""
+        return f"syntax error at line {python_error.lineno}, column {python_error.offset}: {python_error.msg}{py2}"
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    detail = error.message.split(": expected one of")[0]
+    return f"syntax error at line {error.editor_line}, column {error.editor_column}: {detail}"
+
+
+def _looks_like_python2(error: SyntaxError) -> bool:
+    line = (error.text or "").strip()
+    return (
+        "Missing parentheses" in error.msg
+        or line.startswith(("print ", "exec "))
+        or ("except" in line and "," in line and " as " not in line)
+        or "<>" in line
+        or "`" in line
+    )
+
+
+def migrate_text(text: str, selection: Selection, filename: str = "<string>") -> Migration:
+    """Run every selected codemod over `text`; raise MigrationError when it cannot be done safely."""
+    tree = _parse(text)
+    original_compiles = _compiles(text)
+    rules = rules_by_code()
+    findings: list[Finding] = []
+    used_suppressions: set[tuple[int, str]] = set()
+    current_text = text
+    linemap = LineMap(text, text)
+    suppressions = SuppressionIndex.from_text(text)
+    wrapper: MetadataWrapper | None = None
+
+    for codemod_class in load_codemods():
+        if not codemod_class.wanted(current_text, selection):
+            continue
+        if wrapper is None:
+            wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
+        context = CodemodContext(filename=filename, wrapper=wrapper)
+        run = FileRun(selection=selection, suppressions=suppressions, linemap=linemap, rules=rules)
+        codemod = codemod_class(context, run)
+        try:
+            new_tree = wrapper.visit(codemod)
+            if run.fixes_applied:
+                new_tree = apply_import_edits(context, new_tree)
+        except MigrationError:
+            raise
+        except Exception as error:  # a bug in a rule must not take the run (or the file) down
+            raise MigrationError(f"internal error in {codemod_class.__name__}: {type(error).__name__}: {error}") from error
+        findings.extend(run.findings)
+        used_suppressions |= run.used_suppressions
+        if run.fixes_applied:
+            new_text = new_tree.code
+            if new_text != current_text:
+                tree, current_text, wrapper = new_tree, new_text, None
+                linemap = LineMap(text, current_text)
+                suppressions = SuppressionIndex.from_text(current_text)
+
+    findings.extend(_unused_suppressions(text, selection, used_suppressions, rules))
+    if current_text != text:
+        _verify(current_text, original_compiles)
+    findings.sort(key=lambda f: (f.line, f.column, f.code))
+    return Migration(original=text, text=current_text, findings=findings)
+
+
+def _unused_suppressions(text: str, selection: Selection, used: set[tuple[int, str]], rules: dict) -> list[Finding]:
+    if not selection.enabled(UNUSED_SUPPRESSION.code):
+        return []
+    findings = []
+    for suppression in SuppressionIndex.from_text(text).all():
+        judged = [code for code in sorted(suppression.codes) if code == "*" or (code in rules and selection.enabled(code))]
+        unknown = [code for code in sorted(suppression.codes) if code != "*" and code not in rules]
+        used_here = {code for line, code in used if line == suppression.line}
+        unused = [code for code in judged if code not in used_here and not (code == "*" and used_here)]
+        if unknown:
+            message = f"suppression names unknown rule code(s) {', '.join(unknown)}"
+        elif unused:
+            message = f"suppression of {', '.join('every rule' if c == '*' else c for c in unused)} silences nothing here; remove it"
+        else:
+            continue
+        findings.append(
+            Finding(UNUSED_SUPPRESSION.code, UNUSED_SUPPRESSION.name, suppression.line, 0, message, FixState.MANUAL)
+        )
+    return findings
+
+
+def _verify(text: str, original_compiles: bool) -> None:
+    try:
+        cst.parse_module(text)
+    except cst.ParserSyntaxError as error:
+        raise MigrationError(f"internal error: the migrated text does not parse ({error.message}); file left untouched") from None
+    if original_compiles and not _compiles(text):
+        raise MigrationError("internal error: the migrated text does not compile; file left untouched")
+
+
+def process_file(path: str, options: Options, display_path: str | None = None) -> FileResult:
+    """Migrate one file on disk; never raises for a problem with the file."""
+    shown = display_path or path
+    try:
+        data = read_bytes(path)
+    except SourceError as error:
+        return FileResult(shown, FileStatus.FAILED, str(error))
+    if not any(marker in data for marker in PREFILTER):
+        return FileResult(shown, FileStatus.SKIPPED, "mentions neither tensorflow nor keras")
+    try:
+        source = decode(path, data)
+        migration = migrate_text(source.text, options.selection, filename=path)
+    except (SourceError, MigrationError) as error:
+        return FileResult(shown, FileStatus.FAILED, str(error))
+    result = FileResult(shown, FileStatus.UNCHANGED, findings=migration.findings)
+    if not migration.changed:
+        return result
+    result.diff = unified_diff(shown, migration.original, migration.text)
+    result.status = FileStatus.CHANGED
+    try:
+        new_bytes = source.encode(migration.text)
+        if options.write:
+            atomic_write(path, new_bytes)
+    except SourceError as error:
+        result.status = FileStatus.FAILED
+        result.reason = str(error)
+    return result

@@ -1,0 +1,64 @@
+"""`--format sarif`: SARIF 2.1.0 for code-scanning tools (columns are 1-based there)."""
+
+from __future__ import annotations
+
+import json
+
+from tf2migrate import __version__
+from tf2migrate.findings import FileResult, FileStatus, FixState
+
+
+def render(results: list[FileResult]) -> str:
+    from tf2migrate.codemods import all_rules
+
+    rules = all_rules()
+    index = {rule.code: i for i, rule in enumerate(rules)}
+    sarif_results = []
+    for result in results:
+        for finding in result.findings:
+            sarif_results.append(
+                {
+                    "ruleId": finding.code,
+                    "ruleIndex": index.get(finding.code, -1),
+                    "level": "warning" if finding.fix is FixState.MANUAL else "note",
+                    "message": {"text": f"{finding.message} [fix: {finding.fix.value}]"},
+                    "locations": [
+                        {
+                            "physicalLocation": {
+                                "artifactLocation": {"uri": result.path.replace("\\", "/")},
+                                "region": {"startLine": finding.line, "startColumn": finding.column + 1},
+                            }
+                        }
+                    ],
+                }
+            )
+    notifications = [
+        {"level": "error", "message": {"text": f"{r.path}: {r.reason}"}} for r in results if r.status is FileStatus.FAILED
+    ]
+    document = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "tf2migrate",
+                        "version": __version__,
+                        "rules": [
+                            {
+                                "id": rule.code,
+                                "name": rule.name,
+                                "shortDescription": {"text": rule.summary},
+                                "fullDescription": {"text": rule.explanation},
+                                "properties": {"fix": rule.fix.value},
+                            }
+                            for rule in rules
+                        ],
+                    }
+                },
+                "results": sarif_results,
+                "invocations": [{"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}],
+            }
+        ],
+    }
+    return json.dumps(document, indent=2) + "\n"
