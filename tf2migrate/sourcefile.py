@@ -52,7 +52,8 @@ def decode(path: str, data: bytes) -> SourceFile:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as error:
-        raise SourceError(f"bad encoding declaration: {error}") from None
+        # detect_encoding also fails on non-UTF-8 bytes in the first two lines when there is no cookie
+        raise SourceError(f"cannot decode: {error.msg if hasattr(error, 'msg') else error}") from None
     bom = data.startswith(codecs.BOM_UTF8)
     if encoding == "utf-8-sig":
         encoding = "utf-8"

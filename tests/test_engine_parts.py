@@ -1,0 +1,56 @@
+"""The engine's small parts: rule selection, suppression comments, line mapping, file decoding."""
+
+from __future__ import annotations
+
+import pytest
+
+from tf2migrate.linemap import LineMap
+from tf2migrate.selection import Selection, parse_codes
+from tf2migrate.sourcefile import SourceError, decode
+from tf2migrate.suppression import SuppressionIndex
+
+
+def test_selection_prefixes_and_precedence():
+    assert Selection().enabled("TFM101")
+    assert Selection(select=("TFM1",)).enabled("TFM101")
+    assert not Selection(select=("TFM1",)).enabled("TFM201")
+    assert not Selection(ignore=("TFM2",)).enabled("TFM201")
+    assert Selection(select=("TFM201",), ignore=("TFM2",)).enabled("TFM201")
+    assert not Selection(select=("TFM2",), ignore=("TFM201",)).enabled("TFM201")
+    assert parse_codes(" tfm1, TFM201 ,") == ("TFM1", "TFM201")
+
+
+def test_suppression_same_line_and_line_above():
+    text = (
+        "a = 1  # tf2migrate: ignore[TFM101, TFM102]\n"
+        "# tf2migrate: ignore[TFM301]\n"
+        "b = 2\n"
+        "c = 3  # tf2migrate: ignore\n"
+        "d = 4\n"
+        "s = '# tf2migrate: ignore[TFM401]'\n"
+    )
+    index = SuppressionIndex.from_text(text)
+    assert index.find("TFM101", 1) and index.find("TFM102", 1) and not index.find("TFM103", 1)
+    assert index.find("TFM301", 3) and not index.find("TFM302", 3)
+    assert index.find("TFM999", 4)
+    assert not index.find("TFM999", 5), "a trailing comment does not reach the next line"
+    assert not index.find("TFM401", 6), "text inside a string is not a comment"
+
+
+def test_linemap_maps_back_through_edits():
+    original = "a\nb\nc\nd\ne\n"
+    current = "a\nX\nY\nc\nd\nnew\ne\n"
+    linemap = LineMap(original, current)
+    assert [linemap.to_original(n) for n in range(1, 8)] == [1, 2, 2, 3, 4, 5, 5]
+    assert LineMap(original, original).to_original(3) == 3
+
+
+def test_decode_refuses_binary_and_bad_encodings():
+    with pytest.raises(SourceError, match="binary"):
+        decode("x.py", b"import tensorflow\x00")
+    with pytest.raises(SourceError, match="decode"):
+        decode("x.py", b"x = '\xff'\n")
+    with pytest.raises(SourceError, match="encoding"):
+        decode("x.py", b"# -*- coding: no-such-codec -*-\n")
+    source = decode("x.py", b"\xef\xbb\xbfx = 1\n")
+    assert source.bom and source.text == "x = 1\n" and source.encode(source.text) == b"\xef\xbb\xbfx = 1\n"
