@@ -650,6 +650,13 @@ class Generator:
                     for dotted in re.findall(r"\btf(?:\.\w+)+", text):
                         if not self.resolves(dotted):
                             errors.append(f"{name}: {dotted} (in {text!r}) does not exist")
+            old = signature(self.v1[name]) if name in self.v1 and name not in self.v1_modules else None
+            if old is not None and not old.var_keyword:
+                keywords = list(entry.get("kwargs", {})) + list(entry.get("exprs", {})) + list(entry.get("drop_if", {}))
+                keywords += entry.get("drop", []) + entry.get("required", []) + entry.get("unsupported", [])
+                for keyword in keywords:
+                    if keyword not in old.names:
+                        errors.append(f"{name}: `{keyword}` is not a parameter of tf.compat.v1's {name[3:]}")
             target_obj = self.lookup_obj(target) if target else None
             new = signature(target_obj) if target_obj is not None and kind not in ("compat_v1", "template") else None
             if new is not None and not new.var_keyword:

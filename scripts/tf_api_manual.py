@@ -202,7 +202,7 @@ MANUAL: dict[str, dict[str, Any]] = {
             "auto_args": True,
             "defaults": {"method": f"tf.image.ResizeMethod.{method}"},
             "drop_if": {"align_corners": "False"},
-            "drop": ["half_pixel_centers"],
+            "drop": [] if method == "AREA" else ["half_pixel_centers"],  # resize_area never had it
             "unsafe": True,
             "note": _RESIZE_NOTE,
         }
