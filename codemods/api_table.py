@@ -18,7 +18,8 @@ semantic entries of `scripts/tf_api_manual.py`) and committed:
   ``scenario``     owned by a scenario rule (`owner`: sessions, variables, layers, keras): leave it alone
   ===============  ==========================================================================================
 
-  How a rule applies an entry to a call `tf.X(args)`, generically:
+  How a rule applies an entry to a call `tf.X(args)`, generically (`plan_call` does steps 1-5 on
+  (keyword, source) pairs and returns a `CallPlan`, or the reason the call must fall back):
 
   1. If `keep_positional` is set, the positional arguments at index >= keep_positional become keywords named
      by `v1_args[index]` (TF1 names). Positionals beyond `v1_args`, `*args` or `**kwargs`: leave the call and report.
@@ -41,7 +42,7 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -53,6 +54,8 @@ __all__ = [
     "SCHEMA_VERSION",
     "ApiEntry",
     "ArgExpr",
+    "CallPlan",
+    "NewArgument",
     "Kind",
     "NameKind",
     "TableInfo",
@@ -63,6 +66,7 @@ __all__ = [
     "lookup",
     "lookup_prefix",
     "normalize",
+    "plan_call",
     "tf2_name_exists",
     "tf2_name_kind",
     "tf2_names",
@@ -190,6 +194,122 @@ class ApiEntry:
     def template_parameters(self) -> tuple[str, ...]:
         """The TF1 parameter names a `template` uses, in order of appearance."""
         return tuple(dict.fromkeys(re.findall(r"\{(\w+)\}", self.template or "")))
+
+
+def _substitute(template: str, placeholder: str, source: str) -> str:
+    """Put `source` where `placeholder` is, parenthesised unless it is a whole call argument or atomic."""
+    parts = template.split(placeholder)
+    out = parts[0]
+    for part in parts[1:]:
+        before, after = out.rstrip()[-1:], part.lstrip()[:1]
+        whole_argument = before in ("(", ",", "=") and after in (")", ",")
+        out += (source if whole_argument or _is_atomic(source) else f"({source})") + part
+    return out
+
+
+@dataclass(frozen=True)
+class NewArgument:
+    """One argument of the converted call."""
+
+    keyword: str | None  # None: positional
+    index: int | None  # the original argument it comes from (index into the call's arguments); None: added
+    value: str | None = None  # new source for the value; None: keep the original argument's value as it is
+
+
+@dataclass(frozen=True)
+class CallPlan:
+    """How to rewrite one call: either `callee(arguments)` or a whole `expression` (kind "template")."""
+
+    callee: str | None
+    arguments: tuple[NewArgument, ...] = ()
+    expression: str | None = None
+    unsafe: bool = False
+
+
+def plan_call(entry: ApiEntry, arguments: Sequence[tuple[str | None, str]]) -> CallPlan | str:
+    """Apply `entry` to a call's arguments, given as (keyword or None, value source) in call order.
+
+    Returns the plan, or a string saying why this call cannot be converted (the rule then falls back to
+    `entry.compat_v1_name` and reports the reason). A `*args` / `**kwargs` argument is passed with the
+    keyword "*" / "**". Sources are only compared (`drop_if`) and substituted (`exprs`, `template`), never
+    parsed here; `tf` in the returned sources stands for the TensorFlow alias.
+    """
+    if not entry.has_tf2_equivalent:
+        return f"{entry.name} has no TF2 equivalent ({entry.kind})"
+    v1_args = entry.v1_args or ()
+    # (TF1 keyword or None if unknown, original index, source, stays positional)
+    named: list[tuple[str | None, int, str, bool]] = []
+    for index, (keyword, source) in enumerate(arguments):
+        if keyword in ("*", "**"):
+            return "the call unpacks *args or **kwargs"
+        if keyword is not None:
+            named.append((keyword, index, source, False))
+        elif any(arguments[i][0] is not None for i in range(index)):
+            return "a positional argument after a keyword"
+        else:
+            try:
+                converted = entry.positional_keyword(index)
+            except IndexError:
+                return f"{entry.name} takes at most {len(v1_args)} positional arguments"
+            name = converted or (v1_args[index] if index < len(v1_args) else None)
+            named.append((name, index, source, converted is None))
+    given = {keyword: source for keyword, _, source, _ in named if keyword is not None}
+    for keyword in entry.unsupported:
+        if keyword in given:
+            return f"`{keyword}` has no TF2 equivalent"
+    for keyword, expected in entry.drop_if.items():
+        if keyword in given and given[keyword].strip() != expected:
+            return f"TF2 only has {keyword}={expected}; this call passes {keyword}={given[keyword].strip()}"
+    for keyword in entry.required:
+        if keyword not in given:
+            return f"TF2 only has {keyword}={entry.drop_if[keyword]}, TF1's default was different: pass it explicitly"
+    kept = [item for item in named if item[0] not in entry.drop and item[0] not in entry.drop_if]
+
+    if entry.kind == "template":
+        assert entry.template is not None
+        values = {keyword: source for keyword, _, source, _ in kept if keyword is not None}
+        extra = sorted(set(values) - set(entry.template_parameters()))
+        if extra:
+            return f"cannot express {', '.join(extra)} in the TF2 form"
+        missing = [p for p in entry.template_parameters() if p not in values]
+        if missing:
+            return f"missing {', '.join(missing)}"
+        expression = entry.template
+        for parameter in entry.template_parameters():
+            source = values[parameter].strip()
+            expression = _substitute(expression, "{" + parameter + "}", source)
+        return CallPlan(None, (), expression, entry.unsafe)
+
+    result: list[NewArgument] = []
+    filled: list[str] = []  # TF2 parameters the new call fills
+    for keyword, index, source, positional in kept:
+        if entry.kind == "cast":
+            if keyword == "x":
+                assert entry.dtype is not None
+                result += [NewArgument(None, index), NewArgument(None, None, entry.dtype)]
+            else:
+                result.append(NewArgument(keyword, index))
+            filled.append(keyword or "")
+            continue
+        new_keyword = entry.kwargs.get(keyword, keyword) if keyword is not None else None
+        value = None
+        if keyword is not None and keyword in entry.exprs:
+            spec = entry.exprs[keyword]
+            new_keyword = spec.to
+            rendered = spec.render(source)
+            value = None if rendered == source else rendered
+        result.append(NewArgument(None if positional else new_keyword, index, value))
+        if new_keyword is not None:
+            filled.append(new_keyword)
+    if entry.kind == "cast" and "x" not in filled:
+        return "missing x"
+    duplicates = sorted({k for k in filled if filled.count(k) > 1})
+    if duplicates:
+        return f"{', '.join(duplicates)} given twice (a TF1 keyword and its TF2 spelling)"
+    for keyword, source in entry.defaults.items():
+        if keyword not in filled:
+            result.append(NewArgument(keyword, None, source))
+    return CallPlan(entry.target, tuple(result), None, entry.unsafe)
 
 
 @dataclass(frozen=True)

@@ -477,9 +477,6 @@ class Generator:
             keep += 1
         if old.positional and old.positional[0] in sentinels:
             keep = 0  # a `_sentinel` first parameter: TF1 allowed keywords only
-        if keep < len(positional) or positional != old.positional:
-            entry["v1_args"] = positional
-            entry["keep_positional"] = keep
         # changed defaults: keep TF1 behaviour by spelling TF1's default out
         defaults: dict[str, str] = {}
         for param in old.params:
@@ -511,7 +508,13 @@ class Generator:
             entry["unsupported"] = unsupported
         if defaults:
             entry["defaults"] = defaults
-        if entry["kind"] == "kwarg_rename" and not any(k in entry for k in ("kwargs", "drop", "unsupported", "defaults", "v1_args")):
+        # The TF1 order is recorded when positionals must become keywords, and when keywords are added
+        # (a rule needs to know which parameters the kept positionals already fill).
+        if keep < len(positional) or positional != old.positional or defaults or manual.get("defaults"):
+            entry["v1_args"] = positional
+            entry["keep_positional"] = keep
+        changes = ("kwargs", "drop", "unsupported", "defaults", "v1_args")
+        if entry["kind"] == "kwarg_rename" and not any(k in entry for k in changes):
             entry["kind"] = "unchanged"
             entry["note"] = f"TF2's {target} is TF2's version of the same API (a different object, same signature)"
         return entry
@@ -742,6 +745,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="do not write; exit 1 if the files would change")
     parser.add_argument("--report", action="store_true", help="print entries that deserve a human look")
     args = parser.parse_args(argv)
+    # Touching tf.compat.v1.flags.FLAGS makes absl parse sys.argv: keep our own options away from it.
+    sys.argv = sys.argv[:1]
 
     started = time.monotonic()
     import keras
@@ -798,7 +803,8 @@ def main(argv: list[str] | None = None) -> int:
     DATA.mkdir(parents=True, exist_ok=True)
     TABLE_PATH.write_text(table_text, encoding="utf-8")
     NAMES_PATH.write_text(names_text, encoding="utf-8")
-    print(f"  wrote {TABLE_PATH.relative_to(ROOT)} and {NAMES_PATH.relative_to(ROOT)} in {time.monotonic() - started:.1f}s", file=sys.stderr)
+    elapsed = time.monotonic() - started
+    print(f"  wrote {TABLE_PATH.relative_to(ROOT)} and {NAMES_PATH.relative_to(ROOT)} in {elapsed:.1f}s", file=sys.stderr)
     return 0
 
 

@@ -210,7 +210,8 @@ MANUAL: dict[str, dict[str, Any]] = {
     },
     "tf.losses.mean_squared_error": {
         "kind": "template",
-        "template": "tf.reduce_mean(tf.math.squared_difference(tf.cast({predictions}, tf.float32), tf.cast({labels}, tf.float32)))",
+        "template": "tf.reduce_mean(tf.math.squared_difference("
+        "tf.cast({predictions}, tf.float32), tf.cast({labels}, tf.float32)))",
         **_LOSS_ARGS,
         "note": "the mean of the squared differences, as TF1 computed it with default weights",
     },
@@ -228,7 +229,8 @@ MANUAL: dict[str, dict[str, Any]] = {
     },
     "tf.losses.softmax_cross_entropy": {
         "kind": "template",
-        "template": "tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=tf.stop_gradient({onehot_labels}), logits={logits}))",
+        "template": "tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits("
+        "labels=tf.stop_gradient({onehot_labels}), logits={logits}))",
         **_LOSS_ARGS,
         "drop_if": {"weights": "1.0", "label_smoothing": "0"},
         "note": "the mean cross-entropy, as TF1 computed it with default weights and no label smoothing",

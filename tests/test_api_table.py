@@ -20,7 +20,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402  (a missing TensorFlow must fail these tests, not skip them)
-
 from tf2migrate.codemods import api_table  # noqa: E402
 from tf2migrate.codemods.api_table import ApiEntry  # noqa: E402
 
@@ -583,3 +582,142 @@ def test_every_compat_v1_fallback_name_exists() -> None:
         if entry.compat_v1_name is not None:
             assert api_table.tf2_name_exists(entry.compat_v1_name), entry.name
             assert resolve(entry.compat_v1_name) is not MISSING, entry.name
+
+
+# --------------------------------------------------------------------------------------------------
+# end to end: TF1 calls converted with plan_call compute what tf.compat.v1 computes
+
+X = np.arange(24, dtype=np.float32).reshape(2, 3, 4) / 7.0 - 1.0
+
+
+def convert(name: str, arguments: list[tuple[str | None, str]]) -> str:
+    entry = api_table.lookup(name)
+    assert entry is not None, name
+    plan = api_table.plan_call(entry, arguments)
+    assert not isinstance(plan, str), f"{name}: {plan}"
+    if plan.expression is not None:
+        return plan.expression
+    parts = []
+    for argument in plan.arguments:
+        value = argument.value if argument.value is not None else arguments[argument.index or 0][1]
+        parts.append(f"{argument.keyword}={value}" if argument.keyword else value)
+    return f"{plan.callee}({', '.join(parts)})"
+
+
+CALLS: list[tuple[str, list[tuple[str | None, str]]]] = [
+    ("tf.log", [(None, "abs_x")]),
+    ("tf.reduce_sum", [(None, "x"), (None, "1"), (None, "True")]),
+    ("tf.reduce_sum", [(None, "x"), ("reduction_indices", "[0, 2]"), ("keep_dims", "True")]),
+    ("tf.reduce_mean", [(None, "x"), (None, "1"), (None, "False"), (None, "'m'")]),
+    ("tf.reduce_max", [("input_tensor", "x"), ("axis", "-1"), ("keep_dims", "False")]),
+    ("tf.argmax", [(None, "x"), (None, "1"), (None, "'name'")]),
+    ("tf.argmin", [(None, "x"), ("dimension", "2"), ("output_type", "tf.int32")]),
+    ("tf.arg_max", [(None, "x"), ("dimension", "2")]),
+    ("tf.expand_dims", [(None, "x"), ("dim", "1")]),
+    ("tf.squeeze", [(None, "tf.ones([2, 1, 3])"), ("squeeze_dims", "[1]")]),
+    ("tf.nn.softmax", [(None, "x"), ("dim", "1")]),
+    ("tf.nn.log_softmax", [(None, "x"), (None, "1")]),
+    ("tf.nn.l2_normalize", [(None, "x"), ("dim", "2")]),
+    ("tf.nn.moments", [(None, "x"), (None, "[0, 1]"), ("keep_dims", "True")]),
+    ("tf.count_nonzero", [(None, "x"), ("reduction_indices", "1"), ("keep_dims", "True")]),
+    ("tf.math.in_top_k", [(None, "logits"), (None, "labels"), (None, "2")]),
+    ("tf.nn.in_top_k", [(None, "logits"), (None, "labels"), (None, "2")]),
+    ("tf.transpose", [(None, "x"), (None, "[2, 0, 1]"), (None, "'t'")]),
+    ("tf.pad", [(None, "x"), (None, "[[0, 0], [1, 1], [2, 0]]"), (None, "'CONSTANT'"), (None, "'p'"), (None, "3.0")]),
+    ("tf.shape", [(None, "x"), (None, "'s'"), (None, "tf.int64")]),
+    ("tf.size", [(None, "x"), (None, "'s'"), (None, "tf.int64")]),
+    ("tf.gather", [(None, "x"), (None, "[1, 0]"), (None, "None"), (None, "'g'"), (None, "2")]),
+    ("tf.nn.crelu", [(None, "x"), (None, "'c'"), (None, "1")]),
+    ("tf.reverse_sequence", [(None, "x"), (None, "[2, 3]"), ("seq_dim", "1"), ("batch_dim", "0")]),
+    ("tf.zeros_like", [("tensor", "x"), ("optimize", "True")]),
+    ("tf.ones_like", [(None, "x"), (None, "tf.int32")]),
+    ("tf.to_float", [(None, "labels")]),
+    ("tf.to_int64", [(None, "x"), ("name", "'c'")]),
+    ("tf.to_double", [("x", "x")]),
+    ("tf.squared_difference", [(None, "x"), (None, "abs_x")]),
+    ("tf.random_normal", [(None, "[3]")]),  # shape only: compared by shape and dtype
+    ("tf.cond", [(None, "tf.constant(True)"), ("fn1", "lambda: x"), ("fn2", "lambda: abs_x")]),
+    ("tf.nn.conv2d", [(None, "image"), (None, "kernel"), (None, "[1, 1, 1, 1]"), (None, "'SAME'"), (None, "True")]),
+    ("tf.nn.conv2d", [("input", "image"), ("filter", "kernel"), ("strides", "[1, 2, 2, 1]"), ("padding", "'VALID'")]),
+    ("tf.nn.max_pool", [("value", "image"), ("ksize", "[1, 2, 2, 1]"), ("strides", "[1, 1, 1, 1]"), ("padding", "'SAME'")]),
+    ("tf.nn.avg_pool", [(None, "image"), (None, "[1, 2, 2, 1]"), (None, "[1, 1, 1, 1]"), (None, "'VALID'")]),
+    ("tf.nn.softmax_cross_entropy_with_logits", [("labels", "onehot"), ("logits", "logits")]),
+    ("tf.nn.softmax_cross_entropy_with_logits_v2", [("labels", "onehot"), ("logits", "logits"), ("dim", "-1")]),
+    (
+        "tf.nn.dilation2d",
+        [(None, "image"), (None, "tf.zeros([2, 2, 1])"), (None, "[1] * 4"), (None, "[1] * 4"), (None, "'SAME'")],
+    ),
+    ("tf.losses.mean_squared_error", [(None, "onehot"), (None, "logits")]),
+    ("tf.losses.absolute_difference", [(None, "onehot"), (None, "logits"), ("weights", "1.0")]),
+    ("tf.losses.sparse_softmax_cross_entropy", [(None, "labels"), (None, "logits")]),
+    ("tf.losses.softmax_cross_entropy", [("onehot_labels", "onehot"), ("logits", "logits")]),
+    ("tf.losses.sigmoid_cross_entropy", [(None, "onehot"), (None, "logits"), ("label_smoothing", "0")]),
+    ("tf.strings.split", [(None, "words"), ("result_type", "'RaggedTensor'")]),
+    ("tf.string_to_number", [("string_tensor", "numbers")]),
+    ("tf.gfile.Exists", [("filename", "'/nonexistent/file'")]),
+]
+
+
+@pytest.mark.parametrize(("name", "arguments"), CALLS, ids=[f"{name}-{i}" for i, (name, _) in enumerate(CALLS)])
+def test_converted_calls_compute_what_tf1_computed(name: str, arguments: list[tuple[str | None, str]]) -> None:
+    rng = np.random.default_rng(1)
+    names = {
+        "x": tf.constant(X),
+        "abs_x": tf.constant(np.abs(X) + 0.5),
+        "logits": tf.constant(rng.normal(size=(5, 3)), tf.float32),
+        "labels": tf.constant([0, 2, 1, 1, 0]),
+        "onehot": tf.one_hot([0, 2, 1, 1, 0], 3),
+        "image": tf.constant(rng.normal(size=(2, 6, 6, 1)), tf.float32),
+        "kernel": tf.constant(rng.normal(size=(3, 3, 1, 2)), tf.float32),
+        "words": tf.constant(["a b c", "d"]),
+        "numbers": tf.constant(["1.5", "-2"]),
+    }
+    tf1_source = "tf1." + name[3:] + "(" + ", ".join(f"{k}={v}" if k else v for k, v in arguments) + ")"
+    tf2_source = convert(name, arguments)
+    assert "compat" not in tf2_source
+    tf1 = evaluate(tf1_source, tf1=tf.compat.v1, **names)
+    tf2 = evaluate(tf2_source, **names)
+    for old, new in zip(tf.nest.flatten(tf1, expand_composites=True), tf.nest.flatten(tf2, expand_composites=True), strict=True):
+        if isinstance(old, bool):
+            assert old == new
+            continue
+        assert old.dtype == new.dtype, (tf1_source, tf2_source)
+        if name == "tf.random_normal":
+            assert old.shape == new.shape
+        elif old.dtype == tf.string:
+            np.testing.assert_array_equal(np.asarray(new), np.asarray(old))
+        else:
+            np.testing.assert_allclose(np.asarray(new), np.asarray(old), rtol=1e-6, err_msg=f"{tf1_source} -> {tf2_source}")
+
+
+@pytest.mark.parametrize(
+    ("name", "arguments", "reason"),
+    [
+        ("tf.nn.dropout", [(None, "x"), ("keep_prob", "k"), ("*", "rest")], "unpacks"),
+        ("tf.Variable", [(None, "0.0"), ("collections", "c")], "collections"),
+        ("tf.reduce_sum", [(None, "x"), ("axis", "1"), ("reduction_indices", "1")], "twice"),
+        ("tf.strings.split", [(None, "words")], "result_type"),
+        ("tf.image.resize_bilinear", [(None, "i"), (None, "s"), ("align_corners", "True")], "align_corners"),
+        ("tf.losses.mean_squared_error", [(None, "y"), (None, "p"), ("weights", "w")], "weights"),
+        ("tf.losses.mean_squared_error", [(None, "y"), (None, "p"), ("reduction", "r")], "reduction"),
+        ("tf.argmax", [(None, "x"), (None, "1"), (None, "'n'"), (None, "None"), (None, "tf.int32"), (None, "6")], "at most"),
+        ("tf.Session", [], "no TF2 equivalent"),
+        ("tf.assign", [(None, "v"), (None, "1")], "no TF2 equivalent"),
+    ],
+)
+def test_calls_that_cannot_be_converted_say_why(name: str, arguments: list[tuple[str | None, str]], reason: str) -> None:
+    entry = api_table.lookup(name)
+    assert entry is not None
+    plan = api_table.plan_call(entry, arguments)
+    assert isinstance(plan, str) and reason in plan, plan
+
+
+def test_plan_keeps_unchanged_calls_and_parenthesises_operands() -> None:
+    entry = api_table.lookup("tf.nn.dropout")
+    assert entry is not None
+    assert convert("tf.nn.dropout", [(None, "x"), (None, "a if b else c")]) == "tf.nn.dropout(x, rate=1 - (a if b else c))"
+    assert convert("tf.losses.mean_squared_error", [(None, "y"), (None, "p + 1")]) == (
+        "tf.reduce_mean(tf.math.squared_difference(tf.cast(p + 1, tf.float32), tf.cast(y, tf.float32)))"
+    )
+    assert convert("tf.matmul", [(None, "a"), (None, "b")]) == "tf.matmul(a, b)"
+    assert convert("tf.nn.dropout", [(None, "x"), ("rate", "0.5")]) == "tf.nn.dropout(x, rate=0.5)"
