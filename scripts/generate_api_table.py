@@ -510,6 +510,8 @@ class Generator:
             entry["defaults"] = defaults
         # The TF1 order is recorded when positionals must become keywords, and when keywords are added
         # (a rule needs to know which parameters the kept positionals already fill).
+        if target.startswith("tf.raw_ops."):
+            keep = 0  # raw ops take keyword arguments only
         if keep < len(positional) or positional != old.positional or defaults or manual.get("defaults"):
             entry["v1_args"] = positional
             entry["keep_positional"] = keep
@@ -525,7 +527,7 @@ class Generator:
         for name in sorted(self.v1):
             owner = self.scenario_owner(name)
             if owner is not None:
-                self.entries[name] = {"kind": "scenario", "owner": owner}
+                self.entries[name] = {"kind": "scenario", "owner": owner, "via": "manual"}
                 if name in self.v1_modules:
                     self.entries[name]["module"] = True
             elif name in self.v1_modules:
@@ -536,7 +538,7 @@ class Generator:
         for name in sorted(V1_SKIP):
             owner = self.scenario_owner(name)
             if owner is not None:
-                self.entries[name] = {"kind": "scenario", "owner": owner, "module": True}
+                self.entries[name] = {"kind": "scenario", "owner": owner, "module": True, "via": "manual"}
         self.add_removed()
         self.merge_manual()
         self.mark_gone()
@@ -568,7 +570,7 @@ class Generator:
                 continue  # a class attribute (tf.losses.Reduction.MEAN): its class has an entry
             owner = self.scenario_owner(name)
             if owner is not None:
-                self.entries[name] = {"kind": "scenario", "owner": owner, "in_compat_v1": False}
+                self.entries[name] = {"kind": "scenario", "owner": owner, "in_compat_v1": False, "via": "manual"}
                 continue
             target = self.renames.get(name)
             if target and target.startswith("tf.compat.v2."):

@@ -655,6 +655,11 @@ CALLS: list[tuple[str, list[tuple[str | None, str]]]] = [
     ("tf.strings.split", [(None, "words"), ("result_type", "'RaggedTensor'")]),
     ("tf.string_to_number", [("string_tensor", "numbers")]),
     ("tf.gfile.Exists", [("filename", "'/nonexistent/file'")]),
+    ("tf.train.sdca_fprint", [(None, "words")]),
+    (
+        "tf.nn.conv2d_backprop_input",
+        [(None, "[2, 6, 6, 1]"), (None, "kernel"), (None, "tf.ones([2, 6, 6, 2])"), (None, "[1, 1, 1, 1]"), (None, "'SAME'")],
+    ),
 ]
 
 
