@@ -91,3 +91,22 @@ def resolve(visitor: "MetadataDependent", node: cst.CSTNode) -> str | None:
 def dotted(node: cst.CSTNode) -> str | None:
     """The source spelling of a dotted name (`a.b.c`), or None for anything else."""
     return get_full_name_for_node(node)
+
+
+def through_compat_v1(visitor: "MetadataDependent", node: cst.CSTNode) -> bool:
+    """True if `node` names something under `tensorflow.compat.v1` (`import tensorflow.compat.v1 as tf;
+    tf.Session`, or `tf.compat.v1.Session`).
+
+    `canonical` spells these `tf.X`, exactly like a plain `tensorflow.X`; but they exist in TF 2.21 as
+    written (the graph-mode fallback, TFM260, writes them on purpose), so rules that rename TF1 names
+    must leave them alone.
+    """
+    if isinstance(node, cst.Call):
+        node = node.func
+    if not isinstance(node, (cst.Name, cst.Attribute)):
+        return False
+    found = visitor.get_metadata(QualifiedNameProvider, node, None) or set()
+    imported = [q.name for q in found if q.source is QualifiedNameSource.IMPORT]
+    return bool(imported) and all(
+        name == "tensorflow.compat.v1" or name.startswith("tensorflow.compat.v1.") for name in imported
+    )
