@@ -1,0 +1,687 @@
+"""TFM230-TFM249 tf1-variables: variables made by TF1 helpers are created once, then reused.
+
+What it matches
+    TF1 code whose variables are made as a side effect of a function call, by name, in the graph:
+
+        def model(x):
+            h = tf.layers.dense(x, 16, activation=tf.nn.relu)      # TFM230
+            return tf.layers.dense(h, 1)
+
+    In graph mode such a function ran once, while the graph was built. In eager TensorFlow 2 it runs
+    on every step, so each call would make fresh variables (and `tf.layers` is gone from TF 2.21 anyway,
+    with no `tf.compat.v1.layers` and no `track_tf1_style_variables` to wrap it with).
+
+What it writes
+    TFM230: each `tf.layers.<fn>(inputs, ...)` call site that owns variables (dense, conv*, batch
+    normalization) becomes one Keras layer object, created once at module level (just before the function
+    that uses it, or just before the module-level statement), and called where the old call was:
+
+        model_dense = tf.keras.layers.Dense(16, activation=tf.nn.relu)
+        model_dense_1 = tf.keras.layers.Dense(1)
+
+
+        def model(x):
+            h = model_dense(x)
+            return model_dense_1(h)
+
+    Layers without variables (pooling, flatten, dropout) are built inline (`tf.keras.layers.Dropout(0.5)(h,
+    training=t)`): nothing to share, nothing to create once. TF1 defaults that differ from Keras are written
+    out (dropout `rate=0.5`, `training=False`, initializer standard deviations), TF1 initializers become
+    `tf.keras.initializers.*`, and a `tf.variable_scope` left with only converted layers in it is removed.
+
+Why it can be proven
+    One call site = one layer is TF1's own semantics when the graph-building function runs once: the rule
+    counts the calls of the function in the file (through the functions that call it). It converts only when
+    exactly one call creates the variables, the others reusing them through a `reuse` parameter passed to
+    `tf.variable_scope(name, reuse=reuse)` (or an `AUTO_REUSE` scope). In an eager file (one that uses
+    `tf.GradientTape`), a call repeated by a training loop is the same model each step. Anything else (calls
+    in loops of a graph program, a function never called in the file, layer arguments that depend on the
+    function's parameters, regularizers, `reuse=` on the layer) is reported for a person, with what to do.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider, ScopeProvider
+from libcst.metadata.scope_provider import GlobalScope
+
+from tf2migrate.findings import FixKind
+
+from .base import Codemod, Rule
+from .builders import with_commas
+from .imports import module_alias, tensorflow_name
+
+LAYER_RULE = Rule(
+    code="TFM230",
+    name="tf1-layer-call",
+    fix=FixKind.SAFE,
+    summary="`tf.layers.dense/conv2d/...` calls become Keras layers created once and called where the old call was.",
+    explanation="""
+        `tf.layers` is gone from TensorFlow 2.21 (there is no `tf.compat.v1.layers` any more). In TF1, a call
+        like `tf.layers.dense(x, 16)` made the layer's variables while the graph was built, once; in eager
+        TensorFlow 2 the function that contains it runs on every step, so the layer must be created once and
+        only called there. Each call site that owns variables (dense, conv1d/2d/3d, conv2d_transpose,
+        batch_normalization) becomes a `tf.keras.layers.*` object at module level, named after the function
+        and the layer; pooling, flatten and dropout have no variables and are built inline. Arguments are
+        mapped to Keras 3 names; TF1 defaults that Keras does not share are written out.
+
+        The rule proves that one call site means one layer: the function must be called once in the file
+        (counted through the functions that call it), or every other call must reuse the variables through
+        a `reuse` parameter given to `tf.variable_scope(name, reuse=reuse)` or an `AUTO_REUSE` scope; in an
+        eager file (one using `tf.GradientTape`, no Session or placeholder) TF1's helpers made new variables
+        on every call, the bug this fixes, and the function is taken to be one model however often it runs.
+        Otherwise the call is reported: create the layers yourself (in `__init__` of a `tf.Module` or Keras
+        model, or at module level) and call them, one object per set of weights you want.
+    """,
+    before="""
+        def model(x):
+            h = tf.layers.dense(x, 16, activation=tf.nn.relu)
+            return tf.layers.dense(h, 1)
+    """,
+    after="""
+        model_dense = tf.keras.layers.Dense(16, activation=tf.nn.relu)
+        model_dense_1 = tf.keras.layers.Dense(1)
+
+
+        def model(x):
+            h = model_dense(x)
+            return model_dense_1(h)
+    """,
+)
+
+# ---------------------------------------------------------------------------------------------------------------
+# TF1 initializers -> Keras 3 initializers, with TF1's defaults written out where Keras' differ.
+
+
+@dataclass(frozen=True)
+class InitSpec:
+    keras: str
+    params: tuple[str, ...]  # TF1 positional order
+    keep: tuple[str, ...]  # TF1 keywords Keras accepts under the same name
+    defaults: tuple[tuple[str, str], ...] = ()  # TF1 default that Keras does not share: written out
+    scalar_only: tuple[str, ...] = ()  # keywords that must be a plain number to be carried over
+
+
+INITIALIZERS: dict[str, InitSpec] = {
+    "tf.zeros_initializer": InitSpec("Zeros", ("dtype",), ()),
+    "tf.ones_initializer": InitSpec("Ones", ("dtype",), ()),
+    "tf.constant_initializer": InitSpec("Constant", ("value", "dtype", "verify_shape"), ("value",), (("value", "0.0"),), ("value",)),
+    "tf.truncated_normal_initializer": InitSpec(
+        "TruncatedNormal", ("mean", "stddev", "seed", "dtype"), ("mean", "stddev", "seed"), (("stddev", "1.0"),)
+    ),
+    "tf.random_normal_initializer": InitSpec(
+        "RandomNormal", ("mean", "stddev", "seed", "dtype"), ("mean", "stddev", "seed"), (("stddev", "1.0"),)
+    ),
+    "tf.random_uniform_initializer": InitSpec(
+        "RandomUniform", ("minval", "maxval", "seed", "dtype"), ("minval", "maxval", "seed"), (("minval", "0.0"), ("maxval", "1.0"))
+    ),
+    "tf.glorot_uniform_initializer": InitSpec("GlorotUniform", ("seed", "dtype"), ("seed",)),
+    "tf.glorot_normal_initializer": InitSpec("GlorotNormal", ("seed", "dtype"), ("seed",)),
+}
+for _tf1, _short in (
+    ("zeros", "zeros_initializer"),
+    ("ones", "ones_initializer"),
+    ("constant", "constant_initializer"),
+    ("truncated_normal", "truncated_normal_initializer"),
+    ("random_normal", "random_normal_initializer"),
+    ("random_uniform", "random_uniform_initializer"),
+    ("glorot_uniform", "glorot_uniform_initializer"),
+    ("glorot_normal", "glorot_normal_initializer"),
+):
+    INITIALIZERS[f"tf.initializers.{_tf1}"] = INITIALIZERS[f"tf.{_short}"]
+
+_NUMBER = re.compile(r"^-?\s*(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# tf.layers functions -> Keras 3 layers.
+
+_CONV_ARGS = (
+    "activation", "use_bias", "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
+    "activity_regularizer", "kernel_constraint", "bias_constraint", "trainable", "name", "reuse",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    keras: str  # class in tf.keras.layers
+    params: tuple[str, ...]  # TF1 positional order after `inputs`
+    positional: tuple[str, ...]  # written positionally in the Keras constructor, in this order
+    stateful: bool  # owns variables: must be created once
+    defaults: tuple[tuple[str, str], ...] = ()  # TF1 defaults Keras does not share (constructor)
+    call_args: tuple[tuple[str, str], ...] = ()  # keywords passed at call time, with TF1's default
+    base: str = ""  # stem of the generated object's name
+
+
+LAYERS: dict[str, LayerSpec] = {
+    "dense": LayerSpec("Dense", ("units", *_CONV_ARGS), ("units",), True, base="dense"),
+    "conv1d": LayerSpec(
+        "Conv1D", ("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", *_CONV_ARGS),
+        ("filters", "kernel_size"), True, base="conv1d",
+    ),
+    "conv2d": LayerSpec(
+        "Conv2D", ("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", *_CONV_ARGS),
+        ("filters", "kernel_size"), True, base="conv2d",
+    ),
+    "conv3d": LayerSpec(
+        "Conv3D", ("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", *_CONV_ARGS),
+        ("filters", "kernel_size"), True, base="conv3d",
+    ),
+    "conv2d_transpose": LayerSpec(
+        "Conv2DTranspose", ("filters", "kernel_size", "strides", "padding", "data_format", *_CONV_ARGS),
+        ("filters", "kernel_size"), True, base="conv2d_transpose",
+    ),
+    "batch_normalization": LayerSpec(
+        "BatchNormalization",
+        (
+            "axis", "momentum", "epsilon", "center", "scale", "beta_initializer", "gamma_initializer",
+            "moving_mean_initializer", "moving_variance_initializer", "beta_regularizer", "gamma_regularizer",
+            "beta_constraint", "gamma_constraint", "training", "trainable", "name", "reuse", "renorm",
+            "renorm_clipping", "renorm_momentum", "fused", "virtual_batch_size", "adjustment",
+        ),
+        (), True, call_args=(("training", "False"),), base="batch_norm",
+    ),  # fmt: skip
+    "max_pooling1d": LayerSpec("MaxPooling1D", ("pool_size", "strides", "padding", "data_format", "name"), ("pool_size", "strides"), False),
+    "max_pooling2d": LayerSpec("MaxPooling2D", ("pool_size", "strides", "padding", "data_format", "name"), ("pool_size", "strides"), False),
+    "max_pooling3d": LayerSpec("MaxPooling3D", ("pool_size", "strides", "padding", "data_format", "name"), ("pool_size", "strides"), False),
+    "average_pooling1d": LayerSpec("AveragePooling1D", ("pool_size", "strides", "padding", "data_format", "name"), ("pool_size", "strides"), False),
+    "average_pooling2d": LayerSpec("AveragePooling2D", ("pool_size", "strides", "padding", "data_format", "name"), ("pool_size", "strides"), False),
+    "average_pooling3d": LayerSpec("AveragePooling3D", ("pool_size", "strides", "padding", "data_format", "name"), ("pool_size", "strides"), False),
+    "flatten": LayerSpec("Flatten", ("name", "data_format"), (), False),
+    "dropout": LayerSpec(
+        "Dropout", ("rate", "noise_shape", "seed", "training", "name"), ("rate",), False,
+        defaults=(("rate", "0.5"),), call_args=(("training", "False"),),
+    ),  # fmt: skip
+}
+
+# TF1 keywords with no Keras counterpart that change nothing when they have these values.
+_DROP_IF = {"trainable": ("True",), "reuse": ("None", "False"), "fused": ("None", "True", "False"), "kernel_initializer": ("None",)}
+# TF1 keywords whose meaning differs in Keras: the call is left for a person.
+_MANUAL_KEYWORDS = {
+    "kernel_regularizer": "regularizers add to TF1's REGULARIZATION_LOSSES collection, Keras keeps them in `layer.losses`",
+    "bias_regularizer": "regularizers add to TF1's REGULARIZATION_LOSSES collection, Keras keeps them in `layer.losses`",
+    "activity_regularizer": "regularizers add to TF1's REGULARIZATION_LOSSES collection, Keras keeps them in `layer.losses`",
+    "beta_regularizer": "regularizers add to TF1's REGULARIZATION_LOSSES collection, Keras keeps them in `layer.losses`",
+    "gamma_regularizer": "regularizers add to TF1's REGULARIZATION_LOSSES collection, Keras keeps them in `layer.losses`",
+    "kernel_constraint": "constraints are applied by TF1 optimizers and Keras optimizers differently",
+    "bias_constraint": "constraints are applied by TF1 optimizers and Keras optimizers differently",
+    "beta_constraint": "constraints are applied by TF1 optimizers and Keras optimizers differently",
+    "gamma_constraint": "constraints are applied by TF1 optimizers and Keras optimizers differently",
+    "reuse": "`reuse=` on the layer shares variables by name with another call",
+    "virtual_batch_size": "Keras 3 BatchNormalization has no `virtual_batch_size`",
+    "adjustment": "Keras 3 BatchNormalization has no `adjustment`",
+}
+_INITIALIZER_KEYWORDS = frozenset(
+    {"kernel_initializer", "bias_initializer", "beta_initializer", "gamma_initializer", "moving_mean_initializer", "moving_variance_initializer"}
+)
+
+_LOOPS = (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.Lambda)
+
+
+class Unsupported(Exception):
+    """Raised while planning a rewrite: the message says what a person has to do."""
+
+
+@dataclass
+class LayerSite:
+    call: cst.Call
+    kind: str
+    statement: cst.SimpleStatementLine
+    function: cst.FunctionDef | None  # module-level def containing it, or None at module level
+    constructor: cst.Call | None = None
+    invocation: cst.Call | None = None
+    inputs_index: int = 0  # which argument of the old call is `inputs`
+    object_name: str = ""
+
+
+@dataclass
+class Plan:
+    sites: dict[cst.Call, LayerSite] = field(default_factory=dict)  # original call -> site converted
+    before: dict[cst.CSTNode, list[LayerSite]] = field(default_factory=dict)  # statement -> layers created before it
+    unwrap: set[cst.With] = field(default_factory=set)  # `with tf.variable_scope(...)` removed (body kept)
+
+
+def _source(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def _kw(name: str, value: cst.BaseExpression) -> cst.Arg:
+    """`name=value`, spaced as PEP 8 wants."""
+    no_space = cst.SimpleWhitespace("")
+    return cst.Arg(value=value, keyword=cst.Name(name), equal=cst.AssignEqual(whitespace_before=no_space, whitespace_after=no_space))
+
+
+def _snake(text: str) -> str:
+    name = re.sub(r"[^0-9a-zA-Z_]", "_", text).strip("_").lower()
+    if not name or name[0].isdigit():
+        name = "layer_" + name
+    return name
+
+
+class Tf1Variables(Codemod):
+    RULES = (LAYER_RULE,)
+    TRIGGERS = ("layers",)
+    METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
+
+    def __init__(self, context, run) -> None:
+        super().__init__(context, run)
+        self.plan = Plan()
+        self.tf = "tf"
+
+    # -- analysis ------------------------------------------------------------------------------------------------
+    def visit_Module(self, node: cst.Module) -> None:
+        self.tree = node
+        # `tf.keras` is the same Keras 3 under `tensorflow` and `tensorflow.compat.v1`: use the file's alias.
+        self.alias = module_alias(node, "tensorflow") or module_alias(node, "tensorflow.compat.v1") or module_alias(node, "tensorflow.compat.v2")
+        self.tf = self.alias or "tf"
+        not_variables = {id(a.attr) for a in m.findall(node, m.Attribute())} | {id(a.keyword) for a in m.findall(node, m.Arg())}
+        self.taken = {n.value for n in m.findall(node, m.Name()) if id(n) not in not_variables}
+        # An eager program (GradientTape, no Session or placeholder): TF1 helpers made new variables on every
+        # call there, which is the bug being fixed; a model function is one model however often it is called.
+        called = {self.qualified_name(call) for call in m.findall(node, m.Call())}
+        self.eager = "tf.GradientTape" in called and not called & {"tf.Session", "tf.InteractiveSession", "tf.placeholder"}
+        self.call_counts: dict[cst.FunctionDef, int | str] = {}
+        sites: list[LayerSite] = []
+        for call in m.findall(node, m.Call()):
+            assert isinstance(call, cst.Call)
+            name = self.qualified_name(call)
+            if name is None or not name.startswith("tf.layers.") or name.count(".") != 2:
+                continue
+            kind = name.split(".")[-1]
+            if kind not in LAYERS:
+                if kind[:1].islower() and self.enabled(LAYER_RULE.code):
+                    self.flag(call, LAYER_RULE.code, f"`tf.layers.{kind}` is gone in TF 2.21 and has no automatic rewrite: create the matching `tf.keras.layers` object once and call it here")
+                continue
+            if not self.enabled(LAYER_RULE.code):
+                continue
+            try:
+                site = self._site(call, kind)
+                self._build(site)
+            except Unsupported as reason:
+                self.flag(call, LAYER_RULE.code, f"`tf.layers.{kind}` left as it is: {reason}")
+                continue
+            sites.append(site)
+        for site in sites:
+            if not self.offer_fix(site.call, LAYER_RULE.code, self._message(site)):
+                continue
+            self.plan.sites[site.call] = site
+            if LAYERS[site.kind].stateful:
+                anchor = site.function if site.function is not None else site.statement
+                self.plan.before.setdefault(anchor, []).append(site)
+        if self.plan.sites:
+            if self.alias is None:
+                self.tf = tensorflow_name(self.context, node)
+            self._plan_scope_removal(node)
+
+    def _message(self, site: LayerSite) -> str:
+        spec = LAYERS[site.kind]
+        if spec.stateful:
+            where = f"before `{site.function.name.value}`" if site.function is not None else "at module level"
+            return f"`tf.layers.{site.kind}` (gone in TF 2.21) makes variables on every eager call: now `tf.keras.layers.{spec.keras}` created once ({site.object_name}, {where})"
+        return f"`tf.layers.{site.kind}` is gone in TF 2.21: now `tf.keras.layers.{spec.keras}` (no variables, built inline)"
+
+    def _parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self.get_metadata(ParentNodeProvider, node, None)
+
+    def _site(self, call: cst.Call, kind: str) -> LayerSite:
+        ancestors: list[cst.CSTNode] = []
+        node: cst.CSTNode | None = self._parent(call)
+        while node is not None:
+            ancestors.append(node)
+            node = self._parent(node)
+        if any(isinstance(a, cst.ClassDef) for a in ancestors):
+            raise Unsupported("inside a class: create the Keras layer once in `__init__` and call it here")
+        functions = [a for a in ancestors if isinstance(a, (cst.FunctionDef, cst.Lambda))]
+        if len(functions) > 1 or (functions and not isinstance(self._parent(functions[0]), cst.Module)):
+            raise Unsupported("inside a nested function: create the Keras layer once, outside it, and call it here")
+        function = functions[0] if functions else None
+        statement = next((a for a in ancestors if isinstance(a, cst.SimpleStatementLine)), None)
+        in_loop = any(isinstance(a, _LOOPS) for a in ancestors)
+        if statement is None:
+            raise Unsupported("not in a simple statement: create the Keras layer once before it and call it here")
+        spec = LAYERS[kind]
+        site = LayerSite(call=call, kind=kind, statement=statement, function=function)
+        if not spec.stateful:
+            return site
+        if in_loop:
+            raise Unsupported("called in a loop, which makes a new layer (new variables) each time in TF1: create one Keras layer per layer you want, once, and call them in the loop")
+        if function is not None:
+            self._check_function_called_once(function)
+        return site
+
+    # How many times a module-level function builds its variables: 1, or the reason it cannot be told.
+    def _check_function_called_once(self, function: cst.FunctionDef) -> None:
+        count = self._creating_calls(function, set())
+        if count != 1:
+            raise Unsupported(count if isinstance(count, str) else f"`{function.name.value}` builds its layers {count} times in this file")
+
+    def _creating_calls(self, function: cst.FunctionDef, seen: set[cst.FunctionDef]) -> int | str:
+        if function in self.call_counts:
+            return self.call_counts[function]
+        if function in seen:
+            return f"`{function.name.value}` is recursive"
+        seen = seen | {function}
+        name = function.name.value
+        scope = self.get_metadata(ScopeProvider, function, None)
+        if not isinstance(scope, GlobalScope):
+            return f"`{name}` is not a module-level function"
+        assignments = scope.assignments[name]
+        if len(assignments) != 1:
+            return f"`{name}` is bound more than once in the module"
+        references = list(next(iter(assignments)).references)
+        if not references:
+            return f"`{name}` is not called in this file, so how many models it builds cannot be told: create its layers once where it is used"
+        reuse = self._reuse_parameter(function)
+        total = 0
+        for access in references:
+            reference = access.node
+            parent = self._parent(reference)
+            if not (isinstance(parent, cst.Call) and parent.func is reference):
+                return f"`{name}` is used other than by a direct call (line {self.position(reference)[0]}), so how many models it builds cannot be told"
+            if reuse == "auto" or self.eager:
+                continue
+            if reuse is not None and self._passes_reuse_true(parent, function, reuse):
+                continue
+            times = self._times(parent, seen)
+            if isinstance(times, str):
+                return times
+            total += times
+        if reuse == "auto" or self.eager:
+            total = 1
+        self.call_counts[function] = total
+        return total
+
+    def _times(self, call: cst.Call, seen: set[cst.FunctionDef]) -> int | str:
+        """How many times a call site runs while the graph is built."""
+        node: cst.CSTNode | None = call
+        loop = False
+        while True:
+            parent = self._parent(node)  # type: ignore[arg-type]
+            if parent is None or isinstance(parent, cst.Module):
+                break
+            if isinstance(parent, _LOOPS):
+                loop = True
+            if isinstance(parent, cst.ClassDef):
+                return f"called from class `{parent.name.value}` (line {self.position(call)[0]}): create the layers once in its `__init__`"
+            if isinstance(parent, cst.FunctionDef):
+                if loop:
+                    return f"called in a loop (line {self.position(call)[0]}), which builds new variables on each pass in TF1"
+                if not isinstance(self._parent(parent), cst.Module):
+                    return f"called from a nested function (line {self.position(call)[0]})"
+                return self._creating_calls(parent, seen)
+            node = parent
+        if loop:
+            return f"called in a loop (line {self.position(call)[0]}), which builds new variables on each pass in TF1"
+        return 1
+
+    def _reuse_parameter(self, function: cst.FunctionDef) -> str | None:
+        """'auto' when every layer of `function` sits in `tf.variable_scope(<str>, reuse=tf.AUTO_REUSE)`;
+        the parameter name when they sit in `tf.variable_scope(<str>, reuse=<parameter>)`; else None."""
+        scopes = [w for w in m.findall(function, m.With()) if self._variable_scope(w) is not None]
+        if len(scopes) != 1:
+            return None
+        scope_call = self._variable_scope(scopes[0])
+        assert scope_call is not None
+        reuse = next((a.value for a in scope_call.args if a.keyword is not None and a.keyword.value == "reuse"), None)
+        if reuse is None:
+            return None
+        inside = set(m.findall(scopes[0].body, m.Call()))
+        layers = [c for c in m.findall(function, m.Call()) if (self.qualified_name(c) or "").startswith("tf.layers.")]
+        if any(c not in inside for c in layers):
+            return None
+        if self.qualified_name(reuse) == "tf.AUTO_REUSE":
+            return "auto"
+        params = [p.name.value for p in function.params.params]
+        if isinstance(reuse, cst.Name) and reuse.value in params:
+            return reuse.value
+        return None
+
+    def _passes_reuse_true(self, call: cst.Call, function: cst.FunctionDef, parameter: str) -> bool:
+        params = [p.name.value for p in function.params.params]
+        index = params.index(parameter)
+        value = None
+        for position, arg in enumerate(call.args):
+            if arg.star:
+                return False
+            if arg.keyword is None and position == index:
+                value = arg.value
+            elif arg.keyword is not None and arg.keyword.value == parameter:
+                value = arg.value
+        return isinstance(value, cst.Name) and value.value == "True"
+
+    def _variable_scope(self, node: cst.With) -> cst.Call | None:
+        if len(node.items) != 1 or node.items[0].asname is not None:
+            return None
+        item = node.items[0].item
+        if isinstance(item, cst.Call) and self.qualified_name(item) == "tf.variable_scope":
+            return item
+        return None
+
+    # -- building the new calls -----------------------------------------------------------------------------------
+    def _arguments(self, call: cst.Call, spec: LayerSpec, kind: str) -> tuple[cst.BaseExpression, list[tuple[str, cst.BaseExpression]]]:
+        inputs: cst.BaseExpression | None = None
+        pairs: list[tuple[str, cst.BaseExpression]] = []
+        positional = 0
+        for index, arg in enumerate(call.args):
+            if arg.star:
+                raise Unsupported("`*args` / `**kwargs` in the call: write the arguments out")
+            if arg.keyword is None:
+                if positional == 0:
+                    inputs, self._inputs_index = arg.value, index
+                elif positional - 1 < len(spec.params):
+                    pairs.append((spec.params[positional - 1], arg.value))
+                else:
+                    raise Unsupported("more positional arguments than TF1 accepted")
+                positional += 1
+                continue
+            keyword = arg.keyword.value
+            if keyword == "inputs":
+                inputs, self._inputs_index = arg.value, index
+            elif keyword in spec.params:
+                pairs.append((keyword, arg.value))
+            else:
+                raise Unsupported(f"unknown argument `{keyword}` for `tf.layers.{kind}`")
+        if inputs is None:
+            raise Unsupported("no `inputs` argument")
+        return inputs, pairs
+
+    def _build(self, site: LayerSite) -> None:
+        spec = LAYERS[site.kind]
+        inputs, pairs = self._arguments(site.call, spec, site.kind)
+        site.inputs_index = self._inputs_index
+        given = dict(pairs)
+        constructor: list[tuple[str, cst.BaseExpression]] = []
+        call_keywords: list[cst.Arg] = []
+        call_names = {name for name, _ in spec.call_args}
+        for keyword, value in pairs:
+            text = _source(value)
+            if keyword in _DROP_IF and text in _DROP_IF[keyword]:
+                continue
+            if keyword in _MANUAL_KEYWORDS:
+                raise Unsupported(f"`{keyword}=`: {_MANUAL_KEYWORDS[keyword]}; create the Keras layer yourself")
+            if keyword in call_names:
+                call_keywords.append(_kw(keyword, value))
+                continue
+            if keyword in _INITIALIZER_KEYWORDS:
+                value = self._initializer(value)
+            constructor.append((keyword, value))
+        for keyword, default in spec.call_args:
+            if keyword not in given:
+                call_keywords.append(_kw(keyword, cst.parse_expression(default)))
+        for keyword, default in spec.defaults:
+            if keyword not in given:
+                constructor.append((keyword, cst.parse_expression(default)))
+        if spec.stateful and site.function is not None:
+            for _, value in constructor:
+                self._check_hoistable(value, site.function)
+        # Keras' leading arguments positionally (in Keras' order), the rest as keywords in TF1's order.
+        first = [cst.Arg(value=dict(constructor)[name]) for name in spec.positional if name in dict(constructor)]
+        # Keras cannot take `strides` positionally after a missing `pool_size`: only leading runs are positional.
+        run = []
+        for name in spec.positional:
+            if name not in dict(constructor):
+                break
+            run.append(name)
+        first = [cst.Arg(value=dict(constructor)[name]) for name in run]
+        rest = [_kw(k, v) for k, v in constructor if k not in run]
+        keras_class = cst.parse_expression(f"{self.tf}.keras.layers.{spec.keras}")
+        site.constructor = cst.Call(func=keras_class, args=with_commas([*first, *rest]))
+        if spec.stateful:
+            site.object_name = self._object_name(site, given.get("name"))
+            callee: cst.BaseExpression = cst.Name(site.object_name)
+        else:
+            callee = site.constructor
+        site.invocation = cst.Call(func=callee, args=with_commas([cst.Arg(value=inputs), *call_keywords]))
+
+    def _initializer(self, value: cst.BaseExpression) -> cst.BaseExpression:
+        """A TF1 initializer call as the Keras 3 initializer (TF1 defaults written out); others unchanged."""
+        if not isinstance(value, cst.Call):
+            return value
+        name = self.qualified_name(value)
+        spec = INITIALIZERS.get(name or "")
+        if spec is None:
+            if name is not None and name.startswith("tf.") and "initializer" in name:
+                raise Unsupported(f"initializer `{name}` has no automatic Keras counterpart here: pass a `tf.keras.initializers` object")
+            return value
+        pairs: list[tuple[str, cst.BaseExpression]] = []
+        for index, arg in enumerate(value.args):
+            if arg.star:
+                raise Unsupported(f"`*args` in `{name}(...)`")
+            keyword = arg.keyword.value if arg.keyword is not None else (spec.params[index] if index < len(spec.params) else None)
+            if keyword is None:
+                raise Unsupported(f"too many arguments to `{name}`")
+            if keyword == "dtype":
+                continue  # the variable's dtype decides, in Keras as with get_variable
+            if keyword not in spec.keep:
+                raise Unsupported(f"`{keyword}=` of `{name}` has no Keras counterpart")
+            if keyword in spec.scalar_only and not _NUMBER.match(_source(arg.value)):
+                raise Unsupported(f"`{name}` with a non-scalar `{keyword}`: Keras `{spec.keras}` only broadcasts; pass a `tf.keras.initializers.Constant` of the right shape")
+            pairs.append((keyword, arg.value))
+        present = {k for k, _ in pairs}
+        for keyword, default in spec.defaults:
+            if keyword not in present:
+                pairs.append((keyword, cst.parse_expression(default)))
+        order = {k: i for i, k in enumerate(spec.params)}
+        pairs.sort(key=lambda pair: order[pair[0]])
+        return cst.Call(
+            func=cst.parse_expression(f"{self.tf}.keras.initializers.{spec.keras}"),
+            args=with_commas([_kw(k, v) for k, v in pairs]),
+        )
+
+    def _check_hoistable(self, value: cst.BaseExpression, function: cst.FunctionDef) -> None:
+        """Every name in a constructor argument must mean the same at module level, before `function`."""
+        for name in m.findall(value, m.Name()):
+            assert isinstance(name, cst.Name)
+            scope = self.get_metadata(ScopeProvider, name, None)
+            if scope is None:
+                continue  # a keyword's or attribute's name, not a variable
+            parent = self._parent(name)
+            if isinstance(parent, cst.Attribute) and parent.attr is name:
+                continue
+            if isinstance(parent, cst.Arg) and parent.keyword is name:
+                continue
+            if isinstance(scope, GlobalScope):
+                assignments = scope.assignments[name.value]
+            else:
+                local = [a for a in scope.assignments[name.value] if a.scope is scope]
+                if local:
+                    raise Unsupported(
+                        f"the layer's arguments use `{name.value}`, local to `{function.name.value}`: create the Keras layer once where `{name.value}` is known and call it here"
+                    )
+                assignments = scope.globals.assignments[name.value] if name.value in scope.globals.assignments else []
+            def_line = self.position(function)[0]
+            for assignment in assignments:
+                node = getattr(assignment, "node", None)
+                if node is not None and self.position(node)[0] >= def_line:
+                    raise Unsupported(f"the layer's arguments use `{name.value}`, assigned after `{function.name.value}`: create the Keras layer once after it")
+
+    def _object_name(self, site: LayerSite, name: cst.BaseExpression | None) -> str:
+        spec = LAYERS[site.kind]
+        base = spec.base
+        if isinstance(name, cst.SimpleString) and isinstance(name.evaluated_value, str):
+            base = _snake(name.evaluated_value)
+            if site.function is None and base in self.taken:
+                base += "_layer"
+        if site.function is not None:
+            base = f"{site.function.name.value}_{base}"
+        candidate, index = base, 0
+        while candidate in self.taken:
+            index += 1
+            candidate = f"{base}_{index}"
+        self.taken.add(candidate)
+        return candidate
+
+    def _plan_scope_removal(self, module: cst.Module) -> None:
+        """`with tf.variable_scope(<name>[, reuse=...]):` whose layers are all converted and that holds nothing
+        else variable-related: the block is kept, the `with` goes (Keras layers ignore variable scopes)."""
+        for node in m.findall(module, m.With()):
+            assert isinstance(node, cst.With)
+            scope_call = self._variable_scope(node)
+            if scope_call is None:
+                continue
+            if any(a.keyword is not None and a.keyword.value not in ("reuse", "name_or_scope") for a in scope_call.args):
+                continue
+            calls = list(m.findall(node.body, m.Call()))
+            layer_calls = [c for c in calls if (self.qualified_name(c) or "").startswith("tf.layers.")]
+            if not layer_calls or any(c not in self.plan.sites for c in layer_calls):
+                continue
+            other = {"tf.get_variable", "tf.get_variable_scope", "tf.get_local_variable", "tf.variable_scope", "tf.Variable"}
+            named = [self.qualified_name(n) for n in m.findall(node.body, m.OneOf(m.Name(), m.Attribute()))]
+            if any(n in other or (n or "").endswith("_variables") for n in named):
+                continue
+            if not isinstance(node.body, cst.IndentedBlock):
+                continue
+            self.plan.unwrap.add(node)
+
+    # -- rewriting ------------------------------------------------------------------------------------------------
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        site = self.plan.sites.get(original_node)
+        if site is None or site.invocation is None:
+            return updated_node
+        # The inputs as rewritten (they may hold a converted call themselves).
+        inputs = updated_node.args[site.inputs_index].value
+        args = [site.invocation.args[0].with_changes(value=inputs), *site.invocation.args[1:]]
+        return site.invocation.with_changes(args=args)  # type: ignore[return-value]
+
+    def _creation_lines(self, anchor: cst.CSTNode) -> list[cst.SimpleStatementLine]:
+        lines = []
+        for site in self.plan.before.get(anchor, []):
+            assert site.constructor is not None
+            assign = cst.Assign(targets=[cst.AssignTarget(target=cst.Name(site.object_name))], value=site.constructor)  # type: ignore[arg-type]
+            lines.append(cst.SimpleStatementLine(body=[assign]))
+        return lines
+
+    def leave_SimpleStatementLine(self, original_node, updated_node):
+        lines = self._creation_lines(original_node)
+        if not lines:
+            return updated_node
+        lines[0] = lines[0].with_changes(leading_lines=updated_node.leading_lines)
+        return cst.FlattenSentinel([*lines, updated_node.with_changes(leading_lines=())])
+
+    def leave_FunctionDef(self, original_node, updated_node):
+        lines = self._creation_lines(original_node)
+        if not lines:
+            return updated_node
+        leading = list(updated_node.leading_lines)
+        blank = []
+        while leading and leading[0].comment is None:
+            blank.append(leading.pop(0))
+        lines[0] = lines[0].with_changes(leading_lines=blank)
+        separation = [cst.EmptyLine(), cst.EmptyLine()]
+        return cst.FlattenSentinel([*lines, updated_node.with_changes(leading_lines=[*separation, *leading])])
+
+    def leave_With(self, original_node: cst.With, updated_node: cst.With):
+        if original_node not in self.plan.unwrap:
+            return updated_node
+        body = list(updated_node.body.body)  # type: ignore[union-attr]
+        if body:
+            first = body[0]
+            body[0] = first.with_changes(leading_lines=[*updated_node.leading_lines, *first.leading_lines])
+        return cst.FlattenSentinel(body)
+
+
+CODEMOD = Tf1Variables
