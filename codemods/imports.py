@@ -55,3 +55,25 @@ def apply_import_edits(context: CodemodContext, tree: cst.Module) -> cst.Module:
     if context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY):
         tree = RemoveImportsVisitor(context).transform_module(tree)
     return tree
+
+
+def keras_namespace(context: CodemodContext, module: cst.Module) -> str:
+    """How to spell the Keras API (`<this>.initializers.Zeros`) in this file.
+
+    `<alias>.keras` when TensorFlow is imported (`tensorflow`, or `tensorflow.compat.v1/v2`, whose
+    `keras` is the same Keras), else `keras` when the file imports Keras itself, else
+    `import tensorflow as tf` is scheduled and `tf.keras` returned.
+    """
+    for target in ("tensorflow", "tensorflow.compat.v1", "tensorflow.compat.v2"):
+        alias = module_alias(module, target)
+        if alias is not None and alias != target:
+            return f"{alias}.keras"
+        if alias == "tensorflow":
+            return "tensorflow.keras"
+    if module_alias(module, "keras") == "keras":
+        return "keras"
+    mentions_tensorflow = "tensorflow" in module.code
+    if not mentions_tensorflow:
+        AddImportsVisitor.add_needed_import(context, "keras")
+        return "keras"
+    return tensorflow_name(context, module) + ".keras"
