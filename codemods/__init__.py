@@ -20,6 +20,7 @@ CODEMOD_MODULES: tuple[str, ...] = (
     "layer_variables",
     "tf1_variables",
     "graph_plumbing",
+    "legacy_calls",
 )
 
 
