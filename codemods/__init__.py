@@ -21,6 +21,7 @@ CODEMOD_MODULES: tuple[str, ...] = (
     "tf1_variables",
     "graph_plumbing",
     "legacy_calls",
+    "api_renames",
 )
 
 

@@ -1,0 +1,686 @@
+"""TFM401-TFM407 api-renames: every TF1 `tf.X` left after the scenario rules, mapped through the API table.
+
+What it matches
+    Every reference to a TensorFlow name spelled through a `tensorflow` import: an attribute chain on
+    the module alias (`tf.log`, `tensorflow.nn.dropout`), a name from `from tensorflow import log` or
+    `from tensorflow import nn` (`nn.dropout`), whether it is called or passed as a value. The name is
+    looked up in the TF1 -> TF2 table (`codemods.api_table`, generated from the installed TensorFlow).
+
+    Names spelled through `tensorflow.compat.v1` (an `import tensorflow.compat.v1 as tf` alias, or
+    `tf.compat.v1.X`) are left alone: they exist in TF 2.21 and are the graph-mode fallback other rules
+    write on purpose. Names spelled `tensorflow.compat.v2.X` are already TF2. `tf.contrib.*` belongs to
+    the legacy-call rules (TFM3xx), `tf.keras.*` to the Keras rules, `tensorflow.python.*` is private.
+
+What it writes
+    TFM401  the native TF2 name: `tf.log(x)` -> `tf.math.log(x)`, `tf.random_normal` -> `tf.random.normal`.
+    TFM402  keywords renamed (`keep_dims=` -> `keepdims=`, `dimension=` -> `axis=`), keywords TF2 ignores
+            dropped, and positional arguments passed by keyword where TF2 reordered the parameters.
+            The arguments are edited in place, so their comments and line breaks stay.
+    TFM403  a rewrite that changes an argument's meaning or the shape of the call, as the table's
+            hand-written entries say: `keep_prob=k` -> `rate=1 - k`, `tf.to_float(x)` ->
+            `tf.cast(x, tf.float32)`, `tf.losses.mean_squared_error(y, p)` -> the mean of the squared
+            differences. Entries whose TF2 result differs slightly (`tf.image.resize_images`) are unsafe.
+    TFM404  no native equivalent, or a call the rule cannot convert (a `*args` call, an argument TF2
+            does not have, a function with changed arguments passed as a value): `tf.compat.v1.X`, which
+            behaves as TF1 did. Applied, and reported so the user knows the code is not native TF2 yet.
+    TFM405  removed from TF 2.21 altogether (not even in `tf.compat.v1`): reported, to rewrite by hand.
+    TFM406  a TF1 name that TF 2.21 still has under the same name with a different behaviour
+            (`tf.where`, `tf.summary.scalar`, `tf.train.Checkpoint`, the `tf.assert_*` family): reported,
+            never rewritten, because the same spelling is also correct TF2 code (other rules write it).
+            Only lines as they were read are reported, not lines an earlier rule just wrote.
+    TFM407  check-only: any other TensorFlow name that does not exist in TF 2.21 (a `tf.placeholder`
+            the session rules left, `tf.layers.dense`, `tf.nn.rnn_cell.LSTMCell`, a misspelt name,
+            a `from tensorflow import name` nothing uses), so that `tf2migrate check` lists them.
+
+    Table snippets spell TensorFlow `tf`; the rule writes the alias the file imports it under (adding
+    `import tensorflow as tf` when the name came from a `from tensorflow import ...`, whose import is
+    dropped once unused).
+
+Why
+    After the scenario rules (layer variables, TF1 variables, sessions, graph plumbing) have rewritten
+    the constructs they own, code still calls hundreds of TF1 names that TF 2.21 renamed, changed or
+    removed. `tf_upgrade_v2` sends nearly all of them to `tf.compat.v1`; this rule uses the native
+    name wherever the table proves one exists, converting arguments as needed, and falls back to
+    `tf.compat.v1` only when there is none, so that every name left exists in TF 2.21 or is reported.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+
+import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
+
+from tf2migrate.findings import FixKind
+
+from . import api_table
+from .api_table import ApiEntry, CallPlan
+from .base import Codemod, Rule
+from .builders import dotted
+from .imports import module_alias
+
+RENAME = Rule(
+    code="TFM401",
+    name="api-rename",
+    fix=FixKind.SAFE,
+    summary="Rename a TF1 name to its native TF2 name (`tf.log` -> `tf.math.log`).",
+    explanation="""
+        TensorFlow 2 moved hundreds of TF1 symbols into modules (`tf.log` is `tf.math.log`,
+        `tf.random_normal` is `tf.random.normal`, `tf.gfile.GFile` is `tf.io.gfile.GFile`) and removed the
+        old names from the `tf` namespace. The rule renames every reference, called or passed as a value,
+        to the TF2 name the API table (generated from the installed TensorFlow) proves to be the same API.
+    """,
+    before="""
+        import tensorflow as tf
+        y = tf.log(tf.random_normal([3]))
+        fn = tf.squared_difference
+    """,
+    after="""
+        import tensorflow as tf
+        y = tf.math.log(tf.random.normal([3]))
+        fn = tf.math.squared_difference
+    """,
+)
+
+KEYWORDS = Rule(
+    code="TFM402",
+    name="api-keywords",
+    fix=FixKind.SAFE,
+    summary="Rename keywords changed in TF2 (`keep_dims` -> `keepdims`) and pass arguments by keyword where the order changed.",
+    explanation="""
+        Many TF2 functions kept their name but renamed keywords (`keep_dims` -> `keepdims`,
+        `reduction_indices` and `dimension` -> `axis`, `squeeze_dims` -> `axis`, `filter` -> `filters`),
+        dropped keywords that had no effect (`use_cudnn_on_gpu`), or put their parameters in another
+        order, so a positional argument would now land in the wrong parameter. The rule renames the
+        keywords and passes every positional argument after the first changed position by its keyword.
+        Only the arguments are edited: comments and line breaks inside the call are kept. Calls that
+        unpack `*args`/`**kwargs` cannot be converted and fall back to `tf.compat.v1` (TFM404).
+    """,
+    before="""
+        import tensorflow as tf
+        s = tf.reduce_sum(x, 1, True)
+        m = tf.argmax(logits, dimension=1)
+    """,
+    after="""
+        import tensorflow as tf
+        s = tf.reduce_sum(x, 1, keepdims=True)
+        m = tf.argmax(logits, axis=1)
+    """,
+)
+
+SEMANTIC = Rule(
+    code="TFM403",
+    name="api-semantic-rewrite",
+    fix=FixKind.SAFE,
+    summary="Rewrite calls whose arguments changed meaning (`keep_prob=k` -> `rate=1 - k`, `tf.to_float`, `tf.losses.*`).",
+    explanation="""
+        Some TF1 calls have a TF2 equivalent only after their arguments are rewritten: `tf.nn.dropout`
+        takes the drop rate (`rate=1 - keep_prob`), `tf.to_float(x)` is `tf.cast(x, tf.float32)`, TF1's
+        `tf.nn.softmax_cross_entropy_with_logits` did not backpropagate into the labels (TF2's does: the
+        labels are wrapped in `tf.stop_gradient`), `tf.image.resize_images(x, size, method=1)` is
+        `tf.image.resize(x, size, method=tf.image.ResizeMethod.NEAREST_NEIGHBOR)`, and a TF1 loss with
+        default weights (`tf.losses.mean_squared_error(labels, predictions)`) is the mean of the TF2
+        per-example loss. Each rewrite is a hand-written entry of the API table with a golden fixture.
+        Entries whose TF2 result differs numerically (the image resizes use half-pixel centers in TF2)
+        are unsafe fixes: run with `--unsafe-fixes` after checking the difference does not matter.
+        A call with arguments the TF2 form cannot express (weights, label smoothing, a reduction) falls
+        back to `tf.compat.v1` (TFM404).
+    """,
+    before="""
+        import tensorflow as tf
+        h = tf.nn.dropout(h, keep_prob=0.8)
+        n = tf.to_float(tf.shape(x)[0])
+        loss = tf.losses.mean_squared_error(y, pred)
+    """,
+    after="""
+        import tensorflow as tf
+        h = tf.nn.dropout(h, rate=1 - 0.8)
+        n = tf.cast(tf.shape(x)[0], tf.float32)
+        loss = tf.reduce_mean(tf.math.squared_difference(tf.cast(pred, tf.float32), tf.cast(y, tf.float32)))
+    """,
+)
+
+FALLBACK = Rule(
+    code="TFM404",
+    name="compat-v1-fallback",
+    fix=FixKind.SAFE,
+    summary="A TF1 name with no native TF2 equivalent becomes `tf.compat.v1.X` (reported: not native yet).",
+    explanation="""
+        Some TF1 APIs have no TF2 counterpart with the same behaviour (`tf.assign`, `tf.logging`,
+        `tf.app.run`, the TF1 `tf.losses` with weights), and some calls cannot be converted (a call that
+        unpacks `*args`, an argument TF2 does not have, a function with changed arguments passed as a
+        value). TensorFlow 2.21 still ships them under `tf.compat.v1`, where they behave as in TF1, so
+        the rule writes that spelling and reports it: the program runs, but the code is not native TF2.
+        The message says why and, where there is one, what the native replacement is.
+    """,
+    before="""
+        import tensorflow as tf
+        tf.logging.info("step %d", step)
+        op = tf.assign(v, 0.0)
+    """,
+    after="""
+        import tensorflow as tf
+        tf.compat.v1.logging.info("step %d", step)
+        op = tf.compat.v1.assign(v, 0.0)
+    """,
+)
+
+REMOVED = Rule(
+    code="TFM405",
+    name="removed-api",
+    fix=FixKind.MANUAL,
+    summary="A TF1 API removed from TF 2.21 (not even in `tf.compat.v1`): rewrite it by hand.",
+    explanation="""
+        A few TF1 modules and symbols are gone from TensorFlow 2.21 entirely (`tf.estimator`,
+        `tf.pywrap_tensorflow`, some `tf.tpu.experimental` classes): neither a TF2 name nor a
+        `tf.compat.v1` fallback exists. The rule reports each use with the table's note; replace it with
+        the Keras or core TF2 API that does the job. (`tf.contrib` is reported by the TFM3xx rules.)
+    """,
+    before="""
+        import tensorflow as tf
+        estimator = tf.estimator.DNNClassifier(hidden_units=[10])
+    """,
+    after="""
+        import tensorflow as tf
+        estimator = tf.estimator.DNNClassifier(hidden_units=[10])  # rewrite with tf.keras
+    """,
+)
+
+CHANGED = Rule(
+    code="TFM406",
+    name="api-behaviour-changed",
+    fix=FixKind.MANUAL,
+    summary="A TF1 name TF2 still has with a different behaviour (`tf.where`, `tf.summary.scalar`): review it.",
+    explanation="""
+        TensorFlow 2 kept some TF1 names but gave them another behaviour: `tf.where` broadcasts,
+        the `tf.assert_*` functions return None and order their arguments differently, `tf.summary.scalar`
+        needs a `step` and a default writer, `tf.train.Checkpoint` is another class, the initializers
+        take no dtype. The same spelling is correct TF2 code, so the rule cannot tell whether a use is
+        TF1 code to convert; it reports each use (on lines as they were read). If the code relied on the
+        TF1 behaviour, write `tf.compat.v1.X` (or port it to the TF2 API); otherwise suppress the finding.
+    """,
+    before="""
+        import tensorflow as tf
+        y = tf.where(mask, a, b)
+    """,
+    after="""
+        import tensorflow as tf
+        y = tf.where(mask, a, b)  # TF1 semantics needed? tf.compat.v1.where(mask, a, b)
+    """,
+)
+
+MISSING = Rule(
+    code="TFM407",
+    name="missing-tf-name",
+    fix=FixKind.MANUAL,
+    summary="A TensorFlow name that does not exist in TF 2.21 is still used.",
+    explanation="""
+        After every other rule ran, a name spelled through a TensorFlow import still does not exist in
+        TensorFlow 2.21: a construct a scenario rule left in place (`tf.placeholder`, `tf.layers.dense`,
+        `tf.nn.rnn_cell.LSTMCell`, `tf.compat.v1.layers.dense`), a name removed from `tf.keras`, or a
+        misspelt name. The rule lists each one so that `tf2migrate check` shows everything that would
+        raise `AttributeError` on TF 2.21; the findings of the scenario rules on the same line say how
+        to migrate the construct.
+    """,
+    before="""
+        import tensorflow as tf
+        x = tf.placeholder(tf.float32, [None, 3])
+    """,
+    after="""
+        import tensorflow as tf
+        x = tf.placeholder(tf.float32, [None, 3])  # TFM2xx: migrate the Session program
+    """,
+)
+
+OWNERS = {
+    "sessions": "the session and graph rules (TFM2xx)",
+    "variables": "the TF1 variable rules (TFM230-TFM249)",
+    "layers": "the TF1 layer rules (TFM1xx/TFM230-TFM249)",
+    "keras": "the Keras rules",
+}
+
+_TF_PREFIX = re.compile(r"(?<![\w.])tf\.")
+_WRAPPER = re.compile(r"^([\w.]+)\(\{\}\)$")
+_EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def _respell(source: str, alias: str) -> str:
+    """A table snippet's `tf.` prefix written as the file's TensorFlow alias."""
+    return source if alias == "tf" else _TF_PREFIX.sub(alias + ".", source)
+
+
+def _respell_entry(entry: ApiEntry, alias: str) -> ApiEntry:
+    if alias == "tf":
+        return entry
+    exprs = {
+        key: dataclasses.replace(
+            spec,
+            expr=_respell(spec.expr, alias) if spec.expr else spec.expr,
+            values={k: _respell(v, alias) for k, v in spec.values.items()},
+        )
+        for key, spec in entry.exprs.items()
+    }
+    return dataclasses.replace(
+        entry,
+        target=_respell(entry.target, alias) if entry.target else entry.target,
+        dtype=_respell(entry.dtype, alias) if entry.dtype else entry.dtype,
+        template=_respell(entry.template, alias) if entry.template else entry.template,
+        defaults={k: _respell(v, alias) for k, v in entry.defaults.items()},
+        exprs=exprs,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Spelled:
+    """How a reference names TensorFlow: `name` is the TF1 key (`tf.X`), `space` where it was spelled."""
+
+    name: str
+    space: str  # "v1": the TF1 `tf` namespace (`import tensorflow`); "compat.v1"; "compat.v2"
+    root_is_module: bool  # the chain starts at a `tensorflow` module alias (not a from-imported name)
+
+
+class ApiRenames(Codemod):
+    RULES = (RENAME, KEYWORDS, SEMANTIC, FALLBACK, REMOVED, CHANGED, MISSING)
+    TRIGGERS = ("tensorflow",)
+
+    def __init__(self, context, run) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(context, run)
+        self._module: cst.Module | None = None
+        self._alias: str | None = None  # the alias to write ("tf"); None: cannot be written
+        self._alias_exists = False
+        self._handled_calls: set[cst.Call] = set()
+
+    # -- setup ------------------------------------------------------------------------------------
+    def visit_Module(self, node: cst.Module) -> None:
+        self._module = node
+        existing = module_alias(node, "tensorflow")
+        if existing is not None:
+            self._alias, self._alias_exists = existing, True
+            return
+        scope = self.get_metadata(ScopeProvider, node, None)
+        taken = scope is not None and "tf" in scope
+        self._alias = None if taken else "tf"
+
+    def _use_alias(self) -> str:
+        assert self._alias is not None
+        if not self._alias_exists:
+            AddImportsVisitor.add_needed_import(self.context, "tensorflow", asname="tf")
+            self._alias_exists = True
+        return self._alias
+
+    # -- name resolution --------------------------------------------------------------------------
+    def _raw(self, node: cst.CSTNode) -> str | None:
+        names = self.get_metadata(QualifiedNameProvider, node, None)
+        if not names:
+            return None
+        imported = {q.name for q in names if q.source is QualifiedNameSource.IMPORT}
+        if len(imported) != 1 or len(names) != 1:
+            return None
+        return imported.pop()
+
+    def _spelled(self, node: cst.CSTNode) -> Spelled | None:
+        raw = self._raw(node)
+        if raw is None or not (raw == "tensorflow" or raw.startswith("tensorflow.")):
+            return None
+        if raw.startswith(("tensorflow.python.", "tensorflow.keras")) or raw == "tensorflow.python":
+            if raw.startswith("tensorflow.keras"):
+                return Spelled("tf" + raw[len("tensorflow") :], "v1", self._root_is_module(node))
+            return None
+        for space in ("compat.v1", "compat.v2"):
+            prefix = "tensorflow." + space
+            if raw == prefix or raw.startswith(prefix + "."):
+                return Spelled("tf" + raw[len(prefix) :], space, False)
+        if raw in ("tensorflow", "tensorflow.compat"):
+            return None
+        return Spelled("tf" + raw[len("tensorflow") :], "v1", self._root_is_module(node))
+
+    def _root_is_module(self, node: cst.CSTNode) -> bool:
+        root = node
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        return isinstance(root, cst.Name) and self._raw(root) == "tensorflow"
+
+    def _is_chain_top(self, node: cst.CSTNode) -> bool:
+        parent = self.get_metadata(ParentNodeProvider, node, None)
+        if isinstance(parent, cst.Attribute) and (parent.value is node or parent.attr is node):
+            return False
+        if isinstance(parent, (cst.ImportAlias, cst.Import, cst.ImportFrom)):
+            return False
+        return True
+
+    def _on_original_line(self, node: cst.CSTNode) -> bool:
+        """True unless an earlier rule of this run wrote the line (its names are TF2 code already)."""
+        line, _ = self.position(node)
+        blocks = getattr(self.run.linemap, "_blocks", [])
+        for _i1, _i2, j1, j2, tag in blocks:
+            if j1 <= line - 1 < j2:
+                return tag == "equal"
+        return True
+
+    # -- rewriting names --------------------------------------------------------------------------
+    def _replacement(self, original: cst.BaseExpression, name: str) -> cst.BaseExpression:
+        """`name` (`tf.math.log`) spelled with the file's alias; the from-import it replaces is dropped if unused."""
+        alias = self._use_alias()
+        if not self._root_is_module(original):
+            RemoveImportsVisitor.remove_unused_import_by_node(self.context, original)
+        return dotted(alias + name[len("tf") :])
+
+    def _fallback(self, original: cst.BaseExpression, updated: cst.BaseExpression, name: str, reason: str) -> cst.BaseExpression:
+        """TFM404 `tf.compat.v1.X` for `name`, or a TFM405/TFM407 finding when TF 2.21 has no such name."""
+        entry = api_table.lookup(name)
+        compat = "tf.compat.v1." + name[len("tf.") :]
+        if not api_table.compat_v1_exists(name):
+            if entry is not None and entry.kind == "removed":
+                self.flag(original, REMOVED.code, f"`{name}` was removed from TensorFlow 2 (not even in tf.compat.v1): {entry.note or 'rewrite it with the TF2/Keras API'}")
+            else:
+                self.flag(original, MISSING.code, f"`{name}` does not exist in TensorFlow 2.21 ({reason}); rewrite it with the TF2 API")
+            return updated
+        if self._alias is None:
+            self.flag(original, FALLBACK.code, f"`{name}`: {reason}; use `{compat}` (the name `tf` is taken in this file, so the rule did not write it)")
+            return updated
+        hint = f" ({entry.note})" if entry is not None and entry.note else ""
+        if self.offer_fix(original, FALLBACK.code, f"`{name}`: {reason}: now `{compat}`, which behaves as TF1 did (not native TF2){hint}"):
+            return self._replacement(original, compat)
+        return updated
+
+    def _handle_name(self, original: cst.BaseExpression, updated: cst.BaseExpression, *, called: bool) -> cst.BaseExpression:
+        spelled = self._spelled(original)
+        if spelled is None:
+            return updated
+        name = spelled.name
+        if name == "tf.contrib" or name.startswith("tf.contrib."):
+            return updated  # the legacy-call rules (TFM3xx) own tf.contrib
+        if spelled.space != "v1" or name == "tf.keras" or name.startswith("tf.keras."):
+            full = name if spelled.space == "v1" else "tf." + spelled.space + name[len("tf") :]
+            if not api_table.tf2_name_exists(full):
+                self.flag(original, MISSING.code, f"`{full}` does not exist in TensorFlow 2.21; rewrite it with the TF2 API")
+            return updated
+        found = api_table.lookup_prefix(name)
+        if found is None:
+            if not api_table.tf2_name_exists(name):
+                self.flag(original, MISSING.code, f"`{name}` does not exist in TensorFlow 2.21; rewrite it with the TF2 API")
+            return updated
+        entry, rest = found
+        full_target = lambda target: target + ("." + rest if rest else "")  # noqa: E731
+        if entry.kind == "unchanged":
+            if rest and not api_table.tf2_name_exists(name):
+                self.flag(original, MISSING.code, f"`{name}` does not exist in TensorFlow 2.21; rewrite it with the TF2 API")
+            return updated
+        if entry.kind == "removed":
+            self.flag(original, REMOVED.code, f"`{name}` was removed from TensorFlow 2 (not even in tf.compat.v1): {entry.note or 'rewrite it with the TF2/Keras API'}")
+            return updated
+        if entry.kind == "scenario":
+            if not api_table.tf2_name_exists(name):
+                owner = OWNERS.get(entry.owner or "", "the scenario rules")
+                self.flag(original, MISSING.code, f"`{name}` does not exist in TensorFlow 2.21 and was left by {owner}: migrate the construct that uses it (see their findings)")
+            return updated
+        if entry.kind == "compat_v1":
+            if api_table.tf2_name_exists(entry.name):
+                if self._on_original_line(original):
+                    note = f": {entry.note}" if entry.note else ""
+                    self.flag(original, CHANGED.code, f"`{name}` exists in TF2 with a different behaviour{note}; if this code relies on TF1's, use `tf.compat.v1.{name[3:]}`")
+                return updated
+            return self._fallback(original, updated, name, "no native TF2 equivalent")
+        # rename / kwarg_rename / kwarg_expr / cast / template
+        assert entry.target is not None or entry.kind == "template"
+        if entry.target == entry.name:
+            return updated  # same name in TF2 (its arguments are the call's business)
+        if entry.kind == "rename" and (not entry.changes_arguments if not rest else entry.via == "identity"):
+            if self._alias is None:
+                self.flag(original, RENAME.code, f"`{name}` is `{full_target(entry.target)}` in TF2 (the name `tf` is taken in this file, so the rule did not write it)")
+                return updated
+            if self.offer_fix(original, RENAME.code, f"`{name}` is `{full_target(entry.target)}` in TF2"):
+                return self._replacement(original, full_target(entry.target))
+            return updated
+        why = "its TF2 form takes other arguments, and it is not called here" if not called else "the call cannot be converted"
+        if rest:
+            why = f"TF2's `{entry.target or entry.name}` is not the same object, so `.{rest}` cannot be assumed"
+        return self._fallback(original, updated, name, why)
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+        return self._leave_reference(original_node, updated_node)
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        return self._leave_reference(original_node, updated_node)
+
+    def _leave_reference(self, original: cst.BaseExpression, updated: cst.BaseExpression) -> cst.BaseExpression:
+        if not self._is_chain_top(original):
+            return updated
+        parent = self.get_metadata(ParentNodeProvider, original, None)
+        called = isinstance(parent, cst.Call) and parent.func is original
+        if called and self._call_entry(parent) is not None:  # type: ignore[arg-type]
+            return updated  # leave_Call converts the whole call
+        return self._handle_name(original, updated, called=called)
+
+    # -- rewriting calls --------------------------------------------------------------------------
+    def _call_entry(self, call: cst.Call) -> tuple[Spelled, ApiEntry] | None:
+        """The table entry if `call` is a TF1 call whose arguments the table converts."""
+        spelled = self._spelled(call.func)
+        if spelled is None or spelled.space != "v1":
+            return None
+        entry = api_table.lookup(spelled.name)
+        if entry is None or entry.kind in ("unchanged", "compat_v1", "removed", "scenario"):
+            return None
+        if entry.target == entry.name and not entry.changes_arguments:
+            return None
+        if entry.kind == "rename" and not entry.changes_arguments:
+            return None  # a plain rename: the callee is renamed as a name
+        return spelled, entry
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        found = self._call_entry(original_node)
+        if found is None:
+            return updated_node
+        spelled, entry = found
+        name = spelled.name
+        if self._alias is None:
+            self.flag(original_node.func, KEYWORDS.code, f"`{name}(...)` needs converting to TF2 (the name `tf` is taken in this file, so the rule did not write it)")
+            return updated_node
+        alias = self._alias
+        local = _respell_entry(entry, alias)
+        arguments: list[tuple[str | None, str]] = []
+        for arg in original_node.args:
+            if arg.star:
+                arguments.append((arg.star, _code(arg.value)))
+            else:
+                arguments.append((arg.keyword.value if arg.keyword else None, _code(arg.value)))
+        plan = api_table.plan_call(local, arguments)
+        if isinstance(plan, str):
+            return self._call_fallback(original_node, updated_node, name, plan)
+        return self._apply_plan(original_node, updated_node, name, entry, local, plan)
+
+    def _call_fallback(self, original: cst.Call, updated: cst.Call, name: str, reason: str) -> cst.BaseExpression:
+        new_func = self._fallback(original.func, updated.func, name, reason)
+        return updated if new_func is updated.func else updated.with_changes(func=new_func)
+
+    def _apply_plan(self, original: cst.Call, updated: cst.Call, name: str, entry: ApiEntry, local: ApiEntry, plan: CallPlan) -> cst.BaseExpression:
+        semantic = entry.kind in ("cast", "template") or plan.unsafe
+        if plan.expression is not None:
+            new: cst.BaseExpression = cst.parse_expression(plan.expression)
+            message = f"`{name}(...)` is `{_summary(plan.expression)}` in TF2" + (f" ({entry.note})" if entry.note else "")
+            return self._offer(original, updated, SEMANTIC.code, message, new, unsafe=plan.unsafe)
+
+        changes: list[str] = []
+        new_args: list[cst.Arg] = []
+        v1_args = entry.v1_args or ()
+        tf1_evident = False  # a TF1-only keyword, or a positional argument TF2 reads differently
+        for argument in plan.arguments:
+            if argument.index is None:
+                assert argument.value is not None
+                value_node = cst.parse_expression(argument.value)
+                if argument.keyword is None:
+                    new_args.append(cst.Arg(value=value_node))
+                else:
+                    new_args.append(cst.Arg(keyword=cst.Name(argument.keyword), value=value_node, equal=_EQUAL))
+                    changes.append(f"`{argument.keyword}={argument.value}` added")
+                tf1_evident = True
+                continue
+            arg = updated.args[argument.index]
+            old_arg = original.args[argument.index]
+            old_keyword = old_arg.keyword.value if old_arg.keyword else None
+            label = f"`{old_keyword}=`" if old_keyword else f"argument {argument.index + 1}"
+            if old_keyword is None and argument.index < len(v1_args):
+                label += f" (`{v1_args[argument.index]}`)"
+            value = argument.value
+            if value is not None and self._already_wrapped(local, old_arg, old_keyword, argument.index):
+                value = None
+            if argument.keyword != old_keyword:
+                tf1_evident = True
+                if argument.keyword is None:
+                    arg = arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)
+                elif old_keyword is None:
+                    arg = arg.with_changes(keyword=cst.Name(argument.keyword), equal=_EQUAL)
+                else:
+                    arg = arg.with_changes(keyword=cst.Name(argument.keyword))
+            if value is not None:
+                arg = arg.with_changes(value=cst.parse_expression(value))
+                before = f"`{old_keyword}={_code(old_arg.value)}`" if old_keyword else f"{label} `{_code(old_arg.value)}`"
+                changes.append(f"{before} is `{argument.keyword}={value}`")
+                semantic = True
+            elif argument.keyword != old_keyword and argument.keyword is not None:
+                changes.append(f"{label} is `{argument.keyword}=`" if old_keyword else f"{label} passed as `{argument.keyword}=`")
+            new_args.append(arg)
+        kept = {a.index for a in plan.arguments if a.index is not None}
+        for index, old_arg in enumerate(original.args):
+            if index not in kept:
+                tf1_evident = True
+                dropped = f"`{old_arg.keyword.value}=`" if old_arg.keyword else f"argument {index + 1}"
+                if old_arg.keyword is None and index < len(v1_args):
+                    dropped += f" (`{v1_args[index]}`)"
+                changes.append(f"{dropped} dropped (no effect in TF2)")
+        new_args = _punctuate(new_args, updated.args)
+        callee_changed = plan.callee is not None and entry.target != entry.name
+        new_func: cst.BaseExpression = dotted(plan.callee) if callee_changed and plan.callee else updated.func
+        if not changes and not callee_changed:
+            return updated
+        if not callee_changed and not tf1_evident and api_table.tf2_name_exists(name):
+            # Only argument values would change, under keywords TF2 has too: the call is valid TF2 code as it
+            # is (possibly this tool's own output), so it cannot be told from TF1 code: report, do not rewrite.
+            if self._on_original_line(original):
+                note = f": {entry.note}" if entry.note else ""
+                self.flag(original.func, CHANGED.code, f"`{name}(...)` behaves differently in TF2{note}; if this is TF1 code, " + "; ".join(changes))
+            return updated
+        new_call = updated.with_changes(func=new_func, args=new_args)
+        if entry.kind == "cast":
+            message = f"`{name}(x)` is `{entry.target}(x, {entry.dtype})` in TF2"
+        else:
+            message = f"`{name}(...)`" + (f" is `{entry.target}(...)` in TF2" if callee_changed else " in TF2")
+            if changes:
+                message += ": " + "; ".join(changes)
+            if entry.note and semantic:
+                message += f" ({entry.note})"
+        code = SEMANTIC.code if semantic else (KEYWORDS.code if changes else RENAME.code)
+        return self._offer(original, updated, code, message, new_call, unsafe=plan.unsafe)
+
+    def _already_wrapped(self, local: ApiEntry, old_arg: cst.Arg, old_keyword: str | None, index: int) -> bool:
+        """`labels=tf.stop_gradient(y)` is not wrapped a second time (the rule's own output stays as it is)."""
+        keyword = old_keyword or (local.v1_args[index] if local.v1_args and index < len(local.v1_args) else None)
+        spec = local.exprs.get(keyword or "")
+        if spec is None or spec.expr is None:
+            return False
+        match = _WRAPPER.match(spec.expr)
+        if match is None or not isinstance(old_arg.value, cst.Call):
+            return False
+        wrapper = api_table.normalize(match.group(1).replace(self._alias or "tf", "tf", 1))
+        return self.qualified_name(old_arg.value) == wrapper
+
+    def _offer(self, original: cst.Call, updated: cst.Call, code: str, message: str, new: cst.BaseExpression, *, unsafe: bool) -> cst.BaseExpression:
+        if not self.offer_fix(original.func, code, message, unsafe=unsafe):
+            return updated
+        alias = self._alias or "tf"
+        if not self._alias_exists and re.search(r"(?<![\w.])" + re.escape(alias) + r"\.", _code(new)):
+            self._use_alias()
+        if not self._root_is_module(original.func):
+            RemoveImportsVisitor.remove_unused_import_by_node(self.context, original.func)
+        if updated.lpar:
+            new = new.with_changes(lpar=updated.lpar, rpar=updated.rpar)
+        return new
+
+    # -- imports (check only) -----------------------------------------------------------------------
+    def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
+        if original_node.relative or original_node.module is None or isinstance(original_node.names, cst.ImportStar):
+            return updated_node
+        module = _code(original_node.module)
+        if module != "tensorflow" and not module.startswith("tensorflow."):
+            return updated_node
+        if module.startswith(("tensorflow.python", "tensorflow.contrib", "tensorflow.keras", "tensorflow.compat.v1.keras")):
+            return updated_node
+        for alias in original_node.names:
+            imported = f"{module}.{_code(alias.name)}"
+            self._check_unused_import(alias, imported)
+        return updated_node
+
+    def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
+        for alias in original_node.names:
+            imported = _code(alias.name)
+            if imported.startswith("tensorflow.") and not imported.startswith(("tensorflow.python", "tensorflow.contrib", "tensorflow.keras")):
+                if alias.asname is not None:
+                    self._check_unused_import(alias, imported)
+                elif not api_table.tf2_name_exists(_tf2_spelling(imported)):
+                    self.flag(alias, MISSING.code, f"`import {imported}`: no such module in TensorFlow 2.21")
+        return updated_node
+
+    def _check_unused_import(self, alias: cst.ImportAlias, imported: str) -> None:
+        """An imported TensorFlow name that nothing in this file uses (the uses are checked where they are)."""
+        bound = _code(alias.asname.name if alias.asname else alias.name).split(".")[0]
+        scope = self.get_metadata(ScopeProvider, alias, None)
+        if scope is None:
+            return
+        if any(assignment.references for assignment in scope.assignments[bound]):
+            return
+        if imported.startswith("tensorflow.contrib") or imported.startswith("tensorflow.compat.v1.contrib"):
+            return
+        if not api_table.tf2_name_exists(_tf2_spelling(imported)):
+            self.flag(alias, MISSING.code, f"`{imported}` is imported but does not exist in TensorFlow 2.21")
+
+
+def _tf2_spelling(imported: str) -> str:
+    """`tensorflow.compat.v1.X` -> `tf.compat.v1.X`, `tensorflow.X` -> `tf.X` (as `tf2_name_exists` reads them)."""
+    return "tf" + imported[len("tensorflow") :]
+
+
+def _summary(expression: str, limit: int = 100) -> str:
+    return expression if len(expression) <= limit else expression[: limit - 3] + "..."
+
+
+def _last_comma(arg: cst.Arg, old_last: cst.Arg) -> cst.Comma | cst.MaybeSentinel:
+    """The trailing comma of an argument that becomes the last one: as the original last argument had it,
+    keeping this argument's own end-of-line comment (the dropped argument's comment goes with it)."""
+    if not isinstance(old_last.comma, cst.Comma):
+        return old_last.comma
+    if not isinstance(arg.comma, cst.Comma):
+        return old_last.comma
+    own, old = arg.comma.whitespace_after, old_last.comma.whitespace_after
+    if isinstance(own, cst.ParenthesizedWhitespace) and isinstance(old, cst.ParenthesizedWhitespace):
+        return arg.comma.with_changes(whitespace_after=own.with_changes(indent=old.indent, last_line=old.last_line))
+    return old_last.comma
+
+
+def _punctuate(new_args: list[cst.Arg], old_args: Sequence[cst.Arg]) -> list[cst.Arg]:
+    """Commas between arguments; the last argument takes the original last argument's trailing punctuation."""
+    if not new_args or not old_args:
+        return new_args
+    old_last = old_args[-1]
+    result = []
+    for index, arg in enumerate(new_args):
+        is_last = index == len(new_args) - 1
+        if is_last:
+            if arg is not old_last:
+                arg = arg.with_changes(comma=_last_comma(arg, old_last), whitespace_after_arg=old_last.whitespace_after_arg)
+        else:
+            if arg is old_last:
+                arg = arg.with_changes(whitespace_after_arg=cst.SimpleWhitespace(""))
+            if not isinstance(arg.comma, cst.Comma):
+                arg = arg.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        result.append(arg)
+    return result
+
+
+CODEMOD = ApiRenames
