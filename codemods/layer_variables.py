@@ -208,7 +208,9 @@ GRAPH_PLUMBING = Rule(
         tf.variables_initializer(...))`. Once the variables are created with `self.add_weight`
         (TFM101-TFM103), Keras creates, names and initializes them, and `K.get_graph`/`K.get_session`
         no longer exist. A block whose body only creates weights is unwrapped, an initializer run is
-        removed, and a graph or session handle used only by those is removed too.
+        removed, and a graph or session handle used only by those is removed too. Keras 1/2's
+        `self.trainable_weights = [self.w, self.b]` (read-only in Keras 3) is removed when it lists
+        exactly the weights the method creates; otherwise it is reported (TFM105).
     """,
     before="""
         class Bias(tf.keras.layers.Layer):
@@ -814,6 +816,8 @@ class LayerVariables(Codemod):
         except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
             literal = None
         else:
+            if isinstance(literal, bool):
+                return Target(initializer=self.string("ones" if literal else "zeros"), dtype=self.string("bool"))
             return self._literal_target(literal, value, numpy=False)
         if not isinstance(value, cst.Call):
             return None
@@ -1133,7 +1137,36 @@ class LayerVariables(Codemod):
                     self.edits.remove_small.add(small)
                     handled_calls.add(value)
 
-        # 4. every other handle in a layer is reported
+        # 4. Keras 1/2 `self.trainable_weights = [self.w, ...]`: read-only in Keras 3, add_weight tracks them
+        created: set[str] = set()  # attributes this method assigns a weight to
+        for line in statements:
+            for small in line.body:
+                if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call) and len(small.targets) == 1:
+                    target = small.targets[0].target
+                    if (small.value in fixed or self._is_add_weight(small.value, method)) and isinstance(target, cst.Attribute) and self._self_based(target, method):
+                        created.add(_source(target).strip())
+        for line in statements:
+            for small in line.body:
+                if not (isinstance(small, cst.Assign) and len(small.targets) == 1):
+                    continue
+                target = small.targets[0].target
+                if not (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == method.self_name):
+                    continue
+                if target.attr.value not in ("trainable_weights", "non_trainable_weights"):
+                    continue
+                value = small.value
+                listed = isinstance(value, (cst.List, cst.Tuple)) and all(isinstance(e, cst.Element) for e in value.elements) and {
+                    _source(e.value).strip() for e in value.elements  # type: ignore[union-attr]
+                } == created
+                if target.attr.value == "trainable_weights" and listed:
+                    if self.offer_fix(small, GRAPH_PLUMBING.code, "`self.trainable_weights = [...]` is read-only in Keras 3 and not needed: weights created with `add_weight` are tracked; removed"):
+                        self.edits.remove_small.add(small)
+                elif target.attr.value == "trainable_weights":
+                    self.flag(small, MANUAL_VARIABLE.code, "`self.trainable_weights = ...` cannot be assigned in Keras 3, and it does not list exactly the weights this method creates: create the ones to freeze with `self.add_weight(..., trainable=False)` and drop the assignment")
+                else:
+                    self.flag(small, MANUAL_VARIABLE.code, "`self.non_trainable_weights = ...` cannot be assigned in Keras 3: create these weights with `self.add_weight(..., trainable=False)` and drop the assignment")
+
+        # 5. every other handle in a layer is reported
         for call in calls:
             if call in handled_calls or call.args or self.qualified_name(call) not in GRAPH_HANDLES:
                 continue
