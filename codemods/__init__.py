@@ -19,6 +19,7 @@ CODEMOD_MODULES: tuple[str, ...] = (
     "private_keras_imports",
     "layer_variables",
     "tf1_variables",
+    "sessions",
     "graph_plumbing",
     "legacy_calls",
     "api_renames",

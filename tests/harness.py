@@ -100,6 +100,13 @@ def run_python(path: Path, timeout: float = 600) -> subprocess.CompletedProcess[
     return subprocess.run([sys.executable, str(path)], cwd=path.parent, capture_output=True, text=True, timeout=timeout, env=env)
 
 
+def run_tf1(path: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run a TF1-era program with TF1 semantics (`tests/tf1_runner.py`: compat.v1, v2 behaviour off)."""
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "", "PYTHONHASHSEED": "0"}
+    runner = Path(__file__).resolve().parent / "tf1_runner.py"
+    return subprocess.run([sys.executable, str(runner), str(path)], cwd=path.parent, capture_output=True, text=True, timeout=timeout, env=env)
+
+
 def parse_findings(text: str) -> list[tuple[str, int, int, str]]:
     rows = []
     for line in text.splitlines():

@@ -1,0 +1,1113 @@
+"""TFM201-TFM229 sessions: placeholder + Session programs become eager TensorFlow 2.
+
+What it matches
+    A *program*: the statements of a module, or of one function, that create a `tf.Session()` /
+    `tf.InteractiveSession()` (`with ... as sess:` or `sess = ...`) together with the graph that session
+    runs, built at the top level of the same block (or of the `with` body):
+
+        X = tf.placeholder(tf.float32)                      # placeholders
+        W = tf.Variable(0.0)                                # variables
+        pred = X * W                                        # tensors built from them
+        cost = tf.reduce_mean(tf.square(pred - Y))
+        train_op = tf.train.AdamOptimizer(0.01).minimize(cost)
+        init = tf.global_variables_initializer()
+        with tf.Session() as sess:
+            sess.run(init)
+            _, c = sess.run([train_op, cost], feed_dict={X: bx, Y: by})
+            print(cost.eval({X: bx, Y: by}), W.eval())
+
+What it writes (TFM201)
+    Variables stay where they are (created once, eagerly). Each tensor that depends on a placeholder,
+    a variable or a random op becomes a function whose parameters are its placeholders
+    (`def compute_cost(X, Y): pred = compute_pred(X); return ...`). The optimizer becomes its Keras
+    counterpart (arguments mapped, TF1 defaults that differ passed explicitly), and each `minimize`
+    a `@tf.function` train step with a `tf.GradientTape` over the variables the loss reads
+    (`tape.watched_variables()`, or the `var_list` given). Placeholders, the initializer, the session
+    and `sess.close()` go; each `sess.run(fetches, feed_dict)` / `t.eval(...)` / `op.run(...)` becomes
+    calls that return the same values in the same structure: a tensor `.numpy()`, a list a list, the
+    train op `None`. Fed values are cast to the placeholder's dtype, as feeding did.
+
+    TFM202: when every Session program of a file was converted, `import tensorflow.compat.v1 as tf`
+    becomes `import tensorflow as tf` and `tf.disable_v2_behavior()` / `disable_eager_execution()` go.
+
+Why
+    `tf.placeholder`, `tf.Session` and `tf.train.*Optimizer` do not exist in TF2's namespace, and under
+    eager execution their `compat.v1` spellings raise. `tf_upgrade_v2` only renames them.
+
+When it declines (TFM211-TFM214)
+    Anything it does not fully understand (the session handed to other code, fetches by name, feeds
+    that are not placeholder dicts, optimizers without a faithful Keras counterpart, graph tensors
+    used outside `sess.run`, names rebound, ...) leaves the whole file's Session code untouched and
+    reports why; the graph-plumbing rules then keep it running in graph mode.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.metadata import ParentNodeProvider, ScopeProvider
+
+from tf2migrate.findings import FixKind
+
+from .base import Codemod, Rule
+
+# -- rules ---------------------------------------------------------------------------------------
+
+CONVERT = Rule(
+    code="TFM201",
+    name="session-to-eager",
+    fix=FixKind.SAFE,
+    summary="Placeholder/Session program rewritten as eager TF2: functions, `tf.function` train step, `GradientTape`.",
+    explanation="""
+        A TF1 program (placeholders, a graph built from them, `opt.minimize(loss)`, an initializer and a
+        `tf.Session` running it with `feed_dict`s) does not run on TensorFlow 2.16+. Variables stay
+        where they are; each tensor that depends on placeholders or variables becomes a function whose
+        parameters are its placeholders; the optimizer becomes the Keras optimizer with the same
+        arguments (TF1 defaults that differ, such as Adam's epsilon, passed explicitly); `minimize`
+        becomes a `@tf.function` train step with `tf.GradientTape` over the variables the loss reads;
+        every `sess.run` / `.eval()` / `.run()` becomes calls returning the same values in the same
+        structure (`.numpy()` values, the train op's value `None`), with fed values cast to the
+        placeholder's dtype. A program it cannot convert with certainty is left alone and reported
+        (TFM211-TFM214).
+    """,
+    before="""
+        x = tf.placeholder(tf.float32)
+        W = tf.Variable(0.0)
+        loss = tf.reduce_mean(tf.square(x * W - 1.0))
+        train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            _, l = sess.run([train_op, loss], feed_dict={x: data})
+    """,
+    after="""
+        W = tf.Variable(0.0)
+        def compute_loss(x):
+            return tf.reduce_mean(tf.square(x * W - 1.0))
+        optimizer = tf.keras.optimizers.SGD(learning_rate=0.1)
+
+        @tf.function
+        def train_step(x):
+            with tf.GradientTape() as tape:
+                loss = compute_loss(x)
+            variables = tape.watched_variables()
+            gradients = tape.gradient(loss, variables)
+            optimizer.apply_gradients(zip(gradients, variables))
+            return loss
+        _, l = [None, train_step(tf.cast(data, tf.float32)).numpy()]
+    """,
+)
+
+COMPAT_IMPORT = Rule(
+    code="TFM202",
+    name="compat-v1-import",
+    fix=FixKind.SAFE,
+    summary="`import tensorflow.compat.v1 as tf` + `disable_v2_behavior()` become `import tensorflow as tf` once its Session code is converted.",
+    explanation="""
+        Scripts ported with `import tensorflow.compat.v1 as tf` and `tf.disable_v2_behavior()` run in
+        graph mode. When every Session program in the file was converted to eager code (TFM201), the
+        import becomes `import tensorflow as tf` and the calls that switched eager execution off are
+        removed. Remaining TF1 names are renamed by the TFM4xx rules.
+    """,
+    before="""
+        import tensorflow.compat.v1 as tf
+        tf.disable_v2_behavior()
+    """,
+    after="""
+        import tensorflow as tf
+    """,
+)
+
+SESSION_USE = Rule(
+    code="TFM211",
+    name="session-use-not-converted",
+    fix=FixKind.MANUAL,
+    summary="A Session is used in a way the eager rewrite cannot follow (handed to other code, graph=, several sessions).",
+    explanation="""
+        The session object is used for more than `sess.run(...)`, `.eval()` and `sess.close()`: passed
+        to a `Saver`, a library or another function, created with a `graph=`/target argument, created
+        several times (each one re-initialises the variables), or `sess.run(init)` happens inside a
+        loop. The program is left in graph mode (see TFM25x for the fallback). Rewrite it by hand: call
+        the functions directly, save with `tf.train.Checkpoint`.
+    """,
+    before="""
+        with tf.Session() as sess:
+            saver.save(sess, "model.ckpt")
+    """,
+    after="""
+        with tf.Session() as sess:
+            saver.save(sess, "model.ckpt")
+    """,
+)
+
+FETCH_FEED = Rule(
+    code="TFM212",
+    name="fetch-or-feed-not-converted",
+    fix=FixKind.MANUAL,
+    summary="A `sess.run` fetch or `feed_dict` the eager rewrite cannot follow (names, built dicts, fed tensors).",
+    explanation="""
+        Each fetch must be a tensor, variable, train op or initializer name (or a list/tuple of them)
+        and each feed a dict literal whose keys are placeholders that provide every placeholder the
+        fetches need. Fetches by name (`"loss:0"`), feeds built elsewhere, feeding a tensor that is not a
+        placeholder, fetched expressions and dict fetches are left in graph mode. Rewrite the call as a
+        call of the functions that compute the values.
+    """,
+    before="""
+        loss_value = sess.run("loss:0", feed_dict=feed)
+    """,
+    after="""
+        loss_value = sess.run("loss:0", feed_dict=feed)
+    """,
+)
+
+OPTIMIZER = Rule(
+    code="TFM213",
+    name="optimizer-not-converted",
+    fix=FixKind.MANUAL,
+    summary="A TF1 optimizer or `minimize` call without a faithful Keras 3 counterpart.",
+    explanation="""
+        `GradientDescentOptimizer`, `MomentumOptimizer` and `AdamOptimizer` are mapped to Keras
+        `SGD`/`Adam` with the same update rule. Others differ (RMSProp starts its accumulator at 1 and
+        puts epsilon inside the square root, Adagrad has no epsilon, ...), as does a learning rate that
+        is itself a tensor, `minimize(global_step=..., ...)`, and one optimizer minimizing several
+        losses. Port the training step by hand with `tf.GradientTape` and the Keras optimizer whose
+        update you want.
+    """,
+    before="""
+        train_op = tf.train.RMSPropOptimizer(0.01).minimize(loss)
+    """,
+    after="""
+        train_op = tf.train.RMSPropOptimizer(0.01).minimize(loss)
+    """,
+)
+
+GRAPH = Rule(
+    code="TFM214",
+    name="graph-not-converted",
+    fix=FixKind.MANUAL,
+    summary="A graph tensor or placeholder is used outside `sess.run`, rebound, or built in a way the eager rewrite cannot follow.",
+    explanation="""
+        Each placeholder, tensor and variable of a Session program must be assigned once, at the top
+        level of the block that creates the session, and used only to build other tensors, in
+        `sess.run` / `.eval()` / `.run()`, or in `minimize`. A tensor built in a loop, used by other
+        code, rebound, built by TF1 helpers that create variables (`tf.get_variable`, `tf.layers`), or
+        fed from a tensor is left in graph mode. Move the graph code into functions by hand.
+    """,
+    before="""
+        loss = tf.reduce_mean(tf.square(x - y))
+        tf.summary.scalar("loss", loss)
+    """,
+    after="""
+        loss = tf.reduce_mean(tf.square(x - y))
+        tf.summary.scalar("loss", loss)
+    """,
+)
+
+SESSION_FACTORIES = frozenset({"tf.Session", "tf.InteractiveSession"})
+PLACEHOLDER = "tf.placeholder"
+VARIABLE = "tf.Variable"
+INITIALIZERS = frozenset({"tf.global_variables_initializer", "tf.initialize_all_variables", "tf.initializers.global_variables"})
+GRAPH_MODE_SWITCHES = frozenset({"tf.disable_v2_behavior", "tf.disable_eager_execution"})
+# Calls whose value changes from one run to the next: a tensor using one is recomputed per fetch.
+STATEFUL_MARKERS = ("random", "dropout", "shuffle", "multinomial", "categorical")
+# Graph-only machinery that a tensor definition must not use for the rewrite to go ahead.
+UNSUPPORTED_IN_TENSORS = ("tf.data.", "tf.train.", "tf.summary.", "tf.py_func", "tf.control_dependencies", "tf.group", "tf.tuple", "tf.Print", "tf.cond", "tf.while_loop", "tf.get_collection", "tf.add_to_collection", "tf.placeholder_with_default", "tf.sparse_placeholder", "tf.gradients")
+# TF1 helpers that create variables when called (owned by the tf1-variables rules, which run first).
+VARIABLE_FACTORIES = ("tf.get_variable", "tf.layers.", "tf.contrib.", "tf.variable_scope", "tf.name_scope")
+
+
+class Decline(Exception):
+    """The program cannot be converted with certainty: (node, code, message)."""
+
+    def __init__(self, node: cst.CSTNode, code: str, message: str) -> None:
+        super().__init__(message)
+        self.node = node
+        self.code = code
+        self.message = message
+
+
+# -- optimizers ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OptimizerMap:
+    keras: str
+    v1_args: tuple[str, ...]  # TF1 positional order
+    renames: dict[str, str]  # TF1 keyword -> Keras keyword (absent: dropped)
+    explicit: dict[str, str]  # Keras keyword -> TF1 default to pass when not given (defaults differ)
+    required: tuple[str, ...] = ()
+
+
+OPTIMIZERS: dict[str, OptimizerMap] = {
+    "tf.train.GradientDescentOptimizer": OptimizerMap(
+        "SGD", ("learning_rate", "use_locking", "name"), {"learning_rate": "learning_rate"}, {}, ("learning_rate",)
+    ),
+    "tf.train.MomentumOptimizer": OptimizerMap(
+        "SGD",
+        ("learning_rate", "momentum", "use_locking", "name", "use_nesterov"),
+        {"learning_rate": "learning_rate", "momentum": "momentum", "use_nesterov": "nesterov"},
+        {},
+        ("learning_rate", "momentum"),
+    ),
+    "tf.train.AdamOptimizer": OptimizerMap(
+        "Adam",
+        ("learning_rate", "beta1", "beta2", "epsilon", "use_locking", "name"),
+        {"learning_rate": "learning_rate", "beta1": "beta_1", "beta2": "beta_2", "epsilon": "epsilon"},
+        {"epsilon": "1e-08"},  # TF1 1e-8, Keras 1e-7
+    ),
+}
+
+
+# -- the analysis of one program -----------------------------------------------------------------
+
+
+@dataclass
+class Tensor:
+    name: str
+    statement: cst.SimpleStatementLine
+    value: cst.BaseExpression
+    deps: list[str] = field(default_factory=list)  # graph names its expression reads, in order
+    dynamic: bool = False
+    params: list[str] = field(default_factory=list)  # placeholders, in definition order
+    function: str = ""
+
+
+@dataclass
+class TrainOp:
+    name: str
+    statement: cst.SimpleStatementLine
+    optimizer: str  # name of the (Keras) optimizer object
+    inline_optimizer: cst.Call | None  # `tf.train.X(...).minimize(...)`: the constructor call
+    loss: str
+    var_list: cst.BaseExpression | None
+    steps: dict[tuple[str, ...], str] = field(default_factory=dict)  # extra fetches -> step function name
+
+
+@dataclass
+class Program:
+    block: cst.CSTNode  # Module or FunctionDef
+    scope: object
+    session: cst.CSTNode  # the statement that creates the first session (for the finding)
+    session_names: set[str] = field(default_factory=set)
+    sessions: list[cst.CSTNode] = field(default_factory=list)
+    placeholders: dict[str, cst.BaseExpression] = field(default_factory=dict)  # name -> dtype expression
+    placeholder_statements: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)
+    variables: set[str] = field(default_factory=set)
+    tensors: dict[str, Tensor] = field(default_factory=dict)
+    optimizers: dict[str, tuple[cst.SimpleStatementLine, cst.Call]] = field(default_factory=dict)
+    train_ops: dict[str, TrainOp] = field(default_factory=dict)
+    inits: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)
+    claimed: set[int] = field(default_factory=set)  # ids of Name nodes whose use is understood
+    taken: set[str] = field(default_factory=set)  # names bound anywhere in the file
+
+    def graph_names(self) -> set[str]:
+        return (
+            set(self.placeholders)
+            | self.variables
+            | set(self.tensors)
+            | set(self.optimizers)
+            | set(self.train_ops)
+            | set(self.inits)
+            | self.session_names
+        )
+
+    def fresh(self, base: str) -> str:
+        name, index = base, 2
+        while name in self.taken:
+            name, index = f"{base}_{index}", index + 1
+        self.taken.add(name)
+        return name
+
+
+@dataclass
+class Edits:
+    statements: dict[int, list[cst.BaseStatement]] = field(default_factory=dict)  # id(original) -> replacement
+    expressions: dict[int, cst.BaseExpression] = field(default_factory=dict)
+    unwrap: set[int] = field(default_factory=set)  # With statements replaced by their body
+    compat_import: bool = False
+
+
+def _single_small(statement: cst.CSTNode) -> cst.BaseSmallStatement | None:
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        return statement.body[0]
+    return None
+
+
+def _assign_target(small: cst.BaseSmallStatement | None) -> tuple[str, cst.BaseExpression] | None:
+    if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+        return small.targets[0].target.value, small.value
+    return None
+
+
+def _names_in(node: cst.CSTNode) -> list[cst.Name]:
+    """Name nodes that are references (not attribute members or keyword names)."""
+    found: list[cst.Name] = []
+
+    class Collector(cst.CSTVisitor):
+        def visit_Attribute(self, node: cst.Attribute) -> bool:
+            node.value.visit(self)
+            return False
+
+        def visit_Arg(self, node: cst.Arg) -> bool:
+            node.value.visit(self)
+            return False
+
+        def visit_Name(self, node: cst.Name) -> None:
+            found.append(node)
+
+    node.visit(Collector())
+    return found
+
+
+def _calls_in(node: cst.CSTNode) -> list[cst.Call]:
+    return list(m.findall(node, m.Call()))  # type: ignore[arg-type]
+
+
+def _arg(call: cst.Call, position: int, keyword: str) -> cst.Arg | None:
+    for index, argument in enumerate(call.args):
+        if argument.keyword is not None:
+            if argument.keyword.value == keyword:
+                return argument
+        elif argument.star:
+            return None
+        elif index == position:
+            return argument
+    return None
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+class Sessions(Codemod):
+    RULES = (CONVERT, COMPAT_IMPORT, SESSION_USE, FETCH_FEED, OPTIMIZER, GRAPH)
+    TRIGGERS = ("Session",)
+    METADATA_DEPENDENCIES = Codemod.METADATA_DEPENDENCIES
+
+    # -- detection ---------------------------------------------------------------------------
+
+    def visit_Module(self, node: cst.Module) -> bool:
+        self.tree = node
+        self.edits = Edits()
+        self._removed: set[int] = set()
+        self.tf = self._tensorflow_alias(node)
+        blocks: list[cst.CSTNode] = [node, *m.findall(node, m.FunctionDef())]  # type: ignore[list-item]
+        taken = {name.value for name in m.findall(node, m.Name())}  # type: ignore[union-attr]
+        programs: list[Program] = []
+        declined: list[Decline] = []
+        for block in blocks:
+            sessions = self._sessions(block)
+            if not sessions:
+                continue
+            program = Program(block=block, scope=None, session=sessions[0], sessions=sessions, taken=taken)
+            try:
+                if self.tf is None:
+                    raise Decline(sessions[0], GRAPH.code, "TensorFlow is not imported as a module (`import tensorflow as tf`): convert the program by hand")
+                self._analyse(program)
+                programs.append(program)
+            except Decline as decline:
+                declined.append(decline)
+        for decline in declined:
+            self.flag(decline.node, decline.code, decline.message + "; left in graph mode")
+        if declined:
+            for program in programs:
+                self.flag(
+                    program.session,
+                    SESSION_USE.code,
+                    "another Session program in this file cannot be converted, so this one is left in graph mode too (one file, one execution mode)",
+                )
+            return False
+        for program in programs:
+            if not self.offer_fix(program.session, CONVERT.code, "Session program rewritten as eager TF2 (functions, tf.function train step, GradientTape)"):
+                return False
+        if not programs:
+            return False
+        for program in programs:
+            self._plan(program)
+        self._plan_compat(node)
+        return True
+
+    def _tensorflow_alias(self, module: cst.Module) -> str | None:
+        for statement in module.body:
+            small = _single_small(statement)
+            if isinstance(small, cst.Import):
+                for alias in small.names:
+                    full = _code(alias.name)
+                    if full in ("tensorflow", "tensorflow.compat.v1"):
+                        if alias.asname is not None:
+                            return _code(alias.asname.name)
+                        if full == "tensorflow":
+                            return "tensorflow"
+            if isinstance(small, cst.ImportFrom) and small.module is not None and _code(small.module) == "tensorflow.compat":
+                if not isinstance(small.names, cst.ImportStar):
+                    for alias in small.names:
+                        if _code(alias.name) == "v1":
+                            return _code(alias.asname.name) if alias.asname else "v1"
+        return None
+
+    def _is(self, node: cst.CSTNode, names: frozenset[str] | str) -> bool:
+        if not isinstance(node, cst.Call):
+            return False
+        qualified = self.qualified_name(node)
+        return qualified in names if isinstance(names, frozenset) else qualified == names
+
+    def _body(self, block: cst.CSTNode) -> list[cst.BaseStatement]:
+        if isinstance(block, cst.Module):
+            return list(block.body)
+        assert isinstance(block, cst.FunctionDef)
+        body = block.body
+        return list(body.body) if isinstance(body, cst.IndentedBlock) else []
+
+    def _owner(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        """The function (or module) whose code `node` is; a class body has no owner we handle."""
+        current: cst.CSTNode | None = node
+        while current is not None:
+            current = self.get_metadata(ParentNodeProvider, current, None)
+            if isinstance(current, (cst.FunctionDef, cst.Module)):
+                return current
+            if isinstance(current, (cst.ClassDef, cst.Lambda)):
+                return None
+        return None
+
+    def _own(self, block: cst.CSTNode, matcher: m.BaseMatcherNode) -> list[cst.CSTNode]:
+        """Nodes matching `matcher` in the code of `block` itself (not in nested functions)."""
+        root = block.body if isinstance(block, cst.FunctionDef) else block
+        return [node for node in m.findall(root, matcher) if self._owner(node) is block]  # type: ignore[arg-type]
+
+    def _sessions(self, block: cst.CSTNode) -> list[cst.CSTNode]:
+        """Statements of the block that create a session (recognised shapes or not)."""
+        sessions: list[cst.CSTNode] = []
+        for call in self._own(block, m.Call()):
+            if not self._is(call, SESSION_FACTORIES):
+                continue
+            parent = self.get_metadata(ParentNodeProvider, call)
+            if isinstance(parent, cst.WithItem):
+                sessions.append(self.get_metadata(ParentNodeProvider, parent))
+                continue
+            node: cst.CSTNode = call
+            while not isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+                node = self.get_metadata(ParentNodeProvider, node)
+            sessions.append(node)
+        return sessions
+
+    # -- analysis ----------------------------------------------------------------------------
+
+    def _analyse(self, program: Program) -> None:
+        block = program.block
+        first = self._body(block)
+        if not first:
+            raise Decline(program.session, GRAPH.code, "empty block")
+        program.scope = self.get_metadata(ScopeProvider, first[0])
+        if len(program.sessions) > 1:
+            raise Decline(program.sessions[1], SESSION_USE.code, "more than one Session in this block (each one re-runs the initializer)")
+        self._session_statement(program, program.session)
+        # Graph definitions: top level of the block and of the session's `with` body.
+        top = list(first)
+        if isinstance(program.session, cst.With) and isinstance(program.session.body, cst.IndentedBlock):
+            top.extend(program.session.body.body)
+        program.top = top  # type: ignore[attr-defined]
+        for statement in top:
+            self._classify(program, statement)
+        self._check_definitions(program)
+        self._find_runs(program)
+        self._check_references(program)
+
+    def _session_statement(self, program: Program, statement: cst.CSTNode) -> None:
+        if isinstance(statement, cst.With):
+            if len(statement.items) != 1 or not self._is(statement.items[0].item, SESSION_FACTORIES):
+                raise Decline(statement, SESSION_USE.code, "the Session is opened together with other context managers")
+            item = statement.items[0]
+            call = item.item
+            if item.asname is not None:
+                if not isinstance(item.asname.name, cst.Name):
+                    raise Decline(statement, SESSION_USE.code, "the Session is bound to something other than a name")
+                program.session_names.add(item.asname.name.value)
+        else:
+            small = _single_small(statement)
+            target = _assign_target(small)
+            if target is not None:
+                call = target[1]
+                program.session_names.add(target[0])
+            elif isinstance(small, cst.Expr):
+                call = small.value
+            else:
+                raise Decline(statement, SESSION_USE.code, "the Session is created inside a larger statement")
+            if not self._is(call, SESSION_FACTORIES):
+                raise Decline(statement, SESSION_USE.code, "the Session is created inside a larger expression")
+        assert isinstance(call, cst.Call)
+        for argument in call.args:
+            keyword = argument.keyword.value if argument.keyword is not None else None
+            if keyword != "config" or not self._is(argument.value, frozenset({"tf.ConfigProto"})):
+                raise Decline(statement, SESSION_USE.code, f"the Session is created with `{_code(argument).rstrip(', ')}` (only an inline `config=tf.ConfigProto(...)` can be dropped)")
+
+    def _classify(self, program: Program, statement: cst.CSTNode) -> None:
+        """Record what a top-level statement defines (or nothing, for plain Python)."""
+        small = _single_small(statement)
+        target = _assign_target(small)
+        if target is None:
+            if isinstance(small, (cst.AugAssign, cst.AnnAssign)) and self._mentions_tf_graph(small):
+                raise Decline(statement, GRAPH.code, "graph code in an augmented or annotated assignment")
+            return
+        name, value = target
+        assert isinstance(statement, cst.SimpleStatementLine)
+        if statement is program.session:
+            return
+        if self._is(value, PLACEHOLDER):
+            dtype = _arg(value, 0, "dtype")  # type: ignore[arg-type]
+            if dtype is None:
+                raise Decline(statement, FETCH_FEED.code, "placeholder without a dtype")
+            program.placeholders[name] = dtype.value
+            program.placeholder_statements[name] = statement
+        elif self._is(value, VARIABLE):
+            program.variables.add(name)
+            program.tensors.pop(name, None)
+            self._claim_names(program, value, allow=set(), statement=statement)
+        elif isinstance(value, cst.Call) and self.qualified_name(value) in OPTIMIZERS:
+            program.optimizers[name] = (statement, value)
+        elif isinstance(value, cst.Call) and self.qualified_name(value) in INITIALIZERS:
+            if value.args:
+                raise Decline(statement, GRAPH.code, "initializer with arguments")
+            program.inits[name] = statement
+        elif m.matches(value, m.Call(func=m.Attribute(attr=m.Name("minimize")))):
+            self._train_op(program, name, statement, value)  # type: ignore[arg-type]
+        elif self._is_graph_expression(program, value):
+            program.tensors[name] = Tensor(name=name, statement=statement, value=value)
+
+    def _mentions_tf_graph(self, node: cst.CSTNode) -> bool:
+        return any((self.qualified_name(call) or "").startswith("tf.") for call in _calls_in(node))
+
+    def _is_graph_expression(self, program: Program, value: cst.BaseExpression) -> bool:
+        known = program.graph_names()
+        if any(m.matches(call.func, m.Attribute(attr=m.Name("run") | m.Name("eval"))) for call in _calls_in(value)):
+            return False  # a value computed by running the graph: plain Python
+        if any(name.value in known for name in _names_in(value)):
+            return True
+        for call in _calls_in(value):
+            qualified = self.qualified_name(call) or ""
+            if qualified.startswith("tf."):
+                return True
+        return False
+
+    def _train_op(self, program: Program, name: str, statement: cst.SimpleStatementLine, call: cst.Call) -> None:
+        assert isinstance(call.func, cst.Attribute)
+        receiver = call.func.value
+        inline = None
+        if isinstance(receiver, cst.Name) and receiver.value in program.optimizers:
+            optimizer = receiver.value
+            program.claimed.add(id(receiver))
+        elif isinstance(receiver, cst.Call) and self.qualified_name(receiver) in OPTIMIZERS:
+            inline = receiver
+            optimizer = ""
+        else:
+            qualified = self.qualified_name(receiver) if isinstance(receiver, cst.Call) else None
+            what = f"`{qualified}`" if qualified else f"`{_code(receiver)}`"
+            raise Decline(statement, OPTIMIZER.code, f"`minimize` on {what}, which has no faithful Keras counterpart here")
+        loss_arg = _arg(call, 0, "loss")
+        if loss_arg is None or not isinstance(loss_arg.value, cst.Name) or loss_arg.value.value not in program.tensors:
+            raise Decline(statement, OPTIMIZER.code, "`minimize` of something that is not a tensor built in this program")
+        program.claimed.add(id(loss_arg.value))
+        var_list = None
+        for index, argument in enumerate(call.args):
+            keyword = argument.keyword.value if argument.keyword else ("loss", "global_step", "var_list")[min(index, 2)]
+            if keyword == "loss":
+                continue
+            if keyword != "var_list":
+                raise Decline(statement, OPTIMIZER.code, f"`minimize(..., {keyword}=...)` has no direct eager counterpart")
+            var_list = argument.value
+            for reference in _names_in(var_list):
+                if reference.value in program.graph_names() and reference.value not in program.variables:
+                    raise Decline(statement, OPTIMIZER.code, "`var_list` holds something other than variables")
+                program.claimed.add(id(reference))
+        program.train_ops[name] = TrainOp(name, statement, optimizer, inline, loss_arg.value.value, var_list)
+
+    def _claim_names(self, program: Program, node: cst.CSTNode, allow: set[str], statement: cst.CSTNode) -> None:
+        for reference in _names_in(node):
+            if reference.value in program.graph_names() and reference.value not in program.variables:
+                raise Decline(statement, GRAPH.code, f"a variable's initial value reads `{reference.value}`")
+
+    def _check_definitions(self, program: Program) -> None:
+        """Each tensor: its dependencies, whether it must be recomputed, its parameters."""
+        for name in list(program.placeholders) + list(program.variables) + list(program.tensors) + list(program.train_ops) + list(program.optimizers) + list(program.inits):
+            assignments = program.scope.assignments[name]  # type: ignore[attr-defined]
+            if len(assignments) != 1:
+                node = program.tensors[name].statement if name in program.tensors else program.session
+                raise Decline(node, GRAPH.code, f"`{name}` is bound more than once")
+        for tensor in program.tensors.values():
+            for call in _calls_in(tensor.value):
+                qualified = self.qualified_name(call) or ""
+                if qualified.startswith(VARIABLE_FACTORIES):
+                    raise Decline(tensor.statement, GRAPH.code, f"`{qualified}` creates variables when called (convert it to a Keras layer or tf.Module first)")
+                if qualified.startswith(UNSUPPORTED_IN_TENSORS):
+                    raise Decline(tensor.statement, GRAPH.code, f"`{qualified}` has no eager counterpart in this rewrite")
+                method = call.func.attr.value if isinstance(call.func, cst.Attribute) else ""
+                if "iterator" in method or method in ("get_next", "make_initializer"):
+                    raise Decline(tensor.statement, GRAPH.code, f"`.{method}()`: input pipelines are not converted")
+                if qualified.startswith("tf.") and any(marker in qualified for marker in STATEFUL_MARKERS):
+                    tensor.dynamic = True
+                if method.startswith("assign") or qualified.startswith("tf.assign"):
+                    tensor.dynamic = True
+                if isinstance(call.func, cst.Name) and self._local_function_creates_variables(program, call.func.value):
+                    raise Decline(tensor.statement, GRAPH.code, f"`{call.func.value}` creates variables when called; in eager code it would create new ones on every call")
+            for reference in _names_in(tensor.value):
+                if reference.value in program.graph_names():
+                    program.claimed.add(id(reference))
+                    if reference.value not in tensor.deps:
+                        tensor.deps.append(reference.value)
+                    if reference.value in program.train_ops or reference.value in program.inits or reference.value in program.optimizers:
+                        raise Decline(tensor.statement, GRAPH.code, f"a tensor built from `{reference.value}`")
+        order = list(program.placeholders)
+        for tensor in program.tensors.values():  # definition order: dependencies come first
+            params: set[str] = set()
+            for dep in tensor.deps:
+                if dep in program.placeholders:
+                    params.add(dep)
+                    tensor.dynamic = True
+                elif dep in program.variables:
+                    tensor.dynamic = True
+                elif dep in program.tensors:
+                    inner = program.tensors[dep]
+                    if not inner.function and not inner.dynamic and inner.deps and dep not in [t for t in program.tensors if program.tensors[t] is tensor]:
+                        pass
+                    if inner.dynamic:
+                        tensor.dynamic = True
+                        params.update(inner.params)
+                elif dep in program.session_names:
+                    raise Decline(tensor.statement, SESSION_USE.code, "a tensor built from the session")
+            tensor.params = [p for p in order if p in params]
+            if tensor.dynamic:
+                tensor.function = program.fresh(f"compute_{tensor.name}")
+        for name, (statement, call) in program.optimizers.items():
+            self._keras_optimizer(program, call, statement)
+        used: dict[str, int] = {}
+        for train in program.train_ops.values():
+            if train.inline_optimizer is not None:
+                self._keras_optimizer(program, train.inline_optimizer, train.statement)
+            else:
+                used[train.optimizer] = used.get(train.optimizer, 0) + 1
+                if used[train.optimizer] > 1:
+                    raise Decline(train.statement, OPTIMIZER.code, f"`{train.optimizer}` minimizes several losses (a Keras optimizer is built for one set of variables)")
+            loss = program.tensors[train.loss]
+            if not loss.dynamic:
+                raise Decline(train.statement, OPTIMIZER.code, "the loss depends on no variable")
+
+    def _local_function_creates_variables(self, program: Program, name: str) -> bool:
+        for definition in m.findall(self.tree, m.FunctionDef(name=m.Name(name))):
+            for call in _calls_in(definition):
+                qualified = self.qualified_name(call) or ""
+                if qualified == VARIABLE or qualified.startswith(VARIABLE_FACTORIES):
+                    return True
+        return False
+
+    def _keras_optimizer(self, program: Program, call: cst.Call, statement: cst.CSTNode) -> cst.Call:
+        qualified = self.qualified_name(call) or ""
+        mapping = OPTIMIZERS.get(qualified)
+        if mapping is None:
+            raise Decline(statement, OPTIMIZER.code, f"`{qualified}` has no Keras optimizer with the same update rule")
+        given: dict[str, cst.BaseExpression] = {}
+        for index, argument in enumerate(call.args):
+            if argument.star:
+                raise Decline(statement, OPTIMIZER.code, "optimizer arguments passed with * or **")
+            if argument.keyword is not None:
+                keyword = argument.keyword.value
+            elif index < len(mapping.v1_args):
+                keyword = mapping.v1_args[index]
+            else:
+                raise Decline(statement, OPTIMIZER.code, "too many positional optimizer arguments")
+            if keyword not in mapping.v1_args:
+                raise Decline(statement, OPTIMIZER.code, f"optimizer argument `{keyword}` is not understood")
+            for reference in _names_in(argument.value):
+                if reference.value in program.graph_names():
+                    raise Decline(statement, OPTIMIZER.code, f"the optimizer's `{keyword}` is a tensor (`{reference.value}`)")
+            if _calls_in(argument.value) and any((self.qualified_name(c) or "").startswith("tf.") for c in _calls_in(argument.value)):
+                raise Decline(statement, OPTIMIZER.code, f"the optimizer's `{keyword}` is a tensor")
+            given[keyword] = argument.value
+        for required in mapping.required:
+            if required not in given:
+                raise Decline(statement, OPTIMIZER.code, f"optimizer without `{required}`")
+        arguments = []
+        for keyword, value in given.items():
+            if keyword in mapping.renames:
+                arguments.append(cst.Arg(keyword=cst.Name(mapping.renames[keyword]), value=value, equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
+        for keyword, default in mapping.explicit.items():
+            if not any(mapping.renames.get(k) == keyword for k in given):
+                arguments.append(cst.Arg(keyword=cst.Name(keyword), value=cst.parse_expression(default), equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
+        return cst.Call(func=cst.parse_expression(f"{self.tf}.keras.optimizers.{mapping.keras}"), args=_commas(arguments))
+
+    # -- uses of the graph: sess.run, .eval(), .run() ----------------------------------------
+
+    def _find_runs(self, program: Program) -> None:
+        """Every `sess.run(...)`, `t.eval(...)`, `op.run(...)`, `sess.close()` of the program: plan or decline."""
+        runs: list[tuple[str, cst.Call, cst.BaseExpression | None, cst.BaseExpression | None]] = []
+        program.runs = runs  # type: ignore[attr-defined]
+        for call in self._own(program.block, m.Call(func=m.Attribute(value=m.Call(), attr=m.Name("run")))):
+            assert isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
+            if self._is(call.func.value, INITIALIZERS) and not call.args:
+                runs.append(("init", call, None, None))
+        for name in sorted(program.graph_names()):
+            for assignment in program.scope.assignments[name]:  # type: ignore[attr-defined]
+                for access in assignment.references:
+                    receiver = access.node
+                    attribute = self.get_metadata(ParentNodeProvider, receiver, None)
+                    call = self.get_metadata(ParentNodeProvider, attribute, None) if attribute is not None else None
+                    if not (isinstance(attribute, cst.Attribute) and attribute.value is receiver and isinstance(call, cst.Call) and call.func is attribute):
+                        continue
+                    method = attribute.attr.value
+                    if name in program.session_names and method in ("run", "close"):
+                        program.claimed.add(id(receiver))
+                        if method == "close":
+                            if call.args:
+                                raise Decline(call, SESSION_USE.code, "`sess.close(...)` with arguments")
+                            runs.append(("close", call, None, None))
+                            continue
+                        fetch = _arg(call, 0, "fetches")
+                        feed = _arg(call, 1, "feed_dict")
+                        extra = [a for a in call.args if a is not fetch and a is not feed]
+                        if fetch is None or extra:
+                            raise Decline(call, FETCH_FEED.code, "`sess.run` with options, run_metadata or no fetches")
+                        runs.append(("run", call, fetch.value, feed.value if feed else None))
+                    elif method in ("eval", "run") and name not in program.session_names:
+                        program.claimed.add(id(receiver))
+                        feed = _arg(call, 0, "feed_dict")
+                        for argument in call.args:
+                            if argument is feed and argument.keyword is None or argument is feed and argument.keyword.value == "feed_dict":  # type: ignore[union-attr]
+                                continue
+                            if argument.keyword is not None and argument.keyword.value == "session" and isinstance(argument.value, cst.Name) and argument.value.value in program.session_names:
+                                program.claimed.add(id(argument.value))
+                                continue
+                            raise Decline(call, FETCH_FEED.code, f"`.{method}(...)` with arguments other than a feed dict")
+                        runs.append(("run", call, receiver, feed.value if feed else None))
+        runs.sort(key=lambda run: self.position(run[1]))
+        for kind, call, fetch, feed in runs:
+            if kind in ("init", "close") or self._fetches_init(program, fetch):
+                parent = self.get_metadata(ParentNodeProvider, call)
+                statement = self.get_metadata(ParentNodeProvider, parent) if isinstance(parent, cst.Expr) else None
+                if statement is None or _single_small(statement) is None:
+                    raise Decline(call, SESSION_USE.code, "the initializer or `close()` is part of a larger statement")
+                if kind != "close" and statement not in program.top:  # type: ignore[attr-defined]
+                    raise Decline(call, SESSION_USE.code, "the initializer runs inside a loop or branch (variables re-initialised)")
+                if feed is not None:
+                    raise Decline(call, FETCH_FEED.code, "the initializer is run with a feed")
+            if kind == "run":
+                self._check_run(program, call, fetch, feed)  # type: ignore[arg-type]
+
+    def _feed(self, program: Program, call: cst.Call, feed: cst.BaseExpression | None) -> dict[str, cst.BaseExpression]:
+        if feed is None:
+            return {}
+        if not isinstance(feed, cst.Dict):
+            raise Decline(call, FETCH_FEED.code, "the feed is not a dict literal")
+        values: dict[str, cst.BaseExpression] = {}
+        for element in feed.elements:
+            if not isinstance(element, cst.DictElement) or not isinstance(element.key, cst.Name) or element.key.value not in program.placeholders:
+                raise Decline(call, FETCH_FEED.code, "a feed key is not a placeholder of this program")
+            program.claimed.add(id(element.key))
+            values[element.key.value] = element.value
+        return values
+
+    def _check_run(self, program: Program, call: cst.Call, fetch: cst.BaseExpression, feed: cst.BaseExpression | None) -> None:
+        values = self._feed(program, call, feed)
+        elements = list(fetch.elements) if isinstance(fetch, (cst.List, cst.Tuple)) else None
+        fetches = [e.value for e in elements] if elements is not None else [fetch]
+        if elements is not None and any(isinstance(e, cst.StarredElement) for e in elements):
+            raise Decline(call, FETCH_FEED.code, "a starred fetch")
+        for item in fetches:
+            if not isinstance(item, cst.Name):
+                if self._is(item, INITIALIZERS) and elements is None:
+                    continue
+                raise Decline(call, FETCH_FEED.code, f"the fetch `{_code(item)}` is not a name of this program's graph")
+            name = item.value
+            program.claimed.add(id(item))
+            if name in program.placeholders:
+                raise Decline(call, FETCH_FEED.code, f"fetching the placeholder `{name}`")
+            if name in program.inits:
+                if elements is not None:
+                    raise Decline(call, FETCH_FEED.code, "the initializer fetched with other values")
+                continue
+            if name in program.tensors:
+                needed = program.tensors[name].params
+            elif name in program.train_ops:
+                needed = program.tensors[program.train_ops[name].loss].params
+            elif name in program.variables:
+                needed = []
+            else:
+                raise Decline(call, FETCH_FEED.code, f"the fetch `{name}` is not a tensor, variable or train op")
+            missing = [p for p in needed if p not in values]
+            if missing:
+                raise Decline(call, FETCH_FEED.code, f"`{name}` needs placeholder(s) {', '.join(missing)} that the feed does not give")
+        trains = [item for item in fetches if isinstance(item, cst.Name) and item.value in program.train_ops]
+        if trains:
+            if len(trains) > 1:
+                raise Decline(call, FETCH_FEED.code, "several train ops in one run")
+            if elements is None:
+                parent = self.get_metadata(ParentNodeProvider, call)
+                if not isinstance(parent, cst.Expr):
+                    raise Decline(call, FETCH_FEED.code, "the value of a train-op run (None) is used")
+            elif fetches[0] is not trains[0] and len(fetches) > 2:
+                raise Decline(call, FETCH_FEED.code, "a train op fetched after other values")
+            train = program.train_ops[trains[0].value]
+            extras = tuple(item.value for item in fetches if item is not trains[0])  # type: ignore[union-attr]
+            for extra in extras:
+                if extra in program.variables or (extra in program.tensors and not program.tensors[extra].dynamic):
+                    raise Decline(call, FETCH_FEED.code, f"`{extra}` fetched together with the train op")
+            if extras not in train.steps:
+                train.steps[extras] = program.fresh("train_step")
+
+    def _check_references(self, program: Program) -> None:
+        """Every use of a graph name must be one the rewrite understands."""
+        scope = program.scope
+        for name in sorted(program.graph_names()):
+            for assignment in scope.assignments[name]:  # type: ignore[attr-defined]
+                for access in assignment.references:
+                    if id(access.node) in program.claimed:
+                        continue
+                    if name in program.variables and access.scope is not scope:
+                        continue  # a helper function reading a variable: it is the same object in eager code
+                    kind = "session" if name in program.session_names else "graph name"
+                    code = SESSION_USE.code if name in program.session_names else GRAPH.code
+                    raise Decline(access.node, code, f"the {kind} `{name}` is used in a way the eager rewrite cannot follow")
+
+    # -- planning the rewrite ----------------------------------------------------------------
+
+    def _plan(self, program: Program) -> None:
+        statements = self.edits.statements
+        for name, statement in program.placeholder_statements.items():
+            statements[id(statement)] = []
+        for statement in program.inits.values():
+            statements[id(statement)] = []
+        for tensor in program.tensors.values():
+            if tensor.dynamic:
+                statements[id(tensor.statement)] = [self._function_for(program, tensor)]
+        for name, (statement, call) in program.optimizers.items():
+            small = statement.body[0]
+            assert isinstance(small, cst.Assign)
+            statements[id(statement)] = [statement.with_changes(body=[small.with_changes(value=self._keras_optimizer(program, call, statement))])]
+        for train in program.train_ops.values():
+            statements[id(train.statement)] = self._train_steps(program, train)
+        for kind, call, fetch, feed in program.runs:  # type: ignore[attr-defined]
+            parent = self.get_metadata(ParentNodeProvider, call)
+            statement = self.get_metadata(ParentNodeProvider, parent) if isinstance(parent, cst.Expr) else None
+            if kind in ("close", "init") or (kind == "run" and self._fetches_init(program, fetch)):
+                if statement is None:
+                    raise AssertionError("checked in analysis")
+                statements[id(statement)] = []
+                continue
+            replacement = self._run_expression(program, fetch, self._feed(program, call, feed))
+            self.edits.expressions[id(call)] = replacement
+        session = program.session
+        if isinstance(session, cst.With):
+            self.edits.unwrap.add(id(session))
+        else:
+            statements[id(session)] = []
+
+    def _fetches_init(self, program: Program, fetch: cst.BaseExpression | None) -> bool:
+        if isinstance(fetch, cst.Name):
+            return fetch.value in program.inits
+        return fetch is not None and self._is(fetch, INITIALIZERS)
+
+    def _cast(self, program: Program, placeholder: str, value: cst.BaseExpression) -> cst.BaseExpression:
+        dtype = program.placeholders[placeholder]
+        qualified = self.qualified_name(dtype) if isinstance(dtype, (cst.Name, cst.Attribute)) else None
+        if qualified and qualified.startswith("tf.") and qualified.count(".") == 1:
+            dtype = cst.parse_expression(f"{self.tf}.{qualified[3:]}")
+        return cst.Call(func=cst.parse_expression(f"{self.tf}.cast"), args=_commas([cst.Arg(value), cst.Arg(dtype)]))
+
+    def _call(self, program: Program, function: str, params: list[str], values: dict[str, cst.BaseExpression]) -> cst.Call:
+        return cst.Call(func=cst.Name(function), args=_commas([cst.Arg(self._cast(program, p, values[p])) for p in params]))
+
+    def _numpy(self, expression: cst.BaseExpression) -> cst.BaseExpression:
+        return cst.Call(func=cst.Attribute(value=expression, attr=cst.Name("numpy")))
+
+    def _fetch_value(self, program: Program, name: str, values: dict[str, cst.BaseExpression]) -> cst.BaseExpression:
+        if name in program.tensors and program.tensors[name].dynamic:
+            tensor = program.tensors[name]
+            return self._numpy(self._call(program, tensor.function, tensor.params, values))
+        return self._numpy(cst.Name(name))
+
+    def _run_expression(self, program: Program, fetch: cst.BaseExpression, values: dict[str, cst.BaseExpression]) -> cst.BaseExpression:
+        if isinstance(fetch, cst.Name):
+            if fetch.value in program.train_ops:
+                train = program.train_ops[fetch.value]
+                return self._call(program, train.steps[()], self._step_params(program, train, ()), values)
+            return self._fetch_value(program, fetch.value, values)
+        assert isinstance(fetch, (cst.List, cst.Tuple))
+        names = [e.value.value for e in fetch.elements]  # type: ignore[attr-defined]
+        trains = [n for n in names if n in program.train_ops]
+        elements: list[cst.BaseElement] = []
+        if trains:
+            train = program.train_ops[trains[0]]
+            extras = tuple(n for n in names if n != trains[0])
+            step = self._call(program, train.steps[extras], self._step_params(program, train, extras), values)
+            if len(extras) == 1:
+                results: list[cst.BaseExpression] = [self._numpy(step)]
+                starred = False
+            else:
+                results, starred = [], True
+            for name in names:
+                if name == trains[0]:
+                    elements.append(cst.Element(cst.Name("None")))
+                elif not starred:
+                    elements.append(cst.Element(results.pop(0)))
+            if starred and extras:
+                generator = cst.parse_expression("(value.numpy() for value in _)")
+                assert isinstance(generator, cst.GeneratorExp)
+                generator = generator.with_changes(for_in=generator.for_in.with_changes(iter=step))
+                elements.append(cst.StarredElement(generator))
+        else:
+            elements = [cst.Element(self._fetch_value(program, name, values)) for name in names]
+        elements = [e.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for e in elements[:-1]] + elements[-1:]
+        if isinstance(fetch, cst.Tuple):
+            if len(elements) == 1:
+                elements = [elements[0].with_changes(comma=cst.Comma())]
+            return cst.Tuple(elements=elements)
+        return cst.List(elements=elements)
+
+    def _step_params(self, program: Program, train: TrainOp, extras: tuple[str, ...]) -> list[str]:
+        needed = set(program.tensors[train.loss].params)
+        for extra in extras:
+            needed.update(program.tensors[extra].params)
+        return [p for p in program.placeholders if p in needed]
+
+    def _function_for(self, program: Program, tensor: Tensor) -> cst.FunctionDef:
+        lines = []
+        for dep in tensor.deps:
+            inner = program.tensors.get(dep)
+            if inner is not None and inner.dynamic:
+                lines.append(f"{dep} = {inner.function}({', '.join(inner.params)})")
+        body_lines = lines + [f"return {_code(tensor.value)}"]
+        source = f"def {tensor.function}({', '.join(tensor.params)}):\n" + "".join(f"    {line}\n" for line in body_lines)
+        function = cst.parse_statement(source, config=self.tree.config_for_parsing)
+        assert isinstance(function, cst.FunctionDef)
+        body = function.body
+        assert isinstance(body, cst.IndentedBlock)
+        last = body.body[-1]
+        assert isinstance(last, cst.SimpleStatementLine)
+        returned = last.body[0]
+        assert isinstance(returned, cst.Return)
+        last = last.with_changes(body=[returned.with_changes(value=tensor.value)], trailing_whitespace=tensor.statement.trailing_whitespace)
+        function = function.with_changes(body=body.with_changes(body=[*body.body[:-1], last]), leading_lines=tensor.statement.leading_lines or [cst.EmptyLine()])
+        return function
+
+    def _train_steps(self, program: Program, train: TrainOp) -> list[cst.BaseStatement]:
+        result: list[cst.BaseStatement] = []
+        optimizer = train.optimizer
+        if train.inline_optimizer is not None:
+            optimizer = program.fresh("optimizer") if train.name != "optimizer" else "optimizer"
+            keras = self._keras_optimizer(program, train.inline_optimizer, train.statement)
+            line = cst.parse_statement(f"{optimizer} = _\n", config=self.tree.config_for_parsing)
+            assert isinstance(line, cst.SimpleStatementLine)
+            assign = line.body[0]
+            assert isinstance(assign, cst.Assign)
+            result.append(line.with_changes(body=[assign.with_changes(value=keras)], leading_lines=train.statement.leading_lines or [cst.EmptyLine()]))
+        loss = program.tensors[train.loss]
+        steps = train.steps or {(): program.fresh("train_step")}
+        for extras, step in steps.items():
+            params = self._step_params(program, train, extras)
+            tf = self.tf
+            variables = _code(train.var_list) if train.var_list is not None else "tape.watched_variables()"
+            loss_name = train.loss
+            lines = [
+                "with " + tf + ".GradientTape() as tape:",
+                f"    {loss_name} = {loss.function}({', '.join(loss.params)})",
+            ]
+            returned = []
+            for extra in extras:
+                if extra != loss_name and extra not in [r for r in returned]:
+                    inner = program.tensors[extra]
+                    lines.append(f"{extra} = {inner.function}({', '.join(inner.params)})")
+                returned.append(extra)
+            lines += [
+                f"variables = {variables}",
+                f"gradients = tape.gradient({loss_name}, variables)",
+                f"{optimizer}.apply_gradients(zip(gradients, variables))",
+                f"return {', '.join(returned) if returned else loss_name}",
+            ]
+            source = f"@{tf}.function\ndef {step}({', '.join(params)}):\n" + "".join(f"    {line}\n" for line in lines)
+            function = cst.parse_statement(source, config=self.tree.config_for_parsing)
+            assert isinstance(function, cst.FunctionDef)
+            function = function.with_changes(leading_lines=[cst.EmptyLine()])
+            result.append(function)
+        if train.inline_optimizer is None:
+            result[0] = result[0].with_changes(leading_lines=train.statement.leading_lines or [cst.EmptyLine()])  # type: ignore[union-attr]
+        return result
+
+    def _plan_compat(self, module: cst.Module) -> None:
+        """TFM202: the compat.v1 import and the switches that turned eager execution off."""
+        for statement in module.body:
+            small = _single_small(statement)
+            if isinstance(small, cst.Expr) and self._is(small.value, GRAPH_MODE_SWITCHES) and not small.value.args:  # type: ignore[attr-defined]
+                if self.offer_fix(statement, COMPAT_IMPORT.code, f"`{_code(small.value)}` removed: the program now runs eagerly"):
+                    self.edits.statements[id(statement)] = []
+            elif isinstance(small, cst.Import) and any(_code(a.name) == "tensorflow.compat.v1" and a.asname for a in small.names) and len(small.names) == 1:
+                if self.offer_fix(statement, COMPAT_IMPORT.code, "`import tensorflow.compat.v1` now `import tensorflow`: the program is native TF2"):
+                    self.edits.statements[id(statement)] = [statement.with_changes(body=[small.with_changes(names=[small.names[0].with_changes(name=cst.Name("tensorflow"))])])]
+            elif isinstance(small, cst.ImportFrom) and small.module is not None and _code(small.module) == "tensorflow.compat" and not isinstance(small.names, cst.ImportStar) and len(small.names) == 1 and _code(small.names[0].name) == "v1":
+                alias = small.names[0].asname
+                name = _code(alias.name) if alias else "v1"
+                if self.offer_fix(statement, COMPAT_IMPORT.code, "`from tensorflow.compat import v1` now `import tensorflow`: the program is native TF2"):
+                    self.edits.statements[id(statement)] = [cst.parse_statement(f"import tensorflow as {name}\n", config=self.tree.config_for_parsing).with_changes(leading_lines=statement.leading_lines)]  # type: ignore[union-attr]
+
+    # -- applying the plan -------------------------------------------------------------------
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        return self.edits.expressions.get(id(original_node), updated_node)
+
+    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine):  # noqa: ANN201
+        replacement = self.edits.statements.get(id(original_node))
+        if replacement is None:
+            return updated_node
+        if not replacement:
+            self._removed.add(id(updated_node))  # dropped by the enclosing block, which keeps its comments
+            return updated_node
+        return cst.FlattenSentinel(replacement)
+
+    def leave_With(self, original_node: cst.With, updated_node: cst.With):  # noqa: ANN201
+        if id(original_node) not in self.edits.unwrap:
+            return updated_node
+        body = updated_node.body
+        assert isinstance(body, cst.IndentedBlock)
+        statements = list(body.body)
+        first = statements[0]
+        statements[0] = first.with_changes(leading_lines=[*original_node.leading_lines, *first.leading_lines])  # type: ignore[union-attr]
+        return cst.FlattenSentinel(statements)
+
+    def _drop_removed(self, body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+        kept: list[cst.BaseStatement] = []
+        carried: list[cst.EmptyLine] = []
+        for statement in body:
+            if id(statement) in self._removed:
+                carried.extend(statement.leading_lines)  # type: ignore[union-attr]
+                continue
+            if carried:
+                merged = [*carried, *statement.leading_lines]  # type: ignore[union-attr]
+                compact: list[cst.EmptyLine] = []
+                for line in merged:
+                    blank = line.comment is None
+                    if blank and compact and compact[-1].comment is None and (len(compact) < 2 or compact[-2].comment is None):
+                        continue  # at most two blank lines in a row
+                    if blank and not compact and kept == [] and isinstance(statement, cst.BaseStatement) and False:
+                        continue
+                    compact.append(line)
+                statement = statement.with_changes(leading_lines=compact)
+                carried = []
+            kept.append(statement)
+        return kept
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+        body = self._drop_removed(list(updated_node.body))
+        if not body:
+            body = [cst.SimpleStatementLine(body=[cst.Pass()])]
+        return updated_node.with_changes(body=body)
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        return updated_node.with_changes(body=self._drop_removed(list(updated_node.body)))
+
+
+def _commas(arguments: list[cst.Arg]) -> list[cst.Arg]:
+    result = []
+    for index, argument in enumerate(arguments):
+        last = index == len(arguments) - 1
+        result.append(argument.with_changes(comma=cst.MaybeSentinel.DEFAULT if last else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))))
+    return result
+
+
+CODEMOD = Sessions

@@ -1,0 +1,61 @@
+"""Execution fixtures marked `equivalent`: the original program, run with TF1 semantics
+(`tests/tf1_runner.py`), and the migrated program, run under TF 2.x, print the same numbers
+(losses, weights, accuracies) to 1e-5. Only deterministic programs (constant initial values,
+seeded data) carry the flag."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from harness import EXEC_MARKER, ExecCase, exec_cases, run_python, run_tf1, run_tool
+
+CASES = [case for case in exec_cases() if "equivalent" in case.flags]
+NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+TOLERANCE = 1e-5
+
+pytestmark = pytest.mark.tensorflow
+
+
+def printed_numbers(stdout: str) -> list[float]:
+    return [float(token) for token in NUMBER.findall(stdout)]
+
+
+def close(a: float, b: float) -> bool:
+    return abs(a - b) <= TOLERANCE * max(1.0, abs(a), abs(b))
+
+
+def test_number_extraction_and_tolerance():
+    assert printed_numbers("epoch 10 cost np.float32(0.25) [None, 1e-3]\n") == [10.0, 32.0, 0.25, 0.001]
+    assert close(1.0, 1.0 + 5e-6) and not close(1.0, 1.0 + 5e-5)
+
+
+def test_there_are_equivalence_cases():
+    assert CASES
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_same_printed_numbers(case: ExecCase, tmp_path: Path):
+    original = tmp_path / "original" / case.source.name
+    migrated = tmp_path / "migrated" / case.source.name
+    for path in (original, migrated):
+        path.parent.mkdir()
+        shutil.copyfile(case.source, path)
+
+    before = run_tf1(original)
+    assert before.returncode == 0, f"the original failed with TF1 semantics:\n{before.stderr[-3000:]}"
+    assert before.stdout.rstrip().splitlines()[-1:] == [EXEC_MARKER], before.stdout[-2000:]
+
+    fixed = run_tool("fix", "--quiet", *case.options, str(migrated))
+    assert fixed.returncode in (0, 1), fixed.stderr
+    after = run_python(migrated)
+    assert after.returncode == 0, f"migrated program failed:\n{after.stderr[-3000:]}"
+
+    want, got = printed_numbers(before.stdout), printed_numbers(after.stdout)
+    assert want, "the original prints no numbers to compare"
+    assert len(want) == len(got), f"TF1:\n{before.stdout}\nTF2:\n{after.stdout}"
+    differ = [(index, a, b) for index, (a, b) in enumerate(zip(want, got)) if not close(a, b)]
+    assert not differ, f"numbers differ (index, TF1, TF2): {differ[:10]}\nTF1:\n{before.stdout}\nTF2:\n{after.stdout}"
