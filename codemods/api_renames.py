@@ -56,7 +56,7 @@ from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, Qualified
 
 from tf2migrate.findings import FixKind
 
-from . import api_table
+from . import CODEMOD_MODULES, api_table, removed_apis
 from .api_table import ApiEntry, CallPlan
 from .base import Codemod, Rule
 from .builders import dotted
@@ -295,7 +295,7 @@ class ApiRenames(Codemod):
         self._module: cst.Module | None = None
         self._alias: str | None = None  # the alias to write ("tf"); None: cannot be written
         self._alias_exists = False
-        self._handled_calls: set[cst.Call] = set()
+        self._fallback_file = False
 
     # -- setup ------------------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -305,13 +305,20 @@ class ApiRenames(Codemod):
             self._alias, self._alias_exists = existing, True
             return
         scope = self.get_metadata(ScopeProvider, node, None)
-        taken = scope is not None and "tf" in scope
-        self._alias = None if taken else "tf"
+        self._alias = None
+        for candidate in ("tf", "tensorflow"):  # `tf` may be `tensorflow.compat.v1` (the graph-mode fallback)
+            if scope is None or candidate not in scope:
+                self._alias = candidate
+                break
+        self._fallback_file = (
+            "graph_plumbing" in CODEMOD_MODULES and self.enabled("TFM261") and "disable_v2_behavior" in node.code
+        )
 
     def _use_alias(self) -> str:
         assert self._alias is not None
         if not self._alias_exists:
-            AddImportsVisitor.add_needed_import(self.context, "tensorflow", asname="tf")
+            asname = None if self._alias == "tensorflow" else self._alias
+            AddImportsVisitor.add_needed_import(self.context, "tensorflow", asname=asname)
             self._alias_exists = True
         return self._alias
 
@@ -336,7 +343,10 @@ class ApiRenames(Codemod):
         for space in ("compat.v1", "compat.v2"):
             prefix = "tensorflow." + space
             if raw == prefix or raw.startswith(prefix + "."):
-                return Spelled("tf" + raw[len(prefix) :], space, False)
+                name = "tf" + raw[len(prefix) :]
+                while name.startswith(("tf.compat.v1.", "tf.compat.v2.")):  # tf.compat.v1.compat.v1.X is tf.compat.v1.X
+                    space, name = name[len("tf.") : len("tf.compat.v1")], "tf" + name[len("tf.compat.v1") :]
+                return Spelled(name, space, False)
         if raw in ("tensorflow", "tensorflow.compat"):
             return None
         return Spelled("tf" + raw[len("tensorflow") :], "v1", self._root_is_module(node))
@@ -364,6 +374,15 @@ class ApiRenames(Codemod):
                 return tag == "equal"
         return True
 
+    def _report_gone(self, node: cst.CSTNode, code: str, name: str, message: str) -> None:
+        """TFM405/TFM407, unless the legacy-call rules report the same removed API (TFM320) in this run."""
+        removal = removed_apis.find(api_table.normalize(name))
+        if removal is not None and removal.family == "tf" and "legacy_calls" in CODEMOD_MODULES and self.enabled("TFM320"):
+            return
+        if name.startswith("tf.compat.v1.") and self._fallback_file:
+            return  # a graph-mode fallback file: the fallback rule reports what tf.compat.v1 lacks (TFM261)
+        self.flag(node, code, message)
+
     # -- rewriting names --------------------------------------------------------------------------
     def _replacement(self, original: cst.BaseExpression, name: str) -> cst.BaseExpression:
         """`name` (`tf.math.log`) spelled with the file's alias; the from-import it replaces is dropped if unused."""
@@ -378,9 +397,9 @@ class ApiRenames(Codemod):
         compat = "tf.compat.v1." + name[len("tf.") :]
         if not api_table.compat_v1_exists(name):
             if entry is not None and entry.kind == "removed":
-                self.flag(original, REMOVED.code, f"`{name}` was removed from TensorFlow 2 (not even in tf.compat.v1): {entry.note or 'rewrite it with the TF2/Keras API'}")
+                self._report_gone(original, REMOVED.code, name, f"`{name}` was removed from TensorFlow 2 (not even in tf.compat.v1): {entry.note or 'rewrite it with the TF2/Keras API'}")
             else:
-                self.flag(original, MISSING.code, f"`{name}` does not exist in TensorFlow 2.21 ({reason}); rewrite it with the TF2 API")
+                self._report_gone(original, MISSING.code, name, f"`{name}` does not exist in TensorFlow 2.21 ({reason}); rewrite it with the TF2 API")
             return updated
         if self._alias is None:
             self.flag(original, FALLBACK.code, f"`{name}`: {reason}; use `{compat}` (the name `tf` is taken in this file, so the rule did not write it)")
@@ -400,26 +419,26 @@ class ApiRenames(Codemod):
         if spelled.space != "v1" or name == "tf.keras" or name.startswith("tf.keras."):
             full = name if spelled.space == "v1" else "tf." + spelled.space + name[len("tf") :]
             if not api_table.tf2_name_exists(full):
-                self.flag(original, MISSING.code, f"`{full}` does not exist in TensorFlow 2.21; rewrite it with the TF2 API")
+                self._report_gone(original, MISSING.code, full, f"`{full}` does not exist in TensorFlow 2.21; rewrite it with the TF2 API")
             return updated
         found = api_table.lookup_prefix(name)
         if found is None:
             if not api_table.tf2_name_exists(name):
-                self.flag(original, MISSING.code, f"`{name}` does not exist in TensorFlow 2.21; rewrite it with the TF2 API")
+                self._report_gone(original, MISSING.code, name, f"`{name}` does not exist in TensorFlow 2.21; rewrite it with the TF2 API")
             return updated
         entry, rest = found
         full_target = lambda target: target + ("." + rest if rest else "")  # noqa: E731
         if entry.kind == "unchanged":
             if rest and not api_table.tf2_name_exists(name):
-                self.flag(original, MISSING.code, f"`{name}` does not exist in TensorFlow 2.21; rewrite it with the TF2 API")
+                self._report_gone(original, MISSING.code, name, f"`{name}` does not exist in TensorFlow 2.21; rewrite it with the TF2 API")
             return updated
         if entry.kind == "removed":
-            self.flag(original, REMOVED.code, f"`{name}` was removed from TensorFlow 2 (not even in tf.compat.v1): {entry.note or 'rewrite it with the TF2/Keras API'}")
+            self._report_gone(original, REMOVED.code, name, f"`{name}` was removed from TensorFlow 2 (not even in tf.compat.v1): {entry.note or 'rewrite it with the TF2/Keras API'}")
             return updated
         if entry.kind == "scenario":
             if not api_table.tf2_name_exists(name):
                 owner = OWNERS.get(entry.owner or "", "the scenario rules")
-                self.flag(original, MISSING.code, f"`{name}` does not exist in TensorFlow 2.21 and was left by {owner}: migrate the construct that uses it (see their findings)")
+                self._report_gone(original, MISSING.code, name, f"`{name}` does not exist in TensorFlow 2.21 and was left by {owner}: migrate the construct that uses it (see their findings)")
             return updated
         if entry.kind == "compat_v1":
             if api_table.tf2_name_exists(entry.name):
@@ -624,7 +643,7 @@ class ApiRenames(Codemod):
                 if alias.asname is not None:
                     self._check_unused_import(alias, imported)
                 elif not api_table.tf2_name_exists(_tf2_spelling(imported)):
-                    self.flag(alias, MISSING.code, f"`import {imported}`: no such module in TensorFlow 2.21")
+                    self._report_gone(alias, MISSING.code, _tf2_spelling(imported), f"`import {imported}`: no such module in TensorFlow 2.21")
         return updated_node
 
     def _check_unused_import(self, alias: cst.ImportAlias, imported: str) -> None:
@@ -638,7 +657,7 @@ class ApiRenames(Codemod):
         if imported.startswith("tensorflow.contrib") or imported.startswith("tensorflow.compat.v1.contrib"):
             return
         if not api_table.tf2_name_exists(_tf2_spelling(imported)):
-            self.flag(alias, MISSING.code, f"`{imported}` is imported but does not exist in TensorFlow 2.21")
+            self._report_gone(alias, MISSING.code, _tf2_spelling(imported), f"`{imported}` is imported but does not exist in TensorFlow 2.21")
 
 
 def _tf2_spelling(imported: str) -> str:
