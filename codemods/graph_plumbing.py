@@ -43,7 +43,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import ClassScope, GlobalScope, ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
 
 from tf2migrate.findings import FixKind
 
@@ -116,7 +117,143 @@ FALLBACK_BLOCKED = Rule(
     """,
 )
 
-RULES: tuple[Rule, ...] = (FALLBACK, FALLBACK_BLOCKED)
+GRAPH_CONTEXT = Rule(
+    code="TFM250",
+    name="graph-context",
+    fix=FixKind.SAFE,
+    summary="Unwrap `with graph.as_default():` of the default graph (`tf.get_default_graph()` / `K.get_graph()`); drop the handle.",
+    explanation="""
+        Apps built on TF1 and Keras 2 (Flask and Django servers, threads, callbacks) kept
+        `graph = tf.get_default_graph()` or `K.get_graph()` so that later calls could re-enter it with
+        `with graph.as_default():`. Eager TensorFlow 2 has no default graph to re-enter and Keras 3 has
+        no `backend.get_graph`: the handle crashes with `AttributeError` on TF 2.16+. When the handle
+        serves only `with ....as_default():` blocks, the blocks are unwrapped (their bodies dedented),
+        the handle assignment is removed, and so is the name in `global` statements. A handle that is
+        used in any other way is left alone and reported (TFM254).
+    """,
+    before="""
+        graph = tf.get_default_graph()
+
+        def predict(batch):
+            global graph
+            with graph.as_default():
+                return model.predict(batch)
+    """,
+    after="""
+        def predict(batch):
+            return model.predict(batch)
+    """,
+)
+
+KERAS_SESSION = Rule(
+    code="TFM251",
+    name="keras-session-plumbing",
+    fix=FixKind.SAFE,
+    summary="Remove the Keras 2 session plumbing: `K.set_session(sess)`, `with sess.as_default():`, `K.get_session()` handles.",
+    explanation="""
+        The Keras 2 serving pattern created a session, handed it to Keras and re-entered it on every
+        request: `sess = tf.Session(); K.set_session(sess)` and
+        `with graph.as_default(): with sess.as_default(): model.predict(x)`. Keras 3 runs eagerly and
+        has no session (`backend.set_session` and `get_session` are gone). When a session serves only
+        `K.set_session`, `with sess.as_default():` and `with sess.graph.as_default():`, all of it is
+        removed and the blocks are unwrapped; a `config=tf.ConfigProto(...)` it was created with
+        becomes `tf.config` calls (TFM253). A session used for anything else (`sess.run`, a saver,
+        another library) is left to the session rules and reported.
+    """,
+    before="""
+        sess = tf.Session()
+        K.set_session(sess)
+
+        def predict(batch):
+            with sess.as_default():
+                return model.predict(batch)
+    """,
+    after="""
+        def predict(batch):
+            return model.predict(batch)
+    """,
+)
+
+RESET_GRAPH = Rule(
+    code="TFM252",
+    name="reset-default-graph",
+    fix=FixKind.SAFE,
+    summary="`tf.reset_default_graph()` becomes `tf.keras.backend.clear_session()` (Keras files) or goes.",
+    explanation="""
+        TF1 programs called `tf.reset_default_graph()` to start again from an empty graph (notebooks,
+        model-selection loops). Eager TF2 has no graph to reset, and `tf.reset_default_graph` is gone
+        from `tf`. In a file that uses Keras, the TF2 counterpart is `tf.keras.backend.clear_session()`
+        (it drops Keras' global state and layer-name counters, as the old call effectively did);
+        elsewhere the statement is removed. `K.clear_session()` still exists and is left as it is.
+        A call used as a value is reported, not rewritten.
+    """,
+    before="""
+        for units in (8, 16):
+            tf.reset_default_graph()
+            model = build(units)
+    """,
+    after="""
+        for units in (8, 16):
+            tf.keras.backend.clear_session()
+            model = build(units)
+    """,
+)
+
+SESSION_CONFIG = Rule(
+    code="TFM253",
+    name="session-config",
+    fix=FixKind.SAFE,
+    summary="`tf.ConfigProto` session options become `tf.config` calls (GPU memory growth, threads, placement).",
+    explanation="""
+        Eager TF2 has no session to configure; its runtime is set up with `tf.config`. For a
+        `tf.ConfigProto` (or `tf.GPUOptions`) whose session is gone, each known option becomes its
+        TF2 call: `gpu_options.allow_growth=True` -> `tf.config.experimental.set_memory_growth(gpu,
+        True)` for every GPU; `log_device_placement` -> `tf.debugging.set_log_device_placement`;
+        `allow_soft_placement` -> `tf.config.set_soft_device_placement`; `intra_op_parallelism_threads` /
+        `inter_op_parallelism_threads` -> `tf.config.threading.set_*_parallelism_threads`;
+        `device_count={"GPU": 0}` -> `tf.config.set_visible_devices([], "GPU")`.
+        `gpu_options.per_process_gpu_memory_fraction` has no fraction-based TF2 setting: it is
+        dropped, and the finding says so (set a `memory_limit` with
+        `tf.config.set_logical_device_configuration` if you need one). Any other option: the config
+        is left as it is and reported.
+    """,
+    before="""
+        config = tf.ConfigProto()
+        config.gpu_options.allow_growth = True
+        K.set_session(tf.Session(config=config))
+    """,
+    after="""
+        for gpu in tf.config.list_physical_devices("GPU"):
+            tf.config.experimental.set_memory_growth(gpu, True)
+    """,
+)
+
+GRAPH_HANDLE_MANUAL = Rule(
+    code="TFM254",
+    name="graph-handle-manual",
+    fix=FixKind.MANUAL,
+    summary="A default-graph or Keras-session handle used in a way the tool does not convert.",
+    explanation="""
+        `tf.get_default_graph()`, `K.get_graph()`, `K.get_session()`, `K.set_session(...)` and
+        `tf.reset_default_graph()` are gone from TF 2.16+ (Keras 3). When they are used for more than
+        re-entering the default graph or session (`graph.get_tensor_by_name`, `graph.finalize()`,
+        `K.get_session().run(...)`, a handle stored and passed around, `with g.as_default() as h:`),
+        the tool leaves the code as it is and reports it. Port that code to eager TF2: call
+        functions and models directly, keep tensors and variables in Python objects, use
+        `tf.function` where a graph is wanted. Graphs or sessions handed to other libraries are
+        reported by the TFM3xx rules instead.
+    """,
+    before="""
+        graph = tf.get_default_graph()
+        logits = graph.get_tensor_by_name("logits:0")
+    """,
+    after="""
+        graph = tf.get_default_graph()  # TFM254: port to eager, keep `logits` as a Python object
+        logits = graph.get_tensor_by_name("logits:0")
+    """,
+)
+
+RULES: tuple[Rule, ...] = (GRAPH_CONTEXT, KERAS_SESSION, RESET_GRAPH, SESSION_CONFIG, GRAPH_HANDLE_MANUAL, FALLBACK, FALLBACK_BLOCKED)
 
 # -- names ------------------------------------------------------------------------------------------
 
@@ -133,6 +270,9 @@ PLUMBING_NAMES = frozenset(
 )
 DISABLE_CALLS = frozenset({"tf.disable_v2_behavior", "tf.disable_eager_execution"})
 KERAS_SESSION_FUNCTIONS = frozenset({"keras.backend.get_session", "keras.backend.set_session", "keras.backend.get_graph"})
+GRAPH_FACTORIES = frozenset({"tf.get_default_graph", "keras.backend.get_graph"})
+SESSION_FACTORIES = frozenset({"tf.Session", "keras.backend.get_session"})
+PLUMBING_CALLS = GRAPH_FACTORIES | SESSION_FACTORIES | {"keras.backend.set_session", "tf.reset_default_graph"}
 
 
 def graph_mode_names() -> frozenset[str]:
@@ -178,19 +318,35 @@ class FallbackPlan:
         return bool(self.switch_imports) or (not self.disable_present and self.insert_after is not None)
 
 
+@dataclass
+class PlumbingPlan:
+    """Native rewrites of graph plumbing (built from the original tree, applied on the way up)."""
+
+    with_items: dict[cst.WithItem, tuple[str, str]] = field(default_factory=dict)  # item -> (code, message)
+    statements: dict[cst.BaseSmallStatement, tuple[str, str, list[cst.BaseStatement]]] = field(default_factory=dict)
+    global_names: set[str] = field(default_factory=set)  # module-level handles removed: drop from `global`
+    consumed: set[cst.CSTNode] = field(default_factory=set)  # factory calls the plan takes care of
+    flags: list[tuple[cst.CSTNode, str, str]] = field(default_factory=list)
+
+
 class GraphPlumbing(Codemod):
     RULES = RULES
 
     def __init__(self, context, run) -> None:  # type: ignore[no-untyped-def]
         super().__init__(context, run)
         self.plan = FallbackPlan()
+        self.plumbing = PlumbingPlan()
         self.apply_fallback = False
+        self.tree: cst.Module | None = None
 
     # -- analysis ---------------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> bool:
-        self.plan = self._plan_fallback(node)
+        self.tree = node
+        plumbing = self._plan_plumbing(node)
+        self.plan = self._plan_fallback(node, plumbing.consumed)
         plan = self.plan
         if plan.needed:
+            # Graph mode stays: the plumbing is valid TF1 there and is left as it is.
             for where, message in plan.cannot_switch:
                 self.flag(where, FALLBACK_BLOCKED.code, message)
             if plan.has_work:
@@ -206,9 +362,404 @@ class GraphPlumbing(Codemod):
                 self.apply_fallback = any(offered)
             for where, message in plan.blockers:
                 self.flag(where, FALLBACK_BLOCKED.code, message)
+            return True
+        # Native: offer each plumbing rewrite; what is not accepted stays as it was.
+        accepted = PlumbingPlan()
+        for item, (code, message) in plumbing.with_items.items():
+            if self.offer_fix(item, code, message):
+                accepted.with_items[item] = (code, message)
+        for statement, (code, message, replacement) in plumbing.statements.items():
+            if self.offer_fix(statement, code, message):
+                accepted.statements[statement] = (code, message, replacement)
+                RemoveImportsVisitor.remove_unused_import_by_node(self.context, statement)
+        accepted.global_names = {
+            name for name in plumbing.global_names
+            if any(isinstance(st, cst.Assign) and dotted_name(st.targets[0].target) == name for st in accepted.statements)
+        }
+        for where, code, message in plumbing.flags:
+            self.flag(where, code, message)
+        self.plumbing = accepted
         return True
 
-    def _plan_fallback(self, module: cst.Module) -> FallbackPlan:
+    # -- part 1: plumbing ---------------------------------------------------------------------------
+    def _parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self.get_metadata(ParentNodeProvider, node, None)
+
+    def _statement_of(self, node: cst.CSTNode) -> cst.BaseSmallStatement | None:
+        current: cst.CSTNode | None = node
+        while current is not None and not isinstance(current, cst.BaseSmallStatement):
+            if isinstance(current, (cst.BaseCompoundStatement, cst.Lambda, cst.FunctionDef)):
+                return None
+            current = self._parent(current)
+        return current
+
+    def _as_default_item(self, target: cst.CSTNode) -> cst.WithItem | None:
+        """The with-item if `target` is used exactly as `with <target>.as_default():` (no `as`)."""
+        attribute = self._parent(target)
+        if not (isinstance(attribute, cst.Attribute) and attribute.value is target and attribute.attr.value == "as_default"):
+            return None
+        call = self._parent(attribute)
+        if not (isinstance(call, cst.Call) and call.func is attribute and not call.args):
+            return None
+        item = self._parent(call)
+        if isinstance(item, cst.WithItem) and item.item is call and item.asname is None:
+            with_node = self._parent(item)
+            if isinstance(with_node, cst.With) and with_node.asynchronous is None:
+                return item
+        return None
+
+    def _set_session_statement(self, target: cst.CSTNode) -> cst.Expr | None:
+        """The statement if `target` is used exactly as `K.set_session(<target>)` on its own line."""
+        arg = self._parent(target)
+        if not (isinstance(arg, cst.Arg) and arg.keyword is None and arg.star == ""):
+            return None
+        call = self._parent(arg)
+        if not (isinstance(call, cst.Call) and len(call.args) == 1 and self.qualified_name(call) == "keras.backend.set_session"):
+            return None
+        statement = self._parent(call)
+        return statement if isinstance(statement, cst.Expr) else None
+
+    def _classify_use(self, use: cst.CSTNode, kind: str) -> tuple[str, cst.CSTNode] | None:
+        """How a graph/session handle is used: ("with", item) or ("set_session", statement); None otherwise."""
+        item = self._as_default_item(use)
+        if item is not None:
+            return "with", item
+        if kind == "session":
+            attribute = self._parent(use)
+            if isinstance(attribute, cst.Attribute) and attribute.value is use and attribute.attr.value == "graph":
+                item = self._as_default_item(attribute)
+                if item is not None:
+                    return "with", item
+            statement = self._set_session_statement(use)
+            if statement is not None:
+                return "set_session", statement
+        return None
+
+    def _factory_kind(self, value: cst.BaseExpression) -> str | None:
+        if not isinstance(value, cst.Call):
+            return None
+        name = self.qualified_name(value)
+        if name in GRAPH_FACTORIES and not value.args:
+            return "graph"
+        if name in SESSION_FACTORIES:
+            return "session"
+        return None
+
+    def _plan_plumbing(self, module: cst.Module) -> PlumbingPlan:
+        plan = PlumbingPlan()
+        keras_file = any(
+            (self.qualified_name(n) or "").startswith("keras")
+            for n in m.findall(module, m.Name() | m.Attribute(), metadata_resolver=self)
+            if _outermost_chain(self, n)
+        )
+        handled_calls: set[cst.CSTNode] = set()
+
+        # Handles bound to names: `graph = tf.get_default_graph()`, `sess = tf.Session(...)`.
+        for assign in m.findall(module, m.Assign(targets=[m.AssignTarget(target=m.Name() | m.Attribute())])):
+            kind = self._factory_kind(assign.value)
+            if kind is None:
+                continue
+            handled_calls.add(assign.value)
+            uses = self._handle_uses(assign)
+            name = dotted_name(assign.targets[0].target)
+            factory = f"{self.qualified_name(assign.value)}({'...' if assign.value.args else ''})"  # type: ignore[attr-defined]
+            if uses is None:
+                plan.flags.append((assign, GRAPH_HANDLE_MANUAL.code, f"`{name} = {factory}` is used for more than "
+                                   "re-entering the default graph/session: port that code to eager TF2 (functions and "
+                                   "Python objects instead of graph lookups), then remove the handle"))
+                continue
+            config = self._session_config(assign.value) if kind == "session" else ([], "")
+            if config is None:
+                plan.flags.append((assign, SESSION_CONFIG.code, f"`{name}` is created with a session config the tool "
+                                   "cannot translate: set the options you need with `tf.config` and remove the session"))
+                continue
+            if not self._plan_uses(plan, uses, kind, name):
+                continue
+            code = GRAPH_CONTEXT.code if kind == "graph" else KERAS_SESSION.code
+            replacement, note = config
+            plan.statements[assign] = (code, f"`{name} = {factory}` only re-entered the default {kind}, which eager "
+                                       f"TF2 does not need: removed{note}", replacement)
+            plan.consumed.add(assign.value)
+            if isinstance(assign.targets[0].target, cst.Name):
+                plan.global_names.add(name)
+
+        # Direct uses: `with tf.get_default_graph().as_default():`, `K.set_session(tf.Session(...))`.
+        for call in m.findall(module, m.Call()):
+            if call in handled_calls:
+                continue
+            kind = self._factory_kind(call)
+            if kind is None:
+                continue
+            use = self._classify_use(call, kind)
+            if use is None:
+                self._flag_other_use(plan, call)
+                continue
+            config = self._session_config(call) if kind == "session" else ([], "")
+            if config is None:
+                plan.flags.append((call, SESSION_CONFIG.code, "a session created with a config the tool cannot "
+                                   "translate: set the options you need with `tf.config` and remove the session"))
+                continue
+            how, where = use
+            code = GRAPH_CONTEXT.code if kind == "graph" else KERAS_SESSION.code
+            if how == "with":
+                plan.with_items[where] = (code, f"`with {self.qualified_name(call)}().as_default():` re-entered the "
+                                          "default graph/session, which eager TF2 does not need: unwrapped")
+            else:
+                replacement, note = config
+                plan.statements[where] = (KERAS_SESSION.code, "`K.set_session(...)` is gone from Keras 3, which has no "
+                                          f"session: removed{note}", replacement)
+            plan.consumed.add(call)
+
+        # `tf.reset_default_graph()` statements; other uses of plumbing calls are reported.
+        for call in m.findall(module, m.Call()):
+            name = self.qualified_name(call)
+            if name == "tf.reset_default_graph":
+                statement = self._parent(call)
+                if isinstance(statement, cst.Expr) and not call.args:
+                    if keras_file:
+                        replacement = [cst.SimpleStatementLine(body=[cst.Expr(cst.Call(func=dotted("tf.keras.backend.clear_session")))])]
+                        message = "`tf.reset_default_graph()` is gone: now `tf.keras.backend.clear_session()` (resets Keras' global state)"
+                    else:
+                        replacement = []
+                        message = "`tf.reset_default_graph()` is gone and eager TF2 has no graph to reset: removed"
+                    plan.statements[statement] = (RESET_GRAPH.code, message, replacement)
+                    plan.consumed.add(call)
+                else:
+                    plan.flags.append((call, GRAPH_HANDLE_MANUAL.code, "`tf.reset_default_graph()` used as a value: "
+                                       "eager TF2 has no default graph; remove it or use `tf.keras.backend.clear_session()`"))
+            elif name == "keras.backend.set_session" and not any(
+                isinstance(a, cst.Arg) and a.value in plan.consumed or self._parent(call) in plan.statements for a in call.args
+            ) and self._parent(call) not in plan.statements:
+                plan.flags.append((call, GRAPH_HANDLE_MANUAL.code, "`K.set_session(...)` is gone from Keras 3 (no "
+                                   "session): remove it once the session it is given is no longer needed"))
+        self._plan_configs(module, plan)
+        return plan
+
+    def _flag_other_use(self, plan: PlumbingPlan, call: cst.Call) -> None:
+        name = self.qualified_name(call)
+        if name == "tf.Session":
+            return  # a session program: the session rules' business (and the fallback's)
+        statement = self._statement_of(call)
+        if isinstance(statement, cst.Assign):
+            return  # flagged with its handle
+        plan.flags.append((call, GRAPH_HANDLE_MANUAL.code, f"`{name}()` used in a way the tool does not convert "
+                           "(gone from TF 2.16+ / Keras 3): port this code to eager TF2"))
+
+    def _handle_uses(self, assign: cst.Assign) -> list[cst.CSTNode] | None:
+        """Every use of the handle `assign` binds, or None if the tool cannot see or follow them all."""
+        target = assign.targets[0].target
+        if isinstance(target, cst.Name):
+            scope = self.get_metadata(ScopeProvider, assign, None)
+            if scope is None or isinstance(scope, ClassScope):
+                return None
+            assignments = list(scope.assignments[target.value])
+            if not assignments or any(
+                not isinstance(a.node, cst.Name) or self._statement_of(a.node) is not assign for a in assignments
+            ):
+                return None  # bound more than once, or some other way
+            if isinstance(scope, GlobalScope) and target.value in self._exported_names():
+                return None
+            return [access.node for a in assignments for access in a.references]
+        # `self.graph = ...` inside a class: every `self.graph` of that class, and the attribute nowhere else.
+        if not (isinstance(target.value, cst.Name) and target.value.value == "self"):
+            return None
+        class_def = self._enclosing_class(assign)
+        if class_def is None or self.tree is None:
+            return None
+        attr = target.attr.value
+        everywhere = m.findall(self.tree, m.Attribute(attr=m.Name(attr)))
+        inside = set(m.findall(class_def, m.Attribute(value=m.Name("self"), attr=m.Name(attr))))
+        if any(node not in inside for node in everywhere):
+            return None
+        uses = [node for node in inside if node is not target]
+        if any(self._statement_of(node) is not None and isinstance(self._statement_of(node), (cst.Assign, cst.AugAssign, cst.AnnAssign))
+               and any(t.target is node for t in getattr(self._statement_of(node), "targets", [])) for node in uses):
+            return None  # assigned again
+        return uses
+
+    def _enclosing_class(self, node: cst.CSTNode) -> cst.ClassDef | None:
+        current = self._parent(node)
+        while current is not None and not isinstance(current, cst.ClassDef):
+            current = self._parent(current)
+        return current
+
+    def _exported_names(self) -> set[str]:
+        names: set[str] = set()
+        if self.tree is None:
+            return names
+        for assign in m.findall(self.tree, m.Assign(targets=[m.AssignTarget(target=m.Name("__all__"))])):
+            for element in m.findall(assign.value, m.SimpleString()):
+                names.add(element.evaluated_value if isinstance(element.evaluated_value, str) else "")
+        return names
+
+    def _plan_uses(self, plan: PlumbingPlan, uses: list[cst.CSTNode], kind: str, name: str) -> bool:
+        """Plan the rewrite of every use of a handle; False (nothing planned) if one is not plumbing."""
+        if not [use for use in uses if not isinstance(self._parent(use), cst.NameItem)]:
+            return False  # never used: TFM002 removes it inside functions; module level stays (may be imported)
+        planned = []
+        for use in uses:
+            if isinstance(self._parent(use), cst.NameItem):
+                continue  # `global graph`
+            found = self._classify_use(use, kind)
+            if found is None:
+                position = use
+                plan.flags.append((position, GRAPH_HANDLE_MANUAL.code, f"`{name}` (the default {kind}) is used here for more "
+                                   "than `with ....as_default():`: port this code to eager TF2, then remove the handle"))
+                return False
+            planned.append(found)
+        for how, where in planned:
+            if how == "with":
+                plan.with_items[where] = (GRAPH_CONTEXT.code if kind == "graph" else KERAS_SESSION.code,
+                                          f"`with {name}.as_default():` re-entered the default {kind}, which eager TF2 "
+                                          "does not need: unwrapped")
+            else:
+                plan.statements[where] = (KERAS_SESSION.code, "`K.set_session(...)` is gone from Keras 3, which has no "
+                                          "session: removed", [])
+        return True
+
+    def _session_config(self, call: cst.Call) -> tuple[list[cst.BaseStatement], str] | None:
+        """For a session factory call: the tf.config statements its config becomes (and a note), or None."""
+        if self.qualified_name(call) == "keras.backend.get_session":
+            return ([], "") if not call.args else None
+        if not call.args:
+            return [], ""
+        if len(call.args) != 1 or call.args[0].keyword is None or call.args[0].keyword.value != "config":
+            return None
+        value = call.args[0].value
+        if isinstance(value, cst.Call) and self.qualified_name(value) == "tf.ConfigProto":
+            return self._translate_config(value, [])
+        if isinstance(value, cst.Name) and self._named_config_translates(value):
+            return [], ""  # a named config: rewritten with its own statements by _plan_configs
+        return None
+
+    def _named_config_translates(self, name: cst.Name) -> bool:
+        """True if `name` is bound once to a tf.ConfigProto whose options all have TF2 counterparts."""
+        scope = self.get_metadata(ScopeProvider, name, None)
+        if scope is None:
+            return False
+        for access in scope.accesses[name.value]:
+            if access.node is not name:
+                continue
+            if len(access.referents) != 1:
+                return False
+            statement = self._statement_of(next(iter(access.referents)).node)
+            if not (isinstance(statement, cst.Assign) and self.qualified_name(statement.value) == "tf.ConfigProto"):
+                return False
+            found = self._config_settings(statement, allow_session_args=True)
+            return found is not None and self._translate_config(statement.value, [(p, v) for _, p, v in found]) is not None  # type: ignore[arg-type]
+        return False
+
+    def _config_settings(self, assign: cst.Assign, allow_session_args: bool, consumed: set[cst.CSTNode] | None = None
+                         ) -> list[tuple[cst.Assign, str, cst.BaseExpression]] | None:
+        """`config.a.b = v` settings of a named ConfigProto; None if it is used any other way."""
+        name = dotted_name(assign.targets[0].target)
+        uses = self._handle_uses(assign)
+        if uses is None:
+            return None
+        settings = []
+        for use in uses:
+            statement = self._statement_of(use)
+            if isinstance(statement, cst.Assign) and len(statement.targets) == 1 and self._rooted_at(statement.targets[0].target, use):
+                settings.append((statement, dotted_name(statement.targets[0].target)[len(name) + 1 :], statement.value))
+                continue
+            arg = self._parent(use)
+            call = self._parent(arg) if isinstance(arg, cst.Arg) else None
+            if isinstance(arg, cst.Arg) and arg.keyword is not None and arg.keyword.value == "config" and isinstance(call, cst.Call):
+                if (allow_session_args and self.qualified_name(call) == "tf.Session") or (consumed is not None and call in consumed):
+                    continue
+            return None
+        return settings
+
+    # -- part 1: tf.ConfigProto -----------------------------------------------------------------------
+    def _plan_configs(self, module: cst.Module, plan: PlumbingPlan) -> None:
+        """`config = tf.ConfigProto(...)` whose only uses are option assignments and removed sessions."""
+        for assign in m.findall(module, m.Assign(targets=[m.AssignTarget(target=m.Name())], value=m.Call())):
+            if self.qualified_name(assign.value) != "tf.ConfigProto":
+                continue
+            name = dotted_name(assign.targets[0].target)
+            found = self._config_settings(assign, allow_session_args=False, consumed=plan.consumed)
+            if found is None:
+                plan.flags.append((assign, SESSION_CONFIG.code, f"`{name} = tf.ConfigProto(...)` configures a session the "
+                                   "tool does not remove: it stays (TF1 graph mode) until that session is ported"))
+                continue
+            settings = found
+            translated = self._translate_config(assign.value, [(path, value) for _, path, value in settings])
+            if translated is None:
+                plan.flags.append((assign, SESSION_CONFIG.code, f"`{name}` sets session options without a known TF2 "
+                                   "counterpart: set them with `tf.config` by hand and remove the config"))
+                continue
+            replacement, note = translated
+            plan.statements[assign] = (SESSION_CONFIG.code, f"`{name} = tf.ConfigProto(...)`: eager TF2 has no session to "
+                                       f"configure; its options are now `tf.config` calls{note}", replacement)
+            for statement, path, _ in settings:
+                plan.statements[statement] = (SESSION_CONFIG.code, f"`{name}.{path}`: folded into the `tf.config` calls", [])
+
+    def _rooted_at(self, target: cst.CSTNode, use: cst.CSTNode) -> bool:
+        node = target
+        while isinstance(node, cst.Attribute):
+            if node.value is use:
+                return True
+            node = node.value
+        return False
+
+    def _translate_config(
+        self, proto: cst.Call, settings: list[tuple[str, cst.BaseExpression]]
+    ) -> tuple[list[cst.BaseStatement], str] | None:
+        """ConfigProto(...) keywords plus `config.a.b = v` settings -> tf.config statements; None if unknown."""
+        options: list[tuple[str, cst.BaseExpression]] = []
+        for arg in proto.args:
+            if arg.keyword is None:
+                return None
+            key = arg.keyword.value
+            if key == "gpu_options":
+                if not (isinstance(arg.value, cst.Call) and self.qualified_name(arg.value) == "tf.GPUOptions"):
+                    return None
+                for inner in arg.value.args:
+                    if inner.keyword is None:
+                        return None
+                    options.append((f"gpu_options.{inner.keyword.value}", inner.value))
+            else:
+                options.append((key, arg.value))
+        options.extend(settings)
+        tf = self._tf_alias()
+        code: list[str] = []
+        notes: list[str] = []
+        for key, value in options:
+            source = cst.Module(body=[]).code_for_node(value)
+            if key == "gpu_options.allow_growth":
+                if source == "True":
+                    code.append(f'for gpu in {tf}.config.list_physical_devices("GPU"):\n    {tf}.config.experimental.set_memory_growth(gpu, True)\n')
+                elif source != "False":
+                    return None
+            elif key == "gpu_options.per_process_gpu_memory_fraction":
+                notes.append(f"`per_process_gpu_memory_fraction={source}` dropped (no fraction setting in TF2; use "
+                             "`tf.config.set_logical_device_configuration` with a `memory_limit` if needed)")
+            elif key == "log_device_placement":
+                code.append(f"{tf}.debugging.set_log_device_placement({source})\n")
+            elif key == "allow_soft_placement":
+                code.append(f"{tf}.config.set_soft_device_placement({source})\n")
+            elif key in ("intra_op_parallelism_threads", "inter_op_parallelism_threads"):
+                code.append(f"{tf}.config.threading.set_{key[: -len('_threads')]}_threads({source})\n")
+            elif key == "device_count" and source.replace(" ", "") in ('{"GPU":0}', "{'GPU':0}"):
+                code.append(f'{tf}.config.set_visible_devices([], "GPU")\n')
+            else:
+                return None
+        config = self.tree.config_for_parsing if self.tree is not None else cst.PartialParserConfig()
+        statements = [cst.parse_statement(line, config=config) for line in dict.fromkeys(code)]
+        return statements, ("; " + "; ".join(notes) if notes else "")
+
+    def _tf_alias(self) -> str:
+        if self.tree is not None:
+            from .imports import module_alias
+
+            alias = module_alias(self.tree, "tensorflow")
+            if alias is not None:
+                return alias
+            AddImportsVisitor.add_needed_import(self.context, "tensorflow", asname="tf")
+        return "tf"
+
+    # -- part 2: fallback -------------------------------------------------------------------------
+    def _plan_fallback(self, module: cst.Module, consumed: set[cst.CSTNode]) -> FallbackPlan:
         plan = FallbackPlan()
         references: list[tuple[cst.CSTNode, str, str]] = []  # node, qualified, canonical
         for node in m.findall(module, m.Name() | m.Attribute(), metadata_resolver=self):
@@ -220,6 +771,8 @@ class GraphPlumbing(Codemod):
                 continue
             references.append((node, qualified.pop(), canonical))
 
+        inside_consumed = {id(n) for call in consumed for n in m.findall(call, m.Name() | m.Attribute())}
+        references = [r for r in references if id(r[0]) not in inside_consumed]
         for node, _qualified, canonical in references:
             if canonical in GRAPH_MODE_NAMES:
                 plan.reasons.setdefault(canonical, node)
@@ -311,6 +864,68 @@ class GraphPlumbing(Codemod):
             for alias in updated_node.names
         ]
         return updated_node.with_changes(names=names)
+
+    def leave_With(
+        self, original_node: cst.With, updated_node: cst.With
+    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+        items = self.plumbing.with_items
+        if not any(item in items for item in original_node.items):
+            return updated_node
+        kept = [new for old, new in zip(original_node.items, updated_node.items) if old not in items]
+        if kept:
+            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            return updated_node.with_changes(items=kept)
+        body = updated_node.body
+        if isinstance(body, cst.SimpleStatementSuite):
+            statements: list[cst.BaseStatement] = [cst.SimpleStatementLine(body=list(body.body))]
+        else:
+            statements = list(body.body)
+        if not statements:
+            return cst.RemoveFromParent()  # type: ignore[return-value]
+        first = statements[0]
+        statements[0] = first.with_changes(leading_lines=[*updated_node.leading_lines, *first.leading_lines])
+        return cst.FlattenSentinel(statements)
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | cst.RemovalSentinel:
+        planned = self.plumbing.statements
+        if not any(small in planned for small in original_node.body):
+            return updated_node
+        kept: list[cst.BaseSmallStatement] = []
+        added: list[cst.BaseStatement] = []
+        for old, new in zip(original_node.body, updated_node.body):
+            if old in planned:
+                added.extend(planned[old][2])
+            else:
+                kept.append(new)
+        result: list[cst.BaseStatement] = []
+        if kept:
+            kept[-1] = kept[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+            result.append(updated_node.with_changes(body=kept))
+        result.extend(added)
+        if not result:
+            return cst.RemoveFromParent()
+        if not kept:
+            result[0] = result[0].with_changes(leading_lines=updated_node.leading_lines)
+        return cst.FlattenSentinel(result)
+
+    def leave_Global(self, original_node: cst.Global, updated_node: cst.Global) -> cst.Global | cst.RemovalSentinel:
+        drop = self.plumbing.global_names
+        if not drop:
+            return updated_node
+        names = [item for item in updated_node.names if item.name.value not in drop]
+        if len(names) == len(updated_node.names):
+            return updated_node
+        if not names:
+            return cst.RemoveFromParent()
+        names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return updated_node.with_changes(names=names)
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+        if updated_node.body or not original_node.body:
+            return updated_node
+        return updated_node.with_changes(body=[cst.SimpleStatementLine(body=[cst.Pass()])])
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         plan = self.plan
