@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 import libcst.matchers as m
+from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider, ScopeProvider
 from libcst.metadata.scope_provider import GlobalScope
 
@@ -92,6 +93,98 @@ LAYER_RULE = Rule(
             return model_dense_1(h)
     """,
 )
+
+STORE_RULE = Rule(
+    code="TFM231",
+    name="tf1-get-variable",
+    fix=FixKind.SAFE,
+    summary="`tf.get_variable` in `tf.variable_scope` helpers: variables created once in a store keyed by scope/name, then reused.",
+    explanation="""
+        `tf.get_variable` and `tf.variable_scope` are gone from TensorFlow 2.21. In TF1 they looked variables
+        up by their full name (`scope/name`) in the graph's variable store: helper functions made them while
+        the graph was built and found them again when a scope was reused. In eager TensorFlow 2 the helpers
+        run on every step, so the variables must be created once and found again. The rule writes a small
+        `tf.Module` into the file that keeps TF1's semantics: `variable_store.scope(name)` stands for
+        `tf.variable_scope(name)` and `variable_store.get(name, shape, initializer=...)` returns the variable
+        of that full name, creating it (with TF1's default, Glorot uniform, or the Keras counterpart of the
+        TF1 initializer) the first time. Its variables are `variable_store.trainable_variables`.
+
+        A TF1 program that ran never asked for an existing name without reuse (TF1 raised `ValueError`), so
+        returning the existing variable is what TF1 did whenever it did not fail; `reuse=` therefore needs
+        no counterpart. The file is converted as a whole or not at all: scopes opened with `default_name`,
+        `as scope`, `tf.get_variable_scope()`, regularizers, partitioners, custom getters, collections, calls
+        inside classes (Keras layers: see TFM102) are reported, and nothing in the file is changed.
+    """,
+    before="""
+        def dense(x, n_in, n_out, name):
+            with tf.variable_scope(name):
+                w = tf.get_variable("w", [n_in, n_out], initializer=tf.truncated_normal_initializer(stddev=0.1))
+                b = tf.get_variable("b", [n_out], initializer=tf.zeros_initializer())
+                return tf.matmul(x, w) + b
+    """,
+    after="""
+        class VariableStore(tf.Module):
+            ...  # written once into the file: scope(name), get(name, shape, dtype, initializer, trainable)
+
+
+        variable_store = VariableStore()
+
+
+        def dense(x, n_in, n_out, name):
+            with variable_store.scope(name):
+                w = variable_store.get("w", [n_in, n_out], initializer=tf.keras.initializers.TruncatedNormal(stddev=0.1))
+                b = variable_store.get("b", [n_out], initializer=tf.keras.initializers.Zeros())
+                return tf.matmul(x, w) + b
+    """,
+)
+
+STORE_CLASS = '''
+class VariableStore(TF.Module):
+    """The variables this file made with TF1's `tf.get_variable`: created once, found again by scope/name."""
+
+    def __init__(self):
+        super().__init__(name="variable_store")
+        self._by_name = {}
+        self._scopes = []
+
+    @contextlib.contextmanager
+    def scope(self, name):
+        """What `tf.variable_scope(name)` was: names made inside are prefixed with `name/`."""
+        self._scopes.append(name)
+        try:
+            yield
+        finally:
+            self._scopes.pop()
+
+    def get(self, name, shape=None, dtype=None, initializer=None, trainable=True):
+        """What `tf.get_variable` was: the variable of this full name, created the first time."""
+        full_name = "/".join([*self._scopes, name])
+        if full_name not in self._by_name:
+            if initializer is None:  # TF1's default: Glorot uniform for floats, zeros for the rest
+                floating = TF.as_dtype(dtype or TF.float32).is_floating
+                initializer = TF.keras.initializers.GlorotUniform() if floating else TF.keras.initializers.Zeros()
+            with TF.init_scope():  # created eagerly, also when first called inside a tf.function
+                if callable(initializer):
+                    value = initializer(shape, dtype=dtype or TF.float32)
+                else:
+                    value = TF.convert_to_tensor(initializer, dtype=dtype)
+                self._by_name[full_name] = TF.Variable(value, name=full_name, trainable=trainable)
+        return self._by_name[full_name]
+
+
+STORE = VariableStore()
+'''
+
+# tf.get_variable's TF1 positional order; keywords carried over, and keywords accepted only with these values.
+GET_VARIABLE_PARAMS = (
+    "name", "shape", "dtype", "initializer", "regularizer", "trainable", "collections", "caching_device",
+    "partitioner", "validate_shape", "use_resource", "custom_getter", "constraint", "synchronization", "aggregation",
+)  # fmt: skip
+GET_VARIABLE_KEEP = ("name", "shape", "dtype", "initializer", "trainable")
+GET_VARIABLE_NEUTRAL = {"regularizer": ("None",), "collections": ("None",), "caching_device": ("None",), "partitioner": ("None",),
+                        "validate_shape": ("True",), "use_resource": ("None", "True"), "custom_getter": ("None",), "constraint": ("None",)}  # fmt: skip
+SCOPE_TF1_ONLY = frozenset({"tf.get_variable_scope", "tf.variable_op_scope", "tf.get_local_variable", "tf.VariableScope", "tf.make_template"})
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # TF1 initializers -> Keras 3 initializers, with TF1's defaults written out where Keras' differ.
@@ -243,6 +336,9 @@ class Plan:
     sites: dict[cst.Call, LayerSite] = field(default_factory=dict)  # original call -> site converted
     before: dict[cst.CSTNode, list[LayerSite]] = field(default_factory=dict)  # statement -> layers created before it
     unwrap: set[cst.With] = field(default_factory=set)  # `with tf.variable_scope(...)` removed (body kept)
+    store_calls: dict[cst.Call, cst.Call] = field(default_factory=dict)  # get_variable / variable_scope -> store call
+    store_name: str = ""
+    store_class: str = ""
 
 
 def _source(node: cst.CSTNode) -> str:
@@ -255,6 +351,19 @@ def _kw(name: str, value: cst.BaseExpression) -> cst.Arg:
     return cst.Arg(value=value, keyword=cst.Name(name), equal=cst.AssignEqual(whitespace_before=no_space, whitespace_after=no_space))
 
 
+def _is_preamble(statement: cst.BaseStatement, index: int) -> bool:
+    """Module docstring, imports: what the variable store is written after."""
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return False
+    for small in statement.body:
+        if isinstance(small, (cst.Import, cst.ImportFrom)):
+            continue
+        if index == 0 and isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString)):
+            continue
+        return False
+    return True
+
+
 def _snake(text: str) -> str:
     name = re.sub(r"[^0-9a-zA-Z_]", "_", text).strip("_").lower()
     if not name or name[0].isdigit():
@@ -263,8 +372,8 @@ def _snake(text: str) -> str:
 
 
 class Tf1Variables(Codemod):
-    RULES = (LAYER_RULE,)
-    TRIGGERS = ("layers",)
+    RULES = (LAYER_RULE, STORE_RULE)
+    TRIGGERS = ("layers", "get_variable")
     METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
 
     def __init__(self, context, run) -> None:
@@ -313,9 +422,11 @@ class Tf1Variables(Codemod):
                 anchor = site.function if site.function is not None else site.statement
                 self.plan.before.setdefault(anchor, []).append(site)
         if self.plan.sites:
-            if self.alias is None:
-                self.tf = tensorflow_name(self.context, node)
             self._plan_scope_removal(node)
+        if self.enabled(STORE_RULE.code):
+            self._plan_store(node)
+        if (self.plan.sites or self.plan.store_calls) and self.alias is None:
+            self.tf = tensorflow_name(self.context, node)
 
     def _message(self, site: LayerSite) -> str:
         spec = LAYERS[site.kind]
@@ -540,6 +651,9 @@ class Tf1Variables(Codemod):
     def _initializer(self, value: cst.BaseExpression) -> cst.BaseExpression:
         """A TF1 initializer call as the Keras 3 initializer (TF1 defaults written out); others unchanged."""
         if not isinstance(value, cst.Call):
+            name = self.qualified_name(value) if isinstance(value, (cst.Name, cst.Attribute)) else None
+            if name is not None and name.startswith("tf.") and "initializer" in name:
+                raise Unsupported(f"initializer `{name}` given as a class: pass an initializer object (`{name}()`)")
             return value
         name = self.qualified_name(value)
         spec = INITIALIZERS.get(name or "")
@@ -599,7 +713,7 @@ class Tf1Variables(Codemod):
                 if node is not None and self.position(node)[0] >= def_line:
                     raise Unsupported(f"the layer's arguments use `{name.value}`, assigned after `{function.name.value}`: create the Keras layer once after it")
 
-    def _object_name(self, site: LayerSite, name: cst.BaseExpression | None) -> str:
+    def _object_name(self, site: LayerSite, name: cst.BaseExpression | None) -> str:  # noqa: C901
         spec = LAYERS[site.kind]
         base = spec.base
         if isinstance(name, cst.SimpleString) and isinstance(name.evaluated_value, str):
@@ -637,8 +751,143 @@ class Tf1Variables(Codemod):
                 continue
             self.plan.unwrap.add(node)
 
+    # -- the variable store (TFM231) ------------------------------------------------------------------------------
+    def _plan_store(self, module: cst.Module) -> None:
+        calls = [c for c in m.findall(module, m.Call()) if isinstance(c, cst.Call)]
+        get_variables = [c for c in calls if self.qualified_name(c) == "tf.get_variable"]
+        if not get_variables:
+            return
+        self.plan.store_name = self._fresh("variable_store")
+        store = cst.Name(self.plan.store_name)
+        problems: list[tuple[cst.CSTNode, str]] = []
+        planned: dict[cst.Call, cst.Call] = {}
+        for call in calls:
+            name = self.qualified_name(call)
+            if name in SCOPE_TF1_ONLY:
+                problems.append((call, f"`{name}` has no counterpart in a create-once variable store"))
+            elif name == "tf.variable_scope":
+                try:
+                    replacement = self._store_scope(call, store)
+                except Unsupported as reason:
+                    problems.append((call, str(reason)))
+                    continue
+                if replacement is not None:
+                    planned[call] = replacement
+        for name_node in m.findall(module, m.OneOf(m.Name(), m.Attribute())):
+            if self.qualified_name(name_node) == "tf.variable_scope" and not isinstance(self._parent(name_node), cst.Call):
+                problems.append((name_node, "`tf.variable_scope` used other than in `with tf.variable_scope(name):`"))
+        gets: list[cst.Call] = []
+        for call in get_variables:
+            try:
+                planned[call] = self._store_get(call, store)
+                gets.append(call)
+            except Unsupported as reason:
+                problems.append((call, str(reason)))
+        if problems:
+            for node, reason in problems:
+                self.flag(node, STORE_RULE.code, f"{reason}; no `tf.get_variable` in this file was converted: create the variables once yourself (a `tf.Module` or Keras layer holding them) and reuse them")
+            first = self.position(problems[0][0])[0]
+            for call in gets:
+                self.flag(call, STORE_RULE.code, f"`tf.get_variable` (gone in TF 2.21) left as it is, with every other one in this file, because of line {self.run.linemap.to_original(first)}")
+            return
+        applied = [call for call in gets if self.offer_fix(call, STORE_RULE.code, "`tf.get_variable` (gone in TF 2.21) would make a new variable on every eager call: now `{0}.get(...)`, created once and found again by scope/name".format(self.plan.store_name))]
+        if not applied:
+            return
+        for call, replacement in planned.items():
+            if call in get_variables and call not in applied:
+                continue
+            self.plan.store_calls[call] = replacement
+        self.plan.store_class = self._fresh("VariableStore")
+        AddImportsVisitor.add_needed_import(self.context, "contextlib")
+
+    def _fresh(self, base: str) -> str:
+        candidate, index = base, 0
+        while candidate in self.taken:
+            index += 1
+            candidate = f"{base}_{index}"
+        self.taken.add(candidate)
+        return candidate
+
+    def _store_scope(self, call: cst.Call, store: cst.Name) -> cst.Call | None:
+        item = self._parent(call)
+        if not isinstance(item, cst.WithItem) or item.item is not call:
+            raise Unsupported("`tf.variable_scope(...)` used other than as `with tf.variable_scope(name):`")
+        if item.asname is not None:
+            raise Unsupported("`with tf.variable_scope(...) as scope`: the scope object has no counterpart")
+        if self._parent(item) in self.plan.unwrap:
+            return None  # only converted layers inside: the block loses its `with` (TFM230)
+        name: cst.BaseExpression | None = None
+        for index, arg in enumerate(call.args):
+            keyword = arg.keyword.value if arg.keyword is not None else ("name_or_scope" if index == 0 else None)
+            if arg.star or keyword is None:
+                raise Unsupported("`tf.variable_scope` with `default_name`/`values` given by position: unique scope names have no counterpart")
+            if keyword == "name_or_scope":
+                name = arg.value
+            elif keyword != "reuse":
+                raise Unsupported(f"`tf.variable_scope(..., {keyword}=...)` has no counterpart in the store")
+        if name is None or (isinstance(name, cst.Name) and name.value == "None"):
+            raise Unsupported("`tf.variable_scope` without a name (`default_name` makes unique names)")
+        return cst.Call(func=cst.Attribute(value=store, attr=cst.Name("scope")), args=[cst.Arg(value=name)])
+
+    def _store_get(self, call: cst.Call, store: cst.Name) -> cst.Call:
+        node: cst.CSTNode | None = self._parent(call)
+        while node is not None:
+            if isinstance(node, cst.ClassDef):
+                raise Unsupported(f"`tf.get_variable` inside class `{node.name.value}`: in a Keras layer use `self.add_weight` (TFM102); elsewhere create it once in `__init__`")
+            node = self._parent(node)
+        pairs: list[tuple[str, cst.BaseExpression]] = []
+        for index, arg in enumerate(call.args):
+            if arg.star:
+                raise Unsupported("`*args` / `**kwargs` in `tf.get_variable`: write the arguments out")
+            keyword = arg.keyword.value if arg.keyword is not None else (GET_VARIABLE_PARAMS[index] if index < len(GET_VARIABLE_PARAMS) else None)
+            if keyword not in GET_VARIABLE_PARAMS:
+                raise Unsupported(f"`tf.get_variable` argument `{keyword}` not understood")
+            if keyword in GET_VARIABLE_NEUTRAL:
+                if _source(arg.value) not in GET_VARIABLE_NEUTRAL[keyword]:
+                    raise Unsupported(f"`tf.get_variable(..., {keyword}=...)` has no counterpart in the store")
+                continue
+            if keyword not in GET_VARIABLE_KEEP:
+                raise Unsupported(f"`tf.get_variable(..., {keyword}=...)` has no counterpart in the store")
+            if keyword == "initializer":
+                value = self._initializer(arg.value)
+            else:
+                value = arg.value
+            pairs.append((keyword, value))
+        given = dict(pairs)
+        if "name" not in given:
+            raise Unsupported("`tf.get_variable` without a name")
+        args = [cst.Arg(value=given["name"])]
+        if "shape" in given:
+            args.append(cst.Arg(value=given["shape"]))
+        args.extend(_kw(k, v) for k, v in pairs if k not in ("name", "shape"))
+        return cst.Call(func=cst.Attribute(value=store, attr=cst.Name("get")), args=with_commas(args))
+
+    def _store_statements(self) -> list[cst.BaseStatement]:
+        text = STORE_CLASS.replace("TF.", f"{self.tf}.").replace("VariableStore", self.plan.store_class).replace("STORE", self.plan.store_name)
+        body = list(cst.parse_module(text.lstrip("\n"), config=self.tree.config_for_parsing).body)
+        body[0] = body[0].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
+        return body
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        if not self.plan.store_calls:
+            return updated_node
+        body = list(updated_node.body)
+        index = 0
+        while index < len(body) and _is_preamble(body[index], index):
+            index += 1
+        statements = self._store_statements()
+        if index < len(body):
+            following = body[index]
+            comments = [line for line in following.leading_lines if line.comment is not None]
+            body[index] = following.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine(), *comments])
+        else:
+            statements[-1] = statements[-1]
+        return updated_node.with_changes(body=[*body[:index], *statements, *body[index:]])
+
     # -- rewriting ------------------------------------------------------------------------------------------------
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if original_node in self.plan.store_calls:
+            return self.plan.store_calls[original_node]
         site = self.plan.sites.get(original_node)
         if site is None or site.invocation is None:
             return updated_node
