@@ -47,6 +47,7 @@ import ast
 from dataclasses import dataclass, field
 
 import libcst as cst
+from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import ParentNodeProvider, ScopeProvider
 
 from tf2migrate.findings import FixKind
@@ -1245,6 +1246,9 @@ class LayerVariables(Codemod):
         return replacement
 
     def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine):
+        for small in original_node.body:
+            if small in self.edits.remove_small:
+                RemoveImportsVisitor.remove_unused_import_by_node(self.context, small)
         kept = [u for o, u in zip(original_node.body, updated_node.body) if o not in self.edits.remove_small]
         if len(kept) != len(updated_node.body):
             if not kept:
@@ -1259,6 +1263,8 @@ class LayerVariables(Codemod):
     def leave_With(self, original_node: cst.With, updated_node: cst.With):
         if original_node not in self.edits.unwrap:
             return updated_node
+        for item in original_node.items:
+            RemoveImportsVisitor.remove_unused_import_by_node(self.context, item)
         body = list(updated_node.body.body)  # type: ignore[union-attr]
         if not body:
             return cst.RemoveFromParent()
