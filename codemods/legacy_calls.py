@@ -430,14 +430,26 @@ class LegacyCalls(Codemod):
                 f"migrate `{callee}` with its callers (pass the model or tensors, compute eagerly or in a `tf.function`)",
             )
             return
-        library = callee.split(".")[0]
+        package = self._imported_package(node.func)
+        library = f"the `{package}` package" if package else f"the code behind `{callee}`"
         self.flag(
             node,
             GRAPH_TO_LIBRARY.code,
             f"`{callee}` (not TensorFlow) receives {what}: TF 2.16+ runs eagerly, with no global graph or Session "
-            f"to hand over; upgrade or replace `{library}`, port it to TF2 (pass tensors, a `tf.function` or a "
+            f"to hand over; upgrade or replace {library}, port it to TF2 (pass tensors, a `tf.function` or a "
             f"SavedModel), or confine this code to `tf.compat.v1` graph mode",
         )
+
+    def _imported_package(self, func: cst.BaseExpression) -> str | None:
+        """`my_old_lib` for `my_old_lib.some_function` / `from my_old_lib.x import f; f`: the top-level package."""
+        root = func
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if not isinstance(root, cst.Name):
+            return None
+        qualified = self.get_metadata(QualifiedNameProvider, root, set()) or set()
+        packages = {q.name.split(".")[0] for q in qualified if q.source is QualifiedNameSource.IMPORT}
+        return packages.pop() if len(packages) == 1 else None
 
     def _callee_kind(self, node: cst.Call) -> str | None:
         """None for TensorFlow/Keras's own API and builtins; "local" for this file's functions; else "library"."""
@@ -482,7 +494,18 @@ class LegacyCalls(Codemod):
         self.flag(node, REMOVED_KERAS.code, f"`{_short(_code(func), 50)}(...)`: Keras 3 models have no `{method}`; {advice}")
 
     # -- 2-4. removed modules and APIs: imports ---------------------------------------------------------
+    def _guarded(self, node: cst.CSTNode) -> bool:
+        """An import in a `try:` that catches ImportError, or in such an `except` branch: the code already copes."""
+        line = self.get_metadata(ParentNodeProvider, node, None)
+        block = self.get_metadata(ParentNodeProvider, line, None) if line is not None else None
+        owner = self.get_metadata(ParentNodeProvider, block, None) if block is not None else None
+        if isinstance(owner, cst.Try):
+            return any(_catches_import_error(handler) for handler in owner.handlers)
+        return isinstance(owner, cst.ExceptHandler) and _catches_import_error(owner)
+
     def visit_Import(self, node: cst.Import) -> bool:
+        if self._guarded(node):
+            return False
         for alias in node.names:
             written = get_full_name_for_node(alias.name) or ""
             if _owned_by_private_keras_rule(written):
@@ -493,7 +516,7 @@ class LegacyCalls(Codemod):
         return False
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        if node.relative or node.module is None:
+        if node.relative or node.module is None or self._guarded(node):
             return False
         module = get_full_name_for_node(node.module) or ""
         if _owned_by_private_keras_rule(module):
@@ -576,6 +599,17 @@ class LegacyCalls(Codemod):
 def _owned_by_private_keras_rule(name: str) -> bool:
     """`tensorflow.python.keras` imports are TFM001's (private-keras-import) to report."""
     return name == "tensorflow.python.keras" or name.startswith("tensorflow.python.keras.")
+
+
+def _catches_import_error(handler: cst.ExceptHandler) -> bool:
+    if handler.type is None:
+        return True
+    caught = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
+    for item in caught:
+        expression = item.value if isinstance(item, cst.Element) else item
+        if get_full_name_for_node(expression) in ("ImportError", "ModuleNotFoundError", "Exception", "BaseException"):
+            return True
+    return False
 
 
 def _is_dotted(node: cst.BaseExpression) -> bool:

@@ -196,6 +196,14 @@ CONTRIB: tuple[Removal, ...] = (
     _contrib("quantize", "use the TensorFlow Model Optimization Toolkit (`tensorflow_model_optimization`)"),
     _contrib("util", "use `tf.make_ndarray` / `tf.make_tensor_proto`", "tf.make_ndarray", "tf.make_tensor_proto"),
     _contrib("gan", "use the TF-GAN package (`tensorflow_gan`)"),
+    _contrib("ctc", "use `tf.nn.ctc_loss` / `tf.nn.ctc_greedy_decoder` / `tf.nn.ctc_beam_search_decoder` (or `keras.ops.ctc_loss`)", "tf.nn.ctc_loss", "tf.nn.ctc_greedy_decoder", "keras.ops.ctc_loss"),
+    _contrib("legacy_seq2seq", "use Keras RNN and attention layers (`tf.keras.layers.LSTM`, `tf.keras.layers.Attention`)", "tf.keras.layers.LSTM", "tf.keras.layers.Attention"),
+    _contrib("factorization", "TF2 has no k-means / WALS: use scikit-learn (`sklearn.cluster.KMeans`) or write the update steps with `tf.*` ops"),
+    _contrib("boosted_trees", "use TensorFlow Decision Forests (`tensorflow_decision_forests`) or a gradient-boosting library (XGBoost, LightGBM)"),
+    _contrib("tensor_forest", "use TensorFlow Decision Forests (`tensorflow_decision_forests`) or scikit-learn's random forests"),
+    _contrib("layers.apply_regularization", "give the layers `kernel_regularizer=tf.keras.regularizers.L2(...)` and add `sum(model.losses)` to the loss", "tf.keras.regularizers.L2"),
+    _contrib("rnn.LSTMStateTuple", "Keras LSTM cells keep their state as a list `[h, c]`; pass `initial_state=[h, c]` to the `tf.keras.layers.LSTM` / `RNN` layer", "tf.keras.layers.LSTM"),
+    _contrib("framework.get_or_create_global_step", "count steps with `optimizer.iterations` (or a `tf.Variable(0)` you increment)", "tf.Variable"),
 )
 
 
