@@ -13,7 +13,7 @@ What it matches
        assignment of which holds one (`g = tf.get_default_graph()`, `with tf.Session() as sess:`,
        `self.sess = tf.Session()` in any method of the class). TensorFlow's own calls
        (`tf.io.write_graph(graph_def, ...)`, `tf.import_graph_def`, `saver.save(sess, ...)` on a TF object,
-       `sess.run(...)`) and Python builtins (`print`, `isinstance`) are not reported.
+       `sess.run(...)`), Python builtins (`print`, `isinstance`) and the standard library are not reported.
     2. `tf.contrib.*` (TFM310) in every import form (`import tensorflow.contrib.slim as slim`,
        `from tensorflow.contrib import rnn`, `from tensorflow.contrib.layers import xavier_initializer`) and
        every use (`tf.contrib.layers.xavier_initializer()`, `slim.conv2d(...)` through an alias).
@@ -44,6 +44,7 @@ Why
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 import libcst as cst
@@ -420,7 +421,8 @@ class LegacyCalls(Codemod):
         callee_kind = self._callee_kind(node)
         if callee_kind is None:
             return
-        callee = get_full_name_for_node(node.func) or _short(_code(node.func), 40)
+        callee = get_full_name_for_node(node.func) if _is_dotted(node.func) else None
+        callee = callee or _short(_code(node.func), 50)
         what = " and ".join(text for _, text in passed)
         if callee_kind == "local":
             self.flag(
@@ -443,8 +445,8 @@ class LegacyCalls(Codemod):
     def _imported_package(self, func: cst.BaseExpression) -> str | None:
         """`my_old_lib` for `my_old_lib.some_function` / `from my_old_lib.x import f; f`: the top-level package."""
         root = func
-        while isinstance(root, cst.Attribute):
-            root = root.value
+        while isinstance(root, (cst.Attribute, cst.Call, cst.Subscript)):
+            root = root.func if isinstance(root, cst.Call) else root.value
         if not isinstance(root, cst.Name):
             return None
         qualified = self.get_metadata(QualifiedNameProvider, root, set()) or set()
@@ -460,6 +462,8 @@ class LegacyCalls(Codemod):
         qualified = self.get_metadata(QualifiedNameProvider, func, set()) or set()
         if any(q.source is QualifiedNameSource.BUILTIN for q in qualified):
             return None
+        if (self._imported_package(func) or "") in sys.stdlib_module_names:
+            return None  # the standard library (`logging.info("%s", sess)`, `copy.copy(graph_def)`) runs no TF1 code
         if self.origin(func) is not None:
             return None  # a method of a TF object (`saver.save(sess, ...)`, `sess.run`), or a TF function held in a name
         if isinstance(func, cst.Name):
