@@ -5,10 +5,13 @@ they can, and otherwise leave the program untouched and report why) and before `
 
 Part 2, the fallback (TFM260, TFM261) -- decided first, because it decides what part 1 may do
     What it matches
-        A file that still drives a TF1 graph: it names `tf.Session`, `tf.InteractiveSession`,
-        `tf.placeholder`, `tf.global_variables_initializer`, a `tf.train.*Optimizer`, `tf.train.Saver`,
-        ... (every name the API table gives to the sessions scenario, `codemods/api_table.py`), or
-        passes `feed_dict=` to a call.
+        A file that still drives a TF1 graph: it names `tf.Session`, `tf.InteractiveSession`, a
+        monitored session, `tf.placeholder`, `tf.get_default_session` or `tf.train.start_queue_runners`,
+        or passes `feed_dict=` to a call (GRAPH_DRIVERS). Its other graph-mode names (initializers,
+        `tf.train.*Optimizer`, `tf.train.Saver`, ...: every name the API table gives to the sessions
+        scenario, `codemods/api_table.py`) are reported with it. Optimizers or initializers without a
+        session or placeholder are not a graph program (Keras `compile(optimizer=tf.train.X())`, TF1
+        eager code), and neither is a file that calls `tf.enable_eager_execution()`: no fallback.
     What it writes
         The module-level `import tensorflow as tf` becomes `import tensorflow.compat.v1 as tf`, and
         `tf.disable_v2_behavior()` is inserted after the import block (before the first statement that
@@ -273,6 +276,26 @@ KERAS_SESSION_FUNCTIONS = frozenset({"keras.backend.get_session", "keras.backend
 GRAPH_FACTORIES = frozenset({"tf.get_default_graph", "keras.backend.get_graph"})
 SESSION_FACTORIES = frozenset({"tf.Session", "keras.backend.get_session"})
 PLUMBING_CALLS = GRAPH_FACTORIES | SESSION_FACTORIES | {"keras.backend.set_session", "tf.reset_default_graph"}
+
+
+# What makes a file a graph program: something that runs a graph or feeds it.
+GRAPH_DRIVERS = frozenset(
+    {
+        "feed_dict",
+        "tf.Session",
+        "tf.InteractiveSession",
+        "tf.train.MonitoredSession",
+        "tf.train.MonitoredTrainingSession",
+        "tf.train.SingularMonitoredSession",
+        "tf.placeholder",
+        "tf.placeholder_with_default",
+        "tf.sparse_placeholder",
+        "tf.ragged.placeholder",
+        "tf.get_default_session",
+        "tf.train.start_queue_runners",
+    }
+)
+EAGER_SWITCHES = frozenset({"tf.enable_eager_execution", "tf.enable_v2_behavior"})
 
 
 def graph_mode_names() -> frozenset[str]:
@@ -778,7 +801,12 @@ class GraphPlumbing(Codemod):
                 plan.reasons.setdefault(canonical, node)
         for call in m.findall(module, m.Call(args=[m.ZeroOrMore(), m.Arg(keyword=m.Name("feed_dict")), m.ZeroOrMore()])):
             plan.reasons.setdefault("feed_dict", call)
-        if not plan.reasons:
+        drives_a_graph = any(name in GRAPH_DRIVERS for name in plan.reasons)
+        eager = any(canonical in EAGER_SWITCHES for _node, _qualified, canonical in references)
+        if not drives_a_graph or eager:
+            # No session, placeholder or feed: optimizers and initializers alone may be used eagerly
+            # (`model.compile(optimizer=tf.train.AdamOptimizer())`, TF1 eager programs): not a graph program.
+            plan.reasons.clear()
             return plan
 
         # How TensorFlow is imported: switch `import tensorflow as X`, keep `import tensorflow.compat.v1 as X`.
