@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.codemod.visitors import RemoveImportsVisitor
-from libcst.metadata import ParentNodeProvider, ScopeProvider
+from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
 
 from tf2migrate.findings import FixKind
 
@@ -78,6 +78,10 @@ VARIABLE = Rule(
         constant`, `np.zeros/ones/full/array`, `tf.random.*`), keeping TF1's defaults and the
         variable's dtype; `name`, `trainable`, `dtype` and `constraint` are carried over. Random
         initial values keep their distribution and seed, but Keras draws different numbers.
+        In a class built on the standalone `keras` package the fix is unsafe unless `trainable=` is
+        given or the variable is listed in `self.trainable_weights = [...]`: Keras 2.2 and earlier
+        did not track such a variable (it was not trained), so it may be meant as a constant.
+        Integer and boolean variables are reported unless `trainable=False` is given.
     """,
     before="""
         class MyCustomLayer(tf.keras.layers.Layer):
@@ -444,6 +448,10 @@ class LayerVariables(Codemod):
         super().__init__(context, run)
         self.source_module: cst.Module | None = None
         self.layer_classes: set[cst.ClassDef] = set()
+        # Layer classes built on the standalone `keras` package (Keras 2.x before it moved into
+        # TensorFlow, or Keras 3): whether it tracked a raw variable kept on a layer depends on the version.
+        self.standalone_classes: set[cst.ClassDef] = set()
+        self.listed_trainable: set[str] = set()  # `self.x` named in a `self.trainable_weights = [...]`
         self.edits = Edits()
         self.quote = '"'
         self._keras: str | None = None
@@ -471,12 +479,19 @@ class LayerVariables(Codemod):
                 for base in klass.bases:
                     if base.keyword is not None:
                         continue
-                    if is_layer_base(self.qualified_name(base.value)) or (
-                        isinstance(base.value, cst.Name) and any(k in self.layer_classes for k in local.get(base.value.value, ()))
-                    ):
+                    parents = [k for k in local.get(base.value.value, ()) if k in self.layer_classes] if isinstance(base.value, cst.Name) else []
+                    if is_layer_base(self.qualified_name(base.value)) or parents:
                         self.layer_classes.add(klass)
+                        if self._standalone_keras(base.value) or any(k in self.standalone_classes for k in parents):
+                            self.standalone_classes.add(klass)
                         changed = True
                         break
+
+    def _standalone_keras(self, node: cst.CSTNode) -> bool:
+        """`node` names an object of the standalone `keras` package (not TensorFlow's Keras)."""
+        names = self.get_metadata(QualifiedNameProvider, node, None) or set()
+        raw = {q.name for q in names if q.source is QualifiedNameSource.IMPORT}
+        return bool(raw) and all(n == "keras" or n.startswith("keras.") for n in raw)
 
     @staticmethod
     def _quote_style(module: cst.Module) -> str:
@@ -548,6 +563,7 @@ class LayerVariables(Codemod):
                 statements.append(node)
 
         method.node.visit(Collect())
+        self.listed_trainable = self._listed_trainable(method.klass)
         fixed: set[cst.Call] = set()
         for call in calls:
             name = self.qualified_name(call)
@@ -557,6 +573,20 @@ class LayerVariables(Codemod):
             elif self._is_add_weight(call, method):
                 self._plan_add_weight(call, method)
         self._plan_plumbing(method, calls, withs, statements, fixed)
+
+    @staticmethod
+    def _listed_trainable(klass: cst.ClassDef) -> set[str]:
+        listed: set[str] = set()
+
+        class Find(cst.CSTVisitor):
+            def visit_Assign(self, node: cst.Assign) -> None:
+                for target in node.targets:
+                    if isinstance(target.target, cst.Attribute) and target.target.attr.value == "trainable_weights":
+                        if isinstance(node.value, (cst.List, cst.Tuple)):
+                            listed.update(_source(e.value).strip() for e in node.value.elements)
+
+        klass.visit(Find())
+        return listed
 
     def _is_add_weight(self, call: cst.Call, method: MethodInfo) -> bool:
         func = call.func
@@ -714,6 +744,11 @@ class LayerVariables(Codemod):
                 unsafe_reasons.append("Keras adds the regularizer's penalty to the layer's losses, so `fit()` now minimizes it too (TF1 only put it in the REGULARIZATION_LOSSES collection)")
         if target.unsafe_reason:
             unsafe_reasons.append(target.unsafe_reason)
+        if method.klass in self.standalone_classes and "trainable" not in bound and not self._listed(call, method):
+            unsafe_reasons.append(
+                "the layer is built on the standalone `keras` package, where Keras 2.2 and earlier did not track a variable kept on a layer "
+                "(it was not trained unless listed in `trainable_weights`): `add_weight` makes it a trainable weight; add `trainable=False` if it is a constant or state"
+            )
         if target.shape is not None:
             target.shape, shape_reason = _shape(target.shape, target.ints_usual)
             if shape_reason:
@@ -726,7 +761,7 @@ class LayerVariables(Codemod):
                 raise Unmappable("its name contains '/', which Keras 3 rejects in weight names; choose a name without '/' and write `self.add_weight(...)` by hand")
         trainable = bound.get("trainable")
         dtype = target.dtype
-        if kind in ("variable", "get_variable"):
+        if kind in ("variable", "get_variable") or dtype is not None:
             dtype_name = _dtype_name(dtype, self) if dtype is not None else "float32"
             if dtype_name is not None and (dtype_name in INT_DTYPES or dtype_name == "bool") and not (trainable is not None and _source(trainable).strip() == "False"):
                 raise Unmappable(f"a variable of dtype {dtype_name} would become a trainable weight in Keras; if it is a counter or a flag, write `self.add_weight(..., dtype='{dtype_name}', trainable=False)`")
@@ -775,6 +810,13 @@ class LayerVariables(Codemod):
         if unsafe_reasons:
             message += "; unsafe: " + "; ".join(unsafe_reasons)
         return Plan(code=code, message=message, replacement=replacement, unsafe=bool(unsafe_reasons), pre_statement=pre_statement)
+
+    def _listed(self, call: cst.Call, method: MethodInfo) -> bool:
+        """The call is the value of `self.x = ...` and `self.x` is listed in `self.trainable_weights = [...]`."""
+        parent = self.get_metadata(ParentNodeProvider, call, None)
+        if not isinstance(parent, cst.Assign) or parent.value is not call:
+            return False
+        return all(_source(t.target).strip() in self.listed_trainable for t in parent.targets)
 
     @staticmethod
     def _attr_name(statement: cst.SimpleStatementLine) -> str:
@@ -1140,12 +1182,16 @@ class LayerVariables(Codemod):
 
         # 4. Keras 1/2 `self.trainable_weights = [self.w, ...]`: read-only in Keras 3, add_weight tracks them
         created: set[str] = set()  # attributes this method assigns a weight to
+        unconverted: set[str] = set()  # ... with a variable this run does not rewrite
         for line in statements:
             for small in line.body:
                 if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call) and len(small.targets) == 1:
                     target = small.targets[0].target
-                    if (small.value in fixed or self._is_add_weight(small.value, method)) and isinstance(target, cst.Attribute) and self._self_based(target, method):
+                    converted = small.value in fixed or self._is_add_weight(small.value, method)
+                    if (converted or self.qualified_name(small.value) in FACTORIES) and isinstance(target, cst.Attribute) and self._self_based(target, method):
                         created.add(_source(target).strip())
+                        if not converted:
+                            unconverted.add(_source(target).strip())
         for line in statements:
             for small in line.body:
                 if not (isinstance(small, cst.Assign) and len(small.targets) == 1):
@@ -1159,7 +1205,7 @@ class LayerVariables(Codemod):
                 listed = isinstance(value, (cst.List, cst.Tuple)) and all(isinstance(e, cst.Element) for e in value.elements) and {
                     _source(e.value).strip() for e in value.elements  # type: ignore[union-attr]
                 } == created
-                if target.attr.value == "trainable_weights" and listed:
+                if target.attr.value == "trainable_weights" and listed and not unconverted:
                     if self.offer_fix(small, GRAPH_PLUMBING.code, "`self.trainable_weights = [...]` is read-only in Keras 3 and not needed: weights created with `add_weight` are tracked; removed"):
                         self.edits.remove_small.add(small)
                 elif target.attr.value == "trainable_weights":
@@ -1167,7 +1213,14 @@ class LayerVariables(Codemod):
                 else:
                     self.flag(small, MANUAL_VARIABLE.code, "`self.non_trainable_weights = ...` cannot be assigned in Keras 3: create these weights with `self.add_weight(..., trainable=False)` and drop the assignment")
 
-        # 5. every other handle in a layer is reported
+        # 5. Keras 2's private weight lists do not exist in Keras 3
+        for line in statements:
+            for small in line.body:
+                code = _source(small)
+                if "._trainable_weights" in code or "._non_trainable_weights" in code:
+                    self.flag(small, MANUAL_VARIABLE.code, "Keras 2's private `_trainable_weights` / `_non_trainable_weights` lists do not exist in Keras 3: create the weight with `self.add_weight(..., trainable=...)` and drop this")
+
+        # 6. every other handle in a layer is reported
         for call in calls:
             if call in handled_calls or call.args or self.qualified_name(call) not in GRAPH_HANDLES:
                 continue
