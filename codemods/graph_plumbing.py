@@ -19,13 +19,14 @@ Part 2, the fallback (TFM260, TFM261) -- decided first, because it decides what 
         TF 1.x, so the program runs in graph mode on TF 2.x with TF1 semantics. Each reason is reported
         (TFM260, once per construct, at its first use) saying that this is graph mode, not native TF2.
         Running the tool again changes nothing: the file already imports `tensorflow.compat.v1` and
-        disables v2 behaviour.
+        disables v2 behaviour. A TF2-only name of the file (`tf.random.set_seed`), which
+        `tensorflow.compat.v1` does not export, is spelled `tf.compat.v2.random.set_seed`.
     What it cannot do (TFM261, manual)
         Names that do not exist even under `tf.compat.v1` in TF 2.21 (`tf.contrib`, `tf.layers`,
-        `tf.nn.rnn_cell`, `tf.estimator`, TF2-only names such as `tf.random.set_seed`), Keras 2's
-        session functions (`K.get_session`, `K.set_session`, `K.get_graph`: not in Keras 3), and
-        TensorFlow imported in a way the fallback cannot switch (`import tensorflow` without an alias,
-        `from tensorflow import Session`).
+        `tf.nn.rnn_cell`, `tf.estimator`), Keras 2's session functions (`K.get_session`,
+        `K.set_session`, `K.get_graph`: not in Keras 3), and TensorFlow imported in a way the fallback
+        cannot switch (`import tensorflow` without an alias, `from tensorflow import Session`). What the
+        legacy-call rules already report as removed (TFM310/TFM320/TFM330) is not reported twice.
     Coordination with `api_renames`
         Names spelled through a `tensorflow.compat.v1` alias (`import tensorflow.compat.v1 as tf`, or
         `tf.compat.v1.X`) exist in TF 2.21: they must be left alone by later rules. `names.canonical`
@@ -51,9 +52,10 @@ from libcst.metadata import ClassScope, GlobalScope, ParentNodeProvider, Qualifi
 
 from tf2migrate.findings import FixKind
 
-from . import api_table
+from . import CODEMOD_MODULES, api_table, removed_apis
 from .base import Codemod, Rule
 from .builders import dotted
+from .imports import module_alias
 
 # -- rules ------------------------------------------------------------------------------------------
 
@@ -97,8 +99,7 @@ FALLBACK_BLOCKED = Rule(
     explanation="""
         In a file that falls back to graph mode (TFM260), some names do not exist even under
         `tf.compat.v1` in TensorFlow 2.21: `tf.contrib`, `tf.layers`, `tf.nn.rnn_cell`, `tf.estimator`,
-        Keras 2's `backend.get_session` / `set_session` / `get_graph`, and TF2-only names that
-        `tensorflow.compat.v1` does not export. Replace them (Keras layers for `tf.layers`,
+        and Keras 2's `backend.get_session` / `set_session` / `get_graph`. Replace them (Keras layers for `tf.layers`,
         `tf.keras.layers.LSTMCell` for `rnn_cell`, core TF for `tf.contrib`), or port the program to
         eager TF2. Also reported: TensorFlow imported in a way the fallback cannot switch (`import
         tensorflow` without an alias, `from tensorflow import Session`); import it as
@@ -324,6 +325,7 @@ class FallbackPlan:
 
     reasons: dict[str, cst.CSTNode] = field(default_factory=dict)  # construct -> first use
     blockers: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
+    v2_names: list[cst.CSTNode] = field(default_factory=list)  # TF2-only names under a switched alias
     switch_imports: list[cst.Import] = field(default_factory=list)  # `import tensorflow as tf` to switch
     disable_call: str | None = None  # how to spell tf.compat.v1.disable_v2_behavior in this file
     disable_present: bool = False
@@ -383,6 +385,11 @@ class GraphPlumbing(Codemod):
                     for construct, where in sorted(plan.reasons.items(), key=lambda item: self.position(item[1]))
                 ]
                 self.apply_fallback = any(offered)
+                if self.apply_fallback:
+                    for node in plan.v2_names:
+                        self.offer_fix(node, FALLBACK.code, f"`{dotted_name(node)}` is a TF2 name that "
+                                       "`tensorflow.compat.v1` does not export: now spelled through `compat.v2` so it "
+                                       "keeps working after the graph-mode fallback switched the import")
             for where, message in plan.blockers:
                 self.flag(where, FALLBACK_BLOCKED.code, message)
             return True
@@ -391,10 +398,13 @@ class GraphPlumbing(Codemod):
         for item, (code, message) in plumbing.with_items.items():
             if self.offer_fix(item, code, message):
                 accepted.with_items[item] = (code, message)
+                RemoveImportsVisitor.remove_unused_import_by_node(self.context, item)
         for statement, (code, message, replacement) in plumbing.statements.items():
             if self.offer_fix(statement, code, message):
                 accepted.statements[statement] = (code, message, replacement)
                 RemoveImportsVisitor.remove_unused_import_by_node(self.context, statement)
+                if replacement and self.tree is not None and module_alias(self.tree, "tensorflow") is None:
+                    AddImportsVisitor.add_needed_import(self.context, "tensorflow", asname="tf")
         accepted.global_names = {
             name for name in plumbing.global_names
             if any(isinstance(st, cst.Assign) and dotted_name(st.targets[0].target) == name for st in accepted.statements)
@@ -486,7 +496,10 @@ class GraphPlumbing(Codemod):
             uses = self._handle_uses(assign)
             name = dotted_name(assign.targets[0].target)
             factory = f"{self.qualified_name(assign.value)}({'...' if assign.value.args else ''})"  # type: ignore[attr-defined]
+            quiet = self._reported_by_legacy_calls(self.qualified_name(assign.value) or "")
             if uses is None:
+                if quiet:
+                    continue
                 plan.flags.append((assign, GRAPH_HANDLE_MANUAL.code, f"`{name} = {factory}` is used for more than "
                                    "re-entering the default graph/session: port that code to eager TF2 (functions and "
                                    "Python objects instead of graph lookups), then remove the handle"))
@@ -496,7 +509,7 @@ class GraphPlumbing(Codemod):
                 plan.flags.append((assign, SESSION_CONFIG.code, f"`{name}` is created with a session config the tool "
                                    "cannot translate: set the options you need with `tf.config` and remove the session"))
                 continue
-            if not self._plan_uses(plan, uses, kind, name):
+            if not self._plan_uses(plan, uses, kind, name, quiet):
                 continue
             code = GRAPH_CONTEXT.code if kind == "graph" else KERAS_SESSION.code
             replacement, note = config
@@ -525,8 +538,8 @@ class GraphPlumbing(Codemod):
             how, where = use
             code = GRAPH_CONTEXT.code if kind == "graph" else KERAS_SESSION.code
             if how == "with":
-                plan.with_items[where] = (code, f"`with {self.qualified_name(call)}().as_default():` re-entered the "
-                                          "default graph/session, which eager TF2 does not need: unwrapped")
+                plan.with_items[where] = (code, f"`with {dotted_name(call.func)}().as_default():` re-entered the "
+                                          f"default {kind}, which eager TF2 does not need: unwrapped")
             else:
                 replacement, note = config
                 plan.statements[where] = (KERAS_SESSION.code, "`K.set_session(...)` is gone from Keras 3, which has no "
@@ -558,10 +571,17 @@ class GraphPlumbing(Codemod):
         self._plan_configs(module, plan)
         return plan
 
+    def _reported_by_legacy_calls(self, canonical: str) -> bool:
+        """True if the legacy-call rules (TFM310/320/330) report `canonical` as removed in this run."""
+        removal = removed_apis.find(canonical)
+        if removal is None or "legacy_calls" not in CODEMOD_MODULES:
+            return False
+        return self.enabled({"contrib": "TFM310", "tf": "TFM320", "keras": "TFM330"}[removal.family])
+
     def _flag_other_use(self, plan: PlumbingPlan, call: cst.Call) -> None:
-        name = self.qualified_name(call)
-        if name == "tf.Session":
-            return  # a session program: the session rules' business (and the fallback's)
+        name = self.qualified_name(call) or ""
+        if name == "tf.Session" or self._reported_by_legacy_calls(name):
+            return  # a session program: the session rules' business (and the fallback's); or reported as removed
         statement = self._statement_of(call)
         if isinstance(statement, cst.Assign):
             return  # flagged with its handle
@@ -615,7 +635,7 @@ class GraphPlumbing(Codemod):
                 names.add(element.evaluated_value if isinstance(element.evaluated_value, str) else "")
         return names
 
-    def _plan_uses(self, plan: PlumbingPlan, uses: list[cst.CSTNode], kind: str, name: str) -> bool:
+    def _plan_uses(self, plan: PlumbingPlan, uses: list[cst.CSTNode], kind: str, name: str, quiet: bool = False) -> bool:
         """Plan the rewrite of every use of a handle; False (nothing planned) if one is not plumbing."""
         if not [use for use in uses if not isinstance(self._parent(use), cst.NameItem)]:
             return False  # never used: TFM002 removes it inside functions; module level stays (may be imported)
@@ -625,8 +645,9 @@ class GraphPlumbing(Codemod):
                 continue  # `global graph`
             found = self._classify_use(use, kind)
             if found is None:
-                position = use
-                plan.flags.append((position, GRAPH_HANDLE_MANUAL.code, f"`{name}` (the default {kind}) is used here for more "
+                if quiet:
+                    return False  # the legacy-call rules report the handle's factory as removed (TFM330)
+                plan.flags.append((use, GRAPH_HANDLE_MANUAL.code, f"`{name}` (the default {kind}) is used here for more "
                                    "than `with ....as_default():`: port this code to eager TF2, then remove the handle"))
                 return False
             planned.append(found)
@@ -772,14 +793,9 @@ class GraphPlumbing(Codemod):
         return statements, ("; " + "; ".join(notes) if notes else "")
 
     def _tf_alias(self) -> str:
-        if self.tree is not None:
-            from .imports import module_alias
-
-            alias = module_alias(self.tree, "tensorflow")
-            if alias is not None:
-                return alias
-            AddImportsVisitor.add_needed_import(self.context, "tensorflow", asname="tf")
-        return "tf"
+        """How the file spells `tensorflow` (`tf` if it does not import it: the import is added with the fix)."""
+        alias = module_alias(self.tree, "tensorflow") if self.tree is not None else None
+        return alias or "tf"
 
     # -- part 2: fallback -------------------------------------------------------------------------
     def _plan_fallback(self, module: cst.Module, consumed: set[cst.CSTNode]) -> FallbackPlan:
@@ -861,11 +877,18 @@ class GraphPlumbing(Codemod):
         # What will not run even in graph mode: names looked up under tensorflow.compat.v1 that it lacks.
         v1_heads = set(v1) | (set(plain) if switch else set())
         for node, qualified, canonical in references:
+            if self._reported_by_legacy_calls(canonical):
+                continue  # the legacy-call rules name the replacement (TFM310/TFM320/TFM330)
             if canonical in KERAS_SESSION_FUNCTIONS:
                 plan.blockers.append((node, f"`{dotted_name(node) or canonical}` does not exist in Keras 3, not even in graph mode; remove it (Keras 3 has no session) or port the program to eager TF2"))
                 continue
+            if qualified.startswith("tensorflow.compat.v2") or canonical.startswith("tf.compat."):
+                continue  # spelled through compat.v2 on purpose: exists as written
             through_v1 = qualified.startswith("tensorflow.compat.v1.") or head(node) in v1_heads
             if through_v1 and canonical.startswith("tf.") and not api_table.compat_v1_exists(canonical):
+                if switch and head(node) in plain and api_table.tf2_name_exists(canonical):
+                    plan.v2_names.append(node)  # a TF2 name: keep it valid as `tf.compat.v2.X`
+                    continue
                 entry = api_table.lookup_prefix(canonical)
                 note = f" ({entry[0].note})" if entry and entry[0].note else ""
                 plan.blockers.append((node, f"`{dotted_name(node) or canonical}` does not exist under `tf.compat.v1` in TF 2.21{note}: the graph-mode fallback cannot run it; replace it or port the program to eager TF2"))
@@ -884,6 +907,20 @@ class GraphPlumbing(Codemod):
         return last_import
 
     # -- rewriting --------------------------------------------------------------------------------
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+        if not self.apply_fallback or not any(original_node is node for node in self.plan.v2_names):
+            return updated_node
+        root = updated_node
+        chain: list[cst.Attribute] = []
+        while isinstance(root, cst.Attribute):
+            chain.append(root)
+            root = root.value  # type: ignore[assignment]
+        assert isinstance(root, cst.Name)
+        rebuilt: cst.BaseExpression = dotted(f"{root.value}.compat.v2")
+        for attribute in reversed(chain):
+            rebuilt = attribute.with_changes(value=rebuilt)
+        return rebuilt
+
     def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
         if not self.apply_fallback or original_node not in self.plan.switch_imports:
             return updated_node
