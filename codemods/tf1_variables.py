@@ -138,6 +138,33 @@ STORE_RULE = Rule(
     """,
 )
 
+COLLECTION_RULE = Rule(
+    code="TFM232",
+    name="tf1-variable-collection",
+    fix=FixKind.MANUAL,
+    summary="`tf.trainable_variables()` / `tf.get_collection(...)` in a file whose TF1 variables were moved to Keras layers or the variable store.",
+    explanation="""
+        TF1 put every variable in graph collections; `tf.trainable_variables(scope)` and
+        `tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, scope)` listed them, often to give each of two
+        optimizers its own variables (GANs). TensorFlow 2 has no collections. Once TFM230/TFM231 have moved a
+        file's variables into Keras layer objects or the variable store, these lists come from those objects:
+        each layer's `trainable_variables` (filled when the layer is first called) and
+        `variable_store.trainable_variables`. The rule names, at each call, the objects that held the
+        variables of the scope asked for; taking them from there (after the model has run once), or from
+        `tape.watched_variables()` inside the training step, is left to a person.
+    """,
+    before="""
+        gen_vars = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, scope="Generator")
+    """,
+    after="""
+        gen_vars = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, scope="Generator")  # reported: use generator_dense.trainable_variables + ...
+    """,
+)
+COLLECTION_LOOKUPS = frozenset(
+    {"tf.trainable_variables", "tf.global_variables", "tf.all_variables", "tf.model_variables", "tf.local_variables",
+     "tf.get_collection", "tf.get_collection_ref", "tf.moving_average_variables"}
+)  # fmt: skip
+
 STORE_CLASS = '''
 class VariableStore(TF.Module):
     """The variables this file made with TF1's `tf.get_variable`: created once, found again by scope/name."""
@@ -339,6 +366,7 @@ class Plan:
     store_calls: dict[cst.Call, cst.Call] = field(default_factory=dict)  # get_variable / variable_scope -> store call
     store_name: str = ""
     store_class: str = ""
+    scope_layers: dict[str, list[str]] = field(default_factory=dict)  # removed variable_scope name -> layer objects
 
 
 def _source(node: cst.CSTNode) -> str:
@@ -372,7 +400,7 @@ def _snake(text: str) -> str:
 
 
 class Tf1Variables(Codemod):
-    RULES = (LAYER_RULE, STORE_RULE)
+    RULES = (LAYER_RULE, STORE_RULE, COLLECTION_RULE)
     TRIGGERS = ("layers", "get_variable")
     METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
 
@@ -425,6 +453,8 @@ class Tf1Variables(Codemod):
             self._plan_scope_removal(node)
         if self.enabled(STORE_RULE.code):
             self._plan_store(node)
+        if (self.plan.sites or self.plan.store_calls) and self.enabled(COLLECTION_RULE.code):
+            self._flag_collections(node)
         if (self.plan.sites or self.plan.store_calls) and self.alias is None:
             self.tf = tensorflow_name(self.context, node)
 
@@ -750,6 +780,29 @@ class Tf1Variables(Codemod):
             if not isinstance(node.body, cst.IndentedBlock):
                 continue
             self.plan.unwrap.add(node)
+            name = scope_call.args[0].value if scope_call.args else None
+            if isinstance(name, cst.SimpleString) and isinstance(name.evaluated_value, str):
+                held = [self.plan.sites[c].object_name for c in layer_calls if self.plan.sites[c].object_name]
+                self.plan.scope_layers.setdefault(name.evaluated_value, []).extend(held)
+
+    # -- collections (TFM232) -------------------------------------------------------------------------------------
+    def _flag_collections(self, module: cst.Module) -> None:
+        layers = [site.object_name for site in self.plan.sites.values() if site.object_name]
+        for call in m.findall(module, m.Call()):
+            assert isinstance(call, cst.Call)
+            name = self.qualified_name(call)
+            if name not in COLLECTION_LOOKUPS:
+                continue
+            scopes = [a.value.evaluated_value for a in call.args if isinstance(a.value, cst.SimpleString) and isinstance(a.value.evaluated_value, str)]
+            held = [obj for scope in scopes for obj in self.plan.scope_layers.get(scope, [])] if scopes else layers
+            where = []
+            if held:
+                where.append(", ".join(f"`{obj}.trainable_variables`" for obj in held))
+            if self.plan.store_calls:
+                prefix = f" (names starting with `{scopes[0]}/`)" if scopes else ""
+                where.append(f"`{self.plan.store_name}.trainable_variables`{prefix}")
+            found = " and ".join(where) if where else "the Keras layers and variables this file now creates"
+            self.flag(call, COLLECTION_RULE.code, f"`{name}(...)` lists nothing in TF2 (no collections): the variables it meant are now in {found}; take them from there once the model has run, or use `tape.watched_variables()`")
 
     # -- the variable store (TFM231) ------------------------------------------------------------------------------
     def _plan_store(self, module: cst.Module) -> None:
