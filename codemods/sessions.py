@@ -390,7 +390,7 @@ class Sessions(Codemod):
     def visit_Module(self, node: cst.Module) -> bool:
         self.tree = node
         self.edits = Edits()
-        self._removed: set[int] = set()
+        self._removed: dict[int, cst.CSTNode] = {}  # the node is kept so that its id is not reused
         self.tf = self._tensorflow_alias(node)
         blocks: list[cst.CSTNode] = [node, *m.findall(node, m.FunctionDef())]  # type: ignore[list-item]
         taken = {name.value for name in m.findall(node, m.Name())}  # type: ignore[union-attr]
@@ -984,7 +984,7 @@ class Sessions(Codemod):
         returned = last.body[0]
         assert isinstance(returned, cst.Return)
         last = last.with_changes(body=[returned.with_changes(value=tensor.value)], trailing_whitespace=tensor.statement.trailing_whitespace)
-        function = function.with_changes(body=body.with_changes(body=[*body.body[:-1], last]), leading_lines=tensor.statement.leading_lines or [cst.EmptyLine()])
+        function = function.with_changes(body=body.with_changes(body=[*body.body[:-1], last]), leading_lines=tensor.statement.leading_lines or [cst.EmptyLine(indent=False)])
         return function
 
     def _train_steps(self, program: Program, train: TrainOp) -> list[cst.BaseStatement]:
@@ -997,7 +997,7 @@ class Sessions(Codemod):
             assert isinstance(line, cst.SimpleStatementLine)
             assign = line.body[0]
             assert isinstance(assign, cst.Assign)
-            result.append(line.with_changes(body=[assign.with_changes(value=keras)], leading_lines=train.statement.leading_lines or [cst.EmptyLine()]))
+            result.append(line.with_changes(body=[assign.with_changes(value=keras)], leading_lines=train.statement.leading_lines or [cst.EmptyLine(indent=False)]))
         loss = program.tensors[train.loss]
         steps = train.steps or {(): program.fresh("train_step")}
         for extras, step in steps.items():
@@ -1024,10 +1024,10 @@ class Sessions(Codemod):
             source = f"@{tf}.function\ndef {step}({', '.join(params)}):\n" + "".join(f"    {line}\n" for line in lines)
             function = cst.parse_statement(source, config=self.tree.config_for_parsing)
             assert isinstance(function, cst.FunctionDef)
-            function = function.with_changes(leading_lines=[cst.EmptyLine()])
+            function = function.with_changes(leading_lines=[cst.EmptyLine(indent=False)])
             result.append(function)
         if train.inline_optimizer is None:
-            result[0] = result[0].with_changes(leading_lines=train.statement.leading_lines or [cst.EmptyLine()])  # type: ignore[union-attr]
+            result[0] = result[0].with_changes(leading_lines=train.statement.leading_lines or [cst.EmptyLine(indent=False)])  # type: ignore[union-attr]
         return result
 
     def _plan_compat(self, module: cst.Module) -> None:
@@ -1056,7 +1056,7 @@ class Sessions(Codemod):
         if replacement is None:
             return updated_node
         if not replacement:
-            self._removed.add(id(updated_node))  # dropped by the enclosing block, which keeps its comments
+            self._removed[id(updated_node)] = updated_node  # dropped by the enclosing block, which keeps its comments
             return updated_node
         return cst.FlattenSentinel(replacement)
 
@@ -1074,7 +1074,7 @@ class Sessions(Codemod):
         kept: list[cst.BaseStatement] = []
         carried: list[cst.EmptyLine] = []
         for statement in body:
-            if id(statement) in self._removed:
+            if self._removed.get(id(statement)) is statement:
                 carried.extend(statement.leading_lines)  # type: ignore[union-attr]
                 continue
             if carried:
