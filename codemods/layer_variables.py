@@ -455,6 +455,7 @@ class LayerVariables(Codemod):
         self.edits = Edits()
         self.quote = '"'
         self._keras: str | None = None
+        self._tf1_file: bool | None = None
 
     # -- set-up ------------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -865,12 +866,43 @@ class LayerVariables(Codemod):
         if not isinstance(value, cst.Call):
             return None
         name = self.qualified_name(value)
-        if name is None:
-            return None
         try:
+            if name is None or name.startswith(("tf.initializers.", "keras.initializers.")):
+                return self._initializer_call_target(value)
             return self._call_target(name, value)
         except Unmappable:
             return None
+
+    def _initializer_call_target(self, call: cst.Call) -> Target | None:
+        """`init(shape=..., dtype=...)` (TF2's guide: `tf.Variable(initial_value=w_init(shape=(3, 4)))`):
+        Keras calls the same initializer object with the same shape and dtype."""
+        bound = self._bind(call, ("shape", "dtype"), {"shape", "dtype"})
+        if "shape" not in bound:
+            return None
+        func = call.func
+        if isinstance(func, cst.Call):
+            mapped = self._initializer_object(func)
+            if mapped is None:
+                return None
+            return Target(shape=bound["shape"], initializer=mapped[0], dtype=bound.get("dtype"), unsafe_reason=mapped[1])
+        if isinstance(func, cst.Name) and (self._bound_to_initializer(func) or any(a.keyword and a.keyword.value == "shape" for a in call.args)):
+            return Target(shape=bound["shape"], initializer=func, dtype=bound.get("dtype"))
+        return None
+
+    def _bound_to_initializer(self, name: cst.Name) -> bool:
+        scope = self.get_metadata(ScopeProvider, name, None)
+        if scope is None:
+            return False
+        assignments = list(scope.assignments[name.value])
+        if len(assignments) != 1:
+            return False
+        node = getattr(assignments[0], "node", None)
+        target = self.get_metadata(ParentNodeProvider, node, None) if node is not None else None
+        assign = self.get_metadata(ParentNodeProvider, target, None) if isinstance(target, cst.AssignTarget) else None
+        if not isinstance(assign, cst.Assign) or not isinstance(assign.value, cst.Call):
+            return False
+        called = self.qualified_name(assign.value) or ""
+        return called in TF1_INITIALIZERS or called.startswith(("keras.initializers.", "tf.initializers."))
 
     def _literal_target(self, literal, node: cst.BaseExpression, numpy: bool, dtype: cst.BaseExpression | None = None) -> Target | None:
         shape = _array_shape(literal)
@@ -1032,8 +1064,8 @@ class LayerVariables(Codemod):
         name = self.qualified_name(node)
         if name is None:
             return None
-        if name.startswith("keras.initializers."):
-            return node, None
+        if name.startswith("keras.initializers.") or (name.startswith("tf.initializers.") and name.rsplit(".", 1)[-1][:1].isupper()):
+            return node, None  # already a Keras initializer (TF2's `tf.initializers` is Keras's)
         spec = TF1_INITIALIZERS.get(name)
         if spec is None:
             if name.startswith("tf.") and ("initializer" in name or name.startswith("tf.initializers.")):
@@ -1042,6 +1074,15 @@ class LayerVariables(Codemod):
         keras_name, params, defaults = spec
         bound = self._bind(node, params, set(params))
         bound.pop("dtype", None)  # the variable's dtype wins over the initializer's, in TF1 as in Keras
+        if name in TF2_DEFAULTS and any(key not in bound for key in defaults):
+            # Same name in TF1 and TF2, different defaults: which TensorFlow was the code written for?
+            version = self._tensorflow_version(node)
+            if version is None:
+                spelled = ", ".join(f"{k}={v}" for k, v in defaults.items())
+                raise Unmappable(
+                    f"`{name}` relies on defaults that differ between TF1 ({spelled}) and TF2 ({', '.join(f'{k}={v}' for k, v in TF2_DEFAULTS[name].items())}), "
+                    "and nothing in the file says which one it was written for; pass them explicitly, then run the tool again"
+                )
         if keras_name == "Xavier":
             uniform = bound.pop("uniform", None)
             value = _literal_or_none(uniform) if uniform is not None else True
@@ -1081,6 +1122,40 @@ class LayerVariables(Codemod):
             extra = sorted(set(bound) - set(ordered))
             raise Unmappable(f"argument(s) {', '.join(extra)} of `{name}` have no Keras counterpart; write the initializer by hand")
         return self.initializer(keras_name, **ordered), unsafe
+
+    def _tensorflow_version(self, node: cst.CSTNode) -> str | None:
+        """'tf1' when `node` is spelled through `tensorflow.compat.v1`, or the file imports
+        `tensorflow.compat.v1` or uses TF1-only names (`tf.get_variable`, `tf.Session`, ...) through
+        plain `tensorflow`; None when it cannot be told (most TF1 names exist in TF2 too)."""
+        names = self.get_metadata(QualifiedNameProvider, node.func if isinstance(node, cst.Call) else node, None) or set()
+        if any(q.name.startswith("tensorflow.compat.v1.") for q in names):
+            return "tf1"
+        if self._tf1_file is None:
+            self._tf1_file = self._uses_tf1_names()
+        return "tf1" if self._tf1_file else None
+
+    def _uses_tf1_names(self) -> bool:
+        from . import api_table
+
+        assert self.source_module is not None
+        if imports.module_alias(self.source_module, "tensorflow.compat.v1") is not None:
+            return True
+        found = []
+        codemod = self
+
+        class Scan(cst.CSTVisitor):
+            def visit_Attribute(self, node: cst.Attribute) -> bool:
+                if found:
+                    return False
+                for q in codemod.get_metadata(QualifiedNameProvider, node, None) or set():
+                    if q.source is QualifiedNameSource.IMPORT and q.name.startswith("tensorflow.") and not q.name.startswith(("tensorflow.compat.", "tensorflow.python.", "tensorflow.keras")):
+                        short = "tf." + q.name[len("tensorflow.") :]
+                        if api_table.lookup(short) is not None and not api_table.tf2_name_exists(short):
+                            found.append(short)
+                return False  # the outermost attribute names the object
+
+        self.source_module.visit(Scan())
+        return bool(found)
 
     # -- add_weight written for Keras 2 ------------------------------------------------------------
     def _plan_add_weight(self, call: cst.Call, method: MethodInfo) -> None:
@@ -1370,6 +1445,15 @@ for _names, _spec in (
 ):
     for _name in _names:
         TF1_INITIALIZERS[_name] = _spec
+
+# Names TF2 kept with other defaults (TF2's are Keras's): the TF2 defaults, written out.
+TF2_DEFAULTS: dict[str, dict[str, str]] = {
+    "tf.random_normal_initializer": {"mean": "0.0", "stddev": "0.05"},
+    "tf.random_uniform_initializer": {"minval": "-0.05", "maxval": "0.05"},
+    "tf.initializers.random_normal": {"mean": "0.0", "stddev": "0.05"},
+    "tf.initializers.random_uniform": {"minval": "-0.05", "maxval": "0.05"},
+    "tf.initializers.truncated_normal": {"mean": "0.0", "stddev": "0.05"},
+}
 
 # Keras 3.15 signatures (keyword names, in order).
 KERAS_PARAMS: dict[str, tuple[str, ...]] = {
