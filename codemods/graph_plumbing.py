@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 import libcst.matchers as m
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
-from libcst.metadata import ClassScope, GlobalScope, ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
+from libcst.metadata import ClassScope, FunctionScope, GlobalScope, ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
 
 from tf2migrate.findings import FixKind
 
@@ -362,6 +362,7 @@ class GraphPlumbing(Codemod):
         self.plan = FallbackPlan()
         self.plumbing = PlumbingPlan()
         self.apply_fallback = False
+        self._placeholder_bindings: dict[cst.Assign, list[cst.Assign]] = {}
         self.tree: cst.Module | None = None
 
     # -- analysis ---------------------------------------------------------------------------------
@@ -516,6 +517,10 @@ class GraphPlumbing(Codemod):
             plan.statements[assign] = (code, f"`{name} = {factory}` only re-entered the default {kind}, which eager "
                                        f"TF2 does not need: removed{note}", replacement)
             plan.consumed.add(assign.value)
+            for other in self._placeholder_bindings.get(assign, []):
+                plan.statements.setdefault(other, (code, f"`{name}` is no longer needed: binding removed", []))
+                if isinstance(other.value, cst.Call):
+                    plan.consumed.add(other.value)
             if isinstance(assign.targets[0].target, cst.Name):
                 plan.global_names.add(name)
 
@@ -542,8 +547,8 @@ class GraphPlumbing(Codemod):
                                           f"default {kind}, which eager TF2 does not need: unwrapped")
             else:
                 replacement, note = config
-                plan.statements[where] = (KERAS_SESSION.code, "`K.set_session(...)` is gone from Keras 3, which has no "
-                                          f"session: removed{note}", replacement)
+                plan.statements[where] = (KERAS_SESSION.code, f"`{dotted_name(where.value.func)}(...)` is gone from Keras 3, "  # type: ignore[attr-defined]
+                                          f"which has no session: removed{note}", replacement)
             plan.consumed.add(call)
 
         # `tf.reset_default_graph()` statements; other uses of plumbing calls are reported.
@@ -596,12 +601,17 @@ class GraphPlumbing(Codemod):
             if scope is None or isinstance(scope, ClassScope):
                 return None
             assignments = list(scope.assignments[target.value])
-            if not assignments or any(
-                not isinstance(a.node, cst.Name) or self._statement_of(a.node) is not assign for a in assignments
+            if not assignments and isinstance(scope, FunctionScope):
+                scope = scope.globals  # `global graph` in this function: the module's name
+                assignments = list(scope.assignments[target.value])
+            statements = [self._statement_of(a.node) if isinstance(a.node, cst.Name) else None for a in assignments]
+            if assign not in statements or any(
+                statement is not assign and not self._is_placeholder_binding(statement, assign) for statement in statements
             ):
-                return None  # bound more than once, or some other way
+                return None  # bound some other way too
             if isinstance(scope, GlobalScope) and target.value in self._exported_names():
                 return None
+            self._placeholder_bindings[assign] = [st for st in statements if st is not assign]  # type: ignore[misc]
             return [access.node for a in assignments for access in a.references]
         # `self.graph = ...` inside a class: every `self.graph` of that class, and the attribute nowhere else.
         if not (isinstance(target.value, cst.Name) and target.value.value == "self"):
@@ -619,6 +629,14 @@ class GraphPlumbing(Codemod):
                and any(t.target is node for t in getattr(self._statement_of(node), "targets", [])) for node in uses):
             return None  # assigned again
         return uses
+
+    def _is_placeholder_binding(self, statement: cst.BaseSmallStatement | None, handle: cst.Assign) -> bool:
+        """`graph = None`, or another `graph = <same factory>()`: bindings removed along with the handle."""
+        if not (isinstance(statement, cst.Assign) and len(statement.targets) == 1):
+            return False
+        if m.matches(statement.value, m.Name("None")):
+            return True
+        return self._factory_kind(statement.value) is not None and self.qualified_name(statement.value) == self.qualified_name(handle.value) and not statement.value.args  # type: ignore[attr-defined]
 
     def _enclosing_class(self, node: cst.CSTNode) -> cst.ClassDef | None:
         current = self._parent(node)
@@ -657,8 +675,8 @@ class GraphPlumbing(Codemod):
                                           f"`with {name}.as_default():` re-entered the default {kind}, which eager TF2 "
                                           "does not need: unwrapped")
             else:
-                plan.statements[where] = (KERAS_SESSION.code, "`K.set_session(...)` is gone from Keras 3, which has no "
-                                          "session: removed", [])
+                plan.statements[where] = (KERAS_SESSION.code, f"`{dotted_name(where.value.func)}(...)` is gone from Keras 3, "  # type: ignore[attr-defined]
+                                          "which has no session: removed", [])
         return True
 
     def _session_config(self, call: cst.Call) -> tuple[list[cst.BaseStatement], str] | None:
