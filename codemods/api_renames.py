@@ -101,13 +101,17 @@ KEYWORDS = Rule(
     """,
     before="""
         import tensorflow as tf
-        s = tf.reduce_sum(x, 1, True)
+        s = tf.reduce_sum(x, reduction_indices=1, keep_dims=True)
         m = tf.argmax(logits, dimension=1)
+        top = tf.nn.in_top_k(logits, labels, 5)
+        y = tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME", True)
     """,
     after="""
         import tensorflow as tf
-        s = tf.reduce_sum(x, 1, keepdims=True)
+        s = tf.reduce_sum(x, axis=1, keepdims=True)
         m = tf.argmax(logits, axis=1)
+        top = tf.nn.in_top_k(predictions=logits, targets=labels, k=5)
+        y = tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")
     """,
 )
 

@@ -1,0 +1,103 @@
+"""The api-renames rules (TFM401-TFM407) beyond the golden fixtures: documentation examples, import styles,
+names left alone, and how many distinct TF1 names the fixtures prove."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from harness import FIXTURES, golden_cases
+from test_golden import _selection_for
+from tf2migrate.codemods import CODEMOD_MODULES
+from tf2migrate.codemods.api_renames import ApiRenames
+from tf2migrate.engine import migrate_text
+from tf2migrate.selection import Selection
+
+ONLY = Selection(select=("TFM4",))
+FOLDERS = ("api-rename", "api-keywords", "api-semantic-rewrite", "compat-v1-fallback", "removed-api", "api-behaviour-changed", "missing-tf-name")
+
+
+def _migrate(text: str, selection: Selection = ONLY):
+    return migrate_text(text, selection)
+
+
+def test_runs_last():
+    assert CODEMOD_MODULES[-1] == "api_renames"
+
+
+@pytest.mark.parametrize("rule", ApiRenames.RULES, ids=[r.code for r in ApiRenames.RULES])
+def test_documented_example_is_what_the_rule_does(rule):
+    migration = _migrate(rule.before)
+    codes = {f.code for f in migration.findings}
+    assert rule.code in codes
+    if rule.fix.value == "manual":
+        assert migration.text == rule.before
+        assert {f.fix.value for f in migration.findings if f.code == rule.code} == {"manual"}
+    else:
+        assert migration.text == rule.after
+
+
+def test_compat_v1_alias_is_left_alone():
+    source = "import tensorflow.compat.v1 as tf\ny = tf.log(tf.to_float(x))\nz = tf.reduce_sum(x, keep_dims=True)\n"
+    migration = _migrate(source)
+    assert migration.text == source
+    assert migration.findings == []
+
+
+def test_explicit_compat_v1_spelling_is_left_alone():
+    source = "import tensorflow as tf\ny = tf.compat.v1.log(x)\nop = tf.compat.v1.assign(v, 1)\n"
+    assert _migrate(source).text == source
+
+
+def test_from_import_next_to_a_compat_v1_alias_is_written_through_tensorflow():
+    source = "import tensorflow.compat.v1 as tf\nfrom tensorflow import log\ny = log(tf.constant(2.0))\n"
+    migration = _migrate(source)
+    assert "tensorflow.math.log(tf.constant(2.0))" in migration.text
+    assert "import tensorflow\n" in migration.text
+    assert "from tensorflow import log" not in migration.text
+
+
+def test_local_name_tf_is_not_tensorflow():
+    source = "import tensorflow\n\ndef f(tf):\n    return tf.log(1.0)\n"
+    assert _migrate(source).text == source
+
+
+def test_parenthesised_and_nested_calls():
+    source = "import tensorflow as tf\ny = (tf.to_float(tf.argmax(x, dimension=1)))\n"
+    assert _migrate(source).text == "import tensorflow as tf\ny = (tf.cast(tf.argmax(x, axis=1), tf.float32))\n"
+
+
+def test_unsafe_fix_needs_the_flag():
+    source = "import tensorflow as tf\ny = tf.image.resize_images(x, [4, 4])\n"
+    assert _migrate(source).text == source
+    fixed = _migrate(source, Selection(select=("TFM4",), unsafe_fixes=True))
+    assert fixed.text == "import tensorflow as tf\ny = tf.image.resize(x, [4, 4])\n"
+
+
+def test_contrib_is_left_to_the_legacy_call_rules():
+    source = "import tensorflow as tf\ninit = tf.contrib.layers.xavier_initializer()\n"
+    assert _migrate(source).findings == []
+
+
+def test_suppression_comment():
+    source = "import tensorflow as tf\ny = tf.log(x)  # tf2migrate: ignore[TFM401]\n"
+    migration = _migrate(source)
+    assert migration.text == source
+
+
+def test_fixtures_prove_forty_distinct_renames_and_keyword_changes():
+    """Count the distinct TF1 names the golden fixtures convert to native TF2 (TFM401-TFM403, applied)."""
+    converted: set[str] = set()
+    for case in golden_cases():
+        if case.source.parent.name not in FOLDERS:
+            continue
+        migration = migrate_text(case.source.read_text(encoding="utf-8"), _selection_for(case))
+        for finding in migration.findings:
+            if finding.code in ("TFM401", "TFM402", "TFM403") and finding.fix.value == "applied":
+                converted.add(re.match(r"`([\w.]+)", finding.message).group(1))
+    assert len(converted) >= 40, sorted(converted)
+    for semantic in ("tf.nn.dropout", "tf.to_float", "tf.reduce_sum", "tf.log", "tf.random_normal",
+                     "tf.image.resize_images", "tf.losses.mean_squared_error", "tf.nn.softmax_cross_entropy_with_logits_v2", "tf.argmax"):
+        assert semantic in converted
+    assert (FIXTURES / "exec" / "api_renames" / "tf1_ops.py").exists()
