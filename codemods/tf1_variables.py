@@ -94,6 +94,29 @@ LAYER_RULE = Rule(
     """,
 )
 
+CLASS_RULE = Rule(
+    code="TFM233",
+    name="tf1-layer-class",
+    fix=FixKind.SAFE,
+    summary="`tf.layers.Dense(...)` and the other TF1 layer classes become their `tf.keras.layers` counterparts.",
+    explanation="""
+        TF1's layer classes (`tf.layers.Dense`, `Conv2D`, `MaxPooling2D`, `Dropout`, `BatchNormalization`,
+        ...) are gone from TensorFlow 2.21. An object built from one already holds its variables, so it only
+        needs the Keras class: the arguments are mapped as for the `tf.layers.*` functions (TFM230), with TF1
+        defaults that Keras does not share written out. The object is rewritten where it is created when that
+        is at module level or in a class's `__init__`/`build`; created in any other function, which eager code
+        runs on every step, it is reported: create it once and call it there.
+    """,
+    before="""
+        self.hidden = tf.layers.Dense(256, activation=tf.nn.relu)
+        self.drop = tf.layers.Dropout()
+    """,
+    after="""
+        self.hidden = tf.keras.layers.Dense(256, activation=tf.nn.relu)
+        self.drop = tf.keras.layers.Dropout(0.5)
+    """,
+)
+
 STORE_RULE = Rule(
     code="TFM231",
     name="tf1-get-variable",
@@ -339,6 +362,8 @@ _INITIALIZER_KEYWORDS = frozenset(
     {"kernel_initializer", "bias_initializer", "beta_initializer", "gamma_initializer", "moving_mean_initializer", "moving_variance_initializer"}
 )
 
+LAYER_CLASSES = {spec.keras: kind for kind, spec in LAYERS.items()}
+
 _LOOPS = (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.Lambda)
 
 
@@ -400,7 +425,7 @@ def _snake(text: str) -> str:
 
 
 class Tf1Variables(Codemod):
-    RULES = (LAYER_RULE, STORE_RULE, COLLECTION_RULE)
+    RULES = (LAYER_RULE, STORE_RULE, COLLECTION_RULE, CLASS_RULE)
     TRIGGERS = ("layers", "get_variable")
     METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
 
@@ -422,6 +447,7 @@ class Tf1Variables(Codemod):
         called = {self.qualified_name(call) for call in m.findall(node, m.Call())}
         self.eager = "tf.GradientTape" in called and not called & {"tf.Session", "tf.InteractiveSession", "tf.placeholder"}
         self.call_counts: dict[cst.FunctionDef, int | str] = {}
+        self.classes: dict[cst.Call, LayerSite] = {}
         sites: list[LayerSite] = []
         for call in m.findall(node, m.Call()):
             assert isinstance(call, cst.Call)
@@ -429,6 +455,9 @@ class Tf1Variables(Codemod):
             if name is None or not name.startswith("tf.layers.") or name.count(".") != 2:
                 continue
             kind = name.split(".")[-1]
+            if kind in LAYER_CLASSES:
+                self._layer_class(call, kind)
+                continue
             if kind not in LAYERS:
                 if kind[:1].islower() and self.enabled(LAYER_RULE.code):
                     self.flag(call, LAYER_RULE.code, f"`tf.layers.{kind}` is gone in TF 2.21 and has no automatic rewrite: create the matching `tf.keras.layers` object once and call it here")
@@ -449,6 +478,7 @@ class Tf1Variables(Codemod):
             if LAYERS[site.kind].stateful:
                 anchor = site.function if site.function is not None else site.statement
                 self.plan.before.setdefault(anchor, []).append(site)
+        self.plan.sites.update(self.classes)
         if self.plan.sites:
             self._plan_scope_removal(node)
         if self.enabled(STORE_RULE.code):
@@ -635,6 +665,20 @@ class Tf1Variables(Codemod):
         inputs, pairs = self._arguments(site.call, spec, site.kind)
         site.inputs_index = self._inputs_index
         given = dict(pairs)
+        hoist = site.function if spec.stateful else None
+        site.constructor, call_keywords = self._constructor(spec, pairs, hoist)
+        if spec.stateful:
+            site.object_name = self._object_name(site, given.get("name"))
+            callee: cst.BaseExpression = cst.Name(site.object_name)
+        else:
+            callee = site.constructor
+        site.invocation = cst.Call(func=callee, args=with_commas([cst.Arg(value=inputs), *call_keywords]))
+
+    def _constructor(
+        self, spec: LayerSpec, pairs: list[tuple[str, cst.BaseExpression]], hoist: cst.FunctionDef | None
+    ) -> tuple[cst.Call, list[cst.Arg]]:
+        """The Keras constructor call for TF1 (keyword, value) pairs, and the keywords that go to the call."""
+        given = dict(pairs)
         constructor: list[tuple[str, cst.BaseExpression]] = []
         call_keywords: list[cst.Arg] = []
         call_names = {name for name, _ in spec.call_args}
@@ -656,27 +700,21 @@ class Tf1Variables(Codemod):
         for keyword, default in spec.defaults:
             if keyword not in given:
                 constructor.append((keyword, cst.parse_expression(default)))
-        if spec.stateful and site.function is not None:
+        if hoist is not None:
             for _, value in constructor:
-                self._check_hoistable(value, site.function)
-        # Keras' leading arguments positionally (in Keras' order), the rest as keywords in TF1's order.
-        first = [cst.Arg(value=dict(constructor)[name]) for name in spec.positional if name in dict(constructor)]
-        # Keras cannot take `strides` positionally after a missing `pool_size`: only leading runs are positional.
+                self._check_hoistable(value, hoist)
+        # Keras' leading arguments positionally (a leading run in Keras' order: `strides` cannot follow a
+        # missing `pool_size`), the rest as keywords in TF1's order.
+        values = dict(constructor)
         run = []
         for name in spec.positional:
-            if name not in dict(constructor):
+            if name not in values:
                 break
             run.append(name)
-        first = [cst.Arg(value=dict(constructor)[name]) for name in run]
+        first = [cst.Arg(value=values[name]) for name in run]
         rest = [_kw(k, v) for k, v in constructor if k not in run]
         keras_class = cst.parse_expression(f"{self.tf}.keras.layers.{spec.keras}")
-        site.constructor = cst.Call(func=keras_class, args=with_commas([*first, *rest]))
-        if spec.stateful:
-            site.object_name = self._object_name(site, given.get("name"))
-            callee: cst.BaseExpression = cst.Name(site.object_name)
-        else:
-            callee = site.constructor
-        site.invocation = cst.Call(func=callee, args=with_commas([cst.Arg(value=inputs), *call_keywords]))
+        return cst.Call(func=keras_class, args=with_commas([*first, *rest])), call_keywords
 
     def _initializer(self, value: cst.BaseExpression) -> cst.BaseExpression:
         """A TF1 initializer call as the Keras 3 initializer (TF1 defaults written out); others unchanged."""
@@ -784,6 +822,46 @@ class Tf1Variables(Codemod):
             if isinstance(name, cst.SimpleString) and isinstance(name.evaluated_value, str):
                 held = [self.plan.sites[c].object_name for c in layer_calls if self.plan.sites[c].object_name]
                 self.plan.scope_layers.setdefault(name.evaluated_value, []).extend(held)
+
+    # -- TF1 layer classes (TFM233) -------------------------------------------------------------------------------
+    def _layer_class(self, call: cst.Call, class_name: str) -> None:
+        if not self.enabled(CLASS_RULE.code):
+            return
+        kind = LAYER_CLASSES[class_name]
+        spec = LAYERS[kind]
+        try:
+            functions = [a for a in self._ancestors(call) if isinstance(a, (cst.FunctionDef, cst.Lambda))]
+            if functions and not (isinstance(functions[0], cst.FunctionDef) and functions[0].name.value in ("__init__", "build") and self._in_class(functions[0])):
+                where = functions[0].name.value if isinstance(functions[0], cst.FunctionDef) else "a lambda"
+                raise Unsupported(f"created inside `{where}`, which eager code may run on every step (a new layer, new variables, each time): create it once (module level or `__init__`) and call it there")
+            params = tuple(p for p in spec.params if p not in {n for n, _ in spec.call_args} and p != "reuse")
+            pairs: list[tuple[str, cst.BaseExpression]] = []
+            for index, arg in enumerate(call.args):
+                if arg.star:
+                    raise Unsupported("`*args` / `**kwargs` in the call: write the arguments out")
+                keyword = arg.keyword.value if arg.keyword is not None else (params[index] if index < len(params) else None)
+                if keyword not in params:
+                    raise Unsupported(f"argument `{keyword}` not understood for `tf.layers.{class_name}`")
+                pairs.append((keyword, arg.value))
+            constructor, _ = self._constructor(spec, pairs, None)
+        except Unsupported as reason:
+            self.flag(call, CLASS_RULE.code, f"`tf.layers.{class_name}` left as it is: {reason}")
+            return
+        message = f"`tf.layers.{class_name}` is gone in TF 2.21: now `tf.keras.layers.{spec.keras}`"
+        if self.offer_fix(call, CLASS_RULE.code, message):
+            self.classes[call] = LayerSite(call=call, kind=kind, statement=None, function=None, constructor=constructor)  # type: ignore[arg-type]
+
+    def _ancestors(self, node: cst.CSTNode) -> list[cst.CSTNode]:
+        result = []
+        parent = self._parent(node)
+        while parent is not None:
+            result.append(parent)
+            parent = self._parent(parent)
+        return result
+
+    def _in_class(self, function: cst.FunctionDef) -> bool:
+        block = self._parent(function)
+        return isinstance(block, cst.IndentedBlock) and isinstance(self._parent(block), cst.ClassDef)
 
     # -- collections (TFM232) -------------------------------------------------------------------------------------
     def _flag_collections(self, module: cst.Module) -> None:
@@ -942,6 +1020,8 @@ class Tf1Variables(Codemod):
         if original_node in self.plan.store_calls:
             return self.plan.store_calls[original_node]
         site = self.plan.sites.get(original_node)
+        if site is not None and site.invocation is None and site.constructor is not None:
+            return site.constructor  # a TF1 layer class: the Keras class, where it was
         if site is None or site.invocation is None:
             return updated_node
         # The inputs as rewritten (they may hold a converted call themselves).
