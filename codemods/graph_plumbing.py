@@ -352,6 +352,25 @@ class PlumbingPlan:
     global_names: set[str] = field(default_factory=set)  # module-level handles removed: drop from `global`
     consumed: set[cst.CSTNode] = field(default_factory=set)  # factory calls the plan takes care of
     flags: list[tuple[cst.CSTNode, str, str]] = field(default_factory=list)
+    links: dict[cst.CSTNode, cst.CSTNode] = field(default_factory=dict)  # union-find over nodes of one rewrite
+
+    def link(self, a: cst.CSTNode, b: cst.CSTNode) -> None:
+        """`a` and `b` belong to one rewrite: it is applied whole or not at all."""
+        root_a, root_b = self.root(a), self.root(b)
+        if root_a is not root_b:
+            self.links[root_a] = root_b
+
+    def root(self, node: cst.CSTNode) -> cst.CSTNode:
+        while node in self.links:
+            node = self.links[node]
+        return node
+
+    def groups(self) -> list[list[cst.CSTNode]]:
+        """The planned rewrites (with-items and statements), grouped by `link`, in plan order."""
+        grouped: dict[int, list[cst.CSTNode]] = {}
+        for node in [*self.with_items, *self.statements]:
+            grouped.setdefault(id(self.root(node)), []).append(node)
+        return list(grouped.values())
 
 
 class GraphPlumbing(Codemod):
@@ -396,15 +415,21 @@ class GraphPlumbing(Codemod):
             return True
         # Native: offer each plumbing rewrite; what is not accepted stays as it was.
         accepted = PlumbingPlan()
-        for item, (code, message) in plumbing.with_items.items():
-            if self.offer_fix(item, code, message):
-                accepted.with_items[item] = (code, message)
-                RemoveImportsVisitor.remove_unused_import_by_node(self.context, item)
-        for statement, (code, message, replacement) in plumbing.statements.items():
-            if self.offer_fix(statement, code, message):
-                accepted.statements[statement] = (code, message, replacement)
-                RemoveImportsVisitor.remove_unused_import_by_node(self.context, statement)
-                if replacement and self.tree is not None and module_alias(self.tree, "tensorflow") is None:
+        for group in plumbing.groups():
+            members = [(node, *(plumbing.with_items.get(node) or plumbing.statements[node][:2])) for node in group]  # type: ignore[misc]
+            if not all(self._would_apply(node, code) for node, code, _ in members):
+                for node, code, _ in members:  # a part is suppressed or not selected: none of it is rewritten
+                    if self.enabled(code):
+                        self.run.is_suppressed(code, self.position(node)[0])  # marks the suppression as used
+                continue
+            for node, code, message in members:
+                self.offer_fix(node, code, message)
+                RemoveImportsVisitor.remove_unused_import_by_node(self.context, node)
+                if node in plumbing.with_items:
+                    accepted.with_items[node] = plumbing.with_items[node]
+                    continue
+                accepted.statements[node] = plumbing.statements[node]  # type: ignore[index]
+                if plumbing.statements[node][2] and self.tree is not None and module_alias(self.tree, "tensorflow") is None:  # type: ignore[index]
                     AddImportsVisitor.add_needed_import(self.context, "tensorflow", asname="tf")
         accepted.global_names = {
             name for name in plumbing.global_names
@@ -416,6 +441,10 @@ class GraphPlumbing(Codemod):
         return True
 
     # -- part 1: plumbing ---------------------------------------------------------------------------
+    def _would_apply(self, node: cst.CSTNode, code: str) -> bool:
+        """Would `offer_fix` accept this now? (Asked without recording anything.)"""
+        return self.enabled(code) and self.run.suppressions.find(code, self.position(node)[0]) is None
+
     def _parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.get_metadata(ParentNodeProvider, node, None)
 
@@ -510,17 +539,20 @@ class GraphPlumbing(Codemod):
                 plan.flags.append((assign, SESSION_CONFIG.code, f"`{name}` is created with a session config the tool "
                                    "cannot translate: set the options you need with `tf.config` and remove the session"))
                 continue
-            if not self._plan_uses(plan, uses, kind, name, quiet):
+            if not self._plan_uses(plan, uses, kind, name, quiet, anchor=assign):
                 continue
             code = GRAPH_CONTEXT.code if kind == "graph" else KERAS_SESSION.code
             replacement, note = config
             plan.statements[assign] = (code, f"`{name} = {factory}` only re-entered the default {kind}, which eager "
                                        f"TF2 does not need: removed{note}", replacement)
             plan.consumed.add(assign.value)
+            plan.link(assign.value, assign)
             for other in self._placeholder_bindings.get(assign, []):
+                plan.link(other, assign)
                 plan.statements.setdefault(other, (code, f"`{name}` is no longer needed: binding removed", []))
                 if isinstance(other.value, cst.Call):
                     plan.consumed.add(other.value)
+                    plan.link(other.value, assign)
             if isinstance(assign.targets[0].target, cst.Name):
                 plan.global_names.add(name)
 
@@ -550,6 +582,7 @@ class GraphPlumbing(Codemod):
                 plan.statements[where] = (KERAS_SESSION.code, f"`{dotted_name(where.value.func)}(...)` is gone from Keras 3, "  # type: ignore[attr-defined]
                                           f"which has no session: removed{note}", replacement)
             plan.consumed.add(call)
+            plan.link(call, where)
 
         # `tf.reset_default_graph()` statements; other uses of plumbing calls are reported.
         for call in m.findall(module, m.Call()):
@@ -653,7 +686,9 @@ class GraphPlumbing(Codemod):
                 names.add(element.evaluated_value if isinstance(element.evaluated_value, str) else "")
         return names
 
-    def _plan_uses(self, plan: PlumbingPlan, uses: list[cst.CSTNode], kind: str, name: str, quiet: bool = False) -> bool:
+    def _plan_uses(
+        self, plan: PlumbingPlan, uses: list[cst.CSTNode], kind: str, name: str, quiet: bool = False, *, anchor: cst.CSTNode
+    ) -> bool:
         """Plan the rewrite of every use of a handle; False (nothing planned) if one is not plumbing."""
         if not [use for use in uses if not isinstance(self._parent(use), cst.NameItem)]:
             return False  # never used: TFM002 removes it inside functions; module level stays (may be imported)
@@ -670,6 +705,7 @@ class GraphPlumbing(Codemod):
                 return False
             planned.append(found)
         for how, where in planned:
+            plan.link(where, anchor)
             if how == "with":
                 plan.with_items[where] = (GRAPH_CONTEXT.code if kind == "graph" else KERAS_SESSION.code,
                                           f"`with {name}.as_default():` re-entered the default {kind}, which eager TF2 "
@@ -711,8 +747,8 @@ class GraphPlumbing(Codemod):
             return found is not None and self._translate_config(statement.value, [(p, v) for _, p, v in found]) is not None  # type: ignore[arg-type]
         return False
 
-    def _config_settings(self, assign: cst.Assign, allow_session_args: bool, consumed: set[cst.CSTNode] | None = None
-                         ) -> list[tuple[cst.Assign, str, cst.BaseExpression]] | None:
+    def _config_settings(self, assign: cst.Assign, allow_session_args: bool, consumed: set[cst.CSTNode] | None = None,
+                         sessions: list[cst.Call] | None = None) -> list[tuple[cst.Assign, str, cst.BaseExpression]] | None:
         """`config.a.b = v` settings of a named ConfigProto; None if it is used any other way."""
         name = dotted_name(assign.targets[0].target)
         uses = self._handle_uses(assign)
@@ -728,6 +764,8 @@ class GraphPlumbing(Codemod):
             call = self._parent(arg) if isinstance(arg, cst.Arg) else None
             if isinstance(arg, cst.Arg) and arg.keyword is not None and arg.keyword.value == "config" and isinstance(call, cst.Call):
                 if (allow_session_args and self.qualified_name(call) == "tf.Session") or (consumed is not None and call in consumed):
+                    if sessions is not None:
+                        sessions.append(call)
                     continue
             return None
         return settings
@@ -739,7 +777,8 @@ class GraphPlumbing(Codemod):
             if self.qualified_name(assign.value) != "tf.ConfigProto":
                 continue
             name = dotted_name(assign.targets[0].target)
-            found = self._config_settings(assign, allow_session_args=False, consumed=plan.consumed)
+            sessions: list[cst.Call] = []
+            found = self._config_settings(assign, allow_session_args=False, consumed=plan.consumed, sessions=sessions)
             if found is None:
                 plan.flags.append((assign, SESSION_CONFIG.code, f"`{name} = tf.ConfigProto(...)` configures a session the "
                                    "tool does not remove: it stays (TF1 graph mode) until that session is ported"))
@@ -755,6 +794,9 @@ class GraphPlumbing(Codemod):
                                        f"configure; its options are now `tf.config` calls{note}", replacement)
             for statement, path, _ in settings:
                 plan.statements[statement] = (SESSION_CONFIG.code, f"`{name}.{path}`: folded into the `tf.config` calls", [])
+                plan.link(statement, assign)
+            for session in sessions:
+                plan.link(session, assign)
 
     def _rooted_at(self, target: cst.CSTNode, use: cst.CSTNode) -> bool:
         node = target
