@@ -758,7 +758,7 @@ class LayerVariables(Codemod):
         name = bound.get("name")
         if name is not None:
             text = _source(name)
-            if isinstance(name, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)) and "/" in text:
+            if not isinstance(name, (cst.Name, cst.Attribute)) and "/" in text:
                 raise Unmappable("its name contains '/', which Keras 3 rejects in weight names; choose a name without '/' and write `self.add_weight(...)` by hand")
         trainable = bound.get("trainable")
         dtype = target.dtype
@@ -1060,6 +1060,8 @@ class LayerVariables(Codemod):
             name = self.qualified_name(node)
             if name and name.startswith("keras.initializers."):
                 return node, None
+            if name in TF1_INITIALIZERS:  # the class itself: TF1's get_variable instantiated it
+                return self._map_initializer(name, node, {})
             return None
         name = self.qualified_name(node)
         if name is None:
@@ -1071,8 +1073,10 @@ class LayerVariables(Codemod):
             if name.startswith("tf.") and ("initializer" in name or name.startswith("tf.initializers.")):
                 raise Unmappable(f"initializer `{name}` has no Keras counterpart the rule knows; pick a `keras.initializers` one and write `self.add_weight(...)` by hand")
             return None
-        keras_name, params, defaults = spec
-        bound = self._bind(node, params, set(params))
+        return self._map_initializer(name, node, self._bind(node, spec[1], set(spec[1])))
+
+    def _map_initializer(self, name: str, node: cst.BaseExpression, bound: dict[str, cst.BaseExpression]) -> tuple[cst.BaseExpression, str | None]:
+        keras_name, params, defaults = TF1_INITIALIZERS[name]
         bound.pop("dtype", None)  # the variable's dtype wins over the initializer's, in TF1 as in Keras
         if name in TF2_DEFAULTS and any(key not in bound for key in defaults):
             # Same name in TF1 and TF2, different defaults: which TensorFlow was the code written for?
