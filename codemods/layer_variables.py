@@ -144,7 +144,7 @@ BACKEND_VARIABLE = Rule(
     after="""
         class Scale(Layer):
             def build(self, input_shape):
-                self.gamma = self.add_weight(name='gamma', shape=input_shape[-1], initializer='ones')
+                self.gamma = self.add_weight(name='gamma', shape=(input_shape[-1],), initializer='ones')
     """,
 )
 
