@@ -211,6 +211,8 @@ INITIALIZERS = frozenset({"tf.global_variables_initializer", "tf.initialize_all_
 GRAPH_MODE_SWITCHES = frozenset({"tf.disable_v2_behavior", "tf.disable_eager_execution"})
 # Calls whose value changes from one run to the next: a tensor using one is recomputed per fetch.
 STATEFUL_MARKERS = ("random", "dropout", "shuffle", "multinomial", "categorical")
+# TensorFlow-provided helpers that build no graph (data loaders and the like).
+NOT_GRAPH = ("tf.examples.", "tf.contrib.learn.datasets", "tf.compat.", "tf.io.gfile", "tf.gfile", "tf.logging", "tf.app.", "tf.flags")
 # Graph-only machinery that a tensor definition must not use for the rewrite to go ahead.
 UNSUPPORTED_IN_TENSORS = ("tf.data.", "tf.train.", "tf.summary.", "tf.py_func", "tf.control_dependencies", "tf.group", "tf.tuple", "tf.Print", "tf.cond", "tf.while_loop", "tf.get_collection", "tf.add_to_collection", "tf.placeholder_with_default", "tf.sparse_placeholder", "tf.gradients")
 # TF1 helpers that create variables when called (owned by the tf1-variables rules, which run first).
@@ -499,16 +501,21 @@ class Sessions(Codemod):
         if not first:
             raise Decline(program.session, GRAPH.code, "empty block")
         program.scope = self.get_metadata(ScopeProvider, first[0])
-        if len(program.sessions) > 1:
-            raise Decline(program.sessions[1], SESSION_USE.code, "more than one Session in this block (each one re-runs the initializer)")
-        self._session_statement(program, program.session)
-        # Graph definitions: top level of the block and of the session's `with` body.
-        top = list(first)
-        if isinstance(program.session, cst.With) and isinstance(program.session.body, cst.IndentedBlock):
-            top.extend(program.session.body.body)
+        for session in program.sessions:
+            self._session_statement(program, session)
+        # Graph definitions: top level of the block and of the sessions' `with` bodies.
+        top: list[cst.CSTNode] = []
+        bodies = {id(s): list(s.body.body) for s in program.sessions if isinstance(s, cst.With) and isinstance(s.body, cst.IndentedBlock)}
+        for statement in first:
+            top.append(statement)
+            top.extend(bodies.pop(id(statement), []))
+        for body in bodies.values():
+            top.extend(body)
         program.top = top  # type: ignore[attr-defined]
         for statement in top:
             self._classify(program, statement)
+        if len(program.sessions) > 1 and (program.variables or program.inits or program.train_ops):
+            raise Decline(program.sessions[1], SESSION_USE.code, "more than one Session over variables (each new session starts them uninitialised again)")
         self._check_definitions(program)
         self._find_runs(program)
         self._check_references(program)
@@ -563,7 +570,9 @@ class Sessions(Codemod):
             program.variables.add(name)
             program.tensors.pop(name, None)
             self._claim_names(program, value, allow=set(), statement=statement)
-        elif isinstance(value, cst.Call) and self.qualified_name(value) in OPTIMIZERS:
+        elif self._variable_container(program, value):
+            program.variables.add(name)  # a dict/list/tuple of variables: read by helpers, passed as var_list
+        elif isinstance(value, cst.Call) and self._is_optimizer(value):
             program.optimizers[name] = (statement, value)
         elif isinstance(value, cst.Call) and self.qualified_name(value) in INITIALIZERS:
             if value.args:
@@ -573,6 +582,34 @@ class Sessions(Codemod):
             self._train_op(program, name, statement, value)  # type: ignore[arg-type]
         elif self._is_graph_expression(program, value):
             program.tensors[name] = Tensor(name=name, statement=statement, value=value)
+
+    def _is_optimizer(self, call: cst.Call) -> bool:
+        qualified = self.qualified_name(call) or ""
+        return qualified in OPTIMIZERS or (qualified.startswith("tf.train.") and qualified.endswith("Optimizer"))
+
+    def _variable_container(self, program: Program, value: cst.BaseExpression) -> bool:
+        """`{"h1": tf.Variable(...), ...}`, `[W, b]`, `[weights["h1"], ...]`: a literal holding only variables."""
+        if isinstance(value, cst.Dict):
+            items = [e.value for e in value.elements if isinstance(e, cst.DictElement)]
+            if len(items) != len(value.elements):
+                return False
+        elif isinstance(value, (cst.List, cst.Tuple)):
+            items = [e.value for e in value.elements if isinstance(e, cst.Element)]
+            if len(items) != len(value.elements):
+                return False
+        else:
+            return False
+
+        def is_variable(item: cst.BaseExpression) -> bool:
+            if self._is(item, VARIABLE):
+                return not any(n.value in program.graph_names() for n in _names_in(item))
+            if isinstance(item, cst.Name):
+                return item.value in program.variables
+            if isinstance(item, cst.Subscript) and isinstance(item.value, cst.Name) and item.value.value in program.variables:
+                return all(isinstance(s.slice, cst.Index) and isinstance(s.slice.value, (cst.SimpleString, cst.Integer)) for s in item.slice)
+            return False
+
+        return bool(items) and all(is_variable(item) for item in items)
 
     def _mentions_tf_graph(self, node: cst.CSTNode) -> bool:
         return any((self.qualified_name(call) or "").startswith("tf.") for call in _calls_in(node))
@@ -585,7 +622,7 @@ class Sessions(Codemod):
             return True
         for call in _calls_in(value):
             qualified = self.qualified_name(call) or ""
-            if qualified.startswith("tf."):
+            if qualified.startswith("tf.") and not qualified.startswith(NOT_GRAPH):
                 return True
         return False
 
@@ -596,7 +633,7 @@ class Sessions(Codemod):
         if isinstance(receiver, cst.Name) and receiver.value in program.optimizers:
             optimizer = receiver.value
             program.claimed.add(id(receiver))
-        elif isinstance(receiver, cst.Call) and self.qualified_name(receiver) in OPTIMIZERS:
+        elif isinstance(receiver, cst.Call) and self._is_optimizer(receiver):
             inline = receiver
             optimizer = ""
         else:
@@ -810,11 +847,14 @@ class Sessions(Codemod):
         fetches = [e.value for e in elements] if elements is not None else [fetch]
         if elements is not None and any(isinstance(e, cst.StarredElement) for e in elements):
             raise Decline(call, FETCH_FEED.code, "a starred fetch")
+        if elements is not None and len(fetches) == 1 and isinstance(fetches[0], cst.Name) and fetches[0].value in program.train_ops:
+            raise Decline(call, FETCH_FEED.code, "a list holding only the train op")
         for item in fetches:
             if not isinstance(item, cst.Name):
                 if self._is(item, INITIALIZERS) and elements is None:
                     continue
-                raise Decline(call, FETCH_FEED.code, f"the fetch `{_code(item)}` is not a name of this program's graph")
+                self._check_fetched_expression(program, call, item, values)
+                continue
             name = item.value
             program.claimed.add(id(item))
             if name in program.placeholders:
@@ -835,6 +875,8 @@ class Sessions(Codemod):
             if missing:
                 raise Decline(call, FETCH_FEED.code, f"`{name}` needs placeholder(s) {', '.join(missing)} that the feed does not give")
         trains = [item for item in fetches if isinstance(item, cst.Name) and item.value in program.train_ops]
+        if trains and not all(isinstance(item, cst.Name) for item in fetches):
+            raise Decline(call, FETCH_FEED.code, "an expression fetched together with the train op")
         if trains:
             if len(trains) > 1:
                 raise Decline(call, FETCH_FEED.code, "several train ops in one run")
@@ -851,6 +893,32 @@ class Sessions(Codemod):
                     raise Decline(call, FETCH_FEED.code, f"`{extra}` fetched together with the train op")
             if extras not in train.steps:
                 train.steps[extras] = program.fresh("train_step")
+
+    def _check_fetched_expression(self, program: Program, call: cst.Call, item: cst.BaseExpression, values: dict[str, cst.BaseExpression]) -> None:
+        """`sess.run(tf.argmax(pred, 1), feed)`: an expression over the graph, evaluated eagerly in place."""
+        if isinstance(item, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+            raise Decline(call, FETCH_FEED.code, f"fetch by name ({_code(item)})")
+        references = [n for n in _names_in(item) if n.value in program.graph_names()]
+        calls = [self.qualified_name(c) or "" for c in _calls_in(item)]
+        if not references and not any(q.startswith("tf.") for q in calls):
+            raise Decline(call, FETCH_FEED.code, f"the fetch `{_code(item)}` is not a tensor of this program's graph")
+        for qualified in calls:
+            if qualified.startswith(UNSUPPORTED_IN_TENSORS + VARIABLE_FACTORIES) or qualified in INITIALIZERS or qualified == VARIABLE:
+                raise Decline(call, FETCH_FEED.code, f"the fetch uses `{qualified}`")
+        for reference in references:
+            name = reference.value
+            if name in program.placeholders:
+                needed = [name]
+            elif name in program.tensors:
+                needed = program.tensors[name].params
+            elif name in program.variables:
+                needed = []
+            else:
+                raise Decline(call, FETCH_FEED.code, f"the fetch `{_code(item)}` uses `{name}`")
+            missing = [p for p in needed if p not in values]
+            if missing:
+                raise Decline(call, FETCH_FEED.code, f"`{name}` needs placeholder(s) {', '.join(missing)} that the feed does not give")
+            program.claimed.add(id(reference))
 
     def _check_references(self, program: Program) -> None:
         """Every use of a graph name must be one the rewrite understands."""
@@ -893,11 +961,11 @@ class Sessions(Codemod):
                 continue
             replacement = self._run_expression(program, fetch, self._feed(program, call, feed))
             self.edits.expressions[id(call)] = replacement
-        session = program.session
-        if isinstance(session, cst.With):
-            self.edits.unwrap.add(id(session))
-        else:
-            statements[id(session)] = []
+        for session in program.sessions:
+            if isinstance(session, cst.With):
+                self.edits.unwrap.add(id(session))
+            else:
+                statements[id(session)] = []
 
     def _fetches_init(self, program: Program, fetch: cst.BaseExpression | None) -> bool:
         if isinstance(fetch, cst.Name):
@@ -917,20 +985,39 @@ class Sessions(Codemod):
     def _numpy(self, expression: cst.BaseExpression) -> cst.BaseExpression:
         return cst.Call(func=cst.Attribute(value=expression, attr=cst.Name("numpy")))
 
-    def _fetch_value(self, program: Program, name: str, values: dict[str, cst.BaseExpression]) -> cst.BaseExpression:
+    def _fetch_value(self, program: Program, fetch: cst.BaseExpression, values: dict[str, cst.BaseExpression]) -> cst.BaseExpression:
+        if isinstance(fetch, cst.Name):
+            return self._numpy(self._value_of(program, fetch.value, values))
+        replacements = {id(n): self._value_of(program, n.value, values) for n in _names_in(fetch) if n.value in program.graph_names()}
+
+        class Inline(cst.CSTTransformer):
+            def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+                return replacements.get(id(original_node), updated_node)
+
+        inlined = fetch.visit(Inline())
+        assert isinstance(inlined, cst.BaseExpression)
+        if not isinstance(inlined, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)):
+            inlined = inlined.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        return self._numpy(inlined)
+
+    def _value_of(self, program: Program, name: str, values: dict[str, cst.BaseExpression]) -> cst.BaseExpression:
+        """The eager value standing for graph name `name` under the feed `values`."""
+        if name in program.placeholders:
+            return self._cast(program, name, values[name])
         if name in program.tensors and program.tensors[name].dynamic:
             tensor = program.tensors[name]
-            return self._numpy(self._call(program, tensor.function, tensor.params, values))
-        return self._numpy(cst.Name(name))
+            return self._call(program, tensor.function, tensor.params, values)
+        return cst.Name(name)
 
     def _run_expression(self, program: Program, fetch: cst.BaseExpression, values: dict[str, cst.BaseExpression]) -> cst.BaseExpression:
         if isinstance(fetch, cst.Name):
             if fetch.value in program.train_ops:
                 train = program.train_ops[fetch.value]
                 return self._call(program, train.steps[()], self._step_params(program, train, ()), values)
-            return self._fetch_value(program, fetch.value, values)
-        assert isinstance(fetch, (cst.List, cst.Tuple))
-        names = [e.value.value for e in fetch.elements]  # type: ignore[attr-defined]
+            return self._fetch_value(program, fetch, values)
+        if not isinstance(fetch, (cst.List, cst.Tuple)):
+            return self._fetch_value(program, fetch, values)
+        names = [e.value.value if isinstance(e.value, cst.Name) else "" for e in fetch.elements]  # type: ignore[attr-defined]
         trains = [n for n in names if n in program.train_ops]
         elements: list[cst.BaseElement] = []
         if trains:
@@ -953,7 +1040,7 @@ class Sessions(Codemod):
                 generator = generator.with_changes(for_in=generator.for_in.with_changes(iter=step))
                 elements.append(cst.StarredElement(generator))
         else:
-            elements = [cst.Element(self._fetch_value(program, name, values)) for name in names]
+            elements = [cst.Element(self._fetch_value(program, e.value, values)) for e in fetch.elements]  # type: ignore[attr-defined]
         elements = [e.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for e in elements[:-1]] + elements[-1:]
         if isinstance(fetch, cst.Tuple):
             if len(elements) == 1:
@@ -1075,7 +1162,10 @@ class Sessions(Codemod):
         carried: list[cst.EmptyLine] = []
         for statement in body:
             if self._removed.get(id(statement)) is statement:
-                carried.extend(statement.leading_lines)  # type: ignore[union-attr]
+                lines = list(statement.leading_lines)  # type: ignore[union-attr]
+                while lines and lines[-1].comment is not None:
+                    lines.pop()  # comments about the removed statement go with it
+                carried.extend(lines)
                 continue
             if carried:
                 merged = [*carried, *statement.leading_lines]  # type: ignore[union-attr]
