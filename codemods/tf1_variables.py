@@ -701,8 +701,7 @@ class Tf1Variables(Codemod):
             if keyword not in given:
                 constructor.append((keyword, cst.parse_expression(default)))
         if hoist is not None:
-            for _, value in constructor:
-                self._check_hoistable(value, hoist)
+            constructor = [(keyword, self._hoisted(value, hoist)) for keyword, value in constructor]
         # Keras' leading arguments positionally (a leading run in Keras' order: `strides` cannot follow a
         # missing `pool_size`), the rest as keywords in TF1's order.
         values = dict(constructor)
@@ -754,32 +753,91 @@ class Tf1Variables(Codemod):
             args=with_commas([_kw(k, v) for k, v in pairs]),
         )
 
-    def _check_hoistable(self, value: cst.BaseExpression, function: cst.FunctionDef) -> None:
-        """Every name in a constructor argument must mean the same at module level, before `function`."""
+    def _hoisted(self, value: cst.BaseExpression, function: cst.FunctionDef) -> cst.BaseExpression:
+        """`value` as it can be written at module level just before `function`.
+
+        Names must mean the same there. A parameter of `function` is replaced by the argument every call in
+        the file passes for it, when that is one and the same module-level expression (`conv_net(x,
+        N_CLASSES)`): one layer per call site is already proven, so it was built with that value.
+        """
+        substitutions: dict[cst.Name, cst.BaseExpression] = {}
         for name in m.findall(value, m.Name()):
             assert isinstance(name, cst.Name)
             scope = self.get_metadata(ScopeProvider, name, None)
             if scope is None:
-                continue  # a keyword's or attribute's name, not a variable
+                continue  # a name the rule wrote, or not a variable
             parent = self._parent(name)
             if isinstance(parent, cst.Attribute) and parent.attr is name:
                 continue
             if isinstance(parent, cst.Arg) and parent.keyword is name:
                 continue
-            if isinstance(scope, GlobalScope):
-                assignments = scope.assignments[name.value]
-            else:
+            if not isinstance(scope, GlobalScope):
                 local = [a for a in scope.assignments[name.value] if a.scope is scope]
                 if local:
-                    raise Unsupported(
-                        f"the layer's arguments use `{name.value}`, local to `{function.name.value}`: create the Keras layer once where `{name.value}` is known and call it here"
-                    )
-                assignments = scope.globals.assignments[name.value] if name.value in scope.globals.assignments else []
-            def_line = self.position(function)[0]
-            for assignment in assignments:
-                node = getattr(assignment, "node", None)
-                if node is not None and self.position(node)[0] >= def_line:
-                    raise Unsupported(f"the layer's arguments use `{name.value}`, assigned after `{function.name.value}`: create the Keras layer once after it")
+                    substitutions[name] = self._argument_for(name.value, local, function)
+                    continue
+            self._check_module_level(name, scope, function)
+        if not substitutions:
+            return value
+        return value.visit(_Substitute(substitutions))  # type: ignore[return-value]
+
+    def _check_module_level(self, name: cst.Name, scope, function: cst.FunctionDef) -> None:
+        """`name`, read in `scope`, must be a module-level name bound before `function`'s `def`."""
+        if isinstance(scope, GlobalScope):
+            assignments = scope.assignments[name.value]
+        else:
+            if any(a.scope is scope for a in scope.assignments[name.value]):
+                raise Unsupported(f"the layer's arguments use `{name.value}`, local to the caller of `{function.name.value}`: create the Keras layer once where `{name.value}` is known and call it here")
+            assignments = scope.globals.assignments[name.value] if name.value in scope.globals.assignments else []
+        def_line = self.position(function)[0]
+        for assignment in assignments:
+            node = getattr(assignment, "node", None)
+            if node is not None and self.position(node)[0] >= def_line:
+                raise Unsupported(f"the layer's arguments use `{name.value}`, assigned after `{function.name.value}`: create the Keras layer once after it")
+
+    def _argument_for(self, parameter: str, assignments, function: cst.FunctionDef) -> cst.BaseExpression:
+        unknown = Unsupported(
+            f"the layer's arguments use `{parameter}`, local to `{function.name.value}`: create the Keras layer once where `{parameter}` is known and call it here"
+        )
+        params = list(function.params.params)
+        names = [p.name.value for p in params]
+        if len(assignments) != 1 or parameter not in names or function.params.star_arg not in (cst.MaybeSentinel.DEFAULT, None):
+            raise unknown  # assigned in the body too, or not a plain parameter
+        index = names.index(parameter)
+        scope = self.get_metadata(ScopeProvider, function, None)
+        if not isinstance(scope, GlobalScope):
+            raise unknown
+        values: list[cst.BaseExpression] = []
+        for access in next(iter(scope.assignments[function.name.value])).references:
+            call = self._parent(access.node)
+            if not isinstance(call, cst.Call):
+                raise unknown
+            found: cst.BaseExpression | None = None
+            for position, arg in enumerate(call.args):
+                if arg.star:
+                    raise unknown
+                if (arg.keyword is None and position == index) or (arg.keyword is not None and arg.keyword.value == parameter):
+                    found = arg.value
+            if found is None:
+                found = params[index].default
+            if found is None:
+                raise unknown
+            values.append(found)
+        if not values or len({_source(v) for v in values}) != 1:
+            raise Unsupported(
+                f"the layer's arguments use `{parameter}`, which the calls of `{function.name.value}` set differently: create one Keras layer per value, once, and call the right one"
+            )
+        for name in [values[0], *m.findall(values[0], m.Name())]:
+            if isinstance(name, cst.Name):
+                parent = self._parent(name)
+                if isinstance(parent, cst.Attribute) and parent.attr is name:
+                    continue
+                name_scope = self.get_metadata(ScopeProvider, name, None)
+                if name_scope is not None:
+                    self._check_module_level(name, name_scope, function)
+        if not isinstance(values[0], (cst.Name, cst.Attribute, cst.Integer, cst.Float, cst.SimpleString, cst.UnaryOperation, cst.BinaryOperation, cst.Tuple, cst.List)):
+            raise unknown
+        return values[0]
 
     def _object_name(self, site: LayerSite, name: cst.BaseExpression | None) -> str:  # noqa: C901
         spec = LAYERS[site.kind]
@@ -1062,8 +1120,22 @@ class Tf1Variables(Codemod):
         body = list(updated_node.body.body)  # type: ignore[union-attr]
         if body:
             first = body[0]
-            body[0] = first.with_changes(leading_lines=[*updated_node.leading_lines, *first.leading_lines])
+            own = list(first.leading_lines)
+            while own and own[0].comment is None:
+                own.pop(0)  # the blank line under the `with` would open the block
+            body[0] = first.with_changes(leading_lines=[*updated_node.leading_lines, *own])
         return cst.FlattenSentinel(body)
+
+
+class _Substitute(cst.CSTTransformer):
+    """Replace given Name nodes (by identity) with expressions."""
+
+    def __init__(self, substitutions: dict[cst.Name, cst.BaseExpression]) -> None:
+        super().__init__()
+        self.substitutions = substitutions
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        return self.substitutions.get(original_node, updated_node)
 
 
 CODEMOD = Tf1Variables
