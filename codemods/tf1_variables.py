@@ -1,20 +1,25 @@
 """TFM230-TFM249 tf1-variables: variables made by TF1 helpers are created once, then reused.
 
 What it matches
-    TF1 code whose variables are made as a side effect of a function call, by name, in the graph:
+    TF1 code whose variables are made as a side effect of a call, by name, while the graph is built:
 
         def model(x):
-            h = tf.layers.dense(x, 16, activation=tf.nn.relu)      # TFM230
+            h = tf.layers.dense(x, 16, activation=tf.nn.relu)                    # TFM230
             return tf.layers.dense(h, 1)
 
-    In graph mode such a function ran once, while the graph was built. In eager TensorFlow 2 it runs
-    on every step, so each call would make fresh variables (and `tf.layers` is gone from TF 2.21 anyway,
-    with no `tf.compat.v1.layers` and no `track_tf1_style_variables` to wrap it with).
+        def dense(x, n_in, n_out, name):
+            with tf.variable_scope(name):
+                w = tf.get_variable("w", [n_in, n_out])                           # TFM231
+                ...
+
+    In graph mode such a function ran once. In eager TensorFlow 2 it runs on every step, so each call
+    would make fresh variables; and `tf.layers`, `tf.get_variable` and `tf.variable_scope` are gone from
+    TF 2.21 (no `tf.compat.v1.layers`, no `track_tf1_style_variables` to wrap the code with).
 
 What it writes
-    TFM230: each `tf.layers.<fn>(inputs, ...)` call site that owns variables (dense, conv*, batch
-    normalization) becomes one Keras layer object, created once at module level (just before the function
-    that uses it, or just before the module-level statement), and called where the old call was:
+    TFM230 tf1-layer-call: each `tf.layers.<fn>(inputs, ...)` call site that owns variables (dense, conv*,
+    batch normalization) becomes one Keras layer object, created once at module level (just before the
+    function that uses it, or just before the module-level statement) and called where the old call was:
 
         model_dense = tf.keras.layers.Dense(16, activation=tf.nn.relu)
         model_dense_1 = tf.keras.layers.Dense(1)
@@ -24,19 +29,33 @@ What it writes
             h = model_dense(x)
             return model_dense_1(h)
 
-    Layers without variables (pooling, flatten, dropout) are built inline (`tf.keras.layers.Dropout(0.5)(h,
-    training=t)`): nothing to share, nothing to create once. TF1 defaults that differ from Keras are written
-    out (dropout `rate=0.5`, `training=False`, initializer standard deviations), TF1 initializers become
-    `tf.keras.initializers.*`, and a `tf.variable_scope` left with only converted layers in it is removed.
+    Layers without variables (pooling, flatten, dropout) are built inline. TF1 defaults that differ from
+    Keras are written out (dropout `rate=0.5`, `training=False`, initializer standard deviations), TF1
+    initializers become `tf.keras.initializers.*`, a `tf.variable_scope` left holding only converted layers
+    is removed, and a layer argument that is a parameter of the function takes the value every call passes.
+
+    TFM231 tf1-get-variable: a small `VariableStore(tf.Module)` is written into the file once;
+    `with tf.variable_scope(name):` becomes `with variable_store.scope(name):` and `tf.get_variable(name,
+    shape, initializer=...)` becomes `variable_store.get(...)`, which returns the variable of that full
+    scope/name, creating it the first time (TF1's own semantics for every program that ran).
+
+    TFM233 tf1-layer-class: `tf.layers.Dense(...)` and the other TF1 layer classes become the Keras class,
+    where the object is created once (module level, `__init__`, `build`).
+
+    TFM232 tf1-variable-collection (manual): `tf.trainable_variables()`, `tf.get_collection(...)` in a file
+    whose variables moved are reported, naming the layer objects / store that now hold them.
 
 Why it can be proven
-    One call site = one layer is TF1's own semantics when the graph-building function runs once: the rule
-    counts the calls of the function in the file (through the functions that call it). It converts only when
-    exactly one call creates the variables, the others reusing them through a `reuse` parameter passed to
-    `tf.variable_scope(name, reuse=reuse)` (or an `AUTO_REUSE` scope). In an eager file (one that uses
-    `tf.GradientTape`), a call repeated by a training loop is the same model each step. Anything else (calls
-    in loops of a graph program, a function never called in the file, layer arguments that depend on the
-    function's parameters, regularizers, `reuse=` on the layer) is reported for a person, with what to do.
+    One call site = one layer is TF1's semantics when the graph-building function runs once: the rule
+    counts the calls of the function in the file (through the functions that call it) and converts only
+    when exactly one call creates the variables, the others reusing them through a `reuse` parameter passed
+    to `tf.variable_scope(name, reuse=reuse)` (or an `AUTO_REUSE` scope). In an eager file (one that uses
+    `tf.GradientTape` and no Session or placeholder), TF1's helpers made new variables on every call, the
+    bug this fixes: the function is one model, however often it is called. For `tf.get_variable`, TF1 raised
+    on a second creation without reuse, so a store that returns the existing variable does what TF1 did in
+    every run that succeeded. Anything else (calls in loops of a graph program, a function never called in
+    the file, arguments that differ between calls, regularizers, `reuse=` on a layer, `default_name`
+    scopes, `as scope`, variables inside classes) is reported for a person, with what to do.
 """
 
 from __future__ import annotations
@@ -928,6 +947,9 @@ class Tf1Variables(Codemod):
             assert isinstance(call, cst.Call)
             name = self.qualified_name(call)
             if name not in COLLECTION_LOOKUPS:
+                continue
+            if any(isinstance(n, cst.Name) and n.value == "UPDATE_OPS" for n in m.findall(call, m.Name())):
+                self.flag(call, COLLECTION_RULE.code, "`UPDATE_OPS` is empty in TF2 (no collections): Keras `BatchNormalization` updates its moving statistics itself when called with `training=True`; drop the control dependency on these ops")
                 continue
             scopes = [a.value.evaluated_value for a in call.args if isinstance(a.value, cst.SimpleString) and isinstance(a.value.evaluated_value, str)]
             held = [obj for scope in scopes for obj in self.plan.scope_layers.get(scope, [])] if scopes else layers
