@@ -393,6 +393,7 @@ class Sessions(Codemod):
         self.tree = node
         self.edits = Edits()
         self._removed: dict[int, cst.CSTNode] = {}  # the node is kept so that its id is not reused
+        self._generated: dict[int, cst.CSTNode] = {}  # functions this rule wrote
         self.tf = self._tensorflow_alias(node)
         blocks: list[cst.CSTNode] = [node, *m.findall(node, m.FunctionDef())]  # type: ignore[list-item]
         taken = {name.value for name in m.findall(node, m.Name())}  # type: ignore[union-attr]
@@ -421,7 +422,7 @@ class Sessions(Codemod):
                 )
             return False
         for program in programs:
-            if not self.offer_fix(program.session, CONVERT.code, "Session program rewritten as eager TF2 (functions, tf.function train step, GradientTape)"):
+            if not self.offer_fix(program.session, CONVERT.code, self._summary(program)):
                 return False
         if not programs:
             return False
@@ -429,6 +430,16 @@ class Sessions(Codemod):
             self._plan(program)
         self._plan_compat(node)
         return True
+
+    def _summary(self, program: Program) -> str:
+        parts = []
+        functions = [t for t in program.tensors.values() if t.dynamic]
+        if functions:
+            parts.append(f"{len(functions)} tensor(s) now functions of their placeholders")
+        if program.train_ops:
+            parts.append(f"{len(program.train_ops)} minimize() now a tf.function train step with GradientTape")
+        parts.append("sess.run/eval now direct calls returning the same values")
+        return "Session program rewritten as eager TF2: " + "; ".join(parts)
 
     def _tensorflow_alias(self, module: cst.Module) -> str | None:
         for statement in module.body:
@@ -869,6 +880,8 @@ class Sessions(Codemod):
                 needed = program.tensors[program.train_ops[name].loss].params
             elif name in program.variables:
                 needed = []
+            elif program.scope.assignments[name]:  # type: ignore[attr-defined]
+                raise Decline(call, GRAPH.code, f"the fetch `{name}` is not built at the top level of the program (inside a loop or branch?)")
             else:
                 raise Decline(call, FETCH_FEED.code, f"the fetch `{name}` is not a tensor, variable or train op")
             missing = [p for p in needed if p not in values]
@@ -891,8 +904,9 @@ class Sessions(Codemod):
             for extra in extras:
                 if extra in program.variables or (extra in program.tensors and not program.tensors[extra].dynamic):
                     raise Decline(call, FETCH_FEED.code, f"`{extra}` fetched together with the train op")
-            if extras not in train.steps:
-                train.steps[extras] = program.fresh("train_step")
+            key = _step_key(train, extras)
+            if key not in train.steps:
+                train.steps[key] = program.fresh("train_step")
 
     def _check_fetched_expression(self, program: Program, call: cst.Call, item: cst.BaseExpression, values: dict[str, cst.BaseExpression]) -> None:
         """`sess.run(tf.argmax(pred, 1), feed)`: an expression over the graph, evaluated eagerly in place."""
@@ -923,7 +937,7 @@ class Sessions(Codemod):
     def _check_references(self, program: Program) -> None:
         """Every use of a graph name must be one the rewrite understands."""
         scope = program.scope
-        for name in sorted(program.graph_names()):
+        for name in sorted(program.session_names) + sorted(program.graph_names() - program.session_names):
             for assignment in scope.assignments[name]:  # type: ignore[attr-defined]
                 for access in assignment.references:
                     if id(access.node) in program.claimed:
@@ -1023,7 +1037,8 @@ class Sessions(Codemod):
         if trains:
             train = program.train_ops[trains[0]]
             extras = tuple(n for n in names if n != trains[0])
-            step = self._call(program, train.steps[extras], self._step_params(program, train, extras), values)
+            key = _step_key(train, extras)
+            step = self._call(program, train.steps[key], self._step_params(program, train, key), values)
             if len(extras) == 1:
                 results: list[cst.BaseExpression] = [self._numpy(step)]
                 starred = False
@@ -1145,6 +1160,9 @@ class Sessions(Codemod):
         if not replacement:
             self._removed[id(updated_node)] = updated_node  # dropped by the enclosing block, which keeps its comments
             return updated_node
+        for statement in replacement:
+            if isinstance(statement, cst.FunctionDef):
+                self._generated[id(statement)] = statement
         return cst.FlattenSentinel(replacement)
 
     def leave_With(self, original_node: cst.With, updated_node: cst.With):  # noqa: ANN201
@@ -1180,7 +1198,18 @@ class Sessions(Codemod):
                 statement = statement.with_changes(leading_lines=compact)
                 carried = []
             kept.append(statement)
-        return kept
+        return self._space_after_generated(kept)
+
+    def _space_after_generated(self, body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+        """A statement right after a generated function gets a blank line, as hand-written code would."""
+        result: list[cst.BaseStatement] = []
+        previous_generated = False
+        for statement in body:
+            if previous_generated and not isinstance(statement, cst.FunctionDef) and not any(line.comment is None for line in statement.leading_lines):  # type: ignore[union-attr]
+                statement = statement.with_changes(leading_lines=[cst.EmptyLine(indent=False), *statement.leading_lines])  # type: ignore[union-attr]
+            previous_generated = isinstance(statement, cst.FunctionDef) and self._generated.get(id(statement)) is statement
+            result.append(statement)
+        return result
 
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
         body = self._drop_removed(list(updated_node.body))
@@ -1190,6 +1219,11 @@ class Sessions(Codemod):
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         return updated_node.with_changes(body=self._drop_removed(list(updated_node.body)))
+
+
+def _step_key(train: TrainOp, extras: tuple[str, ...]) -> tuple[str, ...]:
+    """The values a train step returns besides updating: () means just the loss."""
+    return () if extras in ((), (train.loss,)) else extras
 
 
 def _commas(arguments: list[cst.Arg]) -> list[cst.Arg]:
