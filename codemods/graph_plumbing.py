@@ -590,7 +590,11 @@ class GraphPlumbing(Codemod):
             if name == "tf.reset_default_graph":
                 statement = self._parent(call)
                 if isinstance(statement, cst.Expr) and not call.args:
-                    if keras_file:
+                    if self._next_to_clear_session(statement):
+                        replacement = []
+                        message = ("`tf.reset_default_graph()` is gone; the Keras `clear_session()` next to it resets "
+                                   "what is left to reset in TF2: removed")
+                    elif keras_file:
                         replacement = [cst.SimpleStatementLine(body=[cst.Expr(cst.Call(func=dotted("tf.keras.backend.clear_session")))])]
                         message = "`tf.reset_default_graph()` is gone: now `tf.keras.backend.clear_session()` (resets Keras' global state)"
                     else:
@@ -615,6 +619,23 @@ class GraphPlumbing(Codemod):
         if removal is None or "legacy_calls" not in CODEMOD_MODULES:
             return False
         return self.enabled({"contrib": "TFM310", "tf": "TFM320", "keras": "TFM330"}[removal.family])
+
+    def _next_to_clear_session(self, statement: cst.CSTNode) -> bool:
+        """True if the statement before or after `statement`'s line is a Keras `clear_session()` call."""
+        line = self._parent(statement)
+        block = self._parent(line) if line is not None else None
+        body = list(getattr(block, "body", ()))
+        if line not in body:
+            return False
+        index = body.index(line)
+        for neighbour in body[max(index - 1, 0) : index + 2]:
+            if neighbour is line or not isinstance(neighbour, cst.SimpleStatementLine):
+                continue
+            for small in neighbour.body:
+                if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+                    if self.qualified_name(small.value) == "keras.backend.clear_session":
+                        return True
+        return False
 
     def _flag_other_use(self, plan: PlumbingPlan, call: cst.Call) -> None:
         name = self.qualified_name(call) or ""
