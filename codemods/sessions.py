@@ -216,7 +216,19 @@ NOT_GRAPH = ("tf.examples.", "tf.contrib.learn.datasets", "tf.compat.", "tf.io.g
 # Graph-only machinery that a tensor definition must not use for the rewrite to go ahead.
 UNSUPPORTED_IN_TENSORS = ("tf.data.", "tf.train.", "tf.summary.", "tf.py_func", "tf.control_dependencies", "tf.group", "tf.tuple", "tf.Print", "tf.cond", "tf.while_loop", "tf.get_collection", "tf.add_to_collection", "tf.placeholder_with_default", "tf.sparse_placeholder", "tf.gradients")
 # TF1 helpers that create variables when called (owned by the tf1-variables rules, which run first).
-VARIABLE_FACTORIES = ("tf.get_variable", "tf.layers.", "tf.contrib.", "tf.variable_scope", "tf.name_scope")
+VARIABLE_FACTORIES = (
+    "tf.get_variable",
+    "tf.layers.",
+    "tf.contrib.",
+    "tf.variable_scope",
+    "tf.name_scope",
+    "tf.make_template",
+    "keras.layers.",  # a Keras layer built where the tensor is computed would be built again on every call
+    "keras.Sequential",
+    "keras.Model",
+    "keras.models.",
+    "keras.applications.",
+)
 
 
 class Decline(Exception):
@@ -739,11 +751,18 @@ class Sessions(Codemod):
             if not loss.dynamic:
                 raise Decline(train.statement, OPTIMIZER.code, "the loss depends on no variable")
 
-    def _local_function_creates_variables(self, program: Program, name: str) -> bool:
+    def _local_function_creates_variables(self, program: Program, name: str, seen: set[str] | None = None) -> bool:
+        """Does the file's function `name` (or a function it calls) create variables or layers when called?"""
+        seen = set() if seen is None else seen
+        if name in seen:
+            return False
+        seen.add(name)
         for definition in m.findall(self.tree, m.FunctionDef(name=m.Name(name))):
             for call in _calls_in(definition):
                 qualified = self.qualified_name(call) or ""
                 if qualified == VARIABLE or qualified.startswith(VARIABLE_FACTORIES):
+                    return True
+                if isinstance(call.func, cst.Name) and self._local_function_creates_variables(program, call.func.value, seen):
                     return True
         return False
 
