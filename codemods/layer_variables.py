@@ -455,7 +455,9 @@ class LayerVariables(Codemod):
         self.edits = Edits()
         self.quote = '"'
         self._keras: str | None = None
+        self._keras_import: tuple[str, str | None] | None = None  # scheduled only when a fix uses the spelling
         self._tf1_file: bool | None = None
+        self._current: MethodInfo | None = None
 
     # -- set-up ------------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -509,7 +511,7 @@ class LayerVariables(Codemod):
     def keras(self) -> str:
         if self._keras is None:
             assert self.source_module is not None
-            self._keras = imports.keras_namespace(self.context, self.source_module)
+            self._keras, self._keras_import = imports.keras_namespace(self.source_module)
         return self._keras
 
     def string(self, text: str) -> cst.SimpleString:
@@ -540,6 +542,7 @@ class LayerVariables(Codemod):
 
     # -- the plan for one method -------------------------------------------------------------
     def _plan_method(self, method: MethodInfo) -> None:
+        self._current = method
         calls: list[cst.Call] = []
         withs: list[cst.With] = []
         statements: list[cst.SimpleStatementLine] = []
@@ -685,6 +688,11 @@ class LayerVariables(Codemod):
             return False
         if self.offer_fix(call, plan.code, plan.message, unsafe=plan.unsafe):
             self.edits.calls[call] = plan.replacement
+            RemoveImportsVisitor.remove_unused_import_by_node(self.context, call)  # `K`, `np` if nothing else uses them
+            if self._keras is not None and self._keras in cst.Module(body=[]).code_for_node(plan.replacement) + (
+                _source(plan.pre_statement) if plan.pre_statement is not None else ""
+            ):
+                imports.require_keras_namespace(self.context, self._keras_import)
             if plan.pre_statement is not None and isinstance(stored, cst.SimpleStatementLine):
                 self.edits.before_statement[stored] = plan.pre_statement
             return True
@@ -887,7 +895,30 @@ class LayerVariables(Codemod):
             return Target(shape=bound["shape"], initializer=mapped[0], dtype=bound.get("dtype"), unsafe_reason=mapped[1])
         if isinstance(func, cst.Name) and (self._bound_to_initializer(func) or any(a.keyword and a.keyword.value == "shape" for a in call.args)):
             return Target(shape=bound["shape"], initializer=func, dtype=bound.get("dtype"))
+        if isinstance(func, cst.Attribute) and self._attribute_initializer(func):
+            return Target(shape=bound["shape"], initializer=func, dtype=bound.get("dtype"))
         return None
+
+    def _attribute_initializer(self, func: cst.Attribute) -> bool:
+        """`self.init` that the class sets once, to a Keras or TF1 initializer (`initializers.get('normal')`)."""
+        if not isinstance(func.value, cst.Name) or self._current is None or func.value.value != self._current.self_name:
+            return False
+        attr = func.attr.value
+        values: list[cst.BaseExpression] = []
+        self_name = self._current.self_name
+
+        class Find(cst.CSTVisitor):
+            def visit_Assign(self, node: cst.Assign) -> None:
+                for target in node.targets:
+                    t = target.target
+                    if isinstance(t, cst.Attribute) and t.attr.value == attr and isinstance(t.value, cst.Name) and t.value.value == self_name:
+                        values.append(node.value)
+
+        self._current.klass.visit(Find())
+        if len(values) != 1 or not isinstance(values[0], cst.Call):
+            return False
+        called = self.qualified_name(values[0]) or ""
+        return called in TF1_INITIALIZERS or called.startswith(("keras.initializers.", "tf.initializers."))
 
     def _bound_to_initializer(self, name: cst.Name) -> bool:
         scope = self.get_metadata(ScopeProvider, name, None)
