@@ -57,23 +57,28 @@ def apply_import_edits(context: CodemodContext, tree: cst.Module) -> cst.Module:
     return tree
 
 
-def keras_namespace(context: CodemodContext, module: cst.Module) -> str:
-    """How to spell the Keras API (`<this>.initializers.Zeros`) in this file.
+def keras_namespace(module: cst.Module) -> tuple[str, tuple[str, str | None] | None]:
+    """How to spell the Keras API (`<this>.initializers.Zeros`) in this file, and the import it needs.
 
     `<alias>.keras` when TensorFlow is imported (`tensorflow`, or `tensorflow.compat.v1/v2`, whose
-    `keras` is the same Keras), else `keras` when the file imports Keras itself, else
-    `import tensorflow as tf` is scheduled and `tf.keras` returned.
+    `keras` is the same Keras), else `keras` when the file imports Keras itself. Otherwise the second
+    item is the import to add, as (module, alias), through `require_keras_namespace` once a fix is
+    really made: `import keras` in a file that never mentions TensorFlow, else `import tensorflow as tf`.
     """
     for target in ("tensorflow", "tensorflow.compat.v1", "tensorflow.compat.v2"):
         alias = module_alias(module, target)
         if alias is not None and alias != target:
-            return f"{alias}.keras"
+            return f"{alias}.keras", None
         if alias == "tensorflow":
-            return "tensorflow.keras"
+            return "tensorflow.keras", None
     if module_alias(module, "keras") == "keras":
-        return "keras"
-    mentions_tensorflow = "tensorflow" in module.code
-    if not mentions_tensorflow:
-        AddImportsVisitor.add_needed_import(context, "keras")
-        return "keras"
-    return tensorflow_name(context, module) + ".keras"
+        return "keras", None
+    if "tensorflow" not in module.code:
+        return "keras", ("keras", None)
+    return "tf.keras", ("tensorflow", "tf")
+
+
+def require_keras_namespace(context: CodemodContext, needed: tuple[str, str | None] | None) -> None:
+    """Schedule the import `keras_namespace` said its spelling needs (nothing if None)."""
+    if needed is not None:
+        AddImportsVisitor.add_needed_import(context, needed[0], asname=needed[1])
