@@ -313,6 +313,8 @@ class Program:
     train_ops: dict[str, TrainOp] = field(default_factory=dict)
     inits: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)
     claimed: set[int] = field(default_factory=set)  # ids of Name nodes whose use is understood
+    op_names: dict[str, str | None] = field(default_factory=dict)  # "loss:0" -> Python name (None: ambiguous)
+    normalized: dict[int, cst.BaseExpression] = field(default_factory=dict)  # id(fetch) -> fetch by Python names
     taken: set[str] = field(default_factory=set)  # names bound anywhere in the file
 
     def graph_names(self) -> set[str]:
@@ -583,6 +585,7 @@ class Sessions(Codemod):
         assert isinstance(statement, cst.SimpleStatementLine)
         if statement is program.session:
             return
+        self._record_op_name(program, name, value)
         if self._is(value, PLACEHOLDER):
             dtype = _arg(value, 0, "dtype")  # type: ignore[arg-type]
             if dtype is None:
@@ -605,6 +608,45 @@ class Sessions(Codemod):
             self._train_op(program, name, statement, value)  # type: ignore[arg-type]
         elif self._is_graph_expression(program, value):
             program.tensors[name] = Tensor(name=name, statement=statement, value=value)
+
+    def _record_op_name(self, program: Program, name: str, value: cst.BaseExpression) -> None:
+        """`y = tf.multiply(x, 2.0, name="y")`: the tensor `"y:0"` is `y` (fetches and feeds by name)."""
+        if not isinstance(value, cst.Call):
+            return
+        argument = _arg(value, -1, "name")
+        if argument is None or not isinstance(argument.value, cst.SimpleString):
+            return
+        literal = argument.value.evaluated_value
+        if not isinstance(literal, str):
+            return
+        key = f"{literal}:0"
+        program.op_names[key] = None if key in program.op_names else name  # a name given twice is ambiguous
+
+    def _by_name(self, program: Program, node: cst.BaseExpression) -> str | None:
+        """The Python name of the tensor a string such as `"loss:0"` names, when certain."""
+        if isinstance(node, cst.SimpleString) and isinstance(node.evaluated_value, str):
+            name = program.op_names.get(node.evaluated_value)
+            if name is not None and len(program.scope.assignments[name]) == 1:  # type: ignore[attr-defined]
+                return name
+        return None
+
+    def _normalized(self, program: Program, fetch: cst.BaseExpression) -> cst.BaseExpression:
+        """The fetch with tensors named by string (`"loss:0"`) replaced by their Python names."""
+        def one(node: cst.BaseExpression) -> cst.BaseExpression:
+            name = self._by_name(program, node)
+            return cst.Name(name) if name is not None else node
+
+        if isinstance(fetch, (cst.List, cst.Tuple)):
+            key = id(fetch)
+            if key not in program.normalized:
+                program.normalized[key] = fetch.with_changes(elements=[e.with_changes(value=one(e.value)) for e in fetch.elements])
+            return program.normalized[key]
+        if isinstance(fetch, cst.SimpleString):
+            key = id(fetch)
+            if key not in program.normalized:
+                program.normalized[key] = one(fetch)
+            return program.normalized[key]
+        return fetch
 
     def _is_optimizer(self, call: cst.Call) -> bool:
         qualified = self.qualified_name(call) or ""
@@ -865,14 +907,17 @@ class Sessions(Codemod):
             raise Decline(call, FETCH_FEED.code, "the feed is not a dict literal")
         values: dict[str, cst.BaseExpression] = {}
         for element in feed.elements:
-            if not isinstance(element, cst.DictElement) or not isinstance(element.key, cst.Name) or element.key.value not in program.placeholders:
+            key = element.key if isinstance(element, cst.DictElement) else None
+            name = key.value if isinstance(key, cst.Name) else (self._by_name(program, key) if key is not None else None)
+            if name is None or name not in program.placeholders:
                 raise Decline(call, FETCH_FEED.code, "a feed key is not a placeholder of this program")
-            program.claimed.add(id(element.key))
-            values[element.key.value] = element.value
+            program.claimed.add(id(key))
+            values[name] = element.value  # type: ignore[union-attr]
         return values
 
     def _check_run(self, program: Program, call: cst.Call, fetch: cst.BaseExpression, feed: cst.BaseExpression | None) -> None:
         values = self._feed(program, call, feed)
+        fetch = self._normalized(program, fetch)
         elements = list(fetch.elements) if isinstance(fetch, (cst.List, cst.Tuple)) else None
         fetches = [e.value for e in elements] if elements is not None else [fetch]
         if elements is not None and any(isinstance(e, cst.StarredElement) for e in elements):
@@ -930,7 +975,7 @@ class Sessions(Codemod):
     def _check_fetched_expression(self, program: Program, call: cst.Call, item: cst.BaseExpression, values: dict[str, cst.BaseExpression]) -> None:
         """`sess.run(tf.argmax(pred, 1), feed)`: an expression over the graph, evaluated eagerly in place."""
         if isinstance(item, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
-            raise Decline(call, FETCH_FEED.code, f"fetch by name ({_code(item)})")
+            raise Decline(call, FETCH_FEED.code, f"fetch by name ({_code(item)}) that no tensor of this program was given with `name=` (exactly once)")
         references = [n for n in _names_in(item) if n.value in program.graph_names()]
         calls = [self.qualified_name(c) or "" for c in _calls_in(item)]
         if not references and not any(q.startswith("tf.") for q in calls):
@@ -1001,6 +1046,7 @@ class Sessions(Codemod):
                 statements[id(session)] = []
 
     def _fetches_init(self, program: Program, fetch: cst.BaseExpression | None) -> bool:
+        fetch = self._normalized(program, fetch) if fetch is not None else None
         if isinstance(fetch, cst.Name):
             return fetch.value in program.inits
         return fetch is not None and self._is(fetch, INITIALIZERS)
@@ -1043,6 +1089,7 @@ class Sessions(Codemod):
         return cst.Name(name)
 
     def _run_expression(self, program: Program, fetch: cst.BaseExpression, values: dict[str, cst.BaseExpression]) -> cst.BaseExpression:
+        fetch = self._normalized(program, fetch)
         if isinstance(fetch, cst.Name):
             if fetch.value in program.train_ops:
                 train = program.train_ops[fetch.value]
