@@ -23,7 +23,14 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 import libcst as cst
+from libcst.codemod import Codemod as _LibcstCodemod
 from libcst.codemod import CodemodContext, ContextAwareTransformer
+from libcst.matchers._decorators import (
+    CONSTRUCTED_LEAVE_MATCHER_ATTR,
+    CONSTRUCTED_VISIT_MATCHER_ATTR,
+    VISIT_NEGATIVE_MATCHER_ATTR,
+    VISIT_POSITIVE_MATCHER_ATTR,
+)
 from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider, ScopeProvider
 
 from tf2migrate.findings import Finding, FixKind, FixState
@@ -82,8 +89,58 @@ class Codemod(ContextAwareTransformer):
     METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
 
     def __init__(self, context: CodemodContext, run: FileRun) -> None:
-        super().__init__(context)
+        if _plain_dispatch(type(self)):
+            # What ContextAwareTransformer.__init__ does, minus the per-instance scan of every
+            # method for matcher decorators (dir() + type hints: ~10 ms per codemod per file).
+            _LibcstCodemod.__init__(self, context)
+            cst.CSTTransformer.__init__(self)
+            self._matchers = {}
+            self._extra_visit_funcs = {}
+            self._extra_leave_funcs = {}
+        else:
+            super().__init__(context)
         self.run = run
+
+    # -- traversal: LibCST's dispatch, with the hook lookups cached per class ------------------
+    # LibCST looks every hook up by name (`getattr(self, f"visit_{type}_{attribute}", None)`, a
+    # missed attribute lookup per node and per child attribute) and evaluates matcher decorators
+    # on every node. No rule uses matcher decorators, so a class without them takes these paths;
+    # the hooks called, their order and their results are LibCST's.
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        hooks = _hooks(type(self))
+        if hooks is None:
+            return super().on_visit(node)
+        name = hooks.visit(type(node))
+        if name is None:
+            return True
+        return getattr(self, name)(node) is not False
+
+    def on_leave(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+        hooks = _hooks(type(self))
+        if hooks is None:
+            return super().on_leave(original_node, updated_node)
+        name = hooks.leave(type(original_node))
+        if name is None:
+            return updated_node
+        return getattr(self, name)(original_node, updated_node)
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        hooks = _hooks(type(self))
+        if hooks is None:
+            return super().on_visit_attribute(node, attribute)
+        name = hooks.visit_attribute(type(node), attribute)
+        if name is not None:
+            getattr(self, name)(node)
+        return None
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        hooks = _hooks(type(self))
+        if hooks is None:
+            return super().on_leave_attribute(original_node, attribute)
+        name = hooks.leave_attribute(type(original_node), attribute)
+        if name is not None:
+            getattr(self, name)(original_node)
+        return None
 
     # -- what the engine asks ----------------------------------------------------------------
     @classmethod
@@ -140,3 +197,80 @@ class Codemod(ContextAwareTransformer):
                 fix=state,
             )
         )
+
+
+# -- hook lookup cache --------------------------------------------------------------------------
+
+_MATCHER_ATTRS = (
+    CONSTRUCTED_VISIT_MATCHER_ATTR,
+    CONSTRUCTED_LEAVE_MATCHER_ATTR,
+    VISIT_POSITIVE_MATCHER_ATTR,
+    VISIT_NEGATIVE_MATCHER_ATTR,
+)
+
+
+class _Hooks:
+    """Which `visit_*` / `leave_*` methods a codemod class defines, looked up once per node type."""
+
+    def __init__(self, cls: type) -> None:
+        self._names = frozenset(name for name in dir(cls) if name.startswith(("visit_", "leave_")))
+        self._visit: dict[type, str | None] = {}
+        self._leave: dict[type, str | None] = {}
+        self._visit_attribute: dict[tuple[type, str], str | None] = {}
+        self._leave_attribute: dict[tuple[type, str], str | None] = {}
+
+    def _lookup(self, name: str) -> str | None:
+        return name if name in self._names else None
+
+    def visit(self, node_type: type) -> str | None:
+        try:
+            return self._visit[node_type]
+        except KeyError:
+            found = self._visit[node_type] = self._lookup(f"visit_{node_type.__name__}")
+            return found
+
+    def leave(self, node_type: type) -> str | None:
+        try:
+            return self._leave[node_type]
+        except KeyError:
+            found = self._leave[node_type] = self._lookup(f"leave_{node_type.__name__}")
+            return found
+
+    def visit_attribute(self, node_type: type, attribute: str) -> str | None:
+        key = (node_type, attribute)
+        try:
+            return self._visit_attribute[key]
+        except KeyError:
+            found = self._visit_attribute[key] = self._lookup(f"visit_{node_type.__name__}_{attribute}")
+            return found
+
+    def leave_attribute(self, node_type: type, attribute: str) -> str | None:
+        key = (node_type, attribute)
+        try:
+            return self._leave_attribute[key]
+        except KeyError:
+            found = self._leave_attribute[key] = self._lookup(f"leave_{node_type.__name__}_{attribute}")
+            return found
+
+
+_HOOKS: dict[type, _Hooks | None] = {}
+
+
+def _plain_dispatch(cls: type) -> bool:
+    """True when no method of `cls` carries a LibCST matcher decorator (`@m.visit`, `@m.call_if_inside`...)."""
+    return _hooks(cls) is not None
+
+
+def _hooks(cls: type) -> _Hooks | None:
+    try:
+        return _HOOKS[cls]
+    except KeyError:
+        pass
+    decorated = any(
+        any(getattr(value, attr, None) for attr in _MATCHER_ATTRS)
+        for klass in cls.__mro__
+        for value in vars(klass).values()
+        if callable(value)
+    )
+    hooks = _HOOKS[cls] = None if decorated else _Hooks(cls)
+    return hooks
