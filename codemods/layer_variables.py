@@ -276,7 +276,35 @@ ADD_WEIGHT_POSITIONAL = Rule(
     """,
 )
 
-RULES = (VARIABLE, GET_VARIABLE, BACKEND_VARIABLE, GENERIC_VALUE, MANUAL_VARIABLE, GRAPH_PLUMBING, GRAPH_HANDLE_MANUAL, ADD_WEIGHT_POSITIONAL)
+ADD_WEIGHT_ARGUMENTS = Rule(
+    code="TFM109",
+    name="add-weight-tf1-arguments",
+    fix=FixKind.SAFE,
+    summary="TF1 initializer / `tf.contrib` regularizer objects passed to `add_weight` become their Keras equivalents.",
+    explanation="""
+        `self.add_weight(initializer=tf.random_normal_initializer(...), regularizer=tf.contrib.layers.
+        l2_regularizer(...))` worked in TF1's Keras. `tf.contrib` is gone from TensorFlow 2, and the TF1
+        initializer classes live on only in `tf.compat.v1`. They become the Keras initializer with the
+        same distribution (TF1's defaults written out where Keras's differ) and the Keras regularizer
+        with the same penalty: TF1's `l2_regularizer(scale)` was `scale * tf.nn.l2_loss(w)`, half the sum
+        of squares, so it becomes `L2(l2=scale / 2)`.
+    """,
+    before="""
+        self.kernel = self.add_weight(name='kernel', shape=(4, 4), initializer=tf.truncated_normal_initializer(stddev=0.02), regularizer=tf.contrib.layers.l2_regularizer(0.01))
+    """,
+    after="""
+        self.kernel = self.add_weight(name='kernel', shape=(4, 4), initializer=tf.keras.initializers.TruncatedNormal(mean=0.0, stddev=0.02), regularizer=tf.keras.regularizers.L2(l2=0.005))
+    """,
+)
+
+RULES = (VARIABLE, GET_VARIABLE, BACKEND_VARIABLE, GENERIC_VALUE, MANUAL_VARIABLE, GRAPH_PLUMBING, GRAPH_HANDLE_MANUAL, ADD_WEIGHT_POSITIONAL, ADD_WEIGHT_ARGUMENTS)
+
+# tf.contrib regularizers: canonical name -> (TF1 parameters, Keras class, {TF1 parameter: Keras keyword}).
+CONTRIB_REGULARIZERS: dict[str, tuple[tuple[str, ...], str, dict[str, str]]] = {
+    "tf.contrib.layers.l2_regularizer": (("scale", "scope"), "L2", {"scale": "l2"}),
+    "tf.contrib.layers.l1_regularizer": (("scale", "scope"), "L1", {"scale": "l1"}),
+    "tf.contrib.layers.l1_l2_regularizer": (("scale_l1", "scale_l2", "scope"), "L1L2", {"scale_l1": "l1", "scale_l2": "l2"}),
+}
 
 # ---------------------------------------------------------------------------------------------
 # What is matched
@@ -811,9 +839,10 @@ class LayerVariables(Codemod):
             args.append(keyword("trainable", trainable))
         if target.dtype is not None:
             args.append(keyword("dtype", target.dtype))
-        for key in ("regularizer", "constraint"):
-            if key in bound:
-                args.append(keyword(key, bound[key]))
+        if "regularizer" in bound:
+            args.append(keyword("regularizer", self._regularizer(bound["regularizer"])))
+        if "constraint" in bound:
+            args.append(keyword("constraint", bound["constraint"]))
         replacement = cst.Call(func=dotted(f"{method.self_name}.add_weight"), args=with_commas(args))
         message = f"{where}: Keras 3 does not track it (no weights, nothing trained); now `{method.self_name}.add_weight(...)`"
         if unsafe_reasons:
@@ -1196,19 +1225,52 @@ class LayerVariables(Codemod):
     def _plan_add_weight(self, call: cst.Call, method: MethodInfo) -> None:
         func = call.func
         assert isinstance(func, cst.Attribute)
-        positional = [a for a in call.args if a.keyword is None and not a.star]
         if any(a.star for a in call.args):
             return
-        if func.attr.value == "add_weight" and not positional:
-            return
+        positional = [a for a in call.args if a.keyword is None]
+        args = list(call.args)
+        changed = False
+        if positional or func.attr.value == "add_variable":
+            keywords = self._keras2_keywords(call, positional)
+            what = "`add_variable` (Keras 2 only)" if func.attr.value == "add_variable" else "Keras 2 positional `add_weight(name, shape, ...)`"
+            if keywords is not None and self.offer_fix(call, ADD_WEIGHT_POSITIONAL.code, f"{what}: Keras 3 takes (shape, initializer, ...) positionally; now keyword arguments"):
+                args, changed = keywords, True
+        # TF1 initializer and regularizer objects handed to add_weight
+        mapped_args = []
+        mapped_any = False
+        for arg in args:
+            key = arg.keyword.value if arg.keyword is not None else None
+            new_value = None
+            if key == "initializer":
+                try:
+                    mapped = self._initializer_object(arg.value) if self.qualified_name(arg.value) in TF1_INITIALIZERS else None
+                except Unmappable:
+                    mapped = None
+                if mapped is not None and mapped[1] is None:
+                    new_value = mapped[0]
+            elif key == "regularizer":
+                regularizer = self._regularizer(arg.value)
+                if regularizer is not arg.value:
+                    new_value = regularizer
+            if new_value is not None:
+                mapped_any = True
+                arg = arg.with_changes(value=new_value)
+            mapped_args.append(arg)
+        if mapped_any and self.offer_fix(call, ADD_WEIGHT_ARGUMENTS.code, "TF1 initializer/regularizer object passed to `add_weight`: now the Keras one with the same arguments and TF1 defaults"):
+            args, changed = mapped_args, True
+        if changed:
+            self.edits.calls[call] = call.with_changes(func=func.with_changes(attr=cst.Name("add_weight")), args=with_commas(args))
+
+    def _keras2_keywords(self, call: cst.Call, positional: list[cst.Arg]) -> list[cst.Arg] | None:
+        """The arguments of a Keras 2 `add_weight`/`add_variable` call, all by keyword (None: reported instead)."""
         if positional and not isinstance(positional[0].value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
-            if func.attr.value == "add_weight":
+            if isinstance(call.func, cst.Attribute) and call.func.attr.value == "add_weight":
                 self.flag(call, ADD_WEIGHT_POSITIONAL.code, "`add_weight` with positional arguments: Keras 2 and Keras 3 order them differently (Keras 3: shape, initializer, dtype, trainable, ...); pass every argument by keyword")
-                return
+                return None
         keras2 = ("name", "shape", "dtype", "initializer", "regularizer", "trainable", "constraint")
         if len(positional) > len(keras2):
             self.flag(call, ADD_WEIGHT_POSITIONAL.code, "too many positional arguments to `add_weight`; pass every argument by keyword")
-            return
+            return None
         args = []
         index = 0
         for arg in call.args:
@@ -1217,10 +1279,36 @@ class LayerVariables(Codemod):
                 index += 1
             else:
                 args.append(arg)
-        what = "`add_variable` (Keras 2 only)" if func.attr.value == "add_variable" else "Keras 2 positional `add_weight(name, shape, ...)`"
-        if self.offer_fix(call, ADD_WEIGHT_POSITIONAL.code, f"{what}: Keras 3 takes (shape, initializer, ...) positionally; now keyword arguments"):
-            new_func = func.with_changes(attr=cst.Name("add_weight"))
-            self.edits.calls[call] = call.with_changes(func=new_func, args=with_commas(args))
+        return args
+
+    def _regularizer(self, node: cst.BaseExpression) -> cst.BaseExpression:
+        """`tf.contrib.layers.l2_regularizer(scale)` -> `keras.regularizers.L2(l2=scale / 2)` (TF1's used
+        `tf.nn.l2_loss`, half the sum of squares); anything else is returned as it is."""
+        if not isinstance(node, cst.Call):
+            return node
+        name = self.qualified_name(node)
+        spec = CONTRIB_REGULARIZERS.get(name or "")
+        if spec is None:
+            return node
+        params, keras_name, keras_keys = spec
+        try:
+            bound = self._bind(node, params, set(params))
+        except Unmappable:
+            return node
+        bound.pop("scope", None)
+        values = {}
+        for tf1_key, keras_key in keras_keys.items():
+            value = bound.get(tf1_key)
+            if value is None:
+                return node  # TF1 required the scale
+            if keras_key == "l2":
+                literal = _literal_or_none(value)
+                if isinstance(literal, (int, float)) and not isinstance(literal, bool):
+                    value = cst.parse_expression(repr(literal / 2))
+                else:
+                    value = cst.BinaryOperation(left=cst.Float("0.5"), operator=cst.Multiply(), right=value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]) if isinstance(value, cst.BinaryOperation) else value)
+            values[keras_key] = value
+        return cst.Call(func=dotted(f"{self.keras()}.regularizers.{keras_name}"), args=with_commas([keyword(k, v) for k, v in values.items()]))
 
     # -- graph plumbing ------------------------------------------------------------------------------
     def _plan_plumbing(self, method: MethodInfo, calls: list[cst.Call], withs: list[cst.With], statements: list[cst.SimpleStatementLine], fixed: set[cst.Call]) -> None:

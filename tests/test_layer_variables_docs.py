@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tf2migrate.cli import _selection
-from tf2migrate.codemods.layer_variables import ADD_WEIGHT_POSITIONAL, RULES
+from tf2migrate.codemods.layer_variables import ADD_WEIGHT_ARGUMENTS, ADD_WEIGHT_POSITIONAL, RULES
 from tf2migrate.engine import migrate_text
 
 HEADER = "import numpy as np\nimport tensorflow as tf\nfrom tensorflow.keras import backend as K\nfrom tensorflow.keras.layers import Layer\n"
@@ -19,7 +19,7 @@ def _indent(code: str) -> str:
 @pytest.mark.parametrize("rule", RULES, ids=[rule.code for rule in RULES])
 def test_documented_example(rule):
     before, after = rule.before, rule.after
-    if rule is ADD_WEIGHT_POSITIONAL:  # a statement: put it in a layer's build()
+    if rule in (ADD_WEIGHT_POSITIONAL, ADD_WEIGHT_ARGUMENTS):  # a statement: put it in a layer's build()
         before, after = WRAP + _indent(before), WRAP + _indent(after)
     codes = rule.code + (",TFM101" if rule.code == "TFM106" else "")  # plumbing goes once the variable is a weight
     migration = migrate_text(HEADER + before, _selection(codes, "", True))
