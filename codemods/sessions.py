@@ -758,6 +758,8 @@ class Sessions(Codemod):
                         tensor.deps.append(reference.value)
                     if reference.value in program.train_ops or reference.value in program.inits or reference.value in program.optimizers:
                         raise Decline(tensor.statement, GRAPH.code, f"a tensor built from `{reference.value}`")
+                else:
+                    self._check_frozen(program, tensor, reference)
         order = list(program.placeholders)
         for tensor in program.tensors.values():  # definition order: dependencies come first
             params: set[str] = set()
@@ -792,6 +794,20 @@ class Sessions(Codemod):
             loss = program.tensors[train.loss]
             if not loss.dynamic:
                 raise Decline(train.statement, OPTIMIZER.code, "the loss depends on no variable")
+
+    def _check_frozen(self, program: Program, tensor: Tensor, reference: cst.Name) -> None:
+        """A Python value a tensor reads was fixed when TF1 built the graph; the function reads it on each
+        call, so it must never change: bound once in this block, not by a loop."""
+        assignments = program.scope.assignments[reference.value]  # type: ignore[attr-defined]
+        if not assignments:
+            return  # a global, import or builtin of an enclosing scope
+        if len(assignments) > 1:
+            raise Decline(tensor.statement, GRAPH.code, f"`{tensor.name}` reads `{reference.value}`, which is rebound later (TF1 used its value at graph-building time)")
+        node: cst.CSTNode | None = next(iter(assignments)).node
+        while node is not None and node is not program.block:
+            if isinstance(node, (cst.For, cst.While, cst.CompFor)):
+                raise Decline(tensor.statement, GRAPH.code, f"`{tensor.name}` reads `{reference.value}`, which a loop rebinds (TF1 used its value at graph-building time)")
+            node = self.get_metadata(ParentNodeProvider, node, None)
 
     def _local_function_creates_variables(self, program: Program, name: str, seen: set[str] | None = None) -> bool:
         """Does the file's function `name` (or a function it calls) create variables or layers when called?"""
