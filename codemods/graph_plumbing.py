@@ -429,7 +429,7 @@ class GraphPlumbing(Codemod):
                     accepted.with_items[node] = plumbing.with_items[node]
                     continue
                 accepted.statements[node] = plumbing.statements[node]  # type: ignore[index]
-                if plumbing.statements[node][2] and self.tree is not None and module_alias(self.tree, "tensorflow") is None:  # type: ignore[index]
+                if plumbing.statements[node][2] and self._tf_alias(existing_only=True) is None:  # type: ignore[index]
                     AddImportsVisitor.add_needed_import(self.context, "tensorflow", asname="tf")
         accepted.global_names = {
             name for name in plumbing.global_names
@@ -595,7 +595,7 @@ class GraphPlumbing(Codemod):
                         message = ("`tf.reset_default_graph()` is gone; the Keras `clear_session()` next to it resets "
                                    "what is left to reset in TF2: removed")
                     elif keras_file:
-                        replacement = [cst.SimpleStatementLine(body=[cst.Expr(cst.Call(func=dotted("tf.keras.backend.clear_session")))])]
+                        replacement = [cst.SimpleStatementLine(body=[cst.Expr(cst.Call(func=dotted(f"{self._tf_alias()}.keras.backend.clear_session")))])]
                         message = "`tf.reset_default_graph()` is gone: now `tf.keras.backend.clear_session()` (resets Keras' global state)"
                     else:
                         replacement = []
@@ -873,10 +873,18 @@ class GraphPlumbing(Codemod):
         statements = [cst.parse_statement(line, config=config) for line in dict.fromkeys(code)]
         return statements, ("; " + "; ".join(notes) if notes else "")
 
-    def _tf_alias(self) -> str:
-        """How the file spells `tensorflow` (`tf` if it does not import it: the import is added with the fix)."""
-        alias = module_alias(self.tree, "tensorflow") if self.tree is not None else None
-        return alias or "tf"
+    def _tf_alias(self, existing_only: bool = False) -> str | None:
+        """How the file spells TensorFlow for the `tf.config` / `tf.keras` calls written here.
+
+        Its `import tensorflow as X`; else its `import tensorflow.compat.v1 as X` (every name written
+        here exists under `tf.compat.v1` too); else `tf`, imported along with the fix.
+        """
+        if self.tree is not None:
+            for module in ("tensorflow", "tensorflow.compat.v1"):
+                alias = module_alias(self.tree, module)
+                if alias is not None:
+                    return alias
+        return None if existing_only else "tf"
 
     # -- part 2: fallback -------------------------------------------------------------------------
     def _plan_fallback(self, module: cst.Module, consumed: set[cst.CSTNode]) -> FallbackPlan:
