@@ -49,10 +49,12 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
+from typing import cast
 
 import libcst as cst
+import libcst.matchers as m
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
-from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
+from libcst.metadata import GlobalScope, ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
 
 from tf2migrate.findings import FixKind
 
@@ -312,7 +314,10 @@ class ApiRenames(Codemod):
     # -- setup ------------------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
         self._module = node
-        existing = module_alias(node, "tensorflow")
+        self._fallback_file = (
+            "graph_plumbing" in CODEMOD_MODULES and self.enabled("TFM261") and "disable_v2_behavior" in node.code
+        )
+        existing = module_alias(node, "tensorflow") or self._global_import_alias(node)
         if existing is not None:
             self._alias, self._alias_exists = existing, True
             return
@@ -322,9 +327,16 @@ class ApiRenames(Codemod):
             if scope is None or candidate not in scope:
                 self._alias = candidate
                 break
-        self._fallback_file = (
-            "graph_plumbing" in CODEMOD_MODULES and self.enabled("TFM261") and "disable_v2_behavior" in node.code
-        )
+
+    def _global_import_alias(self, module: cst.Module) -> str | None:
+        """The name of an `import tensorflow [as x]` at module level inside `try:`/`if` blocks."""
+        for found in m.findall(module, m.Import()):
+            if not isinstance(self.get_metadata(ScopeProvider, found, None), GlobalScope):
+                continue
+            for alias in cast(cst.Import, found).names:
+                if _code(alias.name) == "tensorflow":
+                    return _code(alias.asname.name) if alias.asname else "tensorflow"
+        return None
 
     def _use_alias(self) -> str:
         assert self._alias is not None
@@ -485,6 +497,8 @@ class ApiRenames(Codemod):
         if not self._is_chain_top(original):
             return updated
         parent = self.get_metadata(ParentNodeProvider, original, None)
+        if isinstance(parent, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del)) and getattr(parent, "target", None) is original:
+            return updated  # `tf.log = my_log`: a patch of the module, not a use
         called = isinstance(parent, cst.Call) and parent.func is original
         if called and self._call_entry(parent) is not None:  # type: ignore[arg-type]
             return updated  # leave_Call converts the whole call
