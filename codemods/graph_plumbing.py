@@ -876,14 +876,15 @@ class GraphPlumbing(Codemod):
     def _tf_alias(self, existing_only: bool = False) -> str | None:
         """How the file spells TensorFlow for the `tf.config` / `tf.keras` calls written here.
 
-        Its `import tensorflow as X`; else its `import tensorflow.compat.v1 as X` (every name written
-        here exists under `tf.compat.v1` too); else `tf`, imported along with the fix.
+        Its `import tensorflow as X`; else `tf` when that is `tensorflow.compat.v1` (every name written
+        here exists under `tf.compat.v1` too); else `tf`, with `import tensorflow as tf` added.
         """
         if self.tree is not None:
-            for module in ("tensorflow", "tensorflow.compat.v1"):
-                alias = module_alias(self.tree, module)
-                if alias is not None:
-                    return alias
+            alias = module_alias(self.tree, "tensorflow")
+            if alias is not None:
+                return alias
+            if module_alias(self.tree, "tensorflow.compat.v1") == "tf":
+                return "tf"
         return None if existing_only else "tf"
 
     # -- part 2: fallback -------------------------------------------------------------------------
