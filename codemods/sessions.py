@@ -208,6 +208,7 @@ SESSION_FACTORIES = frozenset({"tf.Session", "tf.InteractiveSession"})
 PLACEHOLDER = "tf.placeholder"
 VARIABLE = "tf.Variable"
 INITIALIZERS = frozenset({"tf.global_variables_initializer", "tf.initialize_all_variables", "tf.initializers.global_variables"})
+CONFIGS = frozenset({"tf.ConfigProto", "tf.GPUOptions", "tf.GraphOptions", "tf.OptimizerOptions", "tf.RunOptions"})
 GRAPH_MODE_SWITCHES = frozenset({"tf.disable_v2_behavior", "tf.disable_eager_execution"})
 # Calls whose value changes from one run to the next: a tensor using one is recomputed per fetch.
 STATEFUL_MARKERS = ("random", "dropout", "shuffle", "multinomial", "categorical")
@@ -313,6 +314,9 @@ class Program:
     train_ops: dict[str, TrainOp] = field(default_factory=dict)
     inits: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)
     claimed: set[int] = field(default_factory=set)  # ids of Name nodes whose use is understood
+    configs: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)  # session configuration objects
+    config_statements: list[cst.SimpleStatementLine] = field(default_factory=list)  # `config.x.y = v`
+    config_arguments: list[cst.BaseExpression] = field(default_factory=list)  # `tf.Session(config=...)` values
     op_names: dict[str, str | None] = field(default_factory=dict)  # "loss:0" -> Python name (None: ambiguous)
     normalized: dict[int, cst.BaseExpression] = field(default_factory=dict)  # id(fetch) -> fetch by Python names
     taken: set[str] = field(default_factory=set)  # names bound anywhere in the file
@@ -325,6 +329,7 @@ class Program:
             | set(self.optimizers)
             | set(self.train_ops)
             | set(self.inits)
+            | set(self.configs)
             | self.session_names
         )
 
@@ -539,6 +544,7 @@ class Sessions(Codemod):
         program.top = top  # type: ignore[attr-defined]
         for statement in top:
             self._classify(program, statement)
+        self._check_configs(program)
         if len(program.sessions) > 1 and (program.variables or program.inits or program.train_ops):
             raise Decline(program.sessions[1], SESSION_USE.code, "more than one Session over variables (each new session starts them uninitialised again)")
         self._check_definitions(program)
@@ -570,13 +576,22 @@ class Sessions(Codemod):
         assert isinstance(call, cst.Call)
         for argument in call.args:
             keyword = argument.keyword.value if argument.keyword is not None else None
-            if keyword != "config" or not self._is(argument.value, frozenset({"tf.ConfigProto"})):
-                raise Decline(statement, SESSION_USE.code, f"the Session is created with `{_code(argument).rstrip(', ')}` (only an inline `config=tf.ConfigProto(...)` can be dropped)")
+            if keyword != "config":
+                raise Decline(statement, SESSION_USE.code, f"the Session is created with `{_code(argument).rstrip(', ')}` (a target or graph of its own)")
+            program.config_arguments.append(argument.value)
 
     def _classify(self, program: Program, statement: cst.CSTNode) -> None:
         """Record what a top-level statement defines (or nothing, for plain Python)."""
         small = _single_small(statement)
         target = _assign_target(small)
+        if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Attribute):
+            root: cst.BaseExpression = small.targets[0].target
+            while isinstance(root, cst.Attribute):
+                root = root.value
+            if isinstance(root, cst.Name) and root.value in program.configs:
+                program.claimed.add(id(root))  # `config.gpu_options.allow_growth = True`: goes with the session
+                program.config_statements.append(statement)  # type: ignore[arg-type]
+                return
         if target is None:
             if isinstance(small, (cst.AugAssign, cst.AnnAssign)) and self._mentions_tf_graph(small):
                 raise Decline(statement, GRAPH.code, "graph code in an augmented or annotated assignment")
@@ -586,7 +601,10 @@ class Sessions(Codemod):
         if statement is program.session:
             return
         self._record_op_name(program, name, value)
-        if self._is(value, PLACEHOLDER):
+        if self._is(value, CONFIGS):
+            self._claim_config_names(program, value)
+            program.configs[name] = statement
+        elif self._is(value, PLACEHOLDER):
             dtype = _arg(value, 0, "dtype")  # type: ignore[arg-type]
             if dtype is None:
                 raise Decline(statement, FETCH_FEED.code, "placeholder without a dtype")
@@ -608,6 +626,21 @@ class Sessions(Codemod):
             self._train_op(program, name, statement, value)  # type: ignore[arg-type]
         elif self._is_graph_expression(program, value):
             program.tensors[name] = Tensor(name=name, statement=statement, value=value)
+
+    def _claim_config_names(self, program: Program, value: cst.BaseExpression) -> None:
+        for reference in _names_in(value):
+            if reference.value in program.configs:
+                program.claimed.add(id(reference))
+
+    def _check_configs(self, program: Program) -> None:
+        """Session configuration (devices, threads, GPU memory) has no eager counterpart here: it goes."""
+        for value in program.config_arguments:
+            if isinstance(value, cst.Name) and value.value in program.configs:
+                program.claimed.add(id(value))
+            elif self._is(value, CONFIGS):
+                self._claim_config_names(program, value)
+            else:
+                raise Decline(value, SESSION_USE.code, f"the Session's config `{_code(value)}` is not a `tf.ConfigProto` built in this program")
 
     def _record_op_name(self, program: Program, name: str, value: cst.BaseExpression) -> None:
         """`y = tf.multiply(x, 2.0, name="y")`: the tensor `"y:0"` is `y` (fetches and feeds by name)."""
@@ -730,7 +763,7 @@ class Sessions(Codemod):
 
     def _check_definitions(self, program: Program) -> None:
         """Each tensor: its dependencies, whether it must be recomputed, its parameters."""
-        for name in list(program.placeholders) + list(program.variables) + list(program.tensors) + list(program.train_ops) + list(program.optimizers) + list(program.inits):
+        for name in list(program.placeholders) + list(program.variables) + list(program.tensors) + list(program.train_ops) + list(program.optimizers) + list(program.inits) + list(program.configs):
             assignments = program.scope.assignments[name]  # type: ignore[attr-defined]
             if len(assignments) != 1:
                 node = program.tensors[name].statement if name in program.tensors else program.session
@@ -1034,7 +1067,7 @@ class Sessions(Codemod):
         statements = self.edits.statements
         for name, statement in program.placeholder_statements.items():
             statements[id(statement)] = []
-        for statement in program.inits.values():
+        for statement in [*program.inits.values(), *program.configs.values(), *program.config_statements]:
             statements[id(statement)] = []
         for tensor in program.tensors.values():
             if tensor.dynamic:
@@ -1277,7 +1310,10 @@ class Sessions(Codemod):
                     if blank and not compact and kept == [] and isinstance(statement, cst.BaseStatement) and False:
                         continue
                     compact.append(line)
+                generated = self._generated.get(id(statement)) is statement
                 statement = statement.with_changes(leading_lines=compact)
+                if generated:
+                    self._generated[id(statement)] = statement
                 carried = []
             kept.append(statement)
         return self._space_after_generated(kept)
