@@ -346,6 +346,7 @@ class Edits:
     statements: dict[int, list[cst.BaseStatement]] = field(default_factory=dict)  # id(original) -> replacement
     expressions: dict[int, cst.BaseExpression] = field(default_factory=dict)
     unwrap: set[int] = field(default_factory=set)  # With statements replaced by their body
+    with_prefix: dict[int, cst.SimpleStatementLine] = field(default_factory=dict)  # written before the unwrapped body
     compat_import: bool = False
 
 
@@ -1067,7 +1068,7 @@ class Sessions(Codemod):
         statements = self.edits.statements
         for name, statement in program.placeholder_statements.items():
             statements[id(statement)] = []
-        for statement in [*program.inits.values(), *program.configs.values(), *program.config_statements]:
+        for statement in program.inits.values():
             statements[id(statement)] = []
         for tensor in program.tensors.values():
             if tensor.dynamic:
@@ -1089,10 +1090,32 @@ class Sessions(Codemod):
             replacement = self._run_expression(program, fetch, self._feed(program, call, feed))
             self.edits.expressions[id(call)] = replacement
         for session in program.sessions:
+            kept = self._kept_config(program, session)
             if isinstance(session, cst.With):
                 self.edits.unwrap.add(id(session))
+                if kept is not None:
+                    self.edits.with_prefix[id(session)] = kept
             else:
-                statements[id(session)] = []
+                statements[id(session)] = [kept.with_changes(leading_lines=session.leading_lines)] if kept is not None else []  # type: ignore[union-attr]
+
+    def _kept_config(self, program: Program, session: cst.CSTNode) -> cst.SimpleStatementLine | None:
+        """`tf.Session(config=tf.ConfigProto(options))`: the options outlive the session as
+        `config = tf.ConfigProto(options)`, which the session-config rule (TFM253) turns into
+        `tf.config` calls. A named config is simply left where it is, for the same rule."""
+        if isinstance(session, cst.With):
+            call = session.items[0].item
+        else:
+            small = _single_small(session)
+            call = small.value if isinstance(small, (cst.Assign, cst.Expr)) else None
+        if not isinstance(call, cst.Call):
+            return None
+        config = _arg(call, -1, "config")
+        if config is None or not isinstance(config.value, cst.Call) or not config.value.args:
+            return None
+        name = program.fresh("config")
+        line = cst.parse_statement(f"{name} = _\n", config=self.tree.config_for_parsing)
+        assert isinstance(line, cst.SimpleStatementLine) and isinstance(line.body[0], cst.Assign)
+        return line.with_changes(body=[line.body[0].with_changes(value=config.value)])
 
     def _fetches_init(self, program: Program, fetch: cst.BaseExpression | None) -> bool:
         fetch = self._normalized(program, fetch) if fetch is not None else None
@@ -1286,6 +1309,9 @@ class Sessions(Codemod):
         body = updated_node.body
         assert isinstance(body, cst.IndentedBlock)
         statements = list(body.body)
+        prefix = self.edits.with_prefix.get(id(original_node))
+        if prefix is not None:
+            statements.insert(0, prefix)
         first = statements[0]
         statements[0] = first.with_changes(leading_lines=[*original_node.leading_lines, *first.leading_lines])  # type: ignore[union-attr]
         return cst.FlattenSentinel(statements)
