@@ -1,4 +1,4 @@
-"""TFM101-TFM119 layer variables: variables kept by Keras layers and models become `self.add_weight(...)`.
+"""TFM101-TFM109 layer variables: variables kept by Keras layers and models become `self.add_weight(...)`.
 
 What it matches
     Classes that subclass a Keras `Layer` or `Model` by any import path (`tf.keras.layers.Layer`,
@@ -29,9 +29,10 @@ What it writes
 
     Graph plumbing that only served the variables goes too (TFM106): `with g.as_default():` and
     `with tf.variable_scope(...):` blocks around them are unwrapped, `sess.run(<initializer>)` calls
-    removed, and the `g = K.get_graph()` / `sess = K.get_session()` handles they used. Any other
-    graph or session handle inside a layer is reported (TFM107). Keras 2 positional calls of
-    `self.add_weight('name', shape, ...)` and `self.add_variable(...)` get keywords (TFM108).
+    removed, and the `g = K.get_graph()` / `sess = K.get_session()` handles they used; other uses of
+    a graph or session are left to the graph rules (TFM25x) and reported by TFM330. Keras 2 positional
+    calls of `self.add_weight('name', shape, ...)` and `self.add_variable(...)` get keywords (TFM108),
+    and TF1 initializer or `tf.contrib` regularizer objects handed to it become Keras ones (TFM109).
 
 Why
     On TensorFlow 2.16+ (Keras 3) a layer does not track a raw `tf.Variable` kept in an attribute:
@@ -231,30 +232,6 @@ GRAPH_PLUMBING = Rule(
     """,
 )
 
-GRAPH_HANDLE_MANUAL = Rule(
-    code="TFM107",
-    name="layer-graph-handle",
-    fix=FixKind.MANUAL,
-    summary="A graph or session handle used inside a Keras layer for more than its variables: remove it by hand.",
-    explanation="""
-        `K.get_graph()`, `K.get_session()` and `tf.get_default_graph()` are used inside a Keras layer
-        or model for something else than creating or initializing its variables (running tensors,
-        building ops in another graph, handing the graph to a library). Keras 3 has no graph or
-        session: compute the values eagerly in `call()` (use `tf.function` for speed), and create
-        state with `self.add_weight`.
-    """,
-    before="""
-        class Probe(tf.keras.layers.Layer):
-            def call(self, inputs):
-                value = K.get_session().run(inputs)
-    """,
-    after="""
-        class Probe(tf.keras.layers.Layer):
-            def call(self, inputs):
-                value = K.get_session().run(inputs)
-    """,
-)
-
 ADD_WEIGHT_POSITIONAL = Rule(
     code="TFM108",
     name="add-weight-positional",
@@ -297,7 +274,7 @@ ADD_WEIGHT_ARGUMENTS = Rule(
     """,
 )
 
-RULES = (VARIABLE, GET_VARIABLE, BACKEND_VARIABLE, GENERIC_VALUE, MANUAL_VARIABLE, GRAPH_PLUMBING, GRAPH_HANDLE_MANUAL, ADD_WEIGHT_POSITIONAL, ADD_WEIGHT_ARGUMENTS)
+RULES = (VARIABLE, GET_VARIABLE, BACKEND_VARIABLE, GENERIC_VALUE, MANUAL_VARIABLE, GRAPH_PLUMBING, ADD_WEIGHT_POSITIONAL, ADD_WEIGHT_ARGUMENTS)
 
 # tf.contrib regularizers: canonical name -> (TF1 parameters, Keras class, {TF1 parameter: Keras keyword}).
 CONTRIB_REGULARIZERS: dict[str, tuple[tuple[str, ...], str, dict[str, str]]] = {
@@ -396,6 +373,7 @@ class Edits:
     before_statement: dict[cst.SimpleStatementLine, cst.SimpleStatementLine] = field(default_factory=dict)
     remove_small: set[cst.CSTNode] = field(default_factory=set)
     unwrap: set[cst.With] = field(default_factory=set)
+    comments: dict[cst.SimpleStatementLine, list[cst.Comment]] = field(default_factory=dict)
 
 
 def _source(node: cst.CSTNode) -> str:
@@ -716,6 +694,7 @@ class LayerVariables(Codemod):
             return False
         if self.offer_fix(call, plan.code, plan.message, unsafe=plan.unsafe):
             self.edits.calls[call] = plan.replacement
+            self._keep_comments(call)
             RemoveImportsVisitor.remove_unused_import_by_node(self.context, call)  # `K`, `np` if nothing else uses them
             if self._keras is not None and self._keras in cst.Module(body=[]).code_for_node(plan.replacement) + (
                 _source(plan.pre_statement) if plan.pre_statement is not None else ""
@@ -725,6 +704,23 @@ class LayerVariables(Codemod):
                 self.edits.before_statement[stored] = plan.pre_statement
             return True
         return False
+
+    def _keep_comments(self, call: cst.Call) -> None:
+        """Comments written inside a call that is rebuilt move to the lines above its statement."""
+        comments: list[cst.Comment] = []
+
+        class Find(cst.CSTVisitor):
+            def visit_Comment(self, node: cst.Comment) -> None:
+                comments.append(node)
+
+        call.visit(Find())
+        if not comments:
+            return
+        node: cst.CSTNode | None = call
+        while node is not None and not isinstance(node, cst.SimpleStatementLine):
+            node = self.get_metadata(ParentNodeProvider, node, None)
+        if node is not None:
+            self.edits.comments.setdefault(node, []).extend(comments)
 
     def _bind(self, call: cst.Call, params: tuple[str, ...], allowed_keywords: set[str] | None = None) -> dict[str, cst.BaseExpression]:
         bound: dict[str, cst.BaseExpression] = {}
@@ -1418,12 +1414,6 @@ class LayerVariables(Codemod):
                 if "._trainable_weights" in code or "._non_trainable_weights" in code:
                     self.flag(small, MANUAL_VARIABLE.code, "Keras 2's private `_trainable_weights` / `_non_trainable_weights` lists do not exist in Keras 3: create the weight with `self.add_weight(..., trainable=...)` and drop this")
 
-        # 6. every other handle in a layer is reported
-        for call in calls:
-            if call in handled_calls or call.args or self.qualified_name(call) not in GRAPH_HANDLES:
-                continue
-            self.flag(call, GRAPH_HANDLE_MANUAL.code, f"`{self.qualified_name(call)}()` used inside Keras class `{method.klass.name.value}`: Keras 3 has no graph or session; compute eagerly in `call()` and keep state in `self.add_weight` weights")
-
     def _local_handle(self, name: cst.Name, method: MethodInfo) -> cst.Assign | None:
         scope = self.get_metadata(ScopeProvider, name, None)
         if scope is None:
@@ -1457,7 +1447,7 @@ class LayerVariables(Codemod):
     def _only_weights(self, block: cst.With, fixed: set[cst.Call]) -> bool:
         """Every statement in the block assigns a weight we rewrite (or is a nested such block / pass)."""
         body = block.body
-        if not isinstance(body, cst.IndentedBlock):
+        if not isinstance(body, cst.IndentedBlock) or not self._contains_fixed(body, fixed):
             return False
         for statement in body.body:
             if isinstance(statement, cst.With):
@@ -1506,6 +1496,10 @@ class LayerVariables(Codemod):
                 return cst.RemoveFromParent()
             kept[-1] = kept[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
             updated_node = updated_node.with_changes(body=kept)
+        comments = self.edits.comments.get(original_node)
+        if comments:
+            lines = [cst.EmptyLine(comment=comment) for comment in comments]
+            updated_node = updated_node.with_changes(leading_lines=[*updated_node.leading_lines, *lines])
         pre = self.edits.before_statement.get(original_node)
         if pre is not None:
             return cst.FlattenSentinel([pre, updated_node.with_changes(leading_lines=[])])
