@@ -399,9 +399,14 @@ class ApiRenames(Codemod):
         return True
 
     def _report_gone(self, node: cst.CSTNode, code: str, name: str, message: str) -> None:
-        """TFM405/TFM407, unless the legacy-call rules report the same removed API (TFM320) in this run."""
-        removal = removed_apis.find(api_table.normalize(name))
-        if removal is not None and removal.family == "tf" and "legacy_calls" in CODEMOD_MODULES and self.enabled("TFM320"):
+        """TFM405/TFM407, unless the legacy-call rules report the same removed API (TFM320/TFM330) in this run."""
+        canonical = api_table.normalize(name)
+        if canonical == "tf.keras" or canonical.startswith("tf.keras."):
+            key, family, owner_code = "keras" + canonical[len("tf.keras") :], "keras", "TFM330"
+        else:
+            key, family, owner_code = canonical, "tf", "TFM320"
+        removal = removed_apis.find(key)
+        if removal is not None and removal.family == family and "legacy_calls" in CODEMOD_MODULES and self.enabled(owner_code):
             return
         if name.startswith("tf.compat.v1.") and self._fallback_file:
             return  # a graph-mode fallback file: the fallback rule reports what tf.compat.v1 lacks (TFM261)
