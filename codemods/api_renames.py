@@ -357,6 +357,11 @@ class ApiRenames(Codemod):
         return imported.pop()
 
     def _spelled(self, node: cst.CSTNode) -> Spelled | None:
+        root = node
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if not isinstance(root, cst.Name):
+            return None  # `tf.train.Saver().save`: LibCST names attributes of a call's result through the call
         raw = self._raw(node)
         if raw is None or not (raw == "tensorflow" or raw.startswith("tensorflow.")):
             return None
