@@ -315,6 +315,9 @@ class Program:
     inits: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)
     claimed: set[int] = field(default_factory=set)  # ids of Name nodes whose use is understood
     configs: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)  # session configuration objects
+    graphs: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)  # `graph = tf.Graph()`
+    graph_contexts: list[cst.With] = field(default_factory=list)  # `with graph.as_default():` around graph code
+    graph_arguments: list[cst.BaseExpression] = field(default_factory=list)  # `tf.Session(graph=...)` values
     config_statements: list[cst.SimpleStatementLine] = field(default_factory=list)  # `config.x.y = v`
     config_arguments: list[cst.BaseExpression] = field(default_factory=list)  # `tf.Session(config=...)` values
     op_names: dict[str, str | None] = field(default_factory=dict)  # "loss:0" -> Python name (None: ambiguous)
@@ -330,6 +333,7 @@ class Program:
             | set(self.train_ops)
             | set(self.inits)
             | set(self.configs)
+            | set(self.graphs)
             | self.session_names
         )
 
@@ -537,20 +541,51 @@ class Sessions(Codemod):
         # Graph definitions: top level of the block and of the sessions' `with` bodies.
         top: list[cst.CSTNode] = []
         bodies = {id(s): list(s.body.body) for s in program.sessions if isinstance(s, cst.With) and isinstance(s.body, cst.IndentedBlock)}
-        for statement in first:
-            top.append(statement)
-            top.extend(bodies.pop(id(statement), []))
+
+        def expand(statements: list[cst.BaseStatement]) -> None:
+            for statement in statements:
+                top.append(statement)
+                self._note_graph(program, statement)
+                if id(statement) in bodies:
+                    expand(bodies.pop(id(statement)))
+                elif self._graph_context(program, statement):
+                    program.graph_contexts.append(statement)  # type: ignore[arg-type]
+                    expand(list(statement.body.body))  # type: ignore[attr-defined]
+
+        expand(first)
         for body in bodies.values():
-            top.extend(body)
+            expand(body)
         program.top = top  # type: ignore[attr-defined]
         for statement in top:
             self._classify(program, statement)
         self._check_configs(program)
+        self._check_graphs(program)
         if len(program.sessions) > 1 and (program.variables or program.inits or program.train_ops):
             raise Decline(program.sessions[1], SESSION_USE.code, "more than one Session over variables (each new session starts them uninitialised again)")
         self._check_definitions(program)
         self._find_runs(program)
         self._check_references(program)
+
+    def _note_graph(self, program: Program, statement: cst.CSTNode) -> None:
+        """`graph = tf.Graph()`: a graph the program builds in (eager code has none)."""
+        target = _assign_target(_single_small(statement))
+        if target is not None and self._is(target[1], "tf.Graph") and not target[1].args:  # type: ignore[attr-defined]
+            program.graphs[target[0]] = statement  # type: ignore[assignment]
+
+    def _graph_context(self, program: Program, statement: cst.CSTNode) -> bool:
+        """`with graph.as_default():` / `with tf.Graph().as_default():` around the program's graph code."""
+        if not isinstance(statement, cst.With) or len(statement.items) != 1 or statement.items[0].asname is not None:
+            return False
+        if not isinstance(statement.body, cst.IndentedBlock):
+            return False
+        item = statement.items[0].item
+        if not m.matches(item, m.Call(func=m.Attribute(attr=m.Name("as_default")), args=[])):
+            return False
+        graph = item.func.value  # type: ignore[attr-defined]
+        if isinstance(graph, cst.Name) and graph.value in program.graphs:
+            program.claimed.add(id(graph))
+            return True
+        return self._is(graph, frozenset({"tf.Graph", "tf.get_default_graph"})) and not graph.args
 
     def _session_statement(self, program: Program, statement: cst.CSTNode) -> None:
         if isinstance(statement, cst.With):
@@ -577,6 +612,9 @@ class Sessions(Codemod):
         assert isinstance(call, cst.Call)
         for argument in call.args:
             keyword = argument.keyword.value if argument.keyword is not None else None
+            if keyword == "graph":
+                program.graph_arguments.append(argument.value)
+                continue
             if keyword != "config":
                 raise Decline(statement, SESSION_USE.code, f"the Session is created with `{_code(argument).rstrip(', ')}` (a target or graph of its own)")
             program.config_arguments.append(argument.value)
@@ -599,7 +637,7 @@ class Sessions(Codemod):
             return
         name, value = target
         assert isinstance(statement, cst.SimpleStatementLine)
-        if statement is program.session:
+        if statement in program.sessions or program.graphs.get(name) is statement:
             return
         self._record_op_name(program, name, value)
         if self._is(value, CONFIGS):
@@ -632,6 +670,16 @@ class Sessions(Codemod):
         for reference in _names_in(value):
             if reference.value in program.configs:
                 program.claimed.add(id(reference))
+
+    def _check_graphs(self, program: Program) -> None:
+        """The program may build in one graph of its own (or the default one), given to its session."""
+        if len(program.graphs) > 1:
+            raise Decline(program.session, SESSION_USE.code, "the program builds several graphs")
+        for value in program.graph_arguments:
+            if isinstance(value, cst.Name) and value.value in program.graphs:
+                program.claimed.add(id(value))
+            elif not (self._is(value, "tf.get_default_graph") and not value.args):  # type: ignore[attr-defined]
+                raise Decline(value, SESSION_USE.code, f"the Session runs graph `{_code(value)}`, which is not built in this program")
 
     def _check_configs(self, program: Program) -> None:
         """Session configuration (devices, threads, GPU memory) has no eager counterpart here: it goes."""
@@ -764,7 +812,7 @@ class Sessions(Codemod):
 
     def _check_definitions(self, program: Program) -> None:
         """Each tensor: its dependencies, whether it must be recomputed, its parameters."""
-        for name in list(program.placeholders) + list(program.variables) + list(program.tensors) + list(program.train_ops) + list(program.optimizers) + list(program.inits) + list(program.configs):
+        for name in list(program.placeholders) + list(program.variables) + list(program.tensors) + list(program.train_ops) + list(program.optimizers) + list(program.inits) + list(program.configs) + list(program.graphs):
             assignments = program.scope.assignments[name]  # type: ignore[attr-defined]
             if len(assignments) != 1:
                 node = program.tensors[name].statement if name in program.tensors else program.session
@@ -1068,8 +1116,10 @@ class Sessions(Codemod):
         statements = self.edits.statements
         for name, statement in program.placeholder_statements.items():
             statements[id(statement)] = []
-        for statement in program.inits.values():
+        for statement in [*program.inits.values(), *program.graphs.values()]:
             statements[id(statement)] = []
+        for context in program.graph_contexts:
+            self.edits.unwrap.add(id(context))
         for tensor in program.tensors.values():
             if tensor.dynamic:
                 statements[id(tensor.statement)] = [self._function_for(program, tensor)]
