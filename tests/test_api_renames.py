@@ -4,6 +4,7 @@ names left alone, and how many distinct TF1 names the fixtures prove."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -101,3 +102,26 @@ def test_fixtures_prove_forty_distinct_renames_and_keyword_changes():
                      "tf.image.resize_images", "tf.losses.mean_squared_error", "tf.nn.softmax_cross_entropy_with_logits_v2", "tf.argmax"):
         assert semantic in converted
     assert (FIXTURES / "exec" / "api_renames" / "tf1_ops.py").exists()
+
+
+def test_check_lists_every_remaining_missing_name_in_a_tree(tmp_path):
+    """`tf2migrate check` on a tree: names TF 2.21 lacks are listed with their line, nothing is written."""
+    from harness import run_tool
+    import json
+
+    (tmp_path / "pkg").mkdir()
+    first = tmp_path / "pkg" / "model.py"
+    first.write_text("import tensorflow as tf\nx = tf.placeholder(tf.float32)\ny = tf.log(x)\n", encoding="utf-8")
+    second = tmp_path / "pkg" / "util.py"
+    second.write_text("from tensorflow import reduce_summ\nimport tensorflow.compat.v1 as v1\nh = v1.layers.dense\n", encoding="utf-8")
+    done = run_tool("check", "--select", "TFM4", "--format", "json", str(tmp_path))
+    assert done.returncode == 1
+    report = json.loads(done.stdout)
+    found = {(Path(f["path"]).name, finding["code"], finding["line"], finding["fix"]) for f in report["files"] for finding in f["findings"]}
+    assert found == {
+        ("model.py", "TFM407", 2, "manual"),
+        ("model.py", "TFM401", 3, "applied"),
+        ("util.py", "TFM407", 1, "manual"),
+        ("util.py", "TFM407", 3, "manual"),
+    }
+    assert first.read_text(encoding="utf-8").endswith("tf.log(x)\n")
