@@ -271,7 +271,7 @@ class LegacyCalls(Codemod):
         super().__init__(*args, **kwargs)
         self._origins: dict[int, Origin | None] = {}
         self._class_attributes: dict[int, dict[str, list[cst.BaseExpression] | None]] = {}
-        self._uses: dict[str, list[_Use]] = {}  # api -> uses, in source order
+        self._uses: dict[str, list[_Use]] = {}  # removed entry -> uses, in source order
 
     # -- origins: what a value is -----------------------------------------------------------------------
     def origin(self, node: cst.CSTNode) -> Origin | None:
