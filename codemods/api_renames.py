@@ -25,7 +25,8 @@ What it writes
             behaves as TF1 did. Applied, and reported so the user knows the code is not native TF2 yet.
     TFM405  removed from TF 2.21 altogether (not even in `tf.compat.v1`): reported, to rewrite by hand.
     TFM406  a TF1 name that TF 2.21 still has under the same name with a different behaviour
-            (`tf.where`, `tf.summary.scalar`, `tf.train.Checkpoint`, the `tf.assert_*` family): reported,
+            (`tf.where`, `tf.summary.scalar`, `tf.train.Checkpoint`, the `tf.assert_*` family, a
+            `tf.nn.softmax_cross_entropy_with_logits(labels=...)` call TF2 would accept as it is): reported,
             never rewritten, because the same spelling is also correct TF2 code (other rules write it).
             Only lines as they were read are reported, not lines an earlier rule just wrote.
     TFM407  check-only: any other TensorFlow name that does not exist in TF 2.21 (a `tf.placeholder`
@@ -204,7 +205,9 @@ CHANGED = Rule(
         TensorFlow 2 kept some TF1 names but gave them another behaviour: `tf.where` broadcasts,
         the `tf.assert_*` functions return None and order their arguments differently, `tf.summary.scalar`
         needs a `step` and a default writer, `tf.train.Checkpoint` is another class, the initializers
-        take no dtype. The same spelling is correct TF2 code, so the rule cannot tell whether a use is
+        take no dtype, and TF1's `tf.nn.softmax_cross_entropy_with_logits(labels=..., logits=...)` did not
+        backpropagate into the labels (a call with a TF1-only keyword such as `dim=` is TF1 code for sure
+        and is converted by TFM403). The same spelling is correct TF2 code, so the rule cannot tell whether a use is
         TF1 code to convert; it reports each use (on lines as they were read). If the code relied on the
         TF1 behaviour, write `tf.compat.v1.X` (or port it to the TF2 API); otherwise suppress the finding.
     """,
