@@ -221,7 +221,6 @@ HANDLE_FACTORIES: dict[str, str] = {
 HANDLE_ATTRIBUTES: dict[tuple[str, str], str] = {
     (SESSION, "graph"): GRAPH,
     (SESSION, "graph_def"): GRAPH_DEF,
-    (GRAPH, "graph_def"): GRAPH_DEF,
 }
 # handle kind, method -> kind of `handle.method(...)`
 HANDLE_METHODS: dict[tuple[str, str], str] = {
@@ -371,7 +370,7 @@ class LegacyCalls(Codemod):
         if found is None:
             return None
         method, klass = found
-        if _first_parameter(method) != node.value.value:
+        if _first_parameter(method) != node.value.value or _is_static(method):
             return None
         values = self._self_assignments(klass).get(node.attr.value)
         return self._agree(values) if values else None
@@ -391,7 +390,7 @@ class LegacyCalls(Codemod):
         if key not in self._class_attributes:
             collector = _SelfAssignments()
             for statement in klass.body.body:
-                if isinstance(statement, cst.FunctionDef) and _first_parameter(statement):
+                if isinstance(statement, cst.FunctionDef) and _first_parameter(statement) and not _is_static(statement):
                     collector.self_name = _first_parameter(statement)
                     statement.body.visit(collector)
             self._class_attributes[key] = collector.values
@@ -474,7 +473,7 @@ class LegacyCalls(Codemod):
                 return "local"
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
             found = self._enclosing_method(node)
-            if found is not None and _first_parameter(found[0]) == func.value.value:
+            if found is not None and _first_parameter(found[0]) == func.value.value and not _is_static(found[0]):
                 if any(
                     isinstance(s, cst.FunctionDef) and s.name.value == func.attr.value for s in found[1].body.body
                 ):
@@ -620,6 +619,11 @@ def _is_dotted(node: cst.BaseExpression) -> bool:
     while isinstance(node, cst.Attribute):
         node = node.value
     return isinstance(node, cst.Name)
+
+
+def _is_static(function: cst.FunctionDef) -> bool:
+    """A `@staticmethod`: its first parameter is not the instance."""
+    return any(get_full_name_for_node(d.decorator) == "staticmethod" for d in function.decorators)
 
 
 def _first_parameter(function: cst.FunctionDef) -> str | None:
