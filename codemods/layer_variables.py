@@ -464,6 +464,7 @@ class LayerVariables(Codemod):
         self._keras_import: tuple[str, str | None] | None = None  # scheduled only when a fix uses the spelling
         self._tf1_file: bool | None = None
         self._current: MethodInfo | None = None
+        self._lines: list[str] | None = None
 
     # -- set-up ------------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -693,7 +694,7 @@ class LayerVariables(Codemod):
             self.flag(call, MANUAL_VARIABLE.code, f"{where}: {reason}")
             return False
         if self.offer_fix(call, plan.code, plan.message, unsafe=plan.unsafe):
-            self.edits.calls[call] = plan.replacement
+            self.edits.calls[call] = self._layout_like(call, plan.replacement)
             self._keep_comments(call)
             RemoveImportsVisitor.remove_unused_import_by_node(self.context, call)  # `K`, `np` if nothing else uses them
             if self._keras is not None and self._keras in cst.Module(body=[]).code_for_node(plan.replacement) + (
@@ -704,6 +705,24 @@ class LayerVariables(Codemod):
                 self.edits.before_statement[stored] = plan.pre_statement
             return True
         return False
+
+    def _layout_like(self, original: cst.Call, new: cst.BaseExpression) -> cst.BaseExpression:
+        """A call written over several lines is rewritten one argument a line, like Black would."""
+        if not isinstance(new, cst.Call) or "\n" not in _source(original) or len(new.args) < 2:
+            return new
+        assert self.source_module is not None
+        if self._lines is None:
+            self._lines = self.source_module.code.splitlines()
+        line, _ = self.position(original)
+        text = self._lines[line - 1] if 0 < line <= len(self._lines) else ""
+        base = text[: len(text) - len(text.lstrip())]
+        inner = base + self.source_module.default_indent
+
+        def break_to(indent: str) -> cst.ParenthesizedWhitespace:
+            return cst.ParenthesizedWhitespace(last_line=cst.SimpleWhitespace(indent))
+
+        args = [arg.with_changes(comma=cst.Comma(whitespace_after=break_to(inner if i < len(new.args) - 1 else base))) for i, arg in enumerate(new.args)]
+        return new.with_changes(args=args, whitespace_before_args=break_to(inner))
 
     def _keep_comments(self, call: cst.Call) -> None:
         """Comments written inside a call that is rebuilt move to the lines above its statement."""
@@ -1255,7 +1274,9 @@ class LayerVariables(Codemod):
         if mapped_any and self.offer_fix(call, ADD_WEIGHT_ARGUMENTS.code, "TF1 initializer/regularizer object passed to `add_weight`: now the Keras one with the same arguments and TF1 defaults"):
             args, changed = mapped_args, True
         if changed:
-            self.edits.calls[call] = call.with_changes(func=func.with_changes(attr=cst.Name("add_weight")), args=with_commas(args))
+            rewritten = call.with_changes(func=func.with_changes(attr=cst.Name("add_weight")), args=with_commas(args), whitespace_before_args=cst.SimpleWhitespace(""))
+            self.edits.calls[call] = self._layout_like(call, rewritten)
+            self._keep_comments(call)
 
     def _keras2_keywords(self, call: cst.Call, positional: list[cst.Arg]) -> list[cst.Arg] | None:
         """The arguments of a Keras 2 `add_weight`/`add_variable` call, all by keyword (None: reported instead)."""
