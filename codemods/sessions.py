@@ -208,6 +208,21 @@ SESSION_FACTORIES = frozenset({"tf.Session", "tf.InteractiveSession"})
 PLACEHOLDER = "tf.placeholder"
 VARIABLE = "tf.Variable"
 INITIALIZERS = frozenset({"tf.global_variables_initializer", "tf.initialize_all_variables", "tf.initializers.global_variables"})
+# What keeps a file in graph mode (the graph-mode fallback looks for the same).
+GRAPH_DRIVERS = frozenset(
+    {
+        "tf.placeholder",
+        "tf.placeholder_with_default",
+        "tf.sparse_placeholder",
+        "tf.Session",
+        "tf.InteractiveSession",
+        "tf.get_default_session",
+        "tf.train.MonitoredSession",
+        "tf.train.MonitoredTrainingSession",
+        "tf.train.SingularMonitoredSession",
+        "tf.train.start_queue_runners",
+    }
+)
 CONFIGS = frozenset({"tf.ConfigProto", "tf.GPUOptions", "tf.GraphOptions", "tf.OptimizerOptions", "tf.RunOptions"})
 GRAPH_MODE_SWITCHES = frozenset({"tf.disable_v2_behavior", "tf.disable_eager_execution"})
 # Calls whose value changes from one run to the next: a tensor using one is recomputed per fetch.
@@ -423,9 +438,13 @@ class Sessions(Codemod):
         taken = {name.value for name in m.findall(node, m.Name())}  # type: ignore[union-attr]
         programs: list[Program] = []
         declined: list[Decline] = []
+        skipped: list[cst.CSTNode] = []  # sessions that run nothing (Keras session plumbing): not ours
         for block in blocks:
             sessions = self._sessions(block)
             if not sessions:
+                continue
+            if not self._runs_graph(block):
+                skipped.append(sessions[0])
                 continue
             program = Program(block=block, scope=None, session=sessions[0], sessions=sessions, taken=taken)
             try:
@@ -435,25 +454,65 @@ class Sessions(Codemod):
                 programs.append(program)
             except Decline as decline:
                 declined.append(decline)
+        leftover = None
+        if programs and not declined and not skipped:
+            leftover = self._leftover_graph_code(node, programs)
+            if leftover is not None:
+                declined.append(leftover)
         for decline in declined:
             self.flag(decline.node, decline.code, decline.message + "; left in graph mode")
-        if declined:
-            for program in programs:
-                self.flag(
-                    program.session,
-                    SESSION_USE.code,
-                    "another Session program in this file cannot be converted, so this one is left in graph mode too (one file, one execution mode)",
-                )
-            return False
-        for program in programs:
-            if not self.offer_fix(program.session, CONVERT.code, self._summary(program)):
-                return False
         if not programs:
             return False
+        reason = None
+        if leftover is not None:
+            line = self.position(leftover.node)[0]
+            reason = f"graph-mode code at line {self.run.linemap.to_original(line)} stays"
+        elif declined:
+            reason = "another Session program in this file cannot be converted"
+        elif skipped:
+            line = self.position(skipped[0])[0]
+            reason = f"the Session at line {self.run.linemap.to_original(line)} runs nothing this rule converts (session plumbing, left to TFM25x)"
+        elif not self.enabled(CONVERT.code) or any(self.run.is_suppressed(CONVERT.code, self.position(p.session)[0]) for p in programs):
+            if len(programs) > 1:
+                reason = "another Session program in this file is suppressed or not selected"
+            else:
+                return False
+        if reason is not None:
+            for program in programs:
+                self.flag(program.session, SESSION_USE.code, reason + ", so this one is left in graph mode too (one file, one execution mode)")
+            return False
+        for program in programs:
+            self.offer_fix(program.session, CONVERT.code, self._summary(program))
         for program in programs:
             self._plan(program)
         self._plan_compat(node)
         return True
+
+    def _runs_graph(self, block: cst.CSTNode) -> bool:
+        """Does the block run anything in a session (`x.run(...)`, `t.eval()`) or feed placeholders?"""
+        for call in self._own(block, m.Call()):
+            assert isinstance(call, cst.Call)
+            if m.matches(call.func, m.Attribute(attr=m.Name("run") | m.Name("eval"))) or self._is(call, PLACEHOLDER):
+                return True
+        return False
+
+    def _leftover_graph_code(self, module: cst.Module, programs: list[Program]) -> Decline | None:
+        """Graph-mode code outside the programs (a placeholder in a library function, a feed elsewhere)
+        would keep the file in graph mode, where the converted eager code cannot run."""
+        consumed: set[int] = set()
+        for program in programs:
+            consumed.update(id(_single_small(s).value) for s in program.placeholder_statements.values())  # type: ignore[union-attr]
+            for session in program.sessions:
+                consumed.update(id(c) for c in m.findall(session, m.Call()) if self._is(c, SESSION_FACTORIES))  # type: ignore[arg-type]
+            consumed.update(id(run[1]) for run in program.runs)  # type: ignore[attr-defined]
+        for call in m.findall(module, m.Call()):
+            assert isinstance(call, cst.Call)
+            qualified = self.qualified_name(call) or ""
+            if qualified in GRAPH_DRIVERS and id(call) not in consumed:
+                return Decline(call, GRAPH.code, f"`{qualified}` outside the Session program(s) keeps this file in graph mode, so its Session code is not converted")
+            if any(a.keyword is not None and a.keyword.value == "feed_dict" for a in call.args) and id(call) not in consumed:
+                return Decline(call, GRAPH.code, "a `feed_dict` outside the Session program(s) keeps this file in graph mode, so its Session code is not converted")
+        return None
 
     def _summary(self, program: Program) -> str:
         parts = []
