@@ -400,6 +400,7 @@ class LegacyCalls(Codemod):
     def visit_Call(self, node: cst.Call) -> None:
         self._check_handle_arguments(node)
         self._check_keras_method(node)
+        self._check_keras_keywords(node)
 
     def _check_handle_arguments(self, node: cst.Call) -> None:
         if not (self.enabled(GRAPH_TO_LIBRARY.code) or self.enabled(GRAPH_TO_LOCAL.code)):
@@ -495,6 +496,18 @@ class LegacyCalls(Codemod):
         if receiver is None and method not in removed_apis.DISTINCTIVE_KERAS_METHODS:
             return  # `predict_proba` is scikit-learn's too: only on a known Keras model
         self.flag(node, REMOVED_KERAS.code, f"`{_short(_code(func), 50)}(...)`: Keras 3 models have no `{method}`; {advice}")
+
+    # -- 4c. keywords Keras 3 rejects -------------------------------------------------------------------
+    def _check_keras_keywords(self, node: cst.Call) -> None:
+        if not self.enabled(REMOVED_KERAS.code) or not any(arg.keyword for arg in node.args):
+            return
+        api = self.qualified_name(node)
+        if api is None or not api.startswith("keras."):
+            return
+        for arg in node.args:
+            advice = removed_apis.removed_keyword(api, arg.keyword.value) if arg.keyword else None
+            if advice is not None:
+                self.flag(arg, REMOVED_KERAS.code, f"`{api}(..., {arg.keyword.value}=...)`: Keras 3 has no `{arg.keyword.value}` argument here; {advice}")  # type: ignore[union-attr]
 
     # -- 2-4. removed modules and APIs: imports ---------------------------------------------------------
     def _guarded(self, node: cst.CSTNode) -> bool:

@@ -296,6 +296,10 @@ REMOVED_KERAS: tuple[Removal, ...] = (
     ),
     _keras("keras.layers.CuDNNLSTM", "use `keras.layers.LSTM` (it uses cuDNN on a GPU with the default arguments)", "keras.layers.LSTM"),
     _keras("keras.layers.CuDNNGRU", "use `keras.layers.GRU(..., reset_after=True)` (cuDNN on a GPU with the default arguments)", "keras.layers.GRU"),
+    _keras("keras.layers.AtrousConvolution2D", "use `keras.layers.Conv2D(..., dilation_rate=rate)`", "keras.layers.Conv2D"),
+    _keras("keras.layers.Deconvolution2D", "use `keras.layers.Conv2DTranspose`", "keras.layers.Conv2DTranspose"),
+    _keras("keras.layers.Highway", "Keras 3 has no `Highway` layer: write it as a custom layer (two `Dense` layers and a gate)", "keras.layers.Dense"),
+    _keras("keras.layers.MaxoutDense", "Keras 3 has no `MaxoutDense` layer: use `Dense(units * k)` followed by a reshape and a max over k", "keras.layers.Dense"),
     _keras("keras.layers.LocallyConnected1D", "Keras 3 has no locally connected layers: use `Conv1D` or implement the layer; `tf_keras` (Keras 2) still has it", "keras.layers.Conv1D"),
     _keras("keras.layers.LocallyConnected2D", "Keras 3 has no locally connected layers: use `Conv2D` or implement the layer; `tf_keras` (Keras 2) still has it", "keras.layers.Conv2D"),
     _keras("keras.layers.DenseFeatures", "feature columns are gone from Keras 3: use `keras.utils.FeatureSpace` or preprocessing layers", "keras.utils.FeatureSpace"),
@@ -314,6 +318,27 @@ REMOVED_KERAS: tuple[Removal, ...] = (
     _keras("keras.utils.layer_utils", "Keras 3 has no `keras.utils.layer_utils`: `count_params` is `model.count_params()`, `print_summary` is `model.summary()`"),
     _keras("keras.utils.multi_gpu_utils", "use `tf.distribute.MirroredStrategy()` and build the model in `strategy.scope()`", "tf.distribute.MirroredStrategy"),
     _keras("keras.utils.multi_gpu_model", "use `tf.distribute.MirroredStrategy()` and build the model in `strategy.scope()`", "tf.distribute.MirroredStrategy"),
+    _keras("keras.utils.training_utils", "use `tf.distribute.MirroredStrategy()` and build the model in `strategy.scope()`", "tf.distribute.MirroredStrategy"),
+    _keras("keras.models.model_from_yaml", "YAML model configs are gone: save the architecture with `model.to_json()` and load it with `keras.models.model_from_json`", "keras.models.model_from_json"),
+    _keras("keras.initializers.normal", "use `keras.initializers.RandomNormal(mean, stddev)`", "keras.initializers.RandomNormal"),
+    _keras("keras.initializers.uniform", "use `keras.initializers.RandomUniform(minval, maxval)`", "keras.initializers.RandomUniform"),
+    _keras(
+        "keras.backend.tensorflow_backend",
+        "Keras 3 has no `backend.tensorflow_backend`: list GPUs with `tf.config.list_physical_devices('GPU')`; the backend "
+        "functions are in `keras.ops` / `keras.backend`",
+        "tf.config.list_physical_devices",
+        "keras.ops",
+    ),
+    _keras(
+        "keras.backend.set_image_dim_ordering",
+        "use `keras.backend.set_image_data_format('channels_last')` ('tf' ordering) or `'channels_first'` ('th')",
+        "keras.backend.set_image_data_format",
+    ),
+    _keras(
+        "keras.backend.image_dim_ordering",
+        "use `keras.backend.image_data_format()` (`'channels_last'` was 'tf', `'channels_first'` was 'th')",
+        "keras.backend.image_data_format",
+    ),
     _keras("keras.callbacks.tensorboard_v1", "use `keras.callbacks.TensorBoard`", "keras.callbacks.TensorBoard"),
     _keras(
         "keras.backend.function",
@@ -328,6 +353,11 @@ REMOVED_KERAS: tuple[Removal, ...] = (
     _keras("keras.backend.learning_phase", "Keras 3 has no learning phase: pass `training=True/False` when calling the model or layer"),
     _keras("keras.backend.set_learning_phase", "Keras 3 has no learning phase: pass `training=True/False` when calling the model or layer"),
 )
+
+# Keyword arguments Keras 3 rejects ("Argument(s) not recognized"): canonical callee prefix -> {keyword: advice}.
+REMOVED_KERAS_KEYWORDS: dict[str, dict[str, str]] = {
+    "keras.optimizers": {"lr": "write `learning_rate=` (Keras 3 rejects `lr=`)"},
+}
 
 # Keras 2 `Model` methods that Keras 3 dropped: method name -> advice.
 REMOVED_KERAS_METHODS: dict[str, str] = {
@@ -361,6 +391,14 @@ def find(canonical: str) -> Removal | None:
         removal = table.get(".".join(parts[:end]))
         if removal is not None:
             return removal
+    return None
+
+
+def removed_keyword(canonical_callee: str, keyword: str) -> str | None:
+    """Advice for a keyword Keras 3 rejects on this callee (`keras.optimizers.SGD`, `lr`), or None."""
+    for prefix, keywords in REMOVED_KERAS_KEYWORDS.items():
+        if canonical_callee.startswith(prefix + ".") and keyword in keywords:
+            return keywords[keyword]
     return None
 
 

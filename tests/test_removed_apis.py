@@ -122,3 +122,35 @@ def test_advice_names_the_replacement():
         for use in removal.use:
             parent, _, last = use.rpartition(".")
             assert last in removal.advice or f"`{parent}" in removal.advice, (removal.name, use)
+
+
+KEYWORD_PROBE = textwrap.dedent(
+    """
+    import json
+    import keras
+    import tensorflow as tf
+
+    result = {}
+    for root_name, root in (("keras", keras), ("tf.keras", tf.keras)):
+        for name in ("SGD", "Adam", "RMSprop"):
+            optimizer = getattr(root.optimizers, name)
+            try:
+                optimizer(lr=0.1)
+                result[f"{root_name}.{name}(lr=)"] = True
+            except Exception:
+                result[f"{root_name}.{name}(lr=)"] = False
+            result[f"{root_name}.{name}(learning_rate=)"] = optimizer(learning_rate=0.1) is not None
+    print(json.dumps(result))
+    """
+)
+
+
+def test_keras_3_rejects_the_listed_keywords():
+    assert removed_apis.removed_keyword("keras.optimizers.SGD", "lr")
+    assert removed_apis.removed_keyword("keras.optimizers.SGD", "momentum") is None
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
+    done = subprocess.run([sys.executable, "-c", KEYWORD_PROBE], capture_output=True, text=True, timeout=600, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert not [k for k, accepted in result.items() if "(lr=)" in k and accepted]
+    assert all(accepted for k, accepted in result.items() if "(learning_rate=)" in k)
