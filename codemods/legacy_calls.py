@@ -22,7 +22,8 @@ What it matches
        `tf.saved_model.builder`, `tf.summary.FileWriter`.
     4. Keras 2 modules, names and `Model` methods Keras 3 does not have (TFM330): `keras.engine.topology`,
        `keras.layers.merge`, `keras.wrappers.scikit_learn`, `keras.utils.np_utils`, `keras.layers.CuDNNLSTM`,
-       `K.function` / `K.placeholder` / `K.get_session` / `K.set_session`, `model.fit_generator(...)`, ...
+       `K.function` / `K.placeholder` / `K.get_session` / `K.set_session`, `model.fit_generator(...)`,
+       `keras.optimizers.Adam(lr=...)` (Keras 3 rejects `lr=`), ...
 
     What is gone and what replaces it is data, in `codemods/removed_apis.py` (checked against the installed
     TensorFlow 2.21 / Keras 3.15 by `tests/test_removed_apis.py`). An import is reported once, at the import;
@@ -175,10 +176,11 @@ REMOVED_KERAS = Rule(
         (`keras.engine.topology`, `keras.layers.merge`, `keras.layers.core`, `keras.utils.np_utils`, ...),
         the scikit-learn wrappers module, the cuDNN-only layers, the session and graph functions of the
         backend (`K.function`, `K.placeholder`, `K.get_session`, `K.set_session`, `K.learning_phase`) and the
-        `*_generator` / `predict_classes` methods of `Model`. The finding names the Keras 3 replacement:
+        `*_generator` / `predict_classes` methods of `Model`, and the `lr=` keyword of the optimizers. The
+        finding names the Keras 3 replacement:
         `keras.layers.Layer`, `keras.layers.Concatenate`, `keras.wrappers.SKLearnClassifier`,
         `keras.utils.to_categorical`, `keras.layers.LSTM`, `keras.Model(inputs, outputs)` / `tf.function`,
-        `model.fit(generator)`, ...
+        `model.fit(generator)`, `learning_rate=`, ...
     """,
     before="""
         from keras.engine.topology import Layer
