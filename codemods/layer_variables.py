@@ -1,4 +1,4 @@
-"""TFM101-TFM109 layer variables: variables kept by Keras layers and models become `self.add_weight(...)`.
+"""TFM101-TFM110 layer variables: variables kept by Keras layers and models become `self.add_weight(...)`.
 
 What it matches
     Classes that subclass a Keras `Layer` or `Model` by any import path (`tf.keras.layers.Layer`,
@@ -33,6 +33,7 @@ What it writes
     a graph or session are left to the graph rules (TFM25x) and reported by TFM330. Keras 2 positional
     calls of `self.add_weight('name', shape, ...)` and `self.add_variable(...)` get keywords (TFM108),
     and TF1 initializer or `tf.contrib` regularizer objects handed to it become Keras ones (TFM109).
+    A class built on TF1's `tf.layers.Layer` is built on the Keras `Layer` (TFM110).
 
 Why
     On TensorFlow 2.16+ (Keras 3) a layer does not track a raw `tf.Variable` kept in an attribute:
@@ -274,7 +275,30 @@ ADD_WEIGHT_ARGUMENTS = Rule(
     """,
 )
 
-RULES = (VARIABLE, GET_VARIABLE, BACKEND_VARIABLE, GENERIC_VALUE, MANUAL_VARIABLE, GRAPH_PLUMBING, ADD_WEIGHT_POSITIONAL, ADD_WEIGHT_ARGUMENTS)
+TF1_LAYER_BASE = Rule(
+    code="TFM110",
+    name="tf1-layer-base",
+    fix=FixKind.SAFE,
+    summary="A class built on TF1's `tf.layers.Layer` is built on `tf.keras.layers.Layer`.",
+    explanation="""
+        `tf.layers.Layer`, TF1's base class for layers, was a thin subclass of the Keras `Layer` (it
+        added variable-scope naming); it is gone from TensorFlow 2, even from `tf.compat.v1`. The class
+        now subclasses the Keras `Layer` directly, and its variables, `add_variable` and `add_weight`
+        calls are migrated by TFM101-TFM109 like those of any Keras layer.
+    """,
+    before="""
+        class Scale(tf.layers.Layer):
+            def build(self, input_shape):
+                self.scale = self.add_variable('scale', shape=(1,), initializer=tf.ones_initializer())
+    """,
+    after="""
+        class Scale(tf.keras.layers.Layer):
+            def build(self, input_shape):
+                self.scale = self.add_weight(name='scale', shape=(1,), initializer='ones')
+    """,
+)
+
+RULES = (VARIABLE, GET_VARIABLE, BACKEND_VARIABLE, GENERIC_VALUE, MANUAL_VARIABLE, GRAPH_PLUMBING, ADD_WEIGHT_POSITIONAL, ADD_WEIGHT_ARGUMENTS, TF1_LAYER_BASE)
 
 # tf.contrib regularizers: canonical name -> (TF1 parameters, Keras class, {TF1 parameter: Keras keyword}).
 CONTRIB_REGULARIZERS: dict[str, tuple[tuple[str, ...], str, dict[str, str]]] = {
@@ -327,7 +351,12 @@ FLOAT_DTYPES = {"float16", "float32", "float64", "bfloat16", "half", "float", "d
 INT_DTYPES = {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"}
 
 
+TF1_LAYER_BASES = frozenset({"tf.layers.Layer", "tf.layers.base.Layer"})
+
+
 def is_layer_base(name: str | None) -> bool:
+    if name in TF1_LAYER_BASES:
+        return True
     if not name or not name.startswith("keras."):
         return False
     last = name.rsplit(".", 1)[-1]
@@ -527,6 +556,19 @@ class LayerVariables(Codemod):
     def initializer(self, class_name: str, **kwargs: cst.BaseExpression) -> cst.Call:
         args = [keyword(k, v) for k, v in kwargs.items() if v is not None]
         return cst.Call(func=dotted(f"{self.keras()}.initializers.{class_name}"), args=with_commas(args))
+
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        """TFM110: `class X(tf.layers.Layer)` -> `class X(tf.keras.layers.Layer)`."""
+        parent = self.get_metadata(ParentNodeProvider, original_node, None)
+        if not isinstance(parent, cst.ClassDef) or original_node.keyword is not None or original_node not in parent.bases:
+            return updated_node
+        if self.qualified_name(original_node.value) not in TF1_LAYER_BASES:
+            return updated_node
+        if self.offer_fix(original_node, TF1_LAYER_BASE.code, "`tf.layers.Layer` is gone from TF 2.x: the class now subclasses the Keras `Layer` it was built on"):
+            self.keras()
+            imports.require_keras_namespace(self.context, self._keras_import)
+            return updated_node.with_changes(value=dotted(f"{self._keras}.layers.Layer"))
+        return updated_node
 
     # -- finding the methods -----------------------------------------------------------------
     def _method(self, node: cst.FunctionDef) -> MethodInfo | None:

@@ -21,7 +21,7 @@ def test_documented_example(rule):
     before, after = rule.before, rule.after
     if rule in (ADD_WEIGHT_POSITIONAL, ADD_WEIGHT_ARGUMENTS):  # a statement: put it in a layer's build()
         before, after = WRAP + _indent(before), WRAP + _indent(after)
-    codes = rule.code + (",TFM101" if rule.code == "TFM106" else "")  # plumbing goes once the variable is a weight
+    codes = "TFM1" if rule.code in ("TFM106", "TFM110") else rule.code  # examples that need the variable rules too
     migration = migrate_text(HEADER + before, _selection(codes, "", True))
     body = migration.text.split("\n", HEADER.count("\n"))[-1] if migration.text.startswith(HEADER) else migration.text
     # import lines the fix dropped (K used only by removed graph plumbing) are not part of the example
