@@ -29,7 +29,8 @@ What it matches
     TensorFlow 2.21 / Keras 3.15 by `tests/test_removed_apis.py`). An import is reported once, at the import;
     a use through that import's name is reported only when a more specific replacement is known for it
     (`slim.conv2d` -> `Conv2D`); a use spelled out in full (`tf.contrib.layers.conv2d`) is reported at its
-    first occurrence, with the lines of the others.
+    first occurrence, with the lines of the others. An import inside `try:` / `except ImportError:` already
+    copes with the module being gone and is not reported.
 
 What it writes
     Nothing. Every finding is manual: the message names the API, where it came from and what to do.
