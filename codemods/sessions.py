@@ -918,7 +918,7 @@ class Sessions(Codemod):
                         tensor.dynamic = True
                         params.update(inner.params)
                 elif dep in program.session_names:
-                    raise Decline(tensor.statement, SESSION_USE.code, "a tensor built from the session")
+                    raise Decline(tensor.statement, SESSION_USE.code, f"`{tensor.name} = {_code(tensor.value)}` uses the session outside `sess.run`")
             tensor.params = [p for p in order if p in params]
             if tensor.dynamic:
                 tensor.function = program.fresh(f"compute_{tensor.name}")
