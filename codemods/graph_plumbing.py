@@ -1038,7 +1038,10 @@ class GraphPlumbing(Codemod):
         if not statements:
             return cst.RemoveFromParent()  # type: ignore[return-value]
         first = statements[0]
-        statements[0] = first.with_changes(leading_lines=[*updated_node.leading_lines, *first.leading_lines])
+        header_comment: list[cst.EmptyLine] = []
+        if isinstance(body, cst.IndentedBlock) and body.header.comment is not None:
+            header_comment = [cst.EmptyLine(comment=body.header.comment)]  # `with g.as_default():  # why`
+        statements[0] = first.with_changes(leading_lines=[*updated_node.leading_lines, *header_comment, *first.leading_lines])
         return cst.FlattenSentinel(statements)
 
     def leave_SimpleStatementLine(
