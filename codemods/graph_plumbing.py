@@ -340,7 +340,9 @@ class FallbackPlan:
     def has_work(self) -> bool:
         if not self.needed or self.cannot_switch:
             return False
-        return bool(self.switch_imports) or (not self.disable_present and self.insert_after is not None)
+        if not self.disable_present and self.insert_after is None:
+            return False  # switching the import alone would not run: eager execution must be disabled too
+        return bool(self.switch_imports) or not self.disable_present
 
 
 @dataclass
@@ -963,6 +965,12 @@ class GraphPlumbing(Codemod):
                     plan.disable_present = True
         if not plan.disable_present and plan.disable_call is not None:
             plan.insert_after = self._insertion_point(module, set(aliases))
+            if plan.insert_after is None:
+                first = next(iter(plan.reasons.values()))
+                plan.cannot_switch.append(
+                    (first, "no place for `disable_v2_behavior()` between the imports and the first use of TensorFlow "
+                     "(an import shares its line with code?): put the imports on lines of their own and run the tool again")
+                )
 
         # What will not run even in graph mode: names looked up under tensorflow.compat.v1 that it lacks.
         v1_heads = set(v1) | (set(plain) if switch else set())
