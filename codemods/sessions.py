@@ -167,9 +167,9 @@ OPTIMIZER = Rule(
     fix=FixKind.MANUAL,
     summary="A TF1 optimizer or `minimize` call without a faithful Keras 3 counterpart.",
     explanation="""
-        `GradientDescentOptimizer`, `MomentumOptimizer` and `AdamOptimizer` are mapped to Keras
-        `SGD`/`Adam` with the same update rule. Others differ (RMSProp starts its accumulator at 1 and
-        puts epsilon inside the square root, Adagrad has no epsilon, ...), as does a learning rate that
+        `GradientDescentOptimizer`, `MomentumOptimizer`, `AdamOptimizer` and `AdagradOptimizer` are
+        mapped to Keras `SGD`/`Adam`/`Adagrad` with the same update rule. Others differ (RMSProp starts
+        its mean square at 1, Ftrl and the proximal optimizers have no Keras twin), as does a learning rate that
         is itself a tensor, `minimize(global_step=..., ...)`, and one optimizer minimizing several
         losses. Port the training step by hand with `tf.GradientTape` and the Keras optimizer whose
         update you want.
@@ -285,6 +285,13 @@ OPTIMIZERS: dict[str, OptimizerMap] = {
         ("learning_rate", "beta1", "beta2", "epsilon", "use_locking", "name"),
         {"learning_rate": "learning_rate", "beta1": "beta_1", "beta2": "beta_2", "epsilon": "epsilon"},
         {"epsilon": "1e-08"},  # TF1 1e-8, Keras 1e-7
+    ),
+    "tf.train.AdagradOptimizer": OptimizerMap(
+        "Adagrad",
+        ("learning_rate", "initial_accumulator_value", "use_locking", "name"),
+        {"learning_rate": "learning_rate", "initial_accumulator_value": "initial_accumulator_value"},
+        {"epsilon": "0.0"},  # TF1 divides by sqrt(accumulator); Keras adds epsilon (1e-7) under the root
+        ("learning_rate",),
     ),
 }
 
@@ -1133,6 +1140,12 @@ class Sessions(Codemod):
         """`sess.run(tf.argmax(pred, 1), feed)`: an expression over the graph, evaluated eagerly in place."""
         if isinstance(item, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
             raise Decline(call, FETCH_FEED.code, f"fetch by name ({_code(item)}) that no tensor of this program was given with `name=` (exactly once)")
+        tensor_op = (
+            isinstance(item, (cst.BinaryOperation, cst.UnaryOperation, cst.Subscript))
+            or isinstance(item, cst.Call) and (self.qualified_name(item) or "").startswith("tf.")
+        )
+        if not tensor_op:
+            raise Decline(call, FETCH_FEED.code, f"the fetch `{_code(item)}` is not a tensor (a dict, list or other structure built differently)")
         references = [n for n in _names_in(item) if n.value in program.graph_names()]
         calls = [self.qualified_name(c) or "" for c in _calls_in(item)]
         if not references and not any(q.startswith("tf.") for q in calls):
