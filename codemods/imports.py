@@ -6,10 +6,15 @@ the engine applies them after each codemod.
 
 from __future__ import annotations
 
+import ast
+import symtable
+from dataclasses import replace
+
 import libcst as cst
-from libcst.codemod import CodemodContext
+from libcst.codemod import CodemodContext, ContextAwareTransformer
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.helpers import get_full_name_for_node
+from libcst.metadata import MetadataWrapper
 
 
 def module_alias(module: cst.Module, target: str) -> str | None:
@@ -51,10 +56,106 @@ def schedule_unused_import_removal(context: CodemodContext, module_name: str, ob
 def apply_import_edits(context: CodemodContext, tree: cst.Module) -> cst.Module:
     """Run LibCST's import visitors for what the codemod scheduled (nothing scheduled: no work)."""
     if context.scratch.get(AddImportsVisitor.CONTEXT_KEY):
-        tree = AddImportsVisitor(context).transform_module(tree)
-    if context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY):
-        tree = RemoveImportsVisitor(context).transform_module(tree)
+        tree = _transform_without_copy(AddImportsVisitor(context), tree)
+    requests = context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY)
+    if requests and not _all_still_used(requests, tree.code):
+        tree = _transform_without_copy(RemoveImportsVisitor(context), tree)
     return tree
+
+
+def _all_still_used(requests: list[tuple[str, str | None, str | None]], text: str) -> bool:
+    """True when RemoveImportsVisitor provably removes nothing: every import it would consider is still used.
+
+    Rules schedule removals generously (`remove_unused_import_by_node` on every node they drop), and
+    the import usually still serves other code (`tf` above all), while the visitor costs a scope
+    analysis of the whole file. The imports the visitor would consider are matched exactly as it
+    matches them; each must be a module-level import whose name CPython's own symbol table
+    (`symtable`, in C) reports as read in module scope or as a global in a nested scope. A name
+    Python reads there is a name LibCST's scope analysis finds accesses of, so the visitor would keep
+    it. Anything else (a relative or dotted import, an import inside a function, a file `symtable`
+    rejects) answers False and the visitor runs.
+    """
+    modules: dict[str, str | None] = {module: alias for module, obj, alias in requests if obj is None}
+    objects: dict[str, set[tuple[str, str | None]]] = {}
+    for module, obj, alias in requests:
+        if obj is not None:
+            objects.setdefault(module, set()).add((obj, alias))
+    try:
+        tree = ast.parse(text)
+        table = symtable.symtable(text, "<tf2migrate>", "exec")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    names: set[str] = set()
+    for statement, nested in _statements(tree.body, nested=False):
+        if isinstance(statement, ast.Import):
+            for alias in statement.names:
+                if alias.name in modules and modules[alias.name] == alias.asname:
+                    if nested or (alias.asname is None and "." in alias.name):
+                        return False
+                    names.add(alias.asname or alias.name)
+        elif isinstance(statement, ast.ImportFrom):
+            if statement.level:
+                return False
+            wanted = objects.get(statement.module or "", ())
+            for alias in statement.names:
+                if (alias.name, alias.asname) in wanted:
+                    if nested or alias.name == "*":
+                        return False
+                    names.add(alias.asname or alias.name)
+    return all(_read(table, name) for name in names)
+
+
+def _statements(body: list[ast.stmt], nested: bool):
+    """Every statement, with whether it sits inside a function or class body."""
+    for statement in body:
+        yield statement, nested
+        inner = nested or isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(statement, field, None)
+            if isinstance(block, list):
+                yield from _statements(block, inner)
+        for handler in getattr(statement, "handlers", ()):
+            yield from _statements(handler.body, inner)
+        for case in getattr(statement, "cases", ()):
+            yield from _statements(case.body, inner)
+
+
+def _read(table: symtable.SymbolTable, name: str) -> bool:
+    """`name` is read in module scope, or read as a global in some nested scope."""
+    try:
+        if table.lookup(name).is_referenced():
+            return True
+    except KeyError:
+        pass
+    pending = list(table.get_children())
+    while pending:
+        child = pending.pop()
+        try:
+            symbol = child.lookup(name)
+        except KeyError:
+            symbol = None
+        if symbol is not None and symbol.is_referenced() and symbol.is_global():
+            return True
+        pending.extend(child.get_children())
+    return False
+
+
+def _transform_without_copy(visitor: ContextAwareTransformer, tree: cst.Module) -> cst.Module:
+    """`visitor.transform_module(tree)` without its deep copy of the tree (as costly as a parse).
+
+    The copy guards against one node object appearing twice in a tree. The engine hands in a tree
+    freshly parsed from the rule's output (and AddImportsVisitor only inserts new statements), so
+    the metadata of these visitors (scopes, to find imports nothing uses any more) is computed on a
+    tree without shared nodes, as with the copy.
+    """
+    wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
+    outer = visitor.context
+    with visitor.resolve(wrapper):
+        visitor.context = replace(outer, wrapper=wrapper)
+        try:
+            return visitor.transform_module_impl(wrapper.module)
+        finally:
+            visitor.context = outer
 
 
 def keras_namespace(module: cst.Module) -> tuple[str, tuple[str, str | None] | None]:

@@ -79,3 +79,81 @@ def test_matcher_decorators_keep_libcsts_own_dispatch():
     assert _hooks(Decorated) is None
     decorated, _ = _run(Decorated)
     assert decorated.log == ["tf", "tf"]  # `as tf` and `tf.add`
+
+
+# -- import edits: the shortcut that skips RemoveImportsVisitor must never change what it does -----
+
+from libcst.codemod.visitors import RemoveImportsVisitor  # noqa: E402
+
+from tf2migrate.codemods.imports import _all_still_used, apply_import_edits  # noqa: E402
+
+IMPORT_CASES = [
+    # (source, removal requests, the shortcut may answer "all still used")
+    ("import tensorflow as tf\nx = tf.constant(1)\n", [("tensorflow", None, "tf")], True),
+    ("import tensorflow as tf\n\ndef f():\n    return tf.ones(1)\n", [("tensorflow", None, "tf")], True),
+    ("import tensorflow as tf\n\ndef f(tf):\n    return tf.ones(1)\n", [("tensorflow", None, "tf")], False),
+    ("import tensorflow as tf\n\nclass A:\n    tf = 1\n    y = tf\n", [("tensorflow", None, "tf")], False),
+    ("import tensorflow as tf\nx = [tf for _ in range(2)]\n", [("tensorflow", None, "tf")], True),
+    ("import tensorflow as tf\n", [("tensorflow", None, "tf")], False),
+    ("from keras import backend as K\nK.clear_session()\n", [("keras", "backend", "K")], True),
+    ("from keras import backend as K\n__all__ = ['K']\n", [("keras", "backend", "K")], False),
+    ("from keras import backend as K\nimport numpy as np\nnp.ones(1)\n", [("keras", "backend", "K"), ("numpy", None, "np")], False),
+    ("import os.path\nos.path.join('a')\n", [("os.path", None, None)], False),
+    ("def f():\n    import tensorflow as tf\n    return tf\n", [("tensorflow", None, "tf")], False),
+    ("from . import tf\ntf.x\n", [(".", "tf", None)], False),
+    ("import numpy as np\nnp.ones(1)\n", [("tensorflow", None, "tf")], True),  # nothing matches: nothing to remove
+    ("try:\n    import tensorflow as tf\nexcept ImportError:\n    tf = None\nprint(tf)\n", [("tensorflow", None, "tf")], True),
+]
+
+
+def _remove_with_libcst(source, requests):
+    context = CodemodContext()
+    for request in requests:
+        RemoveImportsVisitor.remove_unused_import(context, *request)
+    return RemoveImportsVisitor(context).transform_module(cst.parse_module(source)).code
+
+
+def test_shortcut_answers_true_only_when_libcst_removes_nothing():
+    for source, requests, expected in IMPORT_CASES:
+        answer = _all_still_used(requests, source)
+        assert answer is expected, source
+        if answer:
+            assert _remove_with_libcst(source, requests) == source, source
+
+
+def test_apply_import_edits_matches_libcst_on_every_case():
+    for source, requests, _ in IMPORT_CASES:
+        context = CodemodContext()
+        for request in requests:
+            RemoveImportsVisitor.remove_unused_import(context, *request)
+        assert apply_import_edits(context, cst.parse_module(source)).code == _remove_with_libcst(source, requests), source
+
+
+# -- metadata computed lazily / more cheaply is LibCST's metadata -----------------------------------
+
+from libcst._metadata_dependent import LazyValue  # noqa: E402
+from libcst.metadata import ParentNodeProvider, QualifiedNameProvider  # noqa: E402
+
+from tf2migrate.engine import parents, resolve  # noqa: E402
+
+METADATA_SOURCE = '''
+import tensorflow as tf
+from tensorflow.keras import backend as K
+
+class Layer(tf.keras.layers.Layer):
+    def call(self, x, *args, scale: float = 1.0, **kwargs):
+        g = K.get_graph()
+        y = [tf.nn.relu(v) for v in x if v]
+        with tf.name_scope("a") as scope, open("f") as handle:
+            pass
+        return lambda z=tf.ones(1): (z, y, g, f"{x!r:>{scale}}")
+'''
+
+
+def test_parents_and_qualified_names_equal_libcsts():
+    module = cst.parse_module(METADATA_SOURCE)
+    reference = MetadataWrapper(module, unsafe_skip_copy=True)
+    assert parents(module) == dict(reference.resolve(ParentNodeProvider))
+    ours = resolve(MetadataWrapper(module, unsafe_skip_copy=True), QualifiedNameProvider)
+    for node, value in reference.resolve(QualifiedNameProvider).items():
+        assert (value() if isinstance(value, LazyValue) else value) == ours[node]

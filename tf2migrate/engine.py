@@ -11,12 +11,15 @@ until one of them changes the tree. Nothing here raises for a bad file: every pr
 from __future__ import annotations
 
 import ast
+import dataclasses
 import warnings
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-from libcst.metadata import MetadataWrapper
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
 from tf2migrate.codemods import load_codemods, rules_by_code
 from tf2migrate.codemods.base import FileRun
@@ -117,11 +120,16 @@ def migrate_text(text: str, selection: Selection, filename: str = "<string>") ->
             wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
         context = CodemodContext(filename=filename, wrapper=wrapper)
         run = FileRun(selection=selection, suppressions=suppressions, linemap=linemap, rules=rules)
-        codemod = codemod_class(context, run)
         try:
-            new_tree = wrapper.visit(codemod)
-            if run.fixes_applied:
-                new_tree = apply_import_edits(context, new_tree)
+            codemod = codemod_class(context, run)
+            codemod.metadata = LazyMetadata(wrapper, codemod.get_inherited_dependencies())
+            try:
+                new_tree = wrapper.module.visit(codemod)
+            finally:
+                codemod.metadata = {}
+            if run.fixes_applied and _has_import_edits(context):
+                # the import visitors resolve scopes of their own: give them a tree without shared nodes
+                new_tree = apply_import_edits(context, _parse_output(new_tree.code, codemod_class))
         except MigrationError:
             raise
         except Exception as error:  # a bug in a rule must not take the run (or the file) down
@@ -131,13 +139,15 @@ def migrate_text(text: str, selection: Selection, filename: str = "<string>") ->
         if run.fixes_applied:
             new_text = new_tree.code
             if new_text != current_text:
-                tree, current_text, wrapper = new_tree, new_text, None
+                # Re-parse the output: the next rule gets a tree whose nodes are all distinct (metadata is
+                # keyed by node) and whose positions are those of the text; it also proves the text parses.
+                tree, current_text, wrapper = _parse_output(new_text, codemod_class), new_text, None
                 linemap = LineMap(text, current_text)
                 suppressions = SuppressionIndex.from_text(current_text)
 
     findings.extend(_unused_suppressions(text, selection, used_suppressions, rules))
-    if current_text != text:
-        _verify(current_text, original_compiles)
+    if current_text != text and original_compiles and not _compiles(current_text):
+        raise MigrationError("internal error: the migrated text does not compile; file left untouched")
     findings.sort(key=lambda f: (f.line, f.column, f.code))
     return Migration(original=text, text=current_text, findings=findings)
 
@@ -163,13 +173,130 @@ def _unused_suppressions(text: str, selection: Selection, used: set[tuple[int, s
     return findings
 
 
-def _verify(text: str, original_compiles: bool) -> None:
+def _parse_output(text: str, codemod_class: type) -> cst.Module:
+    """Parse what a rule wrote; a rule that broke the file is an internal error (the file is left untouched)."""
     try:
-        cst.parse_module(text)
+        return cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        raise MigrationError(f"internal error: the migrated text does not parse ({error.message}); file left untouched") from None
-    if original_compiles and not _compiles(text):
-        raise MigrationError("internal error: the migrated text does not compile; file left untouched")
+        raise MigrationError(
+            f"internal error in {codemod_class.__name__}: the migrated text does not parse ({error.message}); file left untouched"
+        ) from None
+
+
+def _has_import_edits(context: CodemodContext) -> bool:
+    return bool(context.scratch.get(AddImportsVisitor.CONTEXT_KEY) or context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY))
+
+
+# -- metadata, resolved when a rule first asks for it --------------------------------------------
+
+
+class LazyMetadata(Mapping):
+    """A codemod's `metadata`: each declared provider is resolved on the wrapper at its first use.
+
+    LibCST resolves every declared provider before a visit starts. Rules declare positions, parents,
+    scopes and qualified names, but a rule that finds nothing in a file never asks for positions,
+    and many never ask for parents: those are then not computed. What is resolved is cached on the
+    wrapper, so the following rules share it until one of them changes the tree.
+    """
+
+    def __init__(self, wrapper: MetadataWrapper, providers: Collection[type]) -> None:
+        self._wrapper = wrapper
+        self._providers = frozenset(providers)
+        self._resolved: dict[type, Mapping] = {}
+
+    def __contains__(self, provider: object) -> bool:
+        return provider in self._providers
+
+    def __getitem__(self, provider: type) -> Mapping:
+        try:
+            return self._resolved[provider]
+        except KeyError:
+            if provider not in self._providers:
+                raise
+        mapping = self._resolved[provider] = resolve(self._wrapper, provider)
+        return mapping
+
+    def __iter__(self) -> Iterator[type]:
+        return iter(self._providers)
+
+    def __len__(self) -> int:
+        return len(self._providers)
+
+
+def resolve(wrapper: MetadataWrapper, provider: type) -> Mapping:
+    """`wrapper.resolve(provider)`, with cheaper equivalents of two of LibCST's providers.
+
+    They are stored in the wrapper's own cache, so LibCST visitors that resolve them later
+    (the import visitors, nested visitors of rules) find them there.
+    """
+    cache = wrapper._metadata  # noqa: SLF001 (LibCST's cache of resolved providers)
+    if provider not in cache:
+        if provider is QualifiedNameProvider:
+            cache[provider] = QualifiedNames(wrapper.resolve(ScopeProvider))
+        elif provider is ParentNodeProvider:
+            cache[provider] = parents(wrapper.module)
+    return wrapper.resolve(provider)
+
+
+class QualifiedNames(Mapping):
+    """QualifiedNameProvider's answers, computed for the nodes a rule asks about only.
+
+    LibCST's provider walks the whole tree to store, for every node, a lazy call of
+    `scope.get_qualified_names_for(node)`; this makes the same call when a node is looked up.
+    """
+
+    def __init__(self, scopes: Mapping) -> None:
+        self._scopes = scopes
+        self._names: dict[cst.CSTNode, object] = {}
+
+    def __getitem__(self, node: cst.CSTNode) -> object:
+        try:
+            return self._names[node]
+        except KeyError:
+            pass
+        scope = self._scopes.get(node)
+        names = self._names[node] = scope.get_qualified_names_for(node) if scope else set()
+        return names
+
+    def __contains__(self, node: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[cst.CSTNode]:
+        return iter(self._scopes)
+
+    def __len__(self) -> int:
+        return len(self._scopes)
+
+
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def parents(module: cst.Module) -> dict[cst.CSTNode, cst.CSTNode]:
+    """ParentNodeProvider's mapping (child -> parent) from the nodes' fields.
+
+    LibCST's provider collects each node's children by re-running its child visit (which rebuilds
+    the node); reading the dataclass fields gives the same children, without the rebuilding.
+    """
+    result: dict[cst.CSTNode, cst.CSTNode] = {}
+    stack: list[cst.CSTNode] = [module]
+    node_type = cst.CSTNode
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        names = _CHILD_FIELDS.get(kind)
+        if names is None:
+            names = _CHILD_FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+        for name in names:
+            value = getattr(node, name)
+            if isinstance(value, node_type):
+                result[value] = node
+                stack.append(value)
+            elif isinstance(value, (tuple, list)):
+                for item in value:
+                    if isinstance(item, node_type):
+                        result[item] = node
+                        stack.append(item)
+    return result
 
 
 def process_file(path: str, options: Options, display_path: str | None = None) -> FileResult:
