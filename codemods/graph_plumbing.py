@@ -352,6 +352,7 @@ class PlumbingPlan:
     with_items: dict[cst.WithItem, tuple[str, str]] = field(default_factory=dict)  # item -> (code, message)
     statements: dict[cst.BaseSmallStatement, tuple[str, str, list[cst.BaseStatement]]] = field(default_factory=dict)
     global_names: set[str] = field(default_factory=set)  # module-level handles removed: drop from `global`
+    nonlocal_names: dict[cst.Nonlocal, set[str]] = field(default_factory=dict)  # function handles used by inner functions
     consumed: set[cst.CSTNode] = field(default_factory=set)  # factory calls the plan takes care of
     flags: list[tuple[cst.CSTNode, str, str]] = field(default_factory=list)
     links: dict[cst.CSTNode, cst.CSTNode] = field(default_factory=dict)  # union-find over nodes of one rewrite
@@ -384,6 +385,7 @@ class GraphPlumbing(Codemod):
         self.plumbing = PlumbingPlan()
         self.apply_fallback = False
         self._placeholder_bindings: dict[cst.Assign, list[cst.Assign]] = {}
+        self._module_level_handles: set[cst.Assign] = set()  # handles bound to a module-level name
         self.tree: cst.Module | None = None
 
     # -- analysis ---------------------------------------------------------------------------------
@@ -433,6 +435,10 @@ class GraphPlumbing(Codemod):
                 accepted.statements[node] = plumbing.statements[node]  # type: ignore[index]
                 if plumbing.statements[node][2] and self._tf_alias(existing_only=True) is None:  # type: ignore[index]
                     AddImportsVisitor.add_needed_import(self.context, "tensorflow", asname="tf")
+        removed_names = {dotted_name(st.targets[0].target) for st in accepted.statements if isinstance(st, cst.Assign)}
+        accepted.nonlocal_names = {
+            statement: names & removed_names for statement, names in plumbing.nonlocal_names.items() if names & removed_names
+        }
         accepted.global_names = {
             name for name in plumbing.global_names
             if any(isinstance(st, cst.Assign) and dotted_name(st.targets[0].target) == name for st in accepted.statements)
@@ -555,8 +561,14 @@ class GraphPlumbing(Codemod):
                 if isinstance(other.value, cst.Call):
                     plan.consumed.add(other.value)
                     plan.link(other.value, assign)
-            if isinstance(assign.targets[0].target, cst.Name):
+            if assign in self._module_level_handles:
                 plan.global_names.add(name)
+            if isinstance(assign.targets[0].target, cst.Name):
+                function = self._enclosing(assign, cst.FunctionDef)
+                if function is not None:
+                    for statement in m.findall(function, m.Nonlocal()):
+                        if any(item.name.value == name for item in statement.names):
+                            plan.nonlocal_names.setdefault(statement, set()).add(name)
 
         # Direct uses: `with tf.get_default_graph().as_default():`, `K.set_session(tf.Session(...))`.
         for call in m.findall(module, m.Call()):
@@ -668,6 +680,8 @@ class GraphPlumbing(Codemod):
             if isinstance(scope, GlobalScope) and target.value in self._exported_names():
                 return None
             self._placeholder_bindings[assign] = [st for st in statements if st is not assign]  # type: ignore[misc]
+            if isinstance(scope, GlobalScope):
+                self._module_level_handles.add(assign)
             return [access.node for a in assignments for access in a.references]
         # `self.graph = ...` inside a class: every `self.graph` of that class, and the attribute nowhere else.
         if not (isinstance(target.value, cst.Name) and target.value.value == "self"):
@@ -695,8 +709,11 @@ class GraphPlumbing(Codemod):
         return self._factory_kind(statement.value) is not None and self.qualified_name(statement.value) == self.qualified_name(handle.value) and not statement.value.args  # type: ignore[attr-defined]
 
     def _enclosing_class(self, node: cst.CSTNode) -> cst.ClassDef | None:
+        return self._enclosing(node, cst.ClassDef)  # type: ignore[return-value]
+
+    def _enclosing(self, node: cst.CSTNode, kind: type[cst.CSTNode]) -> cst.CSTNode | None:
         current = self._parent(node)
-        while current is not None and not isinstance(current, cst.ClassDef):
+        while current is not None and not isinstance(current, kind):
             current = self._parent(current)
         return current
 
@@ -1083,6 +1100,16 @@ class GraphPlumbing(Codemod):
         names = [item for item in updated_node.names if item.name.value not in drop]
         if len(names) == len(updated_node.names):
             return updated_node
+        if not names:
+            return cst.RemoveFromParent()
+        names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return updated_node.with_changes(names=names)
+
+    def leave_Nonlocal(self, original_node: cst.Nonlocal, updated_node: cst.Nonlocal) -> cst.Nonlocal | cst.RemovalSentinel:
+        drop = self.plumbing.nonlocal_names.get(original_node)
+        if not drop:
+            return updated_node
+        names = [item for item in updated_node.names if item.name.value not in drop]
         if not names:
             return cst.RemoveFromParent()
         names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
