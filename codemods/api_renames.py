@@ -489,6 +489,12 @@ class ApiRenames(Codemod):
         if entry.target == entry.name:
             return updated  # same name in TF2 (its arguments are the call's business)
         if entry.kind == "rename" and (not entry.changes_arguments if not rest else entry.via == "identity"):
+            if not rest:
+                parent = self.get_metadata(ParentNodeProvider, original, None)
+                arguments = _arguments(parent) if called and isinstance(parent, cst.Call) else None
+                unstable = self._unstable(entry.target, arguments)
+                if unstable is not None:
+                    return self._fallback(original, updated, name, unstable)
             if self._alias is None:
                 self.flag(original, RENAME.code, f"`{name}` is `{full_target(entry.target)}` in TF2 (the name `tf` is taken in this file, so the rule did not write it)")
                 return updated
@@ -628,6 +634,9 @@ class ApiRenames(Codemod):
                 self.flag(original.func, CHANGED.code, f"`{name}(...)` behaves differently in TF2{note}; if this is TF1 code, " + "; ".join(changes))
             return updated
         new_call = updated.with_changes(func=new_func, args=new_args)
+        unstable = self._unstable(entry.target or name, _arguments(new_call))
+        if unstable is not None:
+            return self._call_fallback(original, updated, name, unstable)
         if entry.kind == "cast":
             message = f"`{name}(x)` is `{entry.target}(x, {entry.dtype})` in TF2"
         else:
@@ -638,6 +647,37 @@ class ApiRenames(Codemod):
                 message += f" ({entry.note})"
         code = SEMANTIC.code if semantic else (KEYWORDS.code if changes else RENAME.code)
         return self._offer(original, updated, code, message, new_call, unsafe=plan.unsafe)
+
+    def _unstable(self, target: str, arguments: list[tuple[str | None, str]] | None) -> str | None:
+        """Why `target` (called with `arguments`, or used as a value when None) is not a fixed point, or None.
+
+        A TF2 name can be a TF1 name too (`tf.batch_to_space`, `tf.nn.avg_pool`, `tf.nn.ctc_beam_search_decoder`
+        are TF1 names with another signature): writing it would make the next run convert it again. Then the
+        rule falls back to `tf.compat.v1` instead, so that running the tool twice changes nothing.
+        """
+        entry = api_table.lookup(target)
+        if entry is None or entry.kind == "unchanged":
+            return None
+        why = f"TF2's `{target}` is also a TF1 name with other arguments, so the converted call would be ambiguous"
+        if target in VALUE_CHANGED or entry.kind in ("compat_v1", "removed", "scenario") or entry.target != entry.name:
+            return why
+        if arguments is None:
+            return None  # a same-name function passed as a value is left as it is
+        plan = api_table.plan_call(_respell_entry(entry, self._alias or "tf"), arguments)
+        if isinstance(plan, str) or plan.expression is not None:
+            return why
+        evident = len(plan.arguments) != len(arguments) or any(
+            a.index is None or a.keyword != arguments[a.index][0] for a in plan.arguments
+        )
+        valued = any(
+            a.value is not None and not _is_wrapped(entry, arguments[a.index], self._alias or "tf")
+            for a in plan.arguments
+            if a.index is not None
+        )
+        # Only values under keywords TF2 has too: a later run reports the call (TFM406) and leaves it as it is.
+        if evident or (valued and not api_table.tf2_name_exists(target)):
+            return why
+        return None
 
     def _already_wrapped(self, local: ApiEntry, old_arg: cst.Arg, old_keyword: str | None, index: int) -> bool:
         """`labels=tf.stop_gradient(y)` is not wrapped a second time (the rule's own output stays as it is)."""
@@ -699,6 +739,21 @@ class ApiRenames(Codemod):
             return
         if not api_table.tf2_name_exists(_tf2_spelling(imported)):
             self._report_gone(alias, MISSING.code, _tf2_spelling(imported), f"`{imported}` is imported but does not exist in TensorFlow 2.21")
+
+
+def _arguments(call: cst.Call) -> list[tuple[str | None, str]]:
+    """A call's arguments as `plan_call` takes them: (keyword, or "*"/"**", or None; value source)."""
+    return [(arg.star or (arg.keyword.value if arg.keyword else None), _code(arg.value)) for arg in call.args]
+
+
+def _is_wrapped(entry: ApiEntry, argument: tuple[str | None, str], alias: str) -> bool:
+    """The value is already the entry's wrapper call (`labels=tf.stop_gradient(y)`)."""
+    keyword, source = argument
+    spec = entry.exprs.get(keyword or "")
+    if spec is None or spec.expr is None:
+        return False
+    match = _WRAPPER.match(_respell(spec.expr, alias))
+    return match is not None and source.strip().startswith(match.group(1) + "(") and source.strip().endswith(")")
 
 
 def _tf2_spelling(imported: str) -> str:

@@ -125,3 +125,26 @@ def test_check_lists_every_remaining_missing_name_in_a_tree(tmp_path):
         ("util.py", "TFM407", 3, "manual"),
     }
     assert first.read_text(encoding="utf-8").endswith("tf.log(x)\n")
+
+
+def test_every_table_entry_migrates_to_a_fixed_point():
+    """Each TF1 name of the table that the rules act on, used as a value, called positionally and called with
+    keywords: the output parses, and a second run changes nothing and applies nothing (a TF2 name that is also
+    a TF1 name with other arguments must not be converted twice)."""
+    from tf2migrate.codemods import api_table
+
+    lines = ["import tensorflow as tf", ""]
+    for entry in api_table.all_entries().values():
+        if entry.module or entry.kind in ("unchanged", "scenario", "removed"):
+            continue
+        lines += [f"v = {entry.name}", f"c = {entry.name}(a, b)"]
+        if entry.v1_args:
+            lines.append(f"k = {entry.name}({', '.join(f'{arg}=x{i}' for i, arg in enumerate(entry.v1_args[:4]))})")
+            lines.append(f"p = {entry.name}({', '.join(f'p{i}' for i in range(len(entry.v1_args)))})")
+    source = "\n".join(lines) + "\n"
+    selection = Selection(select=("TFM4",), unsafe_fixes=True)
+    once = migrate_text(source, selection)
+    assert sum(f.fix.value == "applied" for f in once.findings) > 1000
+    twice = migrate_text(once.text, selection)
+    assert twice.text == once.text
+    assert not [f for f in twice.findings if f.fix.value == "applied"]
