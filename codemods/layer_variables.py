@@ -123,7 +123,11 @@ GET_VARIABLE = Rule(
     after="""
         class Dense(tf.keras.layers.Layer):
             def build(self, input_shape):
-                self.w = self.add_weight(name='w', shape=[int(input_shape[-1]), 4], initializer=tf.keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1))
+                self.w = self.add_weight(
+                    name='w',
+                    shape=[int(input_shape[-1]), 4],
+                    initializer=tf.keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),
+                )
     """,
 )
 
