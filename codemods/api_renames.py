@@ -33,6 +33,10 @@ What it writes
             the session rules left, `tf.layers.dense`, `tf.nn.rnn_cell.LSTMCell`, a misspelt name,
             a `from tensorflow import name` nothing uses), so that `tf2migrate check` lists them.
 
+    Every rewrite is a fixed point: when the TF2 name written is itself a TF1 name with other arguments
+    (TF2's `tf.batch_to_space` is TF1's `batch_to_space_nd`; TF2's `tf.nn.avg_pool` is N-dimensional), a
+    second run would convert it again, so the call falls back to `tf.compat.v1` instead (TFM404).
+
     Table snippets spell TensorFlow `tf`; the rule writes the alias the file imports it under (adding
     `import tensorflow as tf` when the name came from a `from tensorflow import ...`, whose import is
     dropped once unused).
