@@ -74,6 +74,7 @@ from tf2migrate.findings import FixKind
 from .base import Codemod, Rule
 from .builders import with_commas
 from .imports import module_alias, tensorflow_name
+from .names import dotted
 
 LAYER_RULE = Rule(
     code="TFM230",
@@ -459,18 +460,24 @@ class Tf1Variables(Codemod):
         # `tf.keras` is the same Keras 3 under `tensorflow` and `tensorflow.compat.v1`: use the file's alias.
         self.alias = module_alias(node, "tensorflow") or module_alias(node, "tensorflow.compat.v1") or module_alias(node, "tensorflow.compat.v2")
         self.tf = self.alias or "tf"
-        not_variables = {id(a.attr) for a in m.findall(node, m.Attribute())} | {id(a.keyword) for a in m.findall(node, m.Arg())}
-        self.taken = {n.value for n in m.findall(node, m.Name()) if id(n) not in not_variables}
+        collected = _collect(node)
+        self.taken = set(collected.names)
+        self.withs = collected.withs
+        # Only calls spelled like something this module handles are resolved (resolution is the slow part).
+        self.resolved: dict[cst.CSTNode, str | None] = {}
+        self.candidates = [c for c in collected.calls if _tail(c) in _INTERESTING_TAILS or ".layers." in (dotted(c.func) or "")]
+        for call in self.candidates:
+            self.resolved[call] = self.qualified_name(call)
+        self.scope_references = [n for n in collected.dotted if _tail(n) == "variable_scope"]
         # An eager program (GradientTape, no Session or placeholder): TF1 helpers made new variables on every
         # call there, which is the bug being fixed; a model function is one model however often it is called.
-        called = {self.qualified_name(call) for call in m.findall(node, m.Call())}
+        called = {self.resolved[call] for call in self.candidates}
         self.eager = "tf.GradientTape" in called and not called & {"tf.Session", "tf.InteractiveSession", "tf.placeholder"}
         self.call_counts: dict[cst.FunctionDef, int | str] = {}
         self.classes: dict[cst.Call, LayerSite] = {}
         sites: list[LayerSite] = []
-        for call in m.findall(node, m.Call()):
-            assert isinstance(call, cst.Call)
-            name = self.qualified_name(call)
+        for call in self.candidates:
+            name = self.resolved[call]
             if name is None or not name.startswith("tf.layers.") or name.count(".") != 2:
                 continue
             kind = name.split(".")[-1]
@@ -620,7 +627,8 @@ class Tf1Variables(Codemod):
         if reuse is None:
             return None
         inside = set(m.findall(scopes[0].body, m.Call()))
-        layers = [c for c in m.findall(function, m.Call()) if (self.qualified_name(c) or "").startswith("tf.layers.")]
+        in_function = set(_collect(function).calls)
+        layers = [c for c in self.candidates if c in in_function and (self.resolved[c] or "").startswith("tf.layers.")]
         if any(c not in inside for c in layers):
             return None
         if self.qualified_name(reuse) == "tf.AUTO_REUSE":
@@ -877,19 +885,20 @@ class Tf1Variables(Codemod):
     def _plan_scope_removal(self, module: cst.Module) -> None:
         """`with tf.variable_scope(<name>[, reuse=...]):` whose layers are all converted and that holds nothing
         else variable-related: the block is kept, the `with` goes (Keras layers ignore variable scopes)."""
-        for node in m.findall(module, m.With()):
-            assert isinstance(node, cst.With)
+        for node in self.withs:
             scope_call = self._variable_scope(node)
             if scope_call is None:
                 continue
             if any(a.keyword is not None and a.keyword.value not in ("reuse", "name_or_scope") for a in scope_call.args):
                 continue
-            calls = list(m.findall(node.body, m.Call()))
-            layer_calls = [c for c in calls if (self.qualified_name(c) or "").startswith("tf.layers.")]
+            inside = _collect(node.body)
+            calls = set(inside.calls)
+            layer_calls = [c for c in self.candidates if c in calls and (self.resolved[c] or "").startswith("tf.layers.")]
             if not layer_calls or any(c not in self.plan.sites for c in layer_calls):
                 continue
             other = {"tf.get_variable", "tf.get_variable_scope", "tf.get_local_variable", "tf.variable_scope", "tf.Variable"}
-            named = [self.qualified_name(n) for n in m.findall(node.body, m.OneOf(m.Name(), m.Attribute()))]
+            other_tails = {name.split(".")[-1] for name in other}
+            named = [self.qualified_name(n) for n in inside.dotted if _tail(n) in other_tails or _tail(n).endswith("_variables")]
             if any(n in other or (n or "").endswith("_variables") for n in named):
                 continue
             if not isinstance(node.body, cst.IndentedBlock):
@@ -943,9 +952,8 @@ class Tf1Variables(Codemod):
     # -- collections (TFM232) -------------------------------------------------------------------------------------
     def _flag_collections(self, module: cst.Module) -> None:
         layers = [site.object_name for site in self.plan.sites.values() if site.object_name]
-        for call in m.findall(module, m.Call()):
-            assert isinstance(call, cst.Call)
-            name = self.qualified_name(call)
+        for call in self.candidates:
+            name = self.resolved[call]
             if name not in COLLECTION_LOOKUPS:
                 continue
             if any(isinstance(n, cst.Name) and n.value == "UPDATE_OPS" for n in m.findall(call, m.Name())):
@@ -964,8 +972,8 @@ class Tf1Variables(Codemod):
 
     # -- the variable store (TFM231) ------------------------------------------------------------------------------
     def _plan_store(self, module: cst.Module) -> None:
-        calls = [c for c in m.findall(module, m.Call()) if isinstance(c, cst.Call)]
-        get_variables = [c for c in calls if self.qualified_name(c) == "tf.get_variable"]
+        calls = self.candidates
+        get_variables = [c for c in calls if self.resolved[c] == "tf.get_variable"]
         if not get_variables:
             return
         self.plan.store_name = self._fresh("variable_store")
@@ -973,7 +981,7 @@ class Tf1Variables(Codemod):
         problems: list[tuple[cst.CSTNode, str]] = []
         planned: dict[cst.Call, cst.Call] = {}
         for call in calls:
-            name = self.qualified_name(call)
+            name = self.resolved[call]
             if name in SCOPE_TF1_ONLY:
                 problems.append((call, f"`{name}` has no counterpart in a create-once variable store"))
             elif name == "tf.variable_scope":
@@ -984,7 +992,7 @@ class Tf1Variables(Codemod):
                     continue
                 if replacement is not None:
                     planned[call] = replacement
-        for name_node in m.findall(module, m.OneOf(m.Name(), m.Attribute())):
+        for name_node in self.scope_references:
             if self.qualified_name(name_node) == "tf.variable_scope" and not isinstance(self._parent(name_node), cst.Call):
                 problems.append((name_node, "`tf.variable_scope` used other than in `with tf.variable_scope(name):`"))
         gets: list[cst.Call] = []
@@ -1147,6 +1155,62 @@ class Tf1Variables(Codemod):
                 own.pop(0)  # the blank line under the `with` would open the block
             body[0] = first.with_changes(leading_lines=[*updated_node.leading_lines, *own])
         return cst.FlattenSentinel(body)
+
+
+class _Collect(cst.CSTVisitor):
+    """One walk over a tree: its calls, `with` statements, dotted names, and the variable names it uses."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[cst.Call] = []
+        self.withs: list[cst.With] = []
+        self.dotted: list[cst.Name | cst.Attribute] = []
+        self.names: set[str] = set()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls.append(node)
+
+    def visit_With(self, node: cst.With) -> None:
+        self.withs.append(node)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        self.dotted.append(node)
+        node.value.visit(self)  # the attribute's own name is not a variable
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)  # a keyword is not a variable
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)
+        self.dotted.append(node)
+
+
+def _collect(node: cst.CSTNode) -> _Collect:
+    collector = _Collect()
+    node.visit(collector)
+    return collector
+
+
+def _tail(node: cst.CSTNode) -> str:
+    """Last part of a dotted name (`tf.layers.dense` -> 'dense'); '' for anything else."""
+    if isinstance(node, cst.Call):
+        node = node.func
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    if isinstance(node, cst.Name):
+        return node.value
+    return ""
+
+
+# Last parts of the names this module looks at: only calls spelled with one of them are resolved.
+_INTERESTING_TAILS = frozenset(
+    {*LAYERS, *LAYER_CLASSES, "get_variable", "variable_scope", "GradientTape", "Session", "InteractiveSession", "placeholder",
+     "get_variable_scope", "variable_op_scope", "get_local_variable", "VariableScope", "make_template",
+     "trainable_variables", "global_variables", "all_variables", "model_variables", "local_variables", "get_collection",
+     "get_collection_ref", "moving_average_variables"}
+)  # fmt: skip
 
 
 class _Substitute(cst.CSTTransformer):
