@@ -469,6 +469,7 @@ class Tf1Variables(Codemod):
         for call in self.candidates:
             self.resolved[call] = self.qualified_name(call)
         self.scope_references = [n for n in collected.dotted if _tail(n) == "variable_scope"]
+        self.app_runs = [c for c in collected.calls if (dotted(c.func) or "").endswith("app.run") and self.qualified_name(c) in ("tf.app.run", "absl.app.run")]
         # An eager program (GradientTape, no Session or placeholder): TF1 helpers made new variables on every
         # call there, which is the bug being fixed; a model function is one model however often it is called.
         called = {self.resolved[call] for call in self.candidates}
@@ -570,13 +571,26 @@ class Tf1Variables(Codemod):
         if len(assignments) != 1:
             return f"`{name}` is bound more than once in the module"
         references = list(next(iter(assignments)).references)
-        if not references:
+        # `tf.app.run()` / `absl.app.run(main)` call the script's `main` once.
+        implicit = [c for c in self.app_runs if name == "main" and not any(a.keyword is None or a.keyword.value == "main" for a in c.args)]
+        if not references and not implicit:
             return f"`{name}` is not called in this file, so how many models it builds cannot be told: create its layers once where it is used"
         reuse = self._reuse_parameter(function)
         total = 0
+        for run_call in implicit:
+            times = self._times(run_call, seen)
+            if isinstance(times, str):
+                return times
+            total += times
         for access in references:
             reference = access.node
             parent = self._parent(reference)
+            if isinstance(parent, cst.Arg) and self._parent(parent) in self.app_runs and parent.value is reference:
+                times = self._times(self._parent(parent), seen)  # type: ignore[arg-type]
+                if isinstance(times, str):
+                    return times
+                total += times
+                continue
             if not (isinstance(parent, cst.Call) and parent.func is reference):
                 return f"`{name}` is used other than by a direct call (line {self.position(reference)[0]}), so how many models it builds cannot be told"
             if reuse == "auto" or self.eager:
