@@ -1,31 +1,35 @@
-"""TFM201-TFM229 sessions: placeholder + Session programs become eager TensorFlow 2.
+"""TFM201-TFM214 sessions: placeholder + Session programs become eager TensorFlow 2.
 
 What it matches
-    A *program*: the statements of a module, or of one function, that create a `tf.Session()` /
-    `tf.InteractiveSession()` (`with ... as sess:` or `sess = ...`) together with the graph that session
-    runs, built at the top level of the same block (or of the `with` body):
+    A *program*: the code of a module, or of one function, that opens a `tf.Session()` /
+    `tf.InteractiveSession()` (`with ... as sess:`, `sess = ...`) and runs in it a graph built at the
+    top level of the same block, of the session's `with` body, or of a `with graph.as_default():` block:
 
         X = tf.placeholder(tf.float32)                      # placeholders
-        W = tf.Variable(0.0)                                # variables
+        W = tf.Variable(0.0)                                # variables (also dicts/lists of them)
         pred = X * W                                        # tensors built from them
-        cost = tf.reduce_mean(tf.square(pred - Y))
+        cost = tf.reduce_mean(tf.square(pred - Y), name="cost")
         train_op = tf.train.AdamOptimizer(0.01).minimize(cost)
         init = tf.global_variables_initializer()
-        with tf.Session() as sess:
+        with tf.Session(config=config) as sess:
             sess.run(init)
-            _, c = sess.run([train_op, cost], feed_dict={X: bx, Y: by})
-            print(cost.eval({X: bx, Y: by}), W.eval())
+            _, c = sess.run([train_op, "cost:0"], feed_dict={X: bx, Y: by})
+            print(cost.eval({X: bx, Y: by}), W.eval(), sess.run(tf.argmax(pred, 1), {X: bx}))
 
 What it writes (TFM201)
     Variables stay where they are (created once, eagerly). Each tensor that depends on a placeholder,
-    a variable or a random op becomes a function whose parameters are its placeholders
-    (`def compute_cost(X, Y): pred = compute_pred(X); return ...`). The optimizer becomes its Keras
-    counterpart (arguments mapped, TF1 defaults that differ passed explicitly), and each `minimize`
-    a `@tf.function` train step with a `tf.GradientTape` over the variables the loss reads
-    (`tape.watched_variables()`, or the `var_list` given). Placeholders, the initializer, the session
-    and `sess.close()` go; each `sess.run(fetches, feed_dict)` / `t.eval(...)` / `op.run(...)` becomes
-    calls that return the same values in the same structure: a tensor `.numpy()`, a list a list, the
-    train op `None`. Fed values are cast to the placeholder's dtype, as feeding did.
+    a variable or a random/assign op becomes a function whose parameters are its placeholders
+    (`def compute_cost(X, Y): pred = compute_pred(X); return ...`); constant tensors stay values.
+    The optimizer becomes its Keras counterpart (arguments mapped by TF1's positional order, TF1
+    defaults that differ passed explicitly: Adam's epsilon 1e-8, Adagrad's epsilon 0), and each
+    `minimize` a `@tf.function` train step with a `tf.GradientTape` over the variables the loss reads
+    (`tape.watched_variables()`, or the `var_list` given). Placeholders, the initializer, the graph,
+    the session and `sess.close()` go; a session's config stays behind as `config = tf.ConfigProto(...)`
+    for TFM253. Each `sess.run(fetches, feed_dict)` / `t.eval(...)` / `op.run(...)` becomes calls that
+    return the same values in the same structure: a tensor `.numpy()`, a list a list, the train op
+    `None`; values fetched with the train op are computed in the step, before the update. Fetches and
+    feeds by tensor name (`"cost:0"`) resolve through `name=`. Fed values are cast to the
+    placeholder's dtype, as feeding did.
 
     TFM202: when every Session program of a file was converted, `import tensorflow.compat.v1 as tf`
     becomes `import tensorflow as tf` and `tf.disable_v2_behavior()` / `disable_eager_execution()` go.
@@ -35,10 +39,12 @@ Why
     eager execution their `compat.v1` spellings raise. `tf_upgrade_v2` only renames them.
 
 When it declines (TFM211-TFM214)
-    Anything it does not fully understand (the session handed to other code, fetches by name, feeds
-    that are not placeholder dicts, optimizers without a faithful Keras counterpart, graph tensors
-    used outside `sess.run`, names rebound, ...) leaves the whole file's Session code untouched and
-    reports why; the graph-plumbing rules then keep it running in graph mode.
+    Anything it does not fully understand (the session handed to other code, fetches by unknown name,
+    feeds that are not placeholder dicts, optimizers without a faithful Keras counterpart, tensors
+    used outside `sess.run` or built by code that creates variables, names rebound, Python values
+    the graph froze that change later, graph-mode code elsewhere in the file, ...) leaves every
+    Session program of the file untouched and reports why: one file, one execution mode. The
+    graph-plumbing rules then keep it running in graph mode (TFM260).
 """
 
 from __future__ import annotations
@@ -83,8 +89,10 @@ CONVERT = Rule(
     """,
     after="""
         W = tf.Variable(0.0)
+
         def compute_loss(x):
             return tf.reduce_mean(tf.square(x * W - 1.0))
+
         optimizer = tf.keras.optimizers.SGD(learning_rate=0.1)
 
         @tf.function
@@ -95,6 +103,7 @@ CONVERT = Rule(
             gradients = tape.gradient(loss, variables)
             optimizer.apply_gradients(zip(gradients, variables))
             return loss
+
         _, l = [None, train_step(tf.cast(data, tf.float32)).numpy()]
     """,
 )
