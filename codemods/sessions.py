@@ -534,7 +534,7 @@ class Sessions(Codemod):
         parts = []
         functions = [t for t in program.tensors.values() if t.dynamic]
         if functions:
-            parts.append(f"{len(functions)} tensor(s) now functions of their placeholders")
+            parts.append(f"{len(functions)} tensor(s) now functions, placeholders as parameters")
         if program.train_ops:
             parts.append(f"{len(program.train_ops)} minimize() now a tf.function train step with GradientTape")
         parts.append("sess.run/eval now direct calls returning the same values")
@@ -648,7 +648,8 @@ class Sessions(Codemod):
             program.graphs[target[0]] = statement  # type: ignore[assignment]
 
     def _graph_context(self, program: Program, statement: cst.CSTNode) -> bool:
-        """`with graph.as_default():` / `with tf.Graph().as_default():` around the program's graph code."""
+        """`with graph.as_default():` / `with tf.Graph().as_default():` around the program's graph code,
+        or `with sess.as_default():` around code that runs it: blocks eager code does without."""
         if not isinstance(statement, cst.With) or len(statement.items) != 1 or statement.items[0].asname is not None:
             return False
         if not isinstance(statement.body, cst.IndentedBlock):
@@ -657,6 +658,9 @@ class Sessions(Codemod):
         if not m.matches(item, m.Call(func=m.Attribute(attr=m.Name("as_default")), args=[])):
             return False
         graph = item.func.value  # type: ignore[attr-defined]
+        if isinstance(graph, cst.Name) and graph.value in program.session_names:
+            program.claimed.add(id(graph))  # `with sess.as_default():` the session is the default anyway
+            return True
         if isinstance(graph, cst.Name) and graph.value in program.graphs:
             program.claimed.add(id(graph))
             return True
