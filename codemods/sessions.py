@@ -488,6 +488,10 @@ class Sessions(Codemod):
         elif skipped:
             line = self.position(skipped[0])[0]
             reason = f"the Session at line {self.run.linemap.to_original(line)} runs nothing this rule converts (session plumbing, left to TFM25x)"
+        elif self._blocking_switch(node) is not None:
+            switch = self._blocking_switch(node)
+            line = self.position(switch)[0]  # type: ignore[arg-type]
+            reason = f"eager execution is switched off at line {self.run.linemap.to_original(line)} and that call cannot be removed here (TFM202 not selected, suppressed, or not a plain module-level statement)"
         elif not self.enabled(CONVERT.code) or any(self.run.is_suppressed(CONVERT.code, self.position(p.session)[0]) for p in programs):
             if len(programs) > 1:
                 reason = "another Session program in this file is suppressed or not selected"
@@ -503,6 +507,20 @@ class Sessions(Codemod):
             self._plan(program)
         self._plan_compat(node)
         return True
+
+    def _blocking_switch(self, module: cst.Module) -> cst.CSTNode | None:
+        """A `tf.disable_v2_behavior()` / `disable_eager_execution()` that TFM202 will not remove: the
+        converted eager code would then run in graph mode."""
+        removable = set()
+        for statement in module.body:
+            small = _single_small(statement)
+            if isinstance(small, cst.Expr) and self._is(small.value, GRAPH_MODE_SWITCHES) and not small.value.args:  # type: ignore[attr-defined]
+                if self.enabled(COMPAT_IMPORT.code) and not self.run.is_suppressed(COMPAT_IMPORT.code, self.position(statement)[0]):
+                    removable.add(id(small.value))  # type: ignore[attr-defined]
+        for call in m.findall(module, m.Call()):
+            if self._is(call, GRAPH_MODE_SWITCHES) and id(call) not in removable:
+                return call
+        return None
 
     def _runs_graph(self, block: cst.CSTNode) -> bool:
         """Does the block run anything in a session (`x.run(...)`, `t.eval()`) or feed placeholders?"""
@@ -541,6 +559,21 @@ class Sessions(Codemod):
         return "Session program rewritten as eager TF2: " + "; ".join(parts)
 
     def _tensorflow_alias(self, module: cst.Module) -> str | None:
+        """How generated code spells TensorFlow: the plain `tensorflow` import first, else the
+        `tensorflow.compat.v1` alias (which TFM202 turns into a plain import)."""
+        plain = self._plain_tensorflow_alias(module)
+        return plain if plain is not None else self._compat_alias(module)
+
+    def _plain_tensorflow_alias(self, module: cst.Module) -> str | None:
+        for statement in module.body:
+            small = _single_small(statement)
+            if isinstance(small, cst.Import):
+                for alias in small.names:
+                    if _code(alias.name) == "tensorflow":
+                        return _code(alias.asname.name) if alias.asname is not None else "tensorflow"
+        return None
+
+    def _compat_alias(self, module: cst.Module) -> str | None:
         for statement in module.body:
             small = _single_small(statement)
             if isinstance(small, cst.Import):
