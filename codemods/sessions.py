@@ -345,6 +345,7 @@ class Program:
     train_ops: dict[str, TrainOp] = field(default_factory=dict)
     inits: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)
     claimed: set[int] = field(default_factory=set)  # ids of Name nodes whose use is understood
+    containers: set[str] = field(default_factory=set)  # variables that are dicts/lists/tuples of variables
     configs: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)  # session configuration objects
     graphs: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)  # `graph = tf.Graph()`
     graph_contexts: list[cst.With] = field(default_factory=list)  # `with graph.as_default():` around graph code
@@ -767,6 +768,7 @@ class Sessions(Codemod):
             self._claim_names(program, value, allow=set(), statement=statement)
         elif self._variable_container(program, value):
             program.variables.add(name)  # a dict/list/tuple of variables: read by helpers, passed as var_list
+            program.containers.add(name)
         elif isinstance(value, cst.Call) and self._is_optimizer(value):
             program.optimizers[name] = (statement, value)
         elif isinstance(value, cst.Call) and self.qualified_name(value) in INITIALIZERS:
@@ -1144,6 +1146,8 @@ class Sessions(Codemod):
             program.claimed.add(id(item))
             if name in program.placeholders:
                 raise Decline(call, FETCH_FEED.code, f"fetching the placeholder `{name}`")
+            if name in program.containers:
+                raise Decline(call, FETCH_FEED.code, f"fetching `{name}`, a container of variables")
             if name in program.inits:
                 if elements is not None:
                     raise Decline(call, FETCH_FEED.code, "the initializer fetched with other values")
