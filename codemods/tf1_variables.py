@@ -400,6 +400,8 @@ class LayerSite:
     constructor: cst.Call | None = None
     invocation: cst.Call | None = None
     inputs_index: int = 0  # which argument of the old call is `inputs`
+    in_loop: bool = False
+    hoisted: bool = False  # created once before the function or statement (always, for layers with variables)
     object_name: str = ""
 
 
@@ -502,7 +504,7 @@ class Tf1Variables(Codemod):
             if not self.offer_fix(site.call, LAYER_RULE.code, self._message(site)):
                 continue
             self.plan.sites[site.call] = site
-            if LAYERS[site.kind].stateful:
+            if site.hoisted:
                 anchor = site.function if site.function is not None else site.statement
                 self.plan.before.setdefault(anchor, []).append(site)
         self.plan.sites.update(self.classes)
@@ -517,10 +519,12 @@ class Tf1Variables(Codemod):
 
     def _message(self, site: LayerSite) -> str:
         spec = LAYERS[site.kind]
+        where = f"before `{site.function.name.value}`" if site.function is not None else "at module level"
         if spec.stateful:
-            where = f"before `{site.function.name.value}`" if site.function is not None else "at module level"
             return f"`tf.layers.{site.kind}` (gone in TF 2.21) makes variables on every eager call: now `tf.keras.layers.{spec.keras}` created once ({site.object_name}, {where})"
-        return f"`tf.layers.{site.kind}` is gone in TF 2.21: now `tf.keras.layers.{spec.keras}` (no variables, built inline)"
+        if site.hoisted:
+            return f"`tf.layers.{site.kind}` is gone in TF 2.21: now `tf.keras.layers.{spec.keras}` created once ({site.object_name}, {where})"
+        return f"`tf.layers.{site.kind}` is gone in TF 2.21: now `tf.keras.layers.{spec.keras}` (no variables, built inline: its arguments change between calls)"
 
     def _parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.get_metadata(ParentNodeProvider, node, None)
@@ -542,7 +546,7 @@ class Tf1Variables(Codemod):
         if statement is None:
             raise Unsupported("not in a simple statement: create the Keras layer once before it and call it here")
         spec = LAYERS[kind]
-        site = LayerSite(call=call, kind=kind, statement=statement, function=function)
+        site = LayerSite(call=call, kind=kind, statement=statement, function=function, in_loop=in_loop)
         if not spec.stateful:
             return site
         if in_loop:
@@ -706,9 +710,20 @@ class Tf1Variables(Codemod):
         inputs, pairs = self._arguments(site.call, spec, site.kind)
         site.inputs_index = self._inputs_index
         given = dict(pairs)
-        hoist = site.function if spec.stateful else None
-        site.constructor, call_keywords = self._constructor(spec, pairs, hoist)
         if spec.stateful:
+            site.constructor, call_keywords = self._constructor(spec, pairs, site.function)
+            site.hoisted = True
+        else:
+            # No variables: sharing one object is always right, so it is created once when its arguments
+            # allow (Keras' Dropout keeps a seed state: one per call would grow a tf.function); else inline.
+            try:
+                if site.in_loop:
+                    raise Unsupported("in a loop")
+                site.constructor, call_keywords = self._constructor(spec, pairs, site.function)
+                site.hoisted = True
+            except Unsupported:
+                site.constructor, call_keywords = self._constructor(spec, pairs, None)
+        if site.hoisted:
             site.object_name = self._object_name(site, given.get("name"))
             callee: cst.BaseExpression = cst.Name(site.object_name)
         else:
@@ -882,7 +897,7 @@ class Tf1Variables(Codemod):
 
     def _object_name(self, site: LayerSite, name: cst.BaseExpression | None) -> str:  # noqa: C901
         spec = LAYERS[site.kind]
-        base = spec.base
+        base = spec.base or site.kind
         if isinstance(name, cst.SimpleString) and isinstance(name.evaluated_value, str):
             base = _snake(name.evaluated_value)
             if site.function is None and base in self.taken:
