@@ -29,8 +29,9 @@ What it writes
             h = model_dense(x)
             return model_dense_1(h)
 
-    Layers without variables (pooling, flatten, dropout) are built inline. TF1 defaults that differ from
-    Keras are written out (dropout `rate=0.5`, `training=False`, initializer standard deviations), TF1
+    Layers without variables (pooling, flatten, dropout) are created once the same way, with no call
+    counting (sharing them changes nothing), unless their arguments differ between calls: then they are
+    built inline where the call was. TF1 defaults that differ from Keras are written out (dropout `rate=0.5`, `training=False`, initializer standard deviations), TF1
     initializers become `tf.keras.initializers.*`, a `tf.variable_scope` left holding only converted layers
     is removed, and a layer argument that is a parameter of the function takes the value every call passes.
 
@@ -87,7 +88,8 @@ LAYER_RULE = Rule(
         TensorFlow 2 the function that contains it runs on every step, so the layer must be created once and
         only called there. Each call site that owns variables (dense, conv1d/2d/3d, conv2d_transpose,
         batch_normalization) becomes a `tf.keras.layers.*` object at module level, named after the function
-        and the layer; pooling, flatten and dropout have no variables and are built inline. Arguments are
+        and the layer. Pooling, flatten and dropout have no variables: they are created once the same way
+        whatever the call count, or built inline when their arguments differ between calls. Arguments are
         mapped to Keras 3 names; TF1 defaults that Keras does not share are written out.
 
         The rule proves that one call site means one layer: the function must be called once in the file
