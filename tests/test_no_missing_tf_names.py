@@ -12,7 +12,8 @@ A missing name is accepted only where the user is told about it:
   report a removed API once, at its first use or at the import, and list the other lines, or
 - the line carries a `# tf2migrate: ignore` comment (the fixture tests suppression).
 Files the tool reports as failed (fixtures of unparsable input) are skipped: the tool leaves them untouched.
-Private `tensorflow.python.*` names are not TF API and are not checked.
+Private `tensorflow.python.*` names are not TF API and are not checked, nor are assignment targets
+(`tf.log = my_log` creates the name).
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ def _tensorflow_names(text: str) -> list[tuple[str, int]]:
             parent = parent()
         if isinstance(parent, cst.Attribute) and (parent.value is node or parent.attr is node):
             continue  # part of a longer chain
+        if isinstance(parent, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign)) and parent.target is node:
+            continue  # `tf.log = my_log` creates the name
         root = node
         while isinstance(root, cst.Attribute):
             root = root.value
