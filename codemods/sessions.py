@@ -238,6 +238,8 @@ GRAPH_MODE_SWITCHES = frozenset({"tf.disable_v2_behavior", "tf.disable_eager_exe
 STATEFUL_MARKERS = ("random", "dropout", "shuffle", "multinomial", "categorical")
 # TensorFlow-provided helpers that build no graph (data loaders and the like).
 NOT_GRAPH = ("tf.examples.", "tf.contrib.learn.datasets", "tf.compat.", "tf.io.gfile", "tf.gfile", "tf.logging", "tf.app.", "tf.flags")
+# Imported code the rule trusts not to create variables when called (what creates them is listed above).
+SEEN_THROUGH = ("tf.", "tensorflow.", "keras.", "numpy.", "math.", "functools.", "operator.", "itertools.")
 # Graph-only machinery that a tensor definition must not use for the rewrite to go ahead.
 UNSUPPORTED_IN_TENSORS = ("tf.data.", "tf.train.", "tf.summary.", "tf.py_func", "tf.control_dependencies", "tf.group", "tf.tuple", "tf.Print", "tf.cond", "tf.while_loop", "tf.get_collection", "tf.add_to_collection", "tf.placeholder_with_default", "tf.sparse_placeholder", "tf.gradients")
 # TF1 helpers that create variables when called (owned by the tf1-variables rules, which run first).
@@ -945,8 +947,9 @@ class Sessions(Codemod):
                     tensor.dynamic = True
                 if method.startswith("assign") or qualified.startswith("tf.assign"):
                     tensor.dynamic = True
-                if isinstance(call.func, cst.Name) and self._local_function_creates_variables(program, call.func.value):
-                    raise Decline(tensor.statement, GRAPH.code, f"`{call.func.value}` creates variables when called; in eager code it would create new ones on every call")
+                concern = self._call_concern(call)
+                if concern is not None:
+                    raise Decline(tensor.statement, GRAPH.code, concern)
             for reference in _names_in(tensor.value):
                 if reference.value in program.graph_names():
                     program.claimed.add(id(reference))
@@ -1005,20 +1008,27 @@ class Sessions(Codemod):
                 raise Decline(tensor.statement, GRAPH.code, f"`{tensor.name}` reads `{reference.value}`, which a loop rebinds (TF1 used its value at graph-building time)")
             node = self.get_metadata(ParentNodeProvider, node, None)
 
-    def _local_function_creates_variables(self, program: Program, name: str, seen: set[str] | None = None) -> bool:
-        """Does the file's function `name` (or a function it calls) create variables or layers when called?"""
+    def _call_concern(self, call: cst.Call, seen: set[str] | None = None) -> str | None:
+        """Why calling `call` on every step (as eager code does) could differ from calling it once
+        while building the graph: it creates variables or layers, or its code is out of sight."""
         seen = set() if seen is None else seen
-        if name in seen:
-            return False
+        qualified = self.qualified_name(call)
+        if qualified is not None:
+            if qualified == VARIABLE or qualified.startswith(VARIABLE_FACTORIES):
+                return f"`{qualified}` creates variables when called; in eager code it would create new ones on every call"
+            if not qualified.startswith(SEEN_THROUGH):
+                return f"`{qualified}` comes from another module: if it creates variables, eager code would create new ones on every call (convert that module first)"
+            return None
+        if not isinstance(call.func, cst.Name) or call.func.value in seen:
+            return None
+        name = call.func.value
         seen.add(name)
         for definition in m.findall(self.tree, m.FunctionDef(name=m.Name(name))):
-            for call in _calls_in(definition):
-                qualified = self.qualified_name(call) or ""
-                if qualified == VARIABLE or qualified.startswith(VARIABLE_FACTORIES):
-                    return True
-                if isinstance(call.func, cst.Name) and self._local_function_creates_variables(program, call.func.value, seen):
-                    return True
-        return False
+            for inner in _calls_in(definition):
+                concern = self._call_concern(inner, seen)
+                if concern is not None:
+                    return f"`{name}` -> {concern}"
+        return None
 
     def _keras_optimizer(self, program: Program, call: cst.Call, statement: cst.CSTNode) -> cst.Call:
         qualified = self.qualified_name(call) or ""
