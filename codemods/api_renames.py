@@ -304,7 +304,6 @@ class Spelled:
 
     name: str
     space: str  # "v1": the TF1 `tf` namespace (`import tensorflow`); "compat.v1"; "compat.v2"
-    root_is_module: bool  # the chain starts at a `tensorflow` module alias (not a from-imported name)
 
 
 class ApiRenames(Codemod):
@@ -313,14 +312,12 @@ class ApiRenames(Codemod):
 
     def __init__(self, context, run) -> None:  # type: ignore[no-untyped-def]
         super().__init__(context, run)
-        self._module: cst.Module | None = None
         self._alias: str | None = None  # the alias to write ("tf"); None: cannot be written
         self._alias_exists = False
         self._fallback_file = False
 
     # -- setup ------------------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
-        self._module = node
         self._fallback_file = (
             "graph_plumbing" in CODEMOD_MODULES and self.enabled("TFM261") and "disable_v2_behavior" in node.code
         )
@@ -374,7 +371,7 @@ class ApiRenames(Codemod):
             return None
         if raw.startswith(("tensorflow.python.", "tensorflow.keras")) or raw == "tensorflow.python":
             if raw.startswith("tensorflow.keras"):
-                return Spelled("tf" + raw[len("tensorflow") :], "v1", self._root_is_module(node))
+                return Spelled("tf" + raw[len("tensorflow") :], "v1")
             return None
         for space in ("compat.v1", "compat.v2"):
             prefix = "tensorflow." + space
@@ -382,10 +379,10 @@ class ApiRenames(Codemod):
                 name = "tf" + raw[len(prefix) :]
                 while name.startswith(("tf.compat.v1.", "tf.compat.v2.")):  # tf.compat.v1.compat.v1.X is tf.compat.v1.X
                     space, name = name[len("tf.") : len("tf.compat.v1")], "tf" + name[len("tf.compat.v1") :]
-                return Spelled(name, space, False)
+                return Spelled(name, space)
         if raw in ("tensorflow", "tensorflow.compat"):
             return None
-        return Spelled("tf" + raw[len("tensorflow") :], "v1", self._root_is_module(node))
+        return Spelled("tf" + raw[len("tensorflow") :], "v1")
 
     def _root_is_module(self, node: cst.CSTNode) -> bool:
         root = node
