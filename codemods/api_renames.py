@@ -440,7 +440,7 @@ class ApiRenames(Codemod):
                 self._report_gone(original, MISSING.code, name, f"`{name}` does not exist in TensorFlow 2.21 ({reason}); rewrite it with the TF2 API")
             return updated
         if self._alias is None:
-            self.flag(original, FALLBACK.code, f"`{name}`: {reason}; use `{compat}` (the name `tf` is taken in this file, so the rule did not write it)")
+            self.flag(original, FALLBACK.code, f"`{name}`: {reason}; use `{compat}` (`tf` and `tensorflow` both name something else in this file, so the rule did not write it)")
             return updated
         hint = f" ({entry.note})" if entry is not None and entry.note else ""
         if self.offer_fix(original, FALLBACK.code, f"`{name}`: {reason}: now `{compat}`, which behaves as TF1 did (not native TF2){hint}"):
@@ -497,7 +497,7 @@ class ApiRenames(Codemod):
                 if unstable is not None:
                     return self._fallback(original, updated, name, unstable)
             if self._alias is None:
-                self.flag(original, RENAME.code, f"`{name}` is `{full_target(entry.target)}` in TF2 (the name `tf` is taken in this file, so the rule did not write it)")
+                self.flag(original, RENAME.code, f"`{name}` is `{full_target(entry.target)}` in TF2 (`tf` and `tensorflow` both name something else in this file, so the rule did not write it)")
                 return updated
             if self.offer_fix(original, RENAME.code, f"`{name}` is `{full_target(entry.target)}` in TF2"):
                 return self._replacement(original, full_target(entry.target))
@@ -546,7 +546,7 @@ class ApiRenames(Codemod):
         spelled, entry = found
         name = spelled.name
         if self._alias is None:
-            self.flag(original_node.func, KEYWORDS.code, f"`{name}(...)` needs converting to TF2 (the name `tf` is taken in this file, so the rule did not write it)")
+            self.flag(original_node.func, KEYWORDS.code, f"`{name}(...)` needs converting to TF2 (`tf` and `tensorflow` both name something else in this file, so the rule did not write it)")
             return updated_node
         if name in VALUE_CHANGED:
             return self._call_fallback(original_node, updated_node, name, VALUE_CHANGED[name])
