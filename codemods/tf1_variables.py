@@ -66,7 +66,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.codemod.visitors import AddImportsVisitor
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider, ScopeProvider
 from libcst.metadata.scope_provider import GlobalScope
 
@@ -469,7 +469,11 @@ class Tf1Variables(Codemod):
         self.withs = collected.withs
         # Only calls spelled like something this module handles are resolved (resolution is the slow part).
         self.resolved: dict[cst.CSTNode, str | None] = {}
-        self.candidates = [c for c in collected.calls if _tail(c) in _INTERESTING_TAILS or ".layers." in (dotted(c.func) or "")]
+        self.candidates = [
+            c for c in collected.calls
+            if _tail(c) in _INTERESTING_TAILS or ".layers." in (dotted(c.func) or "")
+            or (isinstance(c.func, cst.Name) and c.func.value in collected.from_imported)
+        ]  # fmt: skip
         for call in self.candidates:
             self.resolved[call] = self.qualified_name(call)
         self.scope_references = [n for n in collected.dotted if _tail(n) == "variable_scope"]
@@ -506,6 +510,7 @@ class Tf1Variables(Codemod):
             if not self.offer_fix(site.call, LAYER_RULE.code, self._message(site)):
                 continue
             self.plan.sites[site.call] = site
+            RemoveImportsVisitor.remove_unused_import_by_node(self.context, site.call.func)
             if site.hoisted:
                 anchor = site.function if site.function is not None else site.statement
                 self.plan.before.setdefault(anchor, []).append(site)
@@ -1197,6 +1202,14 @@ class _Collect(cst.CSTVisitor):
         self.withs: list[cst.With] = []
         self.dotted: list[cst.Name | cst.Attribute] = []
         self.names: set[str] = set()
+        self.from_imported: set[str] = set()  # names bound by `from ... import`
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if not isinstance(node.names, cst.ImportStar):
+            for alias in node.names:
+                bound = alias.asname.name if alias.asname is not None else alias.name
+                if isinstance(bound, cst.Name):
+                    self.from_imported.add(bound.value)
 
     def visit_Call(self, node: cst.Call) -> None:
         self.calls.append(node)
