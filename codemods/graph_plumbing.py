@@ -43,6 +43,7 @@ Part 1, graph plumbing to native TF2 (TFM250-TFM254) -- only in files that do no
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -313,6 +314,15 @@ def _imported_names(visitor: Codemod, node: cst.CSTNode) -> set[str]:
     return {q.name for q in found if q.source is QualifiedNameSource.IMPORT}
 
 
+def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """Every node of a tree, in source order (a plain traversal: much cheaper than `matchers.findall`)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.children))
+
+
 def _outermost_chain(visitor: Codemod, node: cst.CSTNode) -> bool:
     """True for a Name/Attribute that is not the `.value` of a longer attribute chain."""
     parent = visitor.get_metadata(ParentNodeProvider, node, None)
@@ -378,6 +388,20 @@ class PlumbingPlan:
 
 class GraphPlumbing(Codemod):
     RULES = RULES
+    # Nothing to do in a file that mentions none of these (every graph driver and plumbing call contains one).
+    TRIGGERS = (
+        "Session",
+        "placeholder",
+        "feed_dict",
+        "get_default_session",
+        "start_queue_runners",
+        "get_default_graph",
+        "get_graph",
+        "get_session",
+        "set_session",
+        "reset_default_graph",
+        "ConfigProto",
+    )
 
     def __init__(self, context, run) -> None:  # type: ignore[no-untyped-def]
         super().__init__(context, run)
@@ -387,10 +411,16 @@ class GraphPlumbing(Codemod):
         self._placeholder_bindings: dict[cst.Assign, list[cst.Assign]] = {}
         self._module_level_handles: set[cst.Assign] = set()  # handles bound to a module-level name
         self.tree: cst.Module | None = None
+        self.index: dict[type, list[cst.CSTNode]] = {}
 
     # -- analysis ---------------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> bool:
         self.tree = node
+        self.index: dict[type, list[cst.CSTNode]] = {}
+        self.order: dict[int, int] = {}
+        for number, child in enumerate(walk(node)):
+            self.index.setdefault(type(child), []).append(child)
+            self.order[id(child)] = number
         plumbing = self._plan_plumbing(node)
         self.plan = self._plan_fallback(node, plumbing.consumed)
         plan = self.plan
@@ -449,6 +479,16 @@ class GraphPlumbing(Codemod):
         return True
 
     # -- part 1: plumbing ---------------------------------------------------------------------------
+    def _all(self, *kinds: type) -> list:  # type: ignore[type-arg]
+        """Every node of these types in the module, in source order."""
+        if len(kinds) == 1:
+            return list(self.index.get(kinds[0], []))
+        found = [n for kind in kinds for n in self.index.get(kind, [])]
+        return sorted(found, key=lambda n: self.order[id(n)])
+
+    def _single_target_assigns(self) -> list[cst.Assign]:
+        return [a for a in self._all(cst.Assign) if len(a.targets) == 1]
+
     def _would_apply(self, node: cst.CSTNode, code: str) -> bool:
         """Would `offer_fix` accept this now? (Asked without recording anything.)"""
         return self.enabled(code) and self.run.suppressions.find(code, self.position(node)[0]) is None
@@ -520,13 +560,15 @@ class GraphPlumbing(Codemod):
         plan = PlumbingPlan()
         keras_file = any(
             (self.qualified_name(n) or "").startswith("keras")
-            for n in m.findall(module, m.Name() | m.Attribute(), metadata_resolver=self)
+            for n in self._all(cst.Name, cst.Attribute)
             if _outermost_chain(self, n)
         )
         handled_calls: set[cst.CSTNode] = set()
 
         # Handles bound to names: `graph = tf.get_default_graph()`, `sess = tf.Session(...)`.
-        for assign in m.findall(module, m.Assign(targets=[m.AssignTarget(target=m.Name() | m.Attribute())])):
+        for assign in self._single_target_assigns():
+            if not isinstance(assign.targets[0].target, (cst.Name, cst.Attribute)):
+                continue
             kind = self._factory_kind(assign.value)
             if kind is None:
                 continue
@@ -566,12 +608,12 @@ class GraphPlumbing(Codemod):
             if isinstance(assign.targets[0].target, cst.Name):
                 function = self._enclosing(assign, cst.FunctionDef)
                 if function is not None:
-                    for statement in m.findall(function, m.Nonlocal()):
+                    for statement in (n for n in walk(function) if isinstance(n, cst.Nonlocal)):
                         if any(item.name.value == name for item in statement.names):
                             plan.nonlocal_names.setdefault(statement, set()).add(name)
 
         # Direct uses: `with tf.get_default_graph().as_default():`, `K.set_session(tf.Session(...))`.
-        for call in m.findall(module, m.Call()):
+        for call in self._all(cst.Call):
             if call in handled_calls:
                 continue
             kind = self._factory_kind(call)
@@ -599,7 +641,7 @@ class GraphPlumbing(Codemod):
             plan.link(call, where)
 
         # `tf.reset_default_graph()` statements; other uses of plumbing calls are reported.
-        for call in m.findall(module, m.Call()):
+        for call in self._all(cst.Call):
             name = self.qualified_name(call)
             if name == "tf.reset_default_graph":
                 statement = self._parent(call)
@@ -690,8 +732,11 @@ class GraphPlumbing(Codemod):
         if class_def is None or self.tree is None:
             return None
         attr = target.attr.value
-        everywhere = m.findall(self.tree, m.Attribute(attr=m.Name(attr)))
-        inside = set(m.findall(class_def, m.Attribute(value=m.Name("self"), attr=m.Name(attr))))
+        everywhere = [n for n in self._all(cst.Attribute) if n.attr.value == attr]
+        inside = {
+            n for n in walk(class_def)
+            if isinstance(n, cst.Attribute) and n.attr.value == attr and m.matches(n.value, m.Name("self"))
+        }
         if any(node not in inside for node in everywhere):
             return None
         uses = [node for node in inside if node is not target]
@@ -721,8 +766,10 @@ class GraphPlumbing(Codemod):
         names: set[str] = set()
         if self.tree is None:
             return names
-        for assign in m.findall(self.tree, m.Assign(targets=[m.AssignTarget(target=m.Name("__all__"))])):
-            for element in m.findall(assign.value, m.SimpleString()):
+        for assign in self._single_target_assigns():
+            if not m.matches(assign.targets[0].target, m.Name("__all__")):
+                continue
+            for element in (n for n in walk(assign.value) if isinstance(n, cst.SimpleString)):
                 names.add(element.evaluated_value if isinstance(element.evaluated_value, str) else "")
         return names
 
@@ -813,7 +860,9 @@ class GraphPlumbing(Codemod):
     # -- part 1: tf.ConfigProto -----------------------------------------------------------------------
     def _plan_configs(self, module: cst.Module, plan: PlumbingPlan) -> None:
         """`config = tf.ConfigProto(...)` whose only uses are option assignments and removed sessions."""
-        for assign in m.findall(module, m.Assign(targets=[m.AssignTarget(target=m.Name())], value=m.Call())):
+        for assign in self._single_target_assigns():
+            if not (isinstance(assign.targets[0].target, cst.Name) and isinstance(assign.value, cst.Call)):
+                continue
             if self.qualified_name(assign.value) != "tf.ConfigProto":
                 continue
             name = dotted_name(assign.targets[0].target)
@@ -910,7 +959,7 @@ class GraphPlumbing(Codemod):
     def _plan_fallback(self, module: cst.Module, consumed: set[cst.CSTNode]) -> FallbackPlan:
         plan = FallbackPlan()
         references: list[tuple[cst.CSTNode, str, str]] = []  # node, qualified, canonical
-        for node in m.findall(module, m.Name() | m.Attribute(), metadata_resolver=self):
+        for node in self._all(cst.Name, cst.Attribute):
             if not _outermost_chain(self, node):
                 continue
             qualified = _imported_names(self, node)
@@ -919,12 +968,14 @@ class GraphPlumbing(Codemod):
                 continue
             references.append((node, qualified.pop(), canonical))
 
-        inside_consumed = {id(n) for call in consumed for n in m.findall(call, m.Name() | m.Attribute())}
+        inside_consumed = {id(n) for call in consumed for n in walk(call) if isinstance(n, (cst.Name, cst.Attribute))}
         references = [r for r in references if id(r[0]) not in inside_consumed]
         for node, _qualified, canonical in references:
             if canonical in GRAPH_MODE_NAMES:
                 plan.reasons.setdefault(canonical, node)
-        for call in m.findall(module, m.Call(args=[m.ZeroOrMore(), m.Arg(keyword=m.Name("feed_dict")), m.ZeroOrMore()])):
+        for call in self._all(cst.Call):
+            if not any(arg.keyword is not None and arg.keyword.value == "feed_dict" for arg in call.args):
+                continue
             plan.reasons.setdefault("feed_dict", call)
         drives_a_graph = any(name in GRAPH_DRIVERS for name in plan.reasons)
         eager = any(canonical in EAGER_SWITCHES for _node, _qualified, canonical in references)
@@ -1017,7 +1068,7 @@ class GraphPlumbing(Codemod):
             if is_import:
                 last_import = index
                 continue
-            if m.findall(statement, m.Name(m.MatchIfTrue(lambda value: value in aliases))):
+            if any(isinstance(n, cst.Name) and n.value in aliases for n in walk(statement)):
                 break
         return last_import
 
