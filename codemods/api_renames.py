@@ -8,8 +8,9 @@ What it matches
 
     Names spelled through `tensorflow.compat.v1` (an `import tensorflow.compat.v1 as tf` alias, or
     `tf.compat.v1.X`) are left alone: they exist in TF 2.21 and are the graph-mode fallback other rules
-    write on purpose. Names spelled `tensorflow.compat.v2.X` are already TF2. `tf.contrib.*` belongs to
-    the legacy-call rules (TFM3xx), `tf.keras.*` to the Keras rules, `tensorflow.python.*` is private.
+    write on purpose (they are only checked to exist, TFM407). Names spelled `tensorflow.compat.v2.X` are
+    already TF2. `tf.contrib.*` belongs to the legacy-call rules (TFM3xx); `tf.keras.*` is only checked
+    to exist (the Keras rules rewrite it); `tensorflow.python.*` is private and left alone.
 
 What it writes
     TFM401  the native TF2 name: `tf.log(x)` -> `tf.math.log(x)`, `tf.random_normal` -> `tf.random.normal`.
@@ -32,6 +33,11 @@ What it writes
     TFM407  check-only: any other TensorFlow name that does not exist in TF 2.21 (a `tf.placeholder`
             the session rules left, `tf.layers.dense`, `tf.nn.rnn_cell.LSTMCell`, a misspelt name,
             a `from tensorflow import name` nothing uses), so that `tf2migrate check` lists them.
+
+    TFM405/TFM407 stay quiet where another rule of the same run reports the same thing: a removed API the
+    legacy-call rules know (TFM320/TFM330), and `tf.compat.v1` names in a graph-mode fallback file (TFM261).
+    Scenario names left behind (`tf.placeholder`) are reported even if their rule reported the construct:
+    whether it did cannot be told cheaply, and a missing name must never go unreported.
 
     Every rewrite is a fixed point: when the TF2 name written is itself a TF1 name with other arguments
     (TF2's `tf.batch_to_space` is TF1's `batch_to_space_nd`; TF2's `tf.nn.avg_pool` is N-dimensional), a
