@@ -369,6 +369,21 @@ def is_layer_base(name: str | None) -> bool:
     return name.startswith("keras.layers.") and last[:1].isupper() and name.count(".") == 2
 
 
+FACTORY_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in FACTORIES)
+HANDLE_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in GRAPH_HANDLES)
+
+
+def _last_name(node: cst.CSTNode) -> str | None:
+    """`variable` for `K.variable(...)` / `K.variable`: a cheap filter before resolving a name."""
+    if isinstance(node, cst.Call):
+        node = node.func
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    if isinstance(node, cst.Name):
+        return node.value
+    return None
+
+
 class Unmappable(Exception):
     """The rule cannot rewrite this exactly; the message says why (and what to do)."""
 
@@ -413,8 +428,13 @@ def _source(node: cst.CSTNode) -> str:
     return cst.Module(body=[]).code_for_node(node)
 
 
+_LITERAL_NODES = (cst.Integer, cst.Float, cst.UnaryOperation, cst.List, cst.Tuple, cst.SimpleString, cst.ConcatenatedString, cst.Name)
+
+
 def _literal(node: cst.BaseExpression):
     """The Python value of a literal expression (numbers, lists, tuples, strings), or raise ValueError."""
+    if not isinstance(node, _LITERAL_NODES) or (isinstance(node, cst.Name) and node.value not in ("True", "False", "None")):
+        raise ValueError("not a literal")
     return ast.literal_eval(_source(node).strip())
 
 
@@ -492,17 +512,19 @@ class LayerVariables(Codemod):
         self.standalone_classes: set[cst.ClassDef] = set()
         self.listed_trainable: set[str] = set()  # `self.x` named in a `self.trainable_weights = [...]`
         self.edits = Edits()
-        self.quote = '"'
         self._keras: str | None = None
         self._keras_import: tuple[str, str | None] | None = None  # scheduled only when a fix uses the spelling
         self._tf1_file: bool | None = None
         self._current: MethodInfo | None = None
         self._lines: list[str] | None = None
+        self._listed_cache: dict[cst.ClassDef, set[str]] = {}
+        self._quotes: dict[cst.CSTNode, str] = {}
+        self._super_init_at: dict[cst.FunctionDef, tuple[int, int] | None] = {}
+        self._import_roots: dict[str, cst.CSTNode] = {}  # name -> one original use, for unused-import removal
 
     # -- set-up ------------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
         self.source_module = node
-        self.quote = self._quote_style(node)
         classes: list[cst.ClassDef] = []
 
         class Collect(cst.CSTVisitor):
@@ -537,15 +559,18 @@ class LayerVariables(Codemod):
         return bool(raw) and all(n == "keras" or n.startswith("keras.") for n in raw)
 
     @staticmethod
-    def _quote_style(module: cst.Module) -> str:
+    def _quote_style(scope: cst.CSTNode) -> str:
         found: list[str] = []
 
         class Strings(cst.CSTVisitor):
-            def visit_SimpleString(self, node: cst.SimpleString) -> None:
-                if not found and node.prefix == "" and not node.value.startswith(('"""', "'''")):
+            def on_visit(self, node: cst.CSTNode) -> bool:
+                if found:
+                    return False
+                if isinstance(node, cst.SimpleString) and node.prefix == "" and not node.value.startswith(('"""', "'''")):
                     found.append(node.value[0])
+                return True
 
-        module.visit(Strings())
+        scope.visit(Strings())
         return found[0] if found else '"'
 
     def keras(self) -> str:
@@ -555,7 +580,12 @@ class LayerVariables(Codemod):
         return self._keras
 
     def string(self, text: str) -> cst.SimpleString:
-        return cst.SimpleString(f"{self.quote}{text}{self.quote}")
+        """A string literal in the quotes the class already uses (the first plain string in it)."""
+        klass = self._current.klass if self._current is not None else self.source_module
+        if klass not in self._quotes:
+            self._quotes[klass] = self._quote_style(klass) if klass is not None else '"'  # type: ignore[arg-type]
+        quote = self._quotes[klass]
+        return cst.SimpleString(f"{quote}{text}{quote}")
 
     def initializer(self, class_name: str, **kwargs: cst.BaseExpression) -> cst.Call:
         args = [keyword(k, v) for k, v in kwargs.items() if v is not None]
@@ -566,7 +596,7 @@ class LayerVariables(Codemod):
         parent = self.get_metadata(ParentNodeProvider, original_node, None)
         if not isinstance(parent, cst.ClassDef) or original_node.keyword is not None or original_node not in parent.bases:
             return updated_node
-        if self.qualified_name(original_node.value) not in TF1_LAYER_BASES:
+        if _last_name(original_node.value) != "Layer" or self.qualified_name(original_node.value) not in TF1_LAYER_BASES:
             return updated_node
         if self.offer_fix(original_node, TF1_LAYER_BASE.code, "`tf.layers.Layer` is gone from TF 2.x: the class now subclasses the Keras `Layer` it was built on"):
             self.keras()
@@ -620,10 +650,12 @@ class LayerVariables(Codemod):
                 statements.append(node)
 
         method.node.visit(Collect())
-        self.listed_trainable = self._listed_trainable(method.klass)
+        if method.klass not in self._listed_cache:
+            self._listed_cache[method.klass] = self._listed_trainable(method.klass)
+        self.listed_trainable = self._listed_cache[method.klass]
         fixed: set[cst.Call] = set()
         for call in calls:
-            name = self.qualified_name(call)
+            name = self.qualified_name(call) if _last_name(call) in FACTORY_NAMES else None
             if name in FACTORIES:
                 if self._plan_variable(call, name, method):
                     fixed.add(call)
@@ -711,12 +743,17 @@ class LayerVariables(Codemod):
         """The call is in `__init__`, before the statement that calls the base class's `__init__`."""
         if method.node.name.value != "__init__":
             return False
-        position = self.position(call)
-        for statement in method.node.body.body:
-            code = _source(statement) if isinstance(statement, cst.SimpleStatementLine) else ""
-            if "__init__(" in code and ("super(" in code or "super()" in code or ".__init__(self" in code):
-                return position < self.position(statement)
-        return False
+        if method.node not in self._super_init_at:
+            self._super_init_at[method.node] = None
+            for statement in method.node.body.body:
+                if not isinstance(statement, cst.SimpleStatementLine):
+                    continue
+                code = _source(statement)
+                if "__init__(" in code and ("super(" in code or "super()" in code or ".__init__(self" in code):
+                    self._super_init_at[method.node] = self.position(statement)
+                    break
+        at = self._super_init_at[method.node]
+        return at is not None and self.position(call) < at
 
     # -- variables -----------------------------------------------------------------------------
     def _plan_variable(self, call: cst.Call, name: str, method: MethodInfo) -> bool:
@@ -742,7 +779,7 @@ class LayerVariables(Codemod):
         if self.offer_fix(call, plan.code, plan.message, unsafe=plan.unsafe):
             self.edits.calls[call] = self._layout_like(call, plan.replacement)
             self._keep_comments(call)
-            RemoveImportsVisitor.remove_unused_import_by_node(self.context, call)  # `K`, `np` if nothing else uses them
+            self._note_import_roots(call)  # `K`, `np`: dropped at the end if nothing else uses them
             if self._keras is not None and self._keras in cst.Module(body=[]).code_for_node(plan.replacement) + (
                 _source(plan.pre_statement) if plan.pre_statement is not None else ""
             ):
@@ -751,6 +788,32 @@ class LayerVariables(Codemod):
                 self.edits.before_statement[stored] = plan.pre_statement
             return True
         return False
+
+    def _note_import_roots(self, call: cst.Call) -> None:
+        roots = self._import_roots
+
+        class Find(cst.CSTVisitor):
+            def visit_Attribute(self, node: cst.Attribute) -> bool:
+                base = node
+                while isinstance(base, cst.Attribute):
+                    base = base.value
+                if isinstance(base, cst.Name):
+                    roots.setdefault(base.value, base)
+                return False
+
+            def visit_Name(self, node: cst.Name) -> None:
+                roots.setdefault(node.value, node)
+
+            def visit_Arg_keyword(self, node: cst.Arg) -> None:
+                pass
+
+        for part in (call.func, *(arg.value for arg in call.args)):
+            part.visit(Find())
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        for node in self._import_roots.values():
+            RemoveImportsVisitor.remove_unused_import_by_node(self.context, node)
+        return updated_node
 
     def _layout_like(self, original: cst.Call, new: cst.BaseExpression) -> cst.BaseExpression:
         """A call written over several lines is rewritten one argument a line, like Black would."""
@@ -1380,7 +1443,7 @@ class LayerVariables(Codemod):
 
         def handle_of(expr: cst.BaseExpression) -> cst.CSTNode | None:
             """The handle node (a handle call, or a local Name) `expr` is, if it is one."""
-            if isinstance(expr, cst.Call) and not expr.args and self.qualified_name(expr) in GRAPH_HANDLES:
+            if isinstance(expr, cst.Call) and not expr.args and _last_name(expr) in HANDLE_NAMES and self.qualified_name(expr) in GRAPH_HANDLES:
                 return expr
             if isinstance(expr, cst.Name) and self._local_handle(expr, method) is not None:
                 return expr
@@ -1396,7 +1459,7 @@ class LayerVariables(Codemod):
                     continue
                 if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "as_default" and not expr.args:
                     items_ok.append(handle_of(expr.func.value))
-                elif isinstance(expr, cst.Call) and self.qualified_name(expr) in SCOPES:
+                elif isinstance(expr, cst.Call) and _last_name(expr) in ("variable_scope", "variable_op_scope") and self.qualified_name(expr) in SCOPES:
                     items_ok.append(expr)
                 else:
                     items_ok.append(None)
@@ -1432,7 +1495,7 @@ class LayerVariables(Codemod):
                 if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)):
                     continue
                 value = small.value
-                if not (isinstance(value, cst.Call) and not value.args and self.qualified_name(value) in GRAPH_HANDLES):
+                if not (isinstance(value, cst.Call) and not value.args and _last_name(value) in HANDLE_NAMES and self.qualified_name(value) in GRAPH_HANDLES):
                     continue
                 accesses = self._accesses(small.targets[0].target, method)
                 if accesses is None or not accesses or not all(a in consumed for a in accesses):
@@ -1449,7 +1512,7 @@ class LayerVariables(Codemod):
                 if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call) and len(small.targets) == 1:
                     target = small.targets[0].target
                     converted = small.value in fixed or self._is_add_weight(small.value, method)
-                    if (converted or self.qualified_name(small.value) in FACTORIES) and isinstance(target, cst.Attribute) and self._self_based(target, method):
+                    if (converted or (_last_name(small.value) in FACTORY_NAMES and self.qualified_name(small.value) in FACTORIES)) and isinstance(target, cst.Attribute) and self._self_based(target, method):
                         created.add(_source(target).strip())
                         if not converted:
                             unconverted.add(_source(target).strip())
@@ -1477,9 +1540,20 @@ class LayerVariables(Codemod):
         # 5. Keras 2's private weight lists do not exist in Keras 3
         for line in statements:
             for small in line.body:
-                code = _source(small)
-                if "._trainable_weights" in code or "._non_trainable_weights" in code:
+                if self._mentions_private_lists(small):
                     self.flag(small, MANUAL_VARIABLE.code, "Keras 2's private `_trainable_weights` / `_non_trainable_weights` lists do not exist in Keras 3: create the weight with `self.add_weight(..., trainable=...)` and drop this")
+
+    @staticmethod
+    def _mentions_private_lists(node: cst.CSTNode) -> bool:
+        found = []
+
+        class Find(cst.CSTVisitor):
+            def visit_Attribute(self, attribute: cst.Attribute) -> None:
+                if attribute.attr.value in ("_trainable_weights", "_non_trainable_weights"):
+                    found.append(attribute)
+
+        node.visit(Find())
+        return bool(found)
 
     def _local_handle(self, name: cst.Name, method: MethodInfo) -> cst.Assign | None:
         scope = self.get_metadata(ScopeProvider, name, None)
@@ -1491,7 +1565,7 @@ class LayerVariables(Codemod):
         node = getattr(next(iter(assignments)), "node", None)
         parent = self.get_metadata(ParentNodeProvider, node, None) if node is not None else None
         assign = self.get_metadata(ParentNodeProvider, parent, None) if isinstance(parent, cst.AssignTarget) else None
-        if isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Call) and not assign.value.args and self.qualified_name(assign.value) in GRAPH_HANDLES:
+        if isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Call) and not assign.value.args and _last_name(assign.value) in HANDLE_NAMES and self.qualified_name(assign.value) in GRAPH_HANDLES:
             return assign
         return None
 
