@@ -1,9 +1,39 @@
-"""TFM250-TFM279 graph plumbing, and the graph-mode fallback for Session programs left as they were.
+"""TFM250-TFM261: graph plumbing becomes native TF2; Session programs left in graph mode still run.
 
 Runs after the `sessions` rules (which turn placeholder/Session/feed_dict programs into eager TF2 when
-they can, and otherwise leave the program untouched and report why) and before `api_renames`.
+they can, and otherwise leave the program untouched and report why) and before `legacy_calls` and
+`api_renames`. A file is looked at as a whole, first: if it still drives a TF1 graph, it gets the
+graph-mode fallback (part 2) and its plumbing is left as it is (it is valid TF1 there); otherwise its
+plumbing is rewritten natively (part 1).
 
-Part 2, the fallback (TFM260, TFM261) -- decided first, because it decides what part 1 may do
+Part 1, graph plumbing -> native TF2 (TFM250-TFM254)
+    What it matches
+        Handles kept only to re-enter the default graph or session, the Keras 2 serving pattern:
+            graph = tf.get_default_graph()        # or K.get_graph(), self.graph = ..., graph = None + global
+            sess = tf.Session(config=config)      # or K.get_session(); K.set_session(sess)
+            with graph.as_default():              # and with sess.as_default(): / sess.graph.as_default()
+                K.set_session(sess)
+                model.predict(x)
+        `tf.reset_default_graph()` statements; `config = tf.ConfigProto(...)` (and `config.a.b = v`)
+        whose session is gone or removed here.
+    What it writes
+        The with-blocks unwrapped (bodies dedented, comments kept), the handles, `K.set_session(...)`
+        statements and the names in `global` / `nonlocal` removed, imports left unused dropped.
+        `tf.reset_default_graph()` becomes `tf.keras.backend.clear_session()` in a Keras file, else it
+        goes. Config options become `tf.config` calls (`allow_growth` -> `set_memory_growth` for each
+        GPU; `per_process_gpu_memory_fraction` is dropped and the finding says so). Everything that
+        belongs to one handle (its binding, blocks, `set_session` calls, session config) is rewritten
+        together or not at all (a suppression or `--select` on one part keeps all of it).
+    Why
+        Eager TF2 has no default graph or session to re-enter, and Keras 3 has no `get_graph`,
+        `get_session`, `set_session`: kept, this code crashes with `AttributeError` on TF 2.16+.
+    Left alone and reported (TFM254, manual)
+        A handle used in any other way (`graph.get_tensor_by_name`, `with g.as_default() as h`,
+        exported in `__all__`, rebound, read outside its class). `tf.set_random_seed` is not handled
+        here: the API table renames it to `tf.random.set_seed` (`api_renames`). `K.clear_session()`
+        still exists and is kept.
+
+Part 2, the graph-mode fallback (TFM260, TFM261)
     What it matches
         A file that still drives a TF1 graph: it names `tf.Session`, `tf.InteractiveSession`, a
         monitored session, `tf.placeholder`, `tf.get_default_session` or `tf.train.start_queue_runners`,
@@ -15,30 +45,27 @@ Part 2, the fallback (TFM260, TFM261) -- decided first, because it decides what 
     What it writes
         The module-level `import tensorflow as tf` becomes `import tensorflow.compat.v1 as tf`, and
         `tf.disable_v2_behavior()` is inserted after the import block (before the first statement that
-        uses TensorFlow). Nothing else changes: every `tf.X` of the file now means what it meant in
-        TF 1.x, so the program runs in graph mode on TF 2.x with TF1 semantics. Each reason is reported
-        (TFM260, once per construct, at its first use) saying that this is graph mode, not native TF2.
-        Running the tool again changes nothing: the file already imports `tensorflow.compat.v1` and
-        disables v2 behaviour. A TF2-only name of the file (`tf.random.set_seed`), which
-        `tensorflow.compat.v1` does not export, is spelled `tf.compat.v2.random.set_seed`.
+        uses TensorFlow). A file that spells its graph names `tf.compat.v1.X` keeps its import and gets
+        `tf.compat.v1.disable_v2_behavior()`. A TF2-only name of a switched file (`tf.random.set_seed`,
+        which `tensorflow.compat.v1` does not export) becomes `tf.compat.v2.random.set_seed`. Each
+        reason is reported (TFM260, once per construct, at its first use), saying that this is graph
+        mode, not native TF2.
+    Why this form
+        Switching the alias keeps every `tf.X` of the file meaning exactly what it meant in TF 1.x
+        (TF1 semantics, v2 behaviour off), with a two-line diff, instead of respelling each name; and
+        it is idempotent: on its own output the import is already `tensorflow.compat.v1` and the
+        disable call is there, so nothing is left to apply.
     What it cannot do (TFM261, manual)
-        Names that do not exist even under `tf.compat.v1` in TF 2.21 (`tf.contrib`, `tf.layers`,
-        `tf.nn.rnn_cell`, `tf.estimator`), Keras 2's session functions (`K.get_session`,
-        `K.set_session`, `K.get_graph`: not in Keras 3), and TensorFlow imported in a way the fallback
-        cannot switch (`import tensorflow` without an alias, `from tensorflow import Session`). What the
-        legacy-call rules already report as removed (TFM310/TFM320/TFM330) is not reported twice.
+        Names that do not exist even under `tf.compat.v1` in TF 2.21 (`tf.layers`, `tf.nn.rnn_cell`,
+        `tf.contrib`, `tf.estimator`), Keras 2's session functions (not in Keras 3), TensorFlow
+        imported in a way the fallback cannot switch (`import tensorflow` without an alias, inside
+        `try:`), an import sharing its line with code (no place for the disable call). What the
+        legacy-call rules report as removed (TFM310/TFM320/TFM330) is not reported twice.
     Coordination with `api_renames`
         Names spelled through a `tensorflow.compat.v1` alias (`import tensorflow.compat.v1 as tf`, or
-        `tf.compat.v1.X`) exist in TF 2.21: they must be left alone by later rules. `names.canonical`
-        maps them to the same `tf.X` as plain `tensorflow.X`, so a rule that renames must ask
-        `names.through_compat_v1(visitor, node)` first.
-
-Part 1, graph plumbing to native TF2 (TFM250-TFM254) -- only in files that do not fall back
-    See the RULES below: `with graph.as_default():` blocks are unwrapped, the Keras serving pattern's
-    session plumbing is removed, `tf.reset_default_graph()` becomes `tf.keras.backend.clear_session()`
-    (or goes), `tf.ConfigProto` options become `tf.config` calls. `tf.set_random_seed` is left to
-    `api_renames` (the API table renames it to `tf.random.set_seed`). A graph or session handle used
-    in any other way is left as it is and reported (TFM254).
+        `tf.compat.v1.X`) exist in TF 2.21: later rules must leave them alone. `names.canonical`
+        maps them to the same `tf.X` as a plain `tensorflow.X`, so a rule that renames must ask
+        `names.through_compat_v1(visitor, node)` (or look at the raw qualified name) first.
 """
 
 from __future__ import annotations
