@@ -43,6 +43,10 @@ What it writes
     TFM233 tf1-layer-class: `tf.layers.Dense(...)` and the other TF1 layer classes become the Keras class,
     where the object is created once (module level, `__init__`, `build`).
 
+    TFM234 keras-layer-built-per-call: `tf.keras.layers.Dense(64)(x)` built where it is called, inside the
+    graph-building code of a TF1 program (placeholders, Session) or an eager GradientTape program, is
+    created once the same way as TFM230 (every call counts: variable-scope reuse never shared Keras layers).
+
     TFM232 tf1-variable-collection (manual): `tf.trainable_variables()`, `tf.get_collection(...)` in a file
     whose variables moved are reported, naming the layer objects / store that now hold them.
 
@@ -138,6 +142,48 @@ CLASS_RULE = Rule(
         self.drop = tf.keras.layers.Dropout(0.5)
     """,
 )
+
+KERAS_RULE = Rule(
+    code="TFM234",
+    name="keras-layer-built-per-call",
+    fix=FixKind.SAFE,
+    summary="A Keras layer built and called in one expression (`tf.keras.layers.Dense(10)(x)`) inside graph-building code is created once.",
+    explanation="""
+        TF1-era code often used Keras layers like `tf.layers` functions: `h = tf.keras.layers.Dense(64)(x)`
+        inside the function that builds the model. In graph mode that function ran once. In eager TF2 code
+        (and after the Session rewrite, TFM201) it runs on every step, and each run builds a new layer with
+        new variables, so nothing is trained. In a TF1 graph program (placeholders or a Session) or an eager
+        program using `tf.GradientTape`, such a layer is created once at module level, named after the
+        function and the layer, and called where it was built, under the same proof as TFM230: the
+        function's calls in the file are counted (TF1 variable-scope reuse does not share Keras layers, so
+        every call counts). Layers without variables (pooling, flatten, dropout, activations, ...) are moved
+        only when their arguments allow. Functions that build a Keras functional model (`keras.Input`,
+        `keras.Model`, `Sequential`) and code in classes are left alone.
+    """,
+    before="""
+        def model(x):
+            h = tf.keras.layers.Dense(64, activation="relu")(x)
+            return tf.keras.layers.Dense(1)(h)
+    """,
+    after="""
+        model_dense = tf.keras.layers.Dense(64, activation="relu")
+        model_dense_1 = tf.keras.layers.Dense(1)
+
+
+        def model(x):
+            h = model_dense(x)
+            return model_dense_1(h)
+    """,
+)
+KERAS_STATELESS = frozenset(
+    {"Flatten", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout",
+     "AlphaDropout", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D", "AveragePooling2D",
+     "AveragePooling3D", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D", "GlobalMaxPooling1D",
+     "GlobalMaxPooling2D", "GlobalMaxPooling3D", "Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "Reshape", "Permute",
+     "RepeatVector", "UpSampling1D", "UpSampling2D", "UpSampling3D", "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D",
+     "Cropping1D", "Cropping2D", "Cropping3D", "Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"}
+)  # fmt: skip
+KERAS_MODEL_BUILDERS = frozenset({"keras.Input", "keras.layers.Input", "keras.Model", "keras.models.Model", "keras.Sequential", "keras.models.Sequential"})
 
 STORE_RULE = Rule(
     code="TFM231",
@@ -449,7 +495,7 @@ def _snake(text: str) -> str:
 
 
 class Tf1Variables(Codemod):
-    RULES = (LAYER_RULE, STORE_RULE, COLLECTION_RULE, CLASS_RULE)
+    RULES = (LAYER_RULE, STORE_RULE, COLLECTION_RULE, CLASS_RULE, KERAS_RULE)
     TRIGGERS = ("layers", "get_variable")
     METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
 
@@ -474,6 +520,10 @@ class Tf1Variables(Codemod):
             if _tail(c) in _INTERESTING_TAILS or ".layers." in (dotted(c.func) or "")
             or (isinstance(c.func, cst.Name) and c.func.value in collected.from_imported)
         ]  # fmt: skip
+        # `SomeLayer(...)(x)`: the inner call is resolved when it is spelled like a class.
+        self.keras_calls = [c for c in collected.calls if isinstance(c.func, cst.Call) and _tail(c.func)[:1].isupper()]
+        for call in self.keras_calls:
+            self.resolved[call.func] = self.qualified_name(call.func)
         for call in self.candidates:
             self.resolved[call] = self.qualified_name(call)
         self.scope_references = [n for n in collected.dotted if _tail(n) == "variable_scope"]
@@ -482,8 +532,9 @@ class Tf1Variables(Codemod):
         # call there, which is the bug being fixed; a model function is one model however often it is called.
         called = {self.resolved[call] for call in self.candidates}
         self.eager = "tf.GradientTape" in called and not called & {"tf.Session", "tf.InteractiveSession", "tf.placeholder"}
-        self.call_counts: dict[cst.FunctionDef, int | str] = {}
+        self.call_counts: dict[tuple[cst.FunctionDef, bool], int | str] = {}
         self.classes: dict[cst.Call, LayerSite] = {}
+        self.keras_builders: dict[cst.FunctionDef | None, bool] = {}
         sites: list[LayerSite] = []
         for call in self.candidates:
             name = self.resolved[call]
@@ -515,6 +566,9 @@ class Tf1Variables(Codemod):
                 anchor = site.function if site.function is not None else site.statement
                 self.plan.before.setdefault(anchor, []).append(site)
         self.plan.sites.update(self.classes)
+        graph_or_tape = bool(called & {"tf.Session", "tf.InteractiveSession", "tf.placeholder", "tf.GradientTape"})
+        if self.enabled(KERAS_RULE.code) and graph_or_tape:
+            self._keras_layers()
         if self.plan.sites:
             self._plan_scope_removal(node)
         if self.enabled(STORE_RULE.code):
@@ -563,14 +617,16 @@ class Tf1Variables(Codemod):
         return site
 
     # How many times a module-level function builds its variables: 1, or the reason it cannot be told.
-    def _check_function_called_once(self, function: cst.FunctionDef) -> None:
-        count = self._creating_calls(function, set())
+    def _check_function_called_once(self, function: cst.FunctionDef, honour_reuse: bool = True) -> None:
+        count = self._creating_calls(function, set(), honour_reuse)
         if count != 1:
             raise Unsupported(count if isinstance(count, str) else f"`{function.name.value}` builds its layers {count} times in this file")
 
-    def _creating_calls(self, function: cst.FunctionDef, seen: set[cst.FunctionDef]) -> int | str:
-        if function in self.call_counts:
-            return self.call_counts[function]
+    def _creating_calls(self, function: cst.FunctionDef, seen: set[cst.FunctionDef], honour_reuse: bool = True) -> int | str:
+        """How many times `function` builds its variables. `honour_reuse`: TF1 variable-scope reuse shares
+        them (true for `tf.layers`; Keras layers built in the call make new variables whatever the scope)."""
+        if (function, honour_reuse) in self.call_counts:
+            return self.call_counts[(function, honour_reuse)]
         if function in seen:
             return f"`{function.name.value}` is recursive"
         seen = seen | {function}
@@ -586,10 +642,10 @@ class Tf1Variables(Codemod):
         implicit = [c for c in self.app_runs if name == "main" and not any(a.keyword is None or a.keyword.value == "main" for a in c.args)]
         if not references and not implicit:
             return f"`{name}` is not called in this file, so how many models it builds cannot be told: create its layers once where it is used"
-        reuse = self._reuse_parameter(function)
+        reuse = self._reuse_parameter(function) if honour_reuse else None
         total = 0
         for run_call in implicit:
-            times = self._times(run_call, seen)
+            times = self._times(run_call, seen, honour_reuse)
             if isinstance(times, str):
                 return times
             total += times
@@ -597,7 +653,7 @@ class Tf1Variables(Codemod):
             reference = access.node
             parent = self._parent(reference)
             if isinstance(parent, cst.Arg) and self._parent(parent) in self.app_runs and parent.value is reference:
-                times = self._times(self._parent(parent), seen)  # type: ignore[arg-type]
+                times = self._times(self._parent(parent), seen, honour_reuse)  # type: ignore[arg-type]
                 if isinstance(times, str):
                     return times
                 total += times
@@ -608,16 +664,16 @@ class Tf1Variables(Codemod):
                 continue
             if reuse is not None and self._passes_reuse_true(parent, function, reuse):
                 continue
-            times = self._times(parent, seen)
+            times = self._times(parent, seen, honour_reuse)
             if isinstance(times, str):
                 return times
             total += times
         if reuse == "auto" or self.eager:
             total = 1
-        self.call_counts[function] = total
+        self.call_counts[(function, honour_reuse)] = total
         return total
 
-    def _times(self, call: cst.Call, seen: set[cst.FunctionDef]) -> int | str:
+    def _times(self, call: cst.Call, seen: set[cst.FunctionDef], honour_reuse: bool = True) -> int | str:
         """How many times a call site runs while the graph is built."""
         node: cst.CSTNode | None = call
         loop = False
@@ -634,7 +690,7 @@ class Tf1Variables(Codemod):
                     return f"called in a loop (line {self.position(call)[0]}), which builds new variables on each pass in TF1"
                 if not isinstance(self._parent(parent), cst.Module):
                     return f"called from a nested function (line {self.position(call)[0]})"
-                return self._creating_calls(parent, seen)
+                return self._creating_calls(parent, seen, honour_reuse)
             node = parent
         if loop:
             return f"called in a loop (line {self.position(call)[0]}), which builds new variables on each pass in TF1"
@@ -930,7 +986,8 @@ class Tf1Variables(Codemod):
             inside = _collect(node.body)
             calls = set(inside.calls)
             layer_calls = [c for c in self.candidates if c in calls and (self.resolved[c] or "").startswith("tf.layers.")]
-            if not layer_calls or any(c not in self.plan.sites for c in layer_calls):
+            keras_converted = [c for c in self.keras_calls if c in calls and c in self.plan.sites]
+            if not (layer_calls or keras_converted) or any(c not in self.plan.sites for c in layer_calls):
                 continue
             other = {"tf.get_variable", "tf.get_variable_scope", "tf.get_local_variable", "tf.variable_scope", "tf.Variable"}
             other_tails = {name.split(".")[-1] for name in other}
@@ -984,6 +1041,81 @@ class Tf1Variables(Codemod):
     def _in_class(self, function: cst.FunctionDef) -> bool:
         block = self._parent(function)
         return isinstance(block, cst.IndentedBlock) and isinstance(self._parent(block), cst.ClassDef)
+
+    # -- Keras layers built in the call (TFM234) ------------------------------------------------------------------
+    def _keras_layers(self) -> None:
+        for outer in self.keras_calls:
+            inner = outer.func
+            assert isinstance(inner, cst.Call)
+            name = self.resolved.get(inner) or ""
+            if not name.startswith("keras.layers.") or name.count(".") != 2 or name in KERAS_MODEL_BUILDERS:
+                continue
+            class_name = name.split(".")[-1]
+            ancestors = self._ancestors(outer)
+            if any(isinstance(a, (cst.ClassDef, cst.Lambda)) for a in ancestors):
+                continue  # a Keras model's own code, or a lambda: not graph-building code this rule knows
+            functions = [a for a in ancestors if isinstance(a, cst.FunctionDef)]
+            function = functions[0] if functions else None
+            if self._builds_keras_model(function):
+                continue
+            stateless = class_name in KERAS_STATELESS
+            statement = next((a for a in ancestors if isinstance(a, cst.SimpleStatementLine)), None)
+            in_loop = any(isinstance(a, _LOOPS) for a in ancestors)
+            site = LayerSite(call=outer, kind="", statement=statement, function=function, in_loop=in_loop)  # type: ignore[arg-type]
+            try:
+                if len(functions) > 1 or (function is not None and not isinstance(self._parent(function), cst.Module)):
+                    raise Unsupported("built inside a nested function: create the layer once, outside it, and call it here")
+                if statement is None:
+                    raise Unsupported("not in a simple statement: create the layer once before it and call it here")
+                if in_loop:
+                    raise Unsupported("built in a loop, a new layer (new variables) on each pass: create one layer per layer you want, once, and call them in the loop")
+                if function is not None and not stateless:
+                    self._check_function_called_once(function, honour_reuse=False)
+                hoist = function
+                args = [a.with_changes(value=self._hoisted(a.value, hoist)) if hoist is not None else a for a in inner.args]
+            except Unsupported as reason:
+                if not stateless:
+                    self.flag(outer, KERAS_RULE.code, f"`{name}(...)(...)` left as it is: {reason}")
+                continue
+            site.constructor = inner.with_changes(args=args)
+            layer_name = next((a.value for a in inner.args if a.keyword is not None and a.keyword.value == "name"), None)
+            site.object_name = self._keras_object_name(site, class_name, layer_name)
+            site.invocation = outer.with_changes(func=cst.Name(site.object_name))
+            site.hoisted = True
+            site.inputs_index = -1
+            where = f"before `{function.name.value}`" if function is not None else "at module level"
+            again = "built again" if stateless else "built again, with new variables,"
+            if self.offer_fix(outer, KERAS_RULE.code, f"`{name}` built inside graph-building code would be {again} on every eager call: now created once ({site.object_name}, {where})"):
+                self.plan.sites[outer] = site
+                anchor = function if function is not None else statement
+                self.plan.before.setdefault(anchor, []).append(site)  # type: ignore[arg-type]
+
+    def _builds_keras_model(self, function: cst.FunctionDef | None) -> bool:
+        """Does `function` (None: the module's top-level code) build a Keras functional or Sequential model?"""
+        if function in self.keras_builders:
+            return self.keras_builders[function]
+        calls = _collect(function if function is not None else self.tree).calls
+        found = False
+        for call in calls:
+            if (dotted(call.func) or "").split(".")[-1] not in ("Input", "Model", "Sequential"):
+                continue
+            if function is None and any(isinstance(a, cst.FunctionDef) for a in self._ancestors(call)):
+                continue
+            if self.qualified_name(call) in KERAS_MODEL_BUILDERS:
+                found = True
+                break
+        self.keras_builders[function] = found
+        return found
+
+    def _keras_object_name(self, site: LayerSite, class_name: str, name: cst.BaseExpression | None) -> str:
+        base = re.sub(r"(?<=[a-z0-9])(?=[A-Z][a-z])", "_", class_name).lower()
+        if isinstance(name, cst.SimpleString) and isinstance(name.evaluated_value, str):
+            base = _snake(name.evaluated_value)
+            if site.function is None and base in self.taken:
+                base += "_layer"
+        if site.function is not None:
+            base = f"{site.function.name.value}_{base}"
+        return self._fresh(base)
 
     # -- collections (TFM232) -------------------------------------------------------------------------------------
     def _flag_collections(self, module: cst.Module) -> None:
@@ -1148,6 +1280,8 @@ class Tf1Variables(Codemod):
             return site.constructor  # a TF1 layer class: the Keras class, where it was
         if site is None or site.invocation is None:
             return updated_node
+        if site.inputs_index < 0:  # a Keras layer built in the call: the call's own (rewritten) arguments
+            return updated_node.with_changes(func=site.invocation.func)
         # The inputs as rewritten (they may hold a converted call themselves).
         inputs = updated_node.args[site.inputs_index].value
         args = [site.invocation.args[0].with_changes(value=inputs), *site.invocation.args[1:]]
