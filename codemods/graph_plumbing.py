@@ -70,7 +70,7 @@ Part 2, the graph-mode fallback (TFM260, TFM261)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -285,7 +285,35 @@ GRAPH_HANDLE_MANUAL = Rule(
     """,
 )
 
-RULES: tuple[Rule, ...] = (GRAPH_CONTEXT, KERAS_SESSION, RESET_GRAPH, SESSION_CONFIG, GRAPH_HANDLE_MANUAL, FALLBACK, FALLBACK_BLOCKED)
+MODE_SWITCH = Rule(
+    code="TFM255",
+    name="graph-mode-switch",
+    fix=FixKind.SAFE,
+    summary="`disable_v2_behavior()` in a file that builds no graph goes (with its `tensorflow.compat.v1` import); `enable_eager_execution()` goes.",
+    explanation="""
+        Scripts ported to TF 2.x the quick way start with `import tensorflow.compat.v1 as tf` and
+        `tf.disable_v2_behavior()`. When the file drives no graph (no session, placeholder, feed,
+        `tf.gradients`, TF1 variable or layer helper), the switch only does harm on TF 2.16+: Keras 3
+        needs eager execution (`model.fit` fails in graph mode). The call is removed and the import
+        becomes `import tensorflow as tf`, so the rename rules (TFM4xx) map the TF1 names to TF2.
+        `tf.enable_eager_execution()` / `tf.enable_v2_behavior()` are removed too: eager execution is
+        the default. A file that still has graph code is left alone (the session rules convert it, or
+        it falls back to graph mode: TFM260).
+    """,
+    before="""
+        import tensorflow.compat.v1 as tf
+        tf.disable_v2_behavior()
+
+        model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+    """,
+    after="""
+        import tensorflow as tf
+
+        model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
+    """,
+)
+
+RULES: tuple[Rule, ...] = (GRAPH_CONTEXT, KERAS_SESSION, RESET_GRAPH, SESSION_CONFIG, GRAPH_HANDLE_MANUAL, MODE_SWITCH, FALLBACK, FALLBACK_BLOCKED)
 
 # -- names ------------------------------------------------------------------------------------------
 
@@ -390,6 +418,7 @@ class PlumbingPlan:
     statements: dict[cst.BaseSmallStatement, tuple[str, str, list[cst.BaseStatement]]] = field(default_factory=dict)
     global_names: set[str] = field(default_factory=set)  # module-level handles removed: drop from `global`
     nonlocal_names: dict[cst.Nonlocal, set[str]] = field(default_factory=dict)  # function handles used by inner functions
+    imports: dict[cst.Import, tuple[str, str]] = field(default_factory=dict)  # `import tensorflow.compat.v1 as X` -> plain
     consumed: set[cst.CSTNode] = field(default_factory=set)  # factory calls the plan takes care of
     flags: list[tuple[cst.CSTNode, str, str]] = field(default_factory=list)
     links: dict[cst.CSTNode, cst.CSTNode] = field(default_factory=dict)  # union-find over nodes of one rewrite
@@ -408,7 +437,7 @@ class PlumbingPlan:
     def groups(self) -> list[list[cst.CSTNode]]:
         """The planned rewrites (with-items and statements), grouped by `link`, in plan order."""
         grouped: dict[int, list[cst.CSTNode]] = {}
-        for node in [*self.with_items, *self.statements]:
+        for node in [*self.with_items, *self.statements, *self.imports]:
             grouped.setdefault(id(self.root(node)), []).append(node)
         return list(grouped.values())
 
@@ -428,6 +457,8 @@ class GraphPlumbing(Codemod):
         "set_session",
         "reset_default_graph",
         "ConfigProto",
+        "_v2_behavior",
+        "_eager_execution",
     )
 
     def __init__(self, context, run) -> None:  # type: ignore[no-untyped-def]
@@ -439,6 +470,8 @@ class GraphPlumbing(Codemod):
         self._module_level_handles: set[cst.Assign] = set()  # handles bound to a module-level name
         self.tree: cst.Module | None = None
         self.index: dict[type, list[cst.CSTNode]] = {}
+        self._references: list[tuple[cst.CSTNode, str, str]] = []
+        self._removed: set[int] = set()  # ids of the markers left by removed lines
 
     # -- analysis ---------------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> bool:
@@ -475,9 +508,13 @@ class GraphPlumbing(Codemod):
                 self.flag(where, FALLBACK_BLOCKED.code, message)
             return True
         # Native: offer each plumbing rewrite; what is not accepted stays as it was.
+        self._plan_mode_switches(node, plumbing)
         accepted = PlumbingPlan()
         for group in plumbing.groups():
-            members = [(node, *(plumbing.with_items.get(node) or plumbing.statements[node][:2])) for node in group]  # type: ignore[misc]
+            members = [
+                (node, *(plumbing.with_items.get(node) or plumbing.imports.get(node) or plumbing.statements[node][:2]))  # type: ignore[index, call-overload]
+                for node in group
+            ]
             if not all(self._would_apply(node, code) for node, code, _ in members):
                 for node, code, _ in members:  # a part is suppressed or not selected: none of it is rewritten
                     if self.enabled(code):
@@ -488,6 +525,9 @@ class GraphPlumbing(Codemod):
                 RemoveImportsVisitor.remove_unused_import_by_node(self.context, node)
                 if node in plumbing.with_items:
                     accepted.with_items[node] = plumbing.with_items[node]
+                    continue
+                if node in plumbing.imports:
+                    accepted.imports[node] = plumbing.imports[node]  # type: ignore[index]
                     continue
                 accepted.statements[node] = plumbing.statements[node]  # type: ignore[index]
                 if plumbing.statements[node][2] and self._tf_alias(existing_only=True) is None:  # type: ignore[index]
@@ -702,6 +742,45 @@ class GraphPlumbing(Codemod):
         if removal is None or "legacy_calls" not in CODEMOD_MODULES:
             return False
         return self.enabled({"contrib": "TFM310", "tf": "TFM320", "keras": "TFM330"}[removal.family])
+
+    def _plan_mode_switches(self, module: cst.Module, plan: PlumbingPlan) -> None:
+        """TFM255: eager-execution switches of a file that builds no graph."""
+        for _node, _qualified, canonical in self._references:
+            found = api_table.lookup_prefix(canonical) if canonical.startswith("tf.") else None
+            if found is not None and found[0].kind == "scenario" and found[0].owner != "keras" and found[0].name not in PLUMBING_NAMES:
+                return  # graph code (or TF1 variable/layer helpers) left: not this rule's call
+        switches: list[tuple[cst.Expr, str]] = []
+        for statement in module.body:
+            if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+                small = statement.body[0]
+                if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and not small.value.args:
+                    name = self.qualified_name(small.value)
+                    if name in DISABLE_CALLS or name in EAGER_SWITCHES:
+                        switches.append((small, name))  # type: ignore[arg-type]
+        if not switches:
+            return
+        anchor = switches[0][0]
+        for small, name in switches:
+            spelled = dotted_name(small.value.func)  # type: ignore[attr-defined]
+            if name in DISABLE_CALLS:
+                message = (f"`{spelled}()` turned eager execution off, but this file builds no graph (no session, "
+                           "placeholder or feed): removed, since Keras 3 and TF2 code need eager execution")
+            else:
+                message = f"`{spelled}()`: eager execution is the default in TF2 (and the call is gone): removed"
+            plan.statements[small] = (MODE_SWITCH.code, message, [])
+            plan.link(small, anchor)
+        if not any(name in DISABLE_CALLS for _, name in switches) or module_alias(module, "tensorflow") is not None:
+            return
+        for statement in module.body:
+            for small in getattr(statement, "body", ()):
+                if not isinstance(small, cst.Import):
+                    continue
+                for alias in small.names:
+                    if dotted_name(alias.name) == "tensorflow.compat.v1" and alias.asname is not None:
+                        plan.imports[small] = (MODE_SWITCH.code, f"`import tensorflow.compat.v1 as {dotted_name(alias.asname.name)}`"
+                                               " now imports `tensorflow`: the file runs eagerly, its TF1 names are mapped "
+                                               "to TF2 by the rename rules (TFM4xx)")
+                        plan.link(small, anchor)
 
     def _next_to_clear_session(self, statement: cst.CSTNode) -> bool:
         """True if the statement before or after `statement`'s line is a Keras `clear_session()` call."""
@@ -994,6 +1073,7 @@ class GraphPlumbing(Codemod):
             if canonical is None or len(qualified) != 1:
                 continue
             references.append((node, qualified.pop(), canonical))
+        self._references = references
 
         inside_consumed = {id(n) for call in consumed for n in walk(call) if isinstance(n, (cst.Name, cst.Attribute))}
         references = [r for r in references if id(r[0]) not in inside_consumed]
@@ -1115,6 +1195,11 @@ class GraphPlumbing(Codemod):
         return rebuilt
 
     def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
+        if original_node in self.plumbing.imports:
+            return updated_node.with_changes(names=[
+                alias.with_changes(name=dotted("tensorflow")) if dotted_name(alias.name) == "tensorflow.compat.v1" and alias.asname else alias
+                for alias in updated_node.names
+            ])
         if not self.apply_fallback or original_node not in self.plan.switch_imports:
             return updated_node
         names = [
@@ -1166,10 +1251,46 @@ class GraphPlumbing(Codemod):
             result.append(updated_node.with_changes(body=kept))
         result.extend(added)
         if not result:
-            return cst.RemoveFromParent()
+            # A marker, dropped by the enclosing block, which hands its blank lines and comments on.
+            marker = cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=updated_node.leading_lines)
+            self._removed.add(id(marker))
+            return marker
         if not kept:
             result[0] = result[0].with_changes(leading_lines=updated_node.leading_lines)
         return cst.FlattenSentinel(result)
+
+    def leave_SimpleStatementSuite(
+        self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite
+    ) -> cst.SimpleStatementSuite:
+        """`if ready: K.set_session(sess)`: the same removals on a one-line block (`pass` if it empties)."""
+        planned = self.plumbing.statements
+        if not any(small in planned for small in original_node.body):
+            return updated_node
+        kept = [new for old, new in zip(original_node.body, updated_node.body) if old not in planned]
+        added = [line for old in original_node.body if old in planned for line in planned[old][2]]
+        for line in added:  # replacement statements are simple lines: their small statements join the suite
+            kept.extend(line.body if isinstance(line, cst.SimpleStatementLine) else [])
+        if not kept:
+            kept = [cst.Pass()]
+        kept = [k.with_changes(semicolon=cst.Semicolon(whitespace_after=cst.SimpleWhitespace(" "))) for k in kept[:-1]] + [
+            kept[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+        ]
+        return updated_node.with_changes(body=kept)
+
+    def _drop_markers(self, body: Sequence[cst.BaseStatement]) -> list[cst.BaseStatement]:
+        """Remove the markers of removed lines; the next statement gets their leading blank lines and comments."""
+        result: list[cst.BaseStatement] = []
+        pending: list[cst.EmptyLine] = []
+        for statement in body:
+            if id(statement) in self._removed:
+                pending.extend(statement.leading_lines)  # type: ignore[attr-defined]
+                continue
+            if pending:
+                lines = [*pending, *statement.leading_lines]  # type: ignore[attr-defined]
+                statement = statement.with_changes(leading_lines=_cap_blank_lines(lines))
+                pending = []
+            result.append(statement)
+        return result
 
     def leave_Global(self, original_node: cst.Global, updated_node: cst.Global) -> cst.Global | cst.RemovalSentinel:
         drop = self.plumbing.global_names
@@ -1194,11 +1315,17 @@ class GraphPlumbing(Codemod):
         return updated_node.with_changes(names=names)
 
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+        body = self._drop_markers(updated_node.body)
+        if len(body) != len(updated_node.body):
+            updated_node = updated_node.with_changes(body=body)
         if updated_node.body or not original_node.body:
             return updated_node
         return updated_node.with_changes(body=[cst.SimpleStatementLine(body=[cst.Pass()])])
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        body = self._drop_markers(updated_node.body)
+        if len(body) != len(updated_node.body):
+            updated_node = updated_node.with_changes(body=body)
         plan = self.plan
         if not self.apply_fallback or plan.disable_present or plan.insert_after is None or plan.disable_call is None:
             return updated_node
@@ -1206,6 +1333,18 @@ class GraphPlumbing(Codemod):
         body = list(updated_node.body)
         body.insert(plan.insert_after + 1, call)
         return updated_node.with_changes(body=body)
+
+
+def _cap_blank_lines(lines: list[cst.EmptyLine], most: int = 2) -> list[cst.EmptyLine]:
+    """At most `most` blank lines in a row (comments are kept)."""
+    result: list[cst.EmptyLine] = []
+    run = 0
+    for line in lines:
+        blank = line.comment is None
+        run = run + 1 if blank else 0
+        if not blank or run <= most:
+            result.append(line)
+    return result
 
 
 def dotted_name(node: cst.CSTNode) -> str:
