@@ -471,7 +471,7 @@ class GraphPlumbing(Codemod):
         self.tree: cst.Module | None = None
         self.index: dict[type, list[cst.CSTNode]] = {}
         self._references: list[tuple[cst.CSTNode, str, str]] = []
-        self._removed: set[int] = set()  # ids of the markers left by removed lines
+        self._removed: dict[int, cst.SimpleStatementLine] = {}  # markers left by removed lines (kept alive: ids stay unique)
 
     # -- analysis ---------------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> bool:
@@ -1253,7 +1253,7 @@ class GraphPlumbing(Codemod):
         if not result:
             # A marker, dropped by the enclosing block, which hands its blank lines and comments on.
             marker = cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=updated_node.leading_lines)
-            self._removed.add(id(marker))
+            self._removed[id(marker)] = marker
             return marker
         if not kept:
             result[0] = result[0].with_changes(leading_lines=updated_node.leading_lines)
@@ -1282,7 +1282,7 @@ class GraphPlumbing(Codemod):
         result: list[cst.BaseStatement] = []
         pending: list[cst.EmptyLine] = []
         for statement in body:
-            if id(statement) in self._removed:
+            if self._removed.get(id(statement)) is statement:
                 pending.extend(statement.leading_lines)  # type: ignore[attr-defined]
                 continue
             if pending:
