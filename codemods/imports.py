@@ -174,9 +174,28 @@ def keras_namespace(module: cst.Module) -> tuple[str, tuple[str, str | None] | N
             return "tensorflow.keras", None
     if module_alias(module, "keras") == "keras":
         return "keras", None
+    bound = _from_tensorflow_import_keras(module)
+    if bound is not None:
+        return bound, None
     if "tensorflow" not in module.code:
         return "keras", ("keras", None)
     return "tf.keras", ("tensorflow", "tf")
+
+
+def _from_tensorflow_import_keras(module: cst.Module) -> str | None:
+    """The name a module-level `from tensorflow import keras [as k]` binds, if any."""
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if not isinstance(small, cst.ImportFrom) or small.relative or isinstance(small.names, cst.ImportStar):
+                continue
+            if get_full_name_for_node(small.module) != "tensorflow":
+                continue
+            for alias in small.names:
+                if get_full_name_for_node(alias.name) == "keras":
+                    return get_full_name_for_node(alias.asname.name) if alias.asname is not None else "keras"
+    return None
 
 
 def require_keras_namespace(context: CodemodContext, needed: tuple[str, str | None] | None) -> None:

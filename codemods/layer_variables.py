@@ -137,9 +137,11 @@ BACKEND_VARIABLE = Rule(
     fix=FixKind.SAFE,
     summary="`K.variable` / `K.zeros` / `K.ones` kept by a Keras layer becomes `self.add_weight(...)`.",
     explanation="""
-        Keras 2's backend functions `K.variable`, `K.zeros` and `K.ones` created a variable; Keras 3
-        has no `backend.variable` and does not track such variables. Stored on a layer they become
-        `self.add_weight` with the same shape, initial value, name and constraint. `K.variable`
+        Keras 2's backend functions `K.variable`, `K.zeros`, `K.ones`, `K.eye`,
+        `K.random_normal_variable` and `K.random_uniform_variable` created a variable; Keras 3 has no
+        `backend.variable` and does not track such variables. Stored on a layer they become
+        `self.add_weight` with the same shape, initial value (distribution), name and constraint.
+        `K.zeros`/`K.ones`/`K.eye` not stored on the layer are taken for constants and left alone. `K.variable`
         casts its value to the float type (`floatx`), which is also `add_weight`'s default dtype.
     """,
     before="""
@@ -325,8 +327,15 @@ FACTORIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "keras.backend.variable": ("k_variable", ("value", "dtype", "name", "constraint")),
     "keras.backend.zeros": ("k_zeros", ("shape", "dtype", "name")),
     "keras.backend.ones": ("k_ones", ("shape", "dtype", "name")),
+    "keras.backend.random_normal_variable": ("k_random_normal", ("shape", "mean", "scale", "dtype", "name", "seed")),
+    "keras.backend.random_uniform_variable": ("k_random_uniform", ("shape", "low", "high", "dtype", "name", "seed")),
+    "keras.backend.eye": ("k_eye", ("size", "dtype", "name")),
 }
-CODE_FOR_KIND = {"variable": VARIABLE.code, "get_variable": GET_VARIABLE.code, "k_variable": BACKEND_VARIABLE.code, "k_zeros": BACKEND_VARIABLE.code, "k_ones": BACKEND_VARIABLE.code}
+CODE_FOR_KIND = {
+    "variable": VARIABLE.code,
+    "get_variable": GET_VARIABLE.code,
+    **{kind: BACKEND_VARIABLE.code for kind in ("k_variable", "k_zeros", "k_ones", "k_random_normal", "k_random_uniform", "k_eye")},
+}
 
 # Arguments that change nothing when they have exactly this (source) value, and may be dropped.
 HARMLESS = {
@@ -759,9 +768,11 @@ class LayerVariables(Codemod):
     def _plan_variable(self, call: cst.Call, name: str, method: MethodInfo) -> bool:
         kind, params = FACTORIES[name]
         code = CODE_FOR_KIND[kind]
-        short = {"variable": "tf.Variable", "get_variable": name, "k_variable": "K.variable", "k_zeros": "K.zeros", "k_ones": "K.ones"}[kind]
+        short = "tf.Variable" if kind == "variable" else name if kind == "get_variable" else "K." + name.rsplit(".", 1)[-1]
         where = f"`{short}` in Keras class `{method.klass.name.value}`"
         stored = self._stored_on_self(call, method)
+        if not stored and kind in ("k_zeros", "k_ones", "k_eye", "k_random_normal", "k_random_uniform"):
+            return False  # a constant tensor as often as a variable: not this rule's business unless kept as a weight
         if not stored:
             self.flag(call, MANUAL_VARIABLE.code, f"{where} is not stored on the layer (a local, or passed elsewhere): Keras 3 does not track it; create it with `self.add_weight(...)` in `build()` and keep it as an attribute")
             return False
@@ -896,6 +907,23 @@ class LayerVariables(Codemod):
             if "shape" not in bound:
                 raise Unmappable("no shape given")
             target = Target(shape=bound["shape"], initializer=self.string("zeros" if kind == "k_zeros" else "ones"), dtype=bound.get("dtype"), ints_usual=True)
+        elif kind in ("k_random_normal", "k_random_uniform"):
+            bound = self._bind(call, params, set(params))
+            first, second = ("mean", "scale") if kind == "k_random_normal" else ("low", "high")
+            if "shape" not in bound or first not in bound or second not in bound:
+                raise Unmappable(f"`shape`, `{first}` and `{second}` are needed (Keras 2 required them)")
+            if kind == "k_random_normal":
+                initializer = self.initializer("RandomNormal", mean=bound["mean"], stddev=bound["scale"], seed=bound.get("seed"))
+            else:
+                initializer = self.initializer("RandomUniform", minval=bound["low"], maxval=bound["high"], seed=bound.get("seed"))
+            target = Target(shape=bound["shape"], initializer=initializer, dtype=bound.get("dtype"))
+        elif kind == "k_eye":
+            bound = self._bind(call, params, set(params))
+            size = bound.get("size")
+            if not isinstance(size, (cst.Integer, cst.Name, cst.Attribute)):
+                raise Unmappable("`K.eye` of a size the rule cannot read; write `self.add_weight(shape=(n, n), initializer='identity')` by hand")
+            shape = cst.Tuple([cst.Element(size, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), cst.Element(size)])
+            target = Target(shape=shape, initializer=self.string("identity"), dtype=bound.get("dtype"))
         else:  # get_variable
             allowed = set(params) | {"constraint"} | set(HARMLESS)
             bound = self._bind(call, params, allowed)
