@@ -509,7 +509,7 @@ def _dtype_name(node: cst.BaseExpression | None, codemod: "LayerVariables") -> s
 
 class LayerVariables(Codemod):
     RULES = RULES
-    TRIGGERS = ("Variable", "variable", "keras", "add_weight", "zeros", "ones")
+    TRIGGERS = ("Variable", "variable", "keras", "Layer", "add_weight", "zeros", "ones")
     METADATA_DEPENDENCIES = Codemod.METADATA_DEPENDENCIES
 
     def __init__(self, context, run) -> None:
@@ -920,7 +920,7 @@ class LayerVariables(Codemod):
         elif kind == "k_eye":
             bound = self._bind(call, params, set(params))
             size = bound.get("size")
-            if not isinstance(size, (cst.Integer, cst.Name, cst.Attribute)):
+            if not isinstance(size, (cst.Integer, cst.Name, cst.Attribute, cst.BinaryOperation, cst.Subscript)) or "(" in _source(size):  # written twice: no calls
                 raise Unmappable("`K.eye` of a size the rule cannot read; write `self.add_weight(shape=(n, n), initializer='identity')` by hand")
             shape = cst.Tuple([cst.Element(size, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), cst.Element(size)])
             target = Target(shape=shape, initializer=self.string("identity"), dtype=bound.get("dtype"))
