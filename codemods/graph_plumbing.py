@@ -6,7 +6,7 @@ they can, and otherwise leave the program untouched and report why) and before `
 graph-mode fallback (part 2) and its plumbing is left as it is (it is valid TF1 there); otherwise its
 plumbing is rewritten natively (part 1).
 
-Part 1, graph plumbing -> native TF2 (TFM250-TFM254)
+Part 1, graph plumbing -> native TF2 (TFM250-TFM255)
     What it matches
         Handles kept only to re-enter the default graph or session, the Keras 2 serving pattern:
             graph = tf.get_default_graph()        # or K.get_graph(), self.graph = ..., graph = None + global
@@ -24,9 +24,14 @@ Part 1, graph plumbing -> native TF2 (TFM250-TFM254)
         GPU; `per_process_gpu_memory_fraction` is dropped and the finding says so). Everything that
         belongs to one handle (its binding, blocks, `set_session` calls, session config) is rewritten
         together or not at all (a suppression or `--select` on one part keeps all of it).
+        TFM255: in a file that builds no graph at all, module-level `tf.disable_v2_behavior()` /
+        `disable_eager_execution()` go and `import tensorflow.compat.v1 as tf` becomes
+        `import tensorflow as tf` (the rename rules then map its TF1 names); `enable_eager_execution()`
+        goes. A module that does build a graph gets its own switch from the fallback (part 2).
     Why
         Eager TF2 has no default graph or session to re-enter, and Keras 3 has no `get_graph`,
         `get_session`, `set_session`: kept, this code crashes with `AttributeError` on TF 2.16+.
+        Keras 3 cannot train with eager execution switched off.
     Left alone and reported (TFM254, manual)
         A handle used in any other way (`graph.get_tensor_by_name`, `with g.as_default() as h`,
         exported in `__all__`, rebound, read outside its class). `tf.set_random_seed` is not handled
