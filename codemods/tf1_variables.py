@@ -577,6 +577,8 @@ class Tf1Variables(Codemod):
             self._flag_collections(node)
         if (self.plan.sites or self.plan.store_calls) and self.alias is None:
             self.tf = tensorflow_name(self.context, node)
+        for created in self.plan.before.values():
+            created.sort(key=lambda site: self.position(site.call))  # in the order the old calls were written
 
     def _message(self, site: LayerSite) -> str:
         spec = LAYERS[site.kind]
