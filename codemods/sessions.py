@@ -671,6 +671,10 @@ class Sessions(Codemod):
             self._classify(program, statement)
         self._check_configs(program)
         self._check_graphs(program)
+        if program.variables or program.inits:
+            for session in program.sessions:
+                if self._in_loop(program, session):
+                    raise Decline(session, SESSION_USE.code, "the Session is opened inside a loop (each one starts the variables uninitialised again)")
         if len(program.sessions) > 1 and (program.variables or program.inits or program.train_ops):
             raise Decline(program.sessions[1], SESSION_USE.code, "more than one Session over variables (each new session starts them uninitialised again)")
         self._check_definitions(program)
@@ -786,6 +790,14 @@ class Sessions(Codemod):
         for reference in _names_in(value):
             if reference.value in program.configs:
                 program.claimed.add(id(reference))
+
+    def _in_loop(self, program: Program, node: cst.CSTNode) -> bool:
+        current: cst.CSTNode | None = self.get_metadata(ParentNodeProvider, node, None)
+        while current is not None and current is not program.block:
+            if isinstance(current, (cst.For, cst.While)):
+                return True
+            current = self.get_metadata(ParentNodeProvider, current, None)
+        return False
 
     def _check_graphs(self, program: Program) -> None:
         """The program may build in one graph of its own (or the default one), given to its session."""
