@@ -1121,6 +1121,11 @@ class Sessions(Codemod):
                             raise Decline(call, FETCH_FEED.code, f"`.{method}(...)` with arguments other than a feed dict")
                         runs.append(("run", call, receiver, feed.value if feed else None))
         runs.sort(key=lambda run: self.position(run[1]))
+        initializing = [run for run in runs if run[0] == "init" or (run[0] == "run" and self._fetches_init(program, run[2]))]
+        if len(initializing) > 1:
+            raise Decline(initializing[1][1], SESSION_USE.code, "the variables are initialised more than once (a reset the eager code would not do)")
+        if initializing and any(self.position(run[1]) < self.position(initializing[0][1]) for run in runs if run[0] == "run" and run not in initializing):
+            raise Decline(initializing[0][1], SESSION_USE.code, "the variables are initialised after the graph already ran (a reset the eager code would not do)")
         for kind, call, fetch, feed in runs:
             if kind in ("init", "close") or self._fetches_init(program, fetch):
                 parent = self.get_metadata(ParentNodeProvider, call)
