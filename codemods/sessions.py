@@ -771,7 +771,7 @@ class Sessions(Codemod):
         elif self._is(value, VARIABLE):
             program.variables.add(name)
             program.tensors.pop(name, None)
-            self._claim_names(program, value, allow=set(), statement=statement)
+            self._check_initial_value(program, value, statement)
         elif self._variable_container(program, value):
             program.variables.add(name)  # a dict/list/tuple of variables: read by helpers, passed as var_list
             program.containers.add(name)
@@ -933,7 +933,8 @@ class Sessions(Codemod):
                 program.claimed.add(id(reference))
         program.train_ops[name] = TrainOp(name, statement, optimizer, inline, loss_arg.value.value, var_list)
 
-    def _claim_names(self, program: Program, node: cst.CSTNode, allow: set[str], statement: cst.CSTNode) -> None:
+    def _check_initial_value(self, program: Program, node: cst.CSTNode, statement: cst.CSTNode) -> None:
+        """A variable's initial value is computed once, at its creation: it must not read the graph."""
         for reference in _names_in(node):
             if reference.value in program.graph_names() and reference.value not in program.variables:
                 raise Decline(statement, GRAPH.code, f"a variable's initial value reads `{reference.value}`")
@@ -982,8 +983,6 @@ class Sessions(Codemod):
                     tensor.dynamic = True
                 elif dep in program.tensors:
                     inner = program.tensors[dep]
-                    if not inner.function and not inner.dynamic and inner.deps and dep not in [t for t in program.tensors if program.tensors[t] is tensor]:
-                        pass
                     if inner.dynamic:
                         tensor.dynamic = True
                         params.update(inner.params)
