@@ -6,6 +6,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, QualifiedNameProvider
 
+from harness import exec_cases
 from tf2migrate.codemods import api_table, names
 from tf2migrate.codemods.graph_plumbing import GRAPH_DRIVERS, GRAPH_MODE_NAMES
 from tf2migrate.engine import migrate_text
@@ -80,3 +81,16 @@ def test_set_random_seed_is_left_to_the_api_table():
     assert entry is not None and entry.kind == "rename" and entry.target == "tf.random.set_seed"
     text = "import tensorflow as tf\n\ntf.set_random_seed(0)\n"
     assert migrate_text(text, Selection(select=("TFM25", "TFM26"))).text == text
+
+
+FALLBACK_CASES = [case for case in exec_cases() if "fallback" in case.flags]
+
+
+@pytest.mark.parametrize("case", FALLBACK_CASES, ids=[c.id for c in FALLBACK_CASES])
+def test_fallback_exec_fixtures_do_fall_back(case):
+    """An execution fixture marked `fallback` must come out in graph mode (test_exec.py runs it)."""
+    source = case.source.read_text(encoding="utf-8")
+    migrated = migrate_text(source, Selection()).text
+    assert "compat.v1" in migrated
+    assert "disable_v2_behavior()" in migrated or "disable_eager_execution()" in migrated
+    assert any(f.code == "TFM260" for f in migrate_text(source, Selection()).findings)
