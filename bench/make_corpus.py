@@ -12,7 +12,7 @@ on TensorFlow 1.x (the shares are of the file count):
 * ~12% Keras layer/model modules: custom layers with raw `tf.Variable`s, `K.get_session()`,
   `tensorflow.python.keras` imports, `get_graph()` handles;
 *  ~8% code already written for TF2 (tf.function, GradientTape, Keras 3 layers);
-*  ~1% big files of several thousand lines (half with TensorFlow, half without).
+*  ~1% big files of 2000-3500 lines (half with TensorFlow, half without).
 
 Every template is written here (no third-party code); every file is checked to parse before it is written.
 """
@@ -383,7 +383,7 @@ def generate(n: Names, kind: str) -> str:
         return keras_module(n)
     if kind == "tf2_module":
         return tf2_module(n)
-    return big_module(n, with_tf=n.rng.random() < 0.5, min_lines=n.rng.randint(2500, 6000))
+    return big_module(n, with_tf=n.rng.random() < 0.5, min_lines=n.rng.randint(2000, 3500))
 
 
 def build(out: str, files: int, seed: int) -> dict[str, int]:
