@@ -58,6 +58,7 @@ from libcst.metadata import ParentNodeProvider, ScopeProvider
 from tf2migrate.findings import FixKind
 
 from .base import Codemod, Rule
+from .plumbing import PLUMBING_CODE, session_only_plumbing
 
 # -- rules ---------------------------------------------------------------------------------------
 
@@ -458,8 +459,16 @@ class Sessions(Codemod):
         programs: list[Program] = []
         declined: list[Decline] = []
         skipped: list[cst.CSTNode] = []  # sessions that run nothing (Keras session plumbing): not ours
+        # Sessions kept only for `K.set_session` / `with sess.as_default():` are graph_plumbing's (TFM251),
+        # which removes them natively: neither a program here nor a reason to decline (codemods/plumbing.py).
+        self._plumbing_calls: set[int] = set()
         for block in blocks:
-            sessions = self._sessions(block)
+            sessions = []
+            for session in self._sessions(block):
+                if self._left_to_plumbing(session):
+                    self._plumbing_calls.update(id(c) for c in m.findall(session, m.Call()) if self._is(c, SESSION_FACTORIES))  # type: ignore[arg-type]
+                else:
+                    sessions.append(session)
             if not sessions:
                 continue
             if not self._runs_graph(block):
@@ -511,6 +520,12 @@ class Sessions(Codemod):
         self._plan_compat(node)
         return True
 
+    def _left_to_plumbing(self, session: cst.CSTNode) -> bool:
+        """A serving-plumbing session that graph_plumbing's TFM251 will remove (selected, not suppressed)."""
+        if not self.enabled(PLUMBING_CODE) or self.run.suppressions.find(PLUMBING_CODE, self.position(session)[0]) is not None:
+            return False
+        return session_only_plumbing(self, session, SESSION_FACTORIES)
+
     def _blocking_switch(self, module: cst.Module) -> cst.CSTNode | None:
         """A `tf.disable_v2_behavior()` / `disable_eager_execution()` that TFM202 will not remove: the
         converted eager code would then run in graph mode."""
@@ -536,7 +551,7 @@ class Sessions(Codemod):
     def _leftover_graph_code(self, module: cst.Module, programs: list[Program]) -> Decline | None:
         """Graph-mode code outside the programs (a placeholder in a library function, a feed elsewhere)
         would keep the file in graph mode, where the converted eager code cannot run."""
-        consumed: set[int] = set()
+        consumed: set[int] = set(self._plumbing_calls)
         for program in programs:
             consumed.update(id(_single_small(s).value) for s in program.placeholder_statements.values())  # type: ignore[union-attr]
             for session in program.sessions:

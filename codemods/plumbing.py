@@ -1,0 +1,126 @@
+"""Shared predicate: is a TF1 Session kept only as Keras 2 serving plumbing?
+
+The Keras 2 serving pattern keeps a session only to hand it to Keras and re-enter it:
+
+    sess = tf.Session(config=config)      # or self.sess = ...
+    K.set_session(sess)                   # or K.set_session(tf.Session())
+    with sess.as_default():               # or with sess.graph.as_default():
+        model.predict(x)
+
+Such a session runs nothing itself. `graph_plumbing` (TFM251) removes all of it natively; `sessions`
+(which runs first) must therefore neither treat it as a Session program nor report it as one it
+could not convert (TFM211/TFM214), or a fully migrated file would keep a stale manual finding.
+
+`session_only_plumbing(visitor, statement, session_names)` answers for the statement that creates a
+session. The visitor needs `ParentNodeProvider` and `ScopeProvider` metadata and a `qualified_name`
+method (every `Codemod` has them). Anything the predicate does not fully understand (a rebinding,
+`with sess.as_default() as s`, any other use of the name) answers False: the session is then the
+`sessions` rule's to convert or report.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.metadata import ParentNodeProvider, ScopeProvider
+
+if TYPE_CHECKING:
+    from .base import Codemod
+
+SET_SESSION = "keras.backend.set_session"
+PLUMBING_CODE = "TFM251"  # graph_plumbing's rule that removes such sessions
+
+
+def _parent(visitor: "Codemod", node: cst.CSTNode) -> cst.CSTNode | None:
+    return visitor.get_metadata(ParentNodeProvider, node, None)
+
+
+def _only_small(statement: cst.CSTNode) -> cst.BaseSmallStatement | None:
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        return statement.body[0]
+    return None
+
+
+def _is_set_session_argument(visitor: "Codemod", node: cst.CSTNode) -> bool:
+    """`K.set_session(<node>)` as a statement of its own, with `node` its only argument."""
+    arg = _parent(visitor, node)
+    if not isinstance(arg, cst.Arg) or arg.keyword is not None or arg.star:
+        return False
+    call = _parent(visitor, arg)
+    if not isinstance(call, cst.Call) or len(call.args) != 1 or visitor.qualified_name(call) != SET_SESSION:
+        return False
+    return isinstance(_parent(visitor, call), cst.Expr)
+
+
+def _is_as_default_item(visitor: "Codemod", node: cst.CSTNode) -> bool:
+    """`with <node>.as_default():` or `with <node>.graph.as_default():`, without `as`."""
+    attribute = _parent(visitor, node)
+    if isinstance(attribute, cst.Attribute) and attribute.value is node and attribute.attr.value == "graph":
+        node, attribute = attribute, _parent(visitor, attribute)
+    if not (isinstance(attribute, cst.Attribute) and attribute.value is node and attribute.attr.value == "as_default"):
+        return False
+    call = _parent(visitor, attribute)
+    if not (isinstance(call, cst.Call) and not call.args):
+        return False
+    item = _parent(visitor, call)
+    return isinstance(item, cst.WithItem) and item.asname is None
+
+
+def _plumbing_use(visitor: "Codemod", node: cst.CSTNode) -> bool:
+    return _is_set_session_argument(visitor, node) or _is_as_default_item(visitor, node)
+
+
+def session_only_plumbing(visitor: "Codemod", statement: cst.CSTNode, session_names: frozenset[str]) -> bool:
+    """True if `statement` creates a session (a call named in `session_names`) that is used only for
+    `K.set_session(...)` and `with ....as_default():` blocks (see the module docstring)."""
+    small = _only_small(statement)
+    if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+        # K.set_session(tf.Session(...))
+        call = small.value
+        return (
+            visitor.qualified_name(call) == SET_SESSION
+            and len(call.args) == 1
+            and isinstance(call.args[0].value, cst.Call)
+            and visitor.qualified_name(call.args[0].value) in session_names
+        )
+    if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.value, cst.Call)):
+        return False
+    if visitor.qualified_name(small.value) not in session_names:
+        return False
+    target = small.targets[0].target
+    if isinstance(target, cst.Name):
+        return _name_only_plumbing(visitor, small, target)
+    if m.matches(target, m.Attribute(value=m.Name("self"), attr=m.Name())):
+        return _attribute_only_plumbing(visitor, small, target)  # type: ignore[arg-type]
+    return False
+
+
+def _name_only_plumbing(visitor: "Codemod", assign: cst.Assign, target: cst.Name) -> bool:
+    scope = visitor.get_metadata(ScopeProvider, target, None)
+    if scope is None:
+        return False
+    assignments = [a for a in scope.assignments[target.value]]
+    if len(assignments) != 1:
+        return False  # rebound somewhere: not a plain handle
+    accesses = list(assignments[0].references)
+    if not accesses:
+        return False  # made and never used: TFM005's, not plumbing
+    return all(_plumbing_use(visitor, access.node) for access in accesses)
+
+
+def _attribute_only_plumbing(visitor: "Codemod", assign: cst.Assign, target: cst.Attribute) -> bool:
+    """`self.sess = tf.Session()`: every other `self.sess` in the class is plumbing."""
+    class_def: cst.CSTNode | None = assign
+    while class_def is not None and not isinstance(class_def, cst.ClassDef):
+        class_def = _parent(visitor, class_def)
+    if class_def is None:
+        return False
+    name = target.attr.value
+    uses = [
+        node
+        for node in m.findall(class_def, m.Attribute(value=m.Name("self"), attr=m.Name(name)))
+        if node is not target
+    ]
+    return bool(uses) and all(_plumbing_use(visitor, node) for node in uses)
