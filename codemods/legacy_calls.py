@@ -47,7 +47,7 @@ Why
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -241,6 +241,9 @@ class Origin:
     kind: str
     source: str  # the producing expression as written, e.g. "tf.keras.backend.get_graph()"
     api: str = ""  # canonical TF/Keras name that produced an OBJECT
+    # the callee(s) of the factory call(s) a handle comes from (`tf.keras.backend.get_graph` in
+    # `tf.keras.backend.get_graph()`): a removed factory whose handle is handed over is reported once, by TFM301/302
+    factories: tuple[cst.CSTNode, ...] = field(default=(), compare=False)
 
 
 def _code(node: cst.CSTNode) -> str:
@@ -274,6 +277,7 @@ class LegacyCalls(Codemod):
         self._origins: dict[int, Origin | None] = {}
         self._class_attributes: dict[int, dict[str, list[cst.BaseExpression] | None]] = {}
         self._uses: dict[str, list[_Use]] = {}  # removed entry -> uses, in source order
+        self._handed: set[int] = set()  # factory callees whose handle TFM301/TFM302 reported as handed over
 
     # -- origins: what a value is -----------------------------------------------------------------------
     def origin(self, node: cst.CSTNode) -> Origin | None:
@@ -290,13 +294,13 @@ class LegacyCalls(Codemod):
         if isinstance(node, cst.Call):
             api = self.qualified_name(node)
             if api in HANDLE_FACTORIES:
-                return Origin(HANDLE_FACTORIES[api], _short(_code(node)))
+                return Origin(HANDLE_FACTORIES[api], _short(_code(node)), factories=(node.func,))
             receiver = self.origin(node.func.value) if isinstance(node.func, cst.Attribute) else None
             if receiver is not None and receiver.kind in HANDLE_KINDS:
                 method = node.func.attr.value  # type: ignore[attr-defined]
                 kind = HANDLE_METHODS.get((receiver.kind, method), OBJECT)
                 source = receiver.source if method == "as_default" and kind != OBJECT else _short(_code(node))
-                return Origin(kind, source, receiver.api)
+                return Origin(kind, source, receiver.api, receiver.factories if kind != OBJECT else ())
             if api is not None and names.is_tensorflow_or_keras(api):
                 return Origin(OBJECT, _short(_code(node)), api)
             return Origin(OBJECT, _short(_code(node)), receiver.api) if receiver is not None else None
@@ -304,7 +308,7 @@ class LegacyCalls(Codemod):
             receiver = self.origin(node.value)
             if receiver is not None and receiver.kind in HANDLE_KINDS:
                 kind = HANDLE_ATTRIBUTES.get((receiver.kind, node.attr.value), OBJECT)
-                return Origin(kind, _short(_code(node)), receiver.api)
+                return Origin(kind, _short(_code(node)), receiver.api, receiver.factories if kind != OBJECT else ())
             api = self.qualified_name(node)
             if api is not None and names.is_tensorflow_or_keras(api):
                 return Origin(OBJECT, _short(_code(node)), api)
@@ -325,7 +329,10 @@ class LegacyCalls(Codemod):
         if any(o is None for o in origins):
             return None
         kinds = {o.kind for o in origins}  # type: ignore[union-attr]
-        return origins[0] if len(kinds) == 1 else None
+        if len(kinds) != 1:
+            return None
+        factories = tuple(f for o in origins for f in o.factories)  # type: ignore[union-attr]
+        return Origin(origins[0].kind, origins[0].source, origins[0].api, factories)  # type: ignore[union-attr]
 
     def _access_referents(self, node: cst.Name) -> set | None:
         scope = self.get_metadata(ScopeProvider, node, None)
@@ -409,6 +416,7 @@ class LegacyCalls(Codemod):
         if not (self.enabled(GRAPH_TO_LIBRARY.code) or self.enabled(GRAPH_TO_LOCAL.code)):
             return
         passed = []
+        factories: list[cst.CSTNode] = []
         for index, arg in enumerate(node.args, start=1):
             if arg.star:
                 continue
@@ -419,11 +427,15 @@ class LegacyCalls(Codemod):
             written = _short(_code(arg.value))
             where = f"`{written}`" if written == found.source else f"`{written}`, from `{found.source}`"
             passed.append((found.kind, f"a {KIND_WORDS[found.kind]} as {label} ({where})"))
+            factories.extend(found.factories)
         if not passed:
             return
         callee_kind = self._callee_kind(node)
         if callee_kind is None:
             return
+        if self.enabled(GRAPH_TO_LOCAL.code if callee_kind == "local" else GRAPH_TO_LIBRARY.code):
+            # one construct, one finding: the removed factory (`K.get_graph()`) is named in this message
+            self._handed.update(id(f) for f in factories)
         callee = get_full_name_for_node(node.func) if _is_dotted(node.func) else None
         callee = callee or _short(_code(node.func), 50)
         what = " and ".join(text for _, text in passed)
@@ -592,6 +604,9 @@ class LegacyCalls(Codemod):
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         # one finding per removed API (entry), at its first use; the other uses are listed in the message
         for uses in self._uses.values():
+            uses = [u for u in uses if id(u.node) not in self._handed]
+            if not uses:
+                continue
             first = uses[0]
             first_line = self.position(first.node)[0]
             others = sorted({self.run.linemap.to_original(self.position(u.node)[0]) for u in uses[1:]} - {self.run.linemap.to_original(first_line)})

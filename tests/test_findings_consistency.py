@@ -17,6 +17,7 @@ from harness import run_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 CROSS = ROOT / "fixtures" / "cross-rule"
+SEED = ROOT / "examples" / "seed_old_library.py"
 
 
 def _check(path: Path) -> list[dict]:
@@ -33,6 +34,15 @@ def _one_code_per_line(findings: list[dict]) -> None:
     assert all(len(c) == 1 for c in codes.values()), dict(codes)
 
 
+@pytest.mark.parametrize("name", ["seed_old_library.py", "cross-rule/seed_graph_to_library.py"])
+def test_seed_third_example_yields_one_finding(name):
+    path = SEED if name == "seed_old_library.py" else CROSS / "seed_graph_to_library.py"
+    findings = _check(path)
+    assert [(f["code"], f["fix"]) for f in findings] == [("TFM301", "manual")], findings
+    call_line = next(n for n, line in enumerate(path.read_text().splitlines(), 1) if "some_function(" in line)
+    assert findings[0]["line"] == call_line
+
+
 @pytest.mark.parametrize("name", ["serving_flask_app.py", "plumbing_beside_program.py"])
 def test_serving_pattern_fixed_completely(name, tmp_path):
     target = tmp_path / name
@@ -44,3 +54,10 @@ def test_serving_pattern_fixed_completely(name, tmp_path):
     text = target.read_text()
     assert "Session" not in text and "set_session" not in text and "as_default" not in text
     assert _check(target) == []  # migrated: nothing left to report
+
+
+def test_removed_keras_session_function_yields_one_finding():
+    findings = _check(CROSS / "get_session_removed_use.py")
+    _one_code_per_line(findings)
+    at_get_session = [f for f in findings if f["line"] == 6]
+    assert [(f["code"], f["fix"]) for f in at_get_session] == [("TFM330", "manual")], findings
