@@ -74,6 +74,7 @@ from .api_table import ApiEntry, CallPlan
 from .base import Codemod, Rule
 from .builders import dotted
 from .imports import module_alias
+from .plumbing import fallback_cannot_switch
 
 RENAME = Rule(
     code="TFM401",
@@ -425,6 +426,8 @@ class ApiRenames(Codemod):
             return
         if name.startswith("tf.compat.v1.") and self._fallback_file:
             return  # a graph-mode fallback file: the fallback rule reports what tf.compat.v1 lacks (TFM261)
+        if code == MISSING.code and fallback_cannot_switch(self, node):
+            return  # the fallback rule reports this graph driver's import as the thing to change (TFM261)
         self.flag(node, code, message)
 
     # -- rewriting names --------------------------------------------------------------------------

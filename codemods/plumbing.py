@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider, ScopeProvider
+from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
 
 if TYPE_CHECKING:
     from .base import Codemod
@@ -124,3 +124,49 @@ def _attribute_only_plumbing(visitor: "Codemod", assign: cst.Assign, target: cst
         if node is not target
     ]
     return bool(uses) and all(_plumbing_use(visitor, node) for node in uses)
+
+
+def fallback_cannot_switch(visitor: "Codemod", node: cst.CSTNode) -> bool:
+    """True if graph_plumbing reports TFM261 at `node` because the graph-mode fallback cannot switch the
+    import it comes through (`import tensorflow` without an alias, an import inside `try:`): a graph
+    driver (`tensorflow.placeholder`, `tensorflow.Session`) reached through `tensorflow` by a name that
+    no module-level `import tensorflow as X` binds, in a file that does not switch eager execution on.
+
+    Later rules (api_renames' TFM407) stay quiet there: TFM261 already says what to do.
+    """
+    from . import CODEMOD_MODULES
+    from .graph_plumbing import EAGER_SWITCHES, GRAPH_DRIVERS, GRAPH_MODE_NAMES
+
+    if "graph_plumbing" not in CODEMOD_MODULES or not (visitor.enabled("TFM260") and visitor.enabled("TFM261")):
+        return False
+    canonical = visitor.qualified_name(node)
+    if canonical not in GRAPH_DRIVERS or canonical not in GRAPH_MODE_NAMES:
+        return False
+    found = visitor.get_metadata(QualifiedNameProvider, node, None) or set()
+    imported = [q.name for q in found if q.source is QualifiedNameSource.IMPORT]
+    if len(imported) != 1 or not imported[0].startswith("tensorflow.") or imported[0].startswith("tensorflow.compat."):
+        return False
+    head = node
+    while isinstance(head, cst.Attribute):
+        head = head.value  # type: ignore[assignment]
+    if not isinstance(head, cst.Name):
+        return False
+    module = head
+    while True:
+        parent = _parent(visitor, module)
+        if parent is None:
+            break
+        module = parent
+    if not isinstance(module, cst.Module):
+        return False
+    switched_aliases = set()
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Import):
+                    for alias in small.names:
+                        if alias.asname is not None and cst.Module([]).code_for_node(alias.name) == "tensorflow":
+                            switched_aliases.add(cst.Module([]).code_for_node(alias.asname.name))
+    if head.value in switched_aliases:
+        return False
+    return not any(switch.rsplit(".", 1)[-1] in module.code for switch in EAGER_SWITCHES)

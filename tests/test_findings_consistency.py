@@ -61,3 +61,18 @@ def test_removed_keras_session_function_yields_one_finding():
     _one_code_per_line(findings)
     at_get_session = [f for f in findings if f["line"] == 6]
     assert [(f["code"], f["fix"]) for f in at_get_session] == [("TFM330", "manual")], findings
+
+
+def test_unswitchable_import_reported_once():
+    """A graph driver behind an import the fallback cannot switch: TFM261 says what to do, TFM407 stays quiet."""
+    findings = _check(CROSS / "unswitchable_import_get_session.py")
+    _one_code_per_line(findings)
+    assert [(f["code"], f["line"]) for f in findings] == [("TFM261", 4), ("TFM330", 5)], findings
+
+
+CROSS_INPUTS = sorted(p.name for p in CROSS.glob("*.py") if not p.name.endswith(".expected.py"))
+
+
+@pytest.mark.parametrize("name", CROSS_INPUTS)
+def test_one_code_per_line(name):
+    _one_code_per_line(_check(CROSS / name))
