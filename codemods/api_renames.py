@@ -74,7 +74,7 @@ from .api_table import ApiEntry, CallPlan
 from .base import Codemod, Rule
 from .builders import dotted
 from .imports import module_alias
-from .plumbing import fallback_cannot_switch
+from .plumbing import fallback_cannot_switch, value_only_handed
 
 RENAME = Rule(
     code="TFM401",
@@ -428,6 +428,9 @@ class ApiRenames(Codemod):
             return  # a graph-mode fallback file: the fallback rule reports what tf.compat.v1 lacks (TFM261)
         if code == MISSING.code and fallback_cannot_switch(self, node):
             return  # the fallback rule reports this graph driver's import as the thing to change (TFM261)
+        call = self.get_metadata(ParentNodeProvider, node, None)
+        if code == MISSING.code and isinstance(call, cst.Call) and call.func is node and value_only_handed(self, call):
+            return  # a graph/session factory whose value is handed to other code: legacy_calls reports it (TFM301/302)
         self.flag(node, code, message)
 
     # -- rewriting names --------------------------------------------------------------------------

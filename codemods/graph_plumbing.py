@@ -89,6 +89,7 @@ from . import CODEMOD_MODULES, api_table, removed_apis
 from .base import Codemod, Rule
 from .builders import dotted
 from .imports import module_alias
+from .plumbing import handed_to_other_code
 
 # -- rules ------------------------------------------------------------------------------------------
 
@@ -735,7 +736,7 @@ class GraphPlumbing(Codemod):
                                        "eager TF2 has no default graph; remove it or use `tf.keras.backend.clear_session()`"))
             elif name == "keras.backend.set_session" and not any(
                 isinstance(a, cst.Arg) and a.value in plan.consumed or self._parent(call) in plan.statements for a in call.args
-            ) and self._parent(call) not in plan.statements:
+            ) and self._parent(call) not in plan.statements and not self._reported_by_legacy_calls(name):
                 plan.flags.append((call, GRAPH_HANDLE_MANUAL.code, "`K.set_session(...)` is gone from Keras 3 (no "
                                    "session): remove it once the session it is given is no longer needed"))
         self._plan_configs(module, plan)
@@ -806,8 +807,8 @@ class GraphPlumbing(Codemod):
 
     def _flag_other_use(self, plan: PlumbingPlan, call: cst.Call) -> None:
         name = self.qualified_name(call) or ""
-        if name == "tf.Session" or self._reported_by_legacy_calls(name):
-            return  # a session program: the session rules' business (and the fallback's); or reported as removed
+        if name == "tf.Session" or self._reported_by_legacy_calls(name) or handed_to_other_code(self, call):
+            return  # a session program: the session rules' business (and the fallback's); or reported as removed / handed over
         statement = self._statement_of(call)
         if isinstance(statement, cst.Assign):
             return  # flagged with its handle
@@ -896,8 +897,8 @@ class GraphPlumbing(Codemod):
                 continue  # `global graph`
             found = self._classify_use(use, kind)
             if found is None:
-                if quiet:
-                    return False  # the legacy-call rules report the handle's factory as removed (TFM330)
+                if quiet or handed_to_other_code(self, use):
+                    return False  # the legacy-call rules report it: the factory as removed (TFM330), or handed over (TFM301/302)
                 plan.flags.append((use, GRAPH_HANDLE_MANUAL.code, f"`{name}` (the default {kind}) is used here for more "
                                    "than `with ....as_default():`: port this code to eager TF2, then remove the handle"))
                 return False

@@ -20,6 +20,7 @@ method (every `Codemod` has them). Anything the predicate does not fully underst
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -170,3 +171,67 @@ def fallback_cannot_switch(visitor: "Codemod", node: cst.CSTNode) -> bool:
     if head.value in switched_aliases:
         return False
     return not any(switch.rsplit(".", 1)[-1] in module.code for switch in EAGER_SWITCHES)
+
+
+def handed_to_other_code(visitor: "Codemod", node: cst.CSTNode) -> bool:
+    """True if `node` (a graph/session handle) is an argument of a call that `legacy_calls` reports as
+    handing it over: TFM301 (a function of an imported package that is neither TensorFlow, Keras nor
+    the standard library) or TFM302 (a function or class defined in this file).
+
+    legacy_calls owns "handed to other code": the rules that run before it (sessions' TFM211,
+    graph_plumbing's TFM254) and after it (api_renames' TFM407 on the factory) stay quiet there. A
+    callee this cannot place for certain (a method of a local object) answers False: the other rules
+    then still report what they see.
+    """
+    from . import CODEMOD_MODULES, names
+
+    if "legacy_calls" not in CODEMOD_MODULES:
+        return False
+    arg = _parent(visitor, node)
+    if not isinstance(arg, cst.Arg) or arg.star or arg.value is not node:
+        return False
+    call = _parent(visitor, arg)
+    if not isinstance(call, cst.Call):
+        return False
+    found = visitor.get_metadata(QualifiedNameProvider, call.func, None) or set()
+    if not found or any(q.source is QualifiedNameSource.BUILTIN for q in found):
+        return False
+    if all(q.source is QualifiedNameSource.IMPORT for q in found):
+        packages = {q.name.split(".")[0] for q in found}
+        if len(packages) != 1 or packages.pop() in sys.stdlib_module_names:
+            return False
+        if any(names.is_tensorflow_or_keras(names.canonical(q.name)) for q in found):
+            return False
+        return visitor.enabled("TFM301")
+    if isinstance(call.func, cst.Name):
+        scope = visitor.get_metadata(ScopeProvider, call.func, None)
+        if scope is None:
+            return False
+        referents = [r for access in scope.accesses[call.func.value] if access.node is call.func for r in access.referents]
+        if referents and all(isinstance(getattr(r, "node", None), (cst.FunctionDef, cst.ClassDef)) for r in referents):
+            return visitor.enabled("TFM302")
+    return False
+
+
+def value_only_handed(visitor: "Codemod", call: cst.CSTNode) -> bool:
+    """True if the value of `call` (`tf.get_default_graph()`) is only ever handed to other code: an
+    argument itself, or bound once to a name whose every use is such an argument (see `handed_to_other_code`).
+    Only for the graph/session/GraphDef factories legacy_calls follows (its HANDLE_FACTORIES)."""
+    from .legacy_calls import HANDLE_FACTORIES
+
+    if visitor.qualified_name(call) not in HANDLE_FACTORIES:
+        return False
+    if handed_to_other_code(visitor, call):
+        return True
+    target = _parent(visitor, call)
+    if not (isinstance(target, cst.Assign) and len(target.targets) == 1 and isinstance(target.targets[0].target, cst.Name)):
+        return False
+    name = target.targets[0].target
+    scope = visitor.get_metadata(ScopeProvider, name, None)
+    if scope is None:
+        return False
+    assignments = list(scope.assignments[name.value])
+    if len(assignments) != 1:
+        return False
+    accesses = list(assignments[0].references)
+    return bool(accesses) and all(handed_to_other_code(visitor, access.node) for access in accesses)

@@ -76,3 +76,16 @@ CROSS_INPUTS = sorted(p.name for p in CROSS.glob("*.py") if not p.name.endswith(
 @pytest.mark.parametrize("name", CROSS_INPUTS)
 def test_one_code_per_line(name):
     _one_code_per_line(_check(CROSS / name))
+
+
+@pytest.mark.parametrize(
+    ("name", "owner"),
+    [
+        ("default_graph_to_library.py", "TFM301"),  # not also TFM254 (graph_plumbing) or TFM407 (api_renames)
+        ("session_handed_to_library.py", "TFM301"),  # not also TFM211 (sessions)
+        ("handle_to_local_function.py", "TFM302"),  # not also TFM330 on `K.get_graph()`
+    ],
+)
+def test_handle_handed_over_is_legacy_calls_finding(name, owner):
+    manual = [f for f in _check(CROSS / name) if f["fix"] != "applied"]
+    assert [f["code"] for f in manual] == [owner], manual
