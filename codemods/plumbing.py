@@ -235,3 +235,20 @@ def value_only_handed(visitor: "Codemod", call: cst.CSTNode) -> bool:
         return False
     accesses = list(assignments[0].references)
     return bool(accesses) and all(handed_to_other_code(visitor, access.node) for access in accesses)
+
+
+def argument_of_removed_api(visitor: "Codemod", node: cst.CSTNode) -> bool:
+    """True if `node` is an argument of a call to an API legacy_calls reports as removed (TFM310/TFM320/
+    TFM330: `K.set_session(sess)`): that finding says what to do with the whole call."""
+    from . import CODEMOD_MODULES, removed_apis
+
+    if "legacy_calls" not in CODEMOD_MODULES:
+        return False
+    arg = _parent(visitor, node)
+    if not isinstance(arg, cst.Arg) or arg.value is not node:
+        return False
+    call = _parent(visitor, arg)
+    if not isinstance(call, cst.Call):
+        return False
+    removal = removed_apis.find(visitor.qualified_name(call) or "")
+    return removal is not None and visitor.enabled({"contrib": "TFM310", "tf": "TFM320", "keras": "TFM330"}[removal.family])

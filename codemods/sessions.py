@@ -58,7 +58,7 @@ from libcst.metadata import ParentNodeProvider, ScopeProvider
 from tf2migrate.findings import FixKind
 
 from .base import Codemod, Rule
-from .plumbing import PLUMBING_CODE, handed_to_other_code, session_only_plumbing
+from .plumbing import PLUMBING_CODE, argument_of_removed_api, handed_to_other_code, session_only_plumbing
 
 # -- rules ---------------------------------------------------------------------------------------
 
@@ -488,8 +488,8 @@ class Sessions(Codemod):
             if leftover is not None:
                 declined.append(leftover)
         for decline in declined:
-            if decline.code == SESSION_USE.code and handed_to_other_code(self, decline.node):
-                continue  # handed to a library or a local function: legacy_calls reports it (TFM301/TFM302)
+            if decline.code == SESSION_USE.code and (handed_to_other_code(self, decline.node) or argument_of_removed_api(self, decline.node)):
+                continue  # handed to a library, a local function or a removed API: legacy_calls reports it (TFM301/302/330)
             self.flag(decline.node, decline.code, decline.message + "; left in graph mode")
         if not programs:
             return False
