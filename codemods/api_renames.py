@@ -73,6 +73,7 @@ from . import CODEMOD_MODULES, api_table, removed_apis
 from .api_table import ApiEntry, CallPlan
 from .base import Codemod, Rule
 from .builders import dotted
+from .graph_plumbing import PLUMBING_CALLS, manual_plumbing_factories
 from .imports import module_alias
 from .plumbing import fallback_cannot_switch, value_only_handed
 
@@ -325,6 +326,8 @@ class ApiRenames(Codemod):
 
     # -- setup ------------------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
+        self._module = node
+        self._manual_plumbing: set[int] | None = None  # computed on the first TFM407 that needs it
         self._fallback_file = (
             "graph_plumbing" in CODEMOD_MODULES and self.enabled("TFM261") and "disable_v2_behavior" in node.code
         )
@@ -431,7 +434,16 @@ class ApiRenames(Codemod):
         call = self.get_metadata(ParentNodeProvider, node, None)
         if code == MISSING.code and isinstance(call, cst.Call) and call.func is node and value_only_handed(self, call):
             return  # a graph/session factory whose value is handed to other code: legacy_calls reports it (TFM301/302)
+        if code == MISSING.code and isinstance(call, cst.Call) and call.func is node and self._reported_as_plumbing(call):
+            return  # graph_plumbing reports this handle as manual, with what to do (TFM253/TFM254)
         self.flag(node, code, message)
+
+    def _reported_as_plumbing(self, call: cst.Call) -> bool:
+        if self.qualified_name(call) not in PLUMBING_CALLS:
+            return False
+        if self._manual_plumbing is None:
+            self._manual_plumbing = manual_plumbing_factories(self, self._module)
+        return id(call) in self._manual_plumbing
 
     # -- rewriting names --------------------------------------------------------------------------
     def _replacement(self, original: cst.BaseExpression, name: str) -> cst.BaseExpression:

@@ -427,6 +427,7 @@ class PlumbingPlan:
     imports: dict[cst.Import, tuple[str, str]] = field(default_factory=dict)  # `import tensorflow.compat.v1 as X` -> plain
     consumed: set[cst.CSTNode] = field(default_factory=set)  # factory calls the plan takes care of
     flags: list[tuple[cst.CSTNode, str, str]] = field(default_factory=list)
+    flagged_handles: dict[cst.CSTNode, cst.CSTNode] = field(default_factory=dict)  # flag node -> the handle's binding
     links: dict[cst.CSTNode, cst.CSTNode] = field(default_factory=dict)  # union-find over nodes of one rewrite
 
     def link(self, a: cst.CSTNode, b: cst.CSTNode) -> None:
@@ -480,13 +481,16 @@ class GraphPlumbing(Codemod):
         self._removed: dict[int, cst.SimpleStatementLine] = {}  # markers left by removed lines (kept alive: ids stay unique)
 
     # -- analysis ---------------------------------------------------------------------------------
-    def visit_Module(self, node: cst.Module) -> bool:
+    def _index(self, node: cst.Module) -> None:
         self.tree = node
         self.index: dict[type, list[cst.CSTNode]] = {}
         self.order: dict[int, int] = {}
         for number, child in enumerate(walk(node)):
             self.index.setdefault(type(child), []).append(child)
             self.order[id(child)] = number
+
+    def visit_Module(self, node: cst.Module) -> bool:
+        self._index(node)
         plumbing = self._plan_plumbing(node)
         self.plan = self._plan_fallback(node, plumbing.consumed)
         plan = self.plan
@@ -901,6 +905,7 @@ class GraphPlumbing(Codemod):
                     return False  # the legacy-call rules report it: the factory as removed (TFM330), or handed over (TFM301/302)
                 plan.flags.append((use, GRAPH_HANDLE_MANUAL.code, f"`{name}` (the default {kind}) is used here for more "
                                    "than `with ....as_default():`: port this code to eager TF2, then remove the handle"))
+                plan.flagged_handles[use] = anchor
                 return False
             planned.append(found)
         for how, where in planned:
@@ -1339,6 +1344,34 @@ class GraphPlumbing(Codemod):
         body = list(updated_node.body)
         body.insert(plan.insert_after + 1, call)
         return updated_node.with_changes(body=body)
+
+
+def manual_plumbing_factories(visitor: Codemod, module: cst.Module) -> set[int]:
+    """ids of the plumbing factory calls (`tf.get_default_graph()`, `tf.reset_default_graph()`, ...) of
+    `module` that this rule reports as manual (TFM253/TFM254) when it runs over `module`.
+
+    For a later rule (api_renames' TFM407 "left by the session and graph rules") to stay quiet where this
+    rule already said what to do. The plan is recomputed on the tree `visitor` sees, with its metadata:
+    this rule changed nothing the flagged constructs depend on (what it rewrites is gone from the tree).
+    """
+    if "graph_plumbing" not in CODEMOD_MODULES:
+        return set()
+    planner = GraphPlumbing(visitor.context, visitor.run)
+    planner.metadata = visitor.metadata
+    planner._index(module)
+    plan = planner._plan_plumbing(module)
+    if planner._plan_fallback(module, plan.consumed).needed:
+        return set()  # graph mode stays: the plumbing is not reported
+    found: set[int] = set()
+    for where, code, _message in plan.flags:
+        if not planner.enabled(code) or visitor.run.suppressions.find(code, planner.position(where)[0]) is not None:
+            continue  # not reported after all: the missing name must be
+        where = plan.flagged_handles.get(where, where)  # a use of a handle: its binding
+        if isinstance(where, cst.Assign) and isinstance(where.value, cst.Call):
+            found.add(id(where.value))
+        elif isinstance(where, cst.Call):
+            found.add(id(where))
+    return found
 
 
 def _cap_blank_lines(lines: list[cst.EmptyLine], most: int = 2) -> list[cst.EmptyLine]:

@@ -90,3 +90,10 @@ def test_one_code_per_line(name):
 def test_handle_handed_over_is_legacy_calls_finding(name, owner):
     manual = [f for f in _check(CROSS / name) if f["fix"] != "applied"]
     assert [f["code"] for f in manual] == [owner], manual
+
+
+def test_graph_handle_used_otherwise_reported_once():
+    """`graph = tf.get_default_graph()` used for a lookup: graph_plumbing's TFM254 says what to do;
+    api_renames does not add TFM407 on `tf.get_default_graph`."""
+    findings = _check(CROSS / "default_graph_lookup.py")
+    assert [(f["code"], f["line"]) for f in findings] == [("TFM254", 7)], findings
