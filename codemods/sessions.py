@@ -490,6 +490,8 @@ class Sessions(Codemod):
         for decline in declined:
             if decline.code == SESSION_USE.code and (handed_to_other_code(self, decline.node) or argument_of_removed_api(self, decline.node)):
                 continue  # handed to a library, a local function or a removed API: legacy_calls reports it (TFM301/302/330)
+            if decline.code == GRAPH.code and self._hands_over_a_session(decline.node):
+                continue  # `lib.f(..., sess=sess)`: one construct, legacy_calls' TFM301/TFM302 covers it
             self.flag(decline.node, decline.code, decline.message + "; left in graph mode")
         if not programs:
             return False
@@ -520,6 +522,41 @@ class Sessions(Codemod):
         for program in programs:
             self._plan(program)
         self._plan_compat(node)
+        return True
+
+    def _hands_over_a_session(self, node: cst.CSTNode) -> bool:
+        """`node` is (or is the statement of) a call that hands a session of this file to other code."""
+        calls = [node] if isinstance(node, cst.Call) else []
+        small = _single_small(node) if isinstance(node, cst.SimpleStatementLine) else None
+        if small is not None:
+            value = getattr(small, "value", None)
+            if isinstance(value, cst.Call):
+                calls.append(value)
+        for call in calls:
+            for arg in call.args:  # type: ignore[attr-defined]
+                if isinstance(arg.value, cst.Name) and self._names_a_session(arg.value) and handed_to_other_code(self, arg.value):
+                    return True
+        return False
+
+    def _names_a_session(self, name: cst.Name) -> bool:
+        """Every binding of `name` is `name = tf.Session(...)` or `with tf.Session(...) as name`."""
+        scope = self.get_metadata(ScopeProvider, name, None)
+        if scope is None:
+            return False
+        referents = [r for access in scope.accesses[name.value] if access.node is name for r in access.referents]
+        if not referents:
+            return False
+        for referent in referents:
+            target = getattr(referent, "node", None)
+            parent = self.get_metadata(ParentNodeProvider, target, None) if isinstance(target, cst.Name) else None
+            if isinstance(parent, cst.AssignTarget):
+                value = self.get_metadata(ParentNodeProvider, parent).value
+            elif isinstance(parent, cst.AsName):
+                value = self.get_metadata(ParentNodeProvider, parent).item
+            else:
+                return False
+            if not self._is(value, SESSION_FACTORIES):
+                return False
         return True
 
     def _left_to_plumbing(self, session: cst.CSTNode) -> bool:

@@ -85,6 +85,7 @@ def test_one_code_per_line(name):
         ("session_handed_to_library.py", "TFM301"),  # not also TFM211 (sessions)
         ("handle_to_local_function.py", "TFM302"),  # not also TFM330 on `K.get_graph()`
         ("set_session_and_run.py", "TFM330"),  # `K.set_session(sess)`: not also TFM211 on `sess`
+        ("session_keyword_to_library.py", "TFM301"),  # not also TFM214 (sessions) on the call
     ],
 )
 def test_handle_handed_over_is_legacy_calls_finding(name, owner):
