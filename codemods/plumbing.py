@@ -141,7 +141,7 @@ def fallback_cannot_switch(visitor: "Codemod", node: cst.CSTNode) -> bool:
     if "graph_plumbing" not in CODEMOD_MODULES or not (visitor.enabled("TFM260") and visitor.enabled("TFM261")):
         return False
     canonical = visitor.qualified_name(node)
-    if canonical not in GRAPH_DRIVERS or canonical not in GRAPH_MODE_NAMES:
+    if canonical not in GRAPH_MODE_NAMES:
         return False
     found = visitor.get_metadata(QualifiedNameProvider, node, None) or set()
     imported = [q.name for q in found if q.source is QualifiedNameSource.IMPORT]
@@ -170,7 +170,30 @@ def fallback_cannot_switch(visitor: "Codemod", node: cst.CSTNode) -> bool:
                             switched_aliases.add(cst.Module([]).code_for_node(alias.asname.name))
     if head.value in switched_aliases:
         return False
-    return not any(switch.rsplit(".", 1)[-1] in module.code for switch in EAGER_SWITCHES)
+    return _drives_a_graph(visitor, module, GRAPH_DRIVERS, EAGER_SWITCHES)
+
+
+def _drives_a_graph(visitor: "Codemod", module: cst.Module, drivers: frozenset[str], eager: frozenset[str]) -> bool:
+    """graph_plumbing's test for a graph program: a graph driver (or a `feed_dict=`) is named, and
+    no eager switch is. Computed once per visitor."""
+    cached = getattr(visitor, "_plumbing_drives_a_graph", None)
+    if cached is not None and cached[0] is module:
+        return cached[1]
+    named: set[str] = set()
+    feeds = False
+    stack: list[cst.CSTNode] = [module]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (cst.Name, cst.Attribute)):
+            qualified = visitor.qualified_name(current)
+            if qualified is not None:
+                named.add(qualified)
+        elif isinstance(current, cst.Arg) and current.keyword is not None and current.keyword.value == "feed_dict":
+            feeds = True
+        stack.extend(current.children)
+    result = (feeds or bool(named & drivers)) and not named & eager
+    visitor._plumbing_drives_a_graph = (module, result)  # type: ignore[attr-defined]
+    return result
 
 
 def handed_to_other_code(visitor: "Codemod", node: cst.CSTNode) -> bool:

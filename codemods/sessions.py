@@ -58,7 +58,7 @@ from libcst.metadata import ParentNodeProvider, ScopeProvider
 from tf2migrate.findings import FixKind
 
 from .base import Codemod, Rule
-from .plumbing import PLUMBING_CODE, argument_of_removed_api, handed_to_other_code, session_only_plumbing
+from .plumbing import PLUMBING_CODE, argument_of_removed_api, fallback_cannot_switch, handed_to_other_code, session_only_plumbing
 
 # -- rules ---------------------------------------------------------------------------------------
 
@@ -492,6 +492,10 @@ class Sessions(Codemod):
                 continue  # handed to a library, a local function or a removed API: legacy_calls reports it (TFM301/302/330)
             if decline.code == GRAPH.code and self._hands_over_a_session(decline.node):
                 continue  # `lib.f(..., sess=sess)`: one construct, legacy_calls' TFM301/TFM302 covers it
+            if self.tf is None and any(
+                fallback_cannot_switch(self, call.func) for call in m.findall(decline.node, m.Call()) if self._is(call, SESSION_FACTORIES)  # type: ignore[attr-defined]
+            ):
+                continue  # TFM261 (graph_plumbing) tells how to import TensorFlow so that the tool can work
             self.flag(decline.node, decline.code, decline.message + "; left in graph mode")
         if not programs:
             return False

@@ -70,6 +70,13 @@ def test_unswitchable_import_reported_once():
     assert [(f["code"], f["line"]) for f in findings] == [("TFM261", 4), ("TFM330", 5)], findings
 
 
+def test_import_the_fallback_cannot_switch_reported_once():
+    """TensorFlow imported inside a function: TFM261 at each graph-mode name says how to import it; neither
+    sessions (TFM214) nor api_renames (TFM407 on `tf.global_variables_initializer`) repeat it."""
+    findings = _check(CROSS / "import_inside_function.py")
+    assert [(f["code"], f["line"]) for f in findings] == [("TFM261", 5), ("TFM261", 6)], findings
+
+
 CROSS_INPUTS = sorted(p.name for p in CROSS.glob("*.py") if not p.name.endswith(".expected.py"))
 
 
