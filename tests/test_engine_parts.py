@@ -54,3 +54,13 @@ def test_decode_refuses_binary_and_bad_encodings():
         decode("x.py", b"# -*- coding: no-such-codec -*-\n")
     source = decode("x.py", b"\xef\xbb\xbfx = 1\n")
     assert source.bom and source.text == "x = 1\n" and source.encode(source.text) == b"\xef\xbb\xbfx = 1\n"
+
+
+def test_output_check_catches_symbol_table_errors():
+    """The check on a rule's output compiles it: errors only the symbol table sees are caught too."""
+    from tf2migrate.engine import _compiles
+
+    assert _compiles("def f():\n    x = 1\n    def g():\n        nonlocal x\n        x = 2\n")
+    assert not _compiles("def f():\n    def g():\n        nonlocal x\n        x = 2\n")
+    assert not _compiles("x = 1\ndef f():\n    x = 2\n    global x\n")
+    assert not _compiles("print 'python 2'\n")

@@ -57,10 +57,12 @@ class Options:
 
 
 def _compiles(text: str) -> bool:
+    """True when CPython compiles `text`: syntax *and* the symbol table (a `nonlocal` without a binding,
+    a name both global and assigned before the declaration), which `ast.parse` alone does not check."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            ast.parse(text)
+            compile(text, "<tf2migrate>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return False
     return True
@@ -104,7 +106,6 @@ def _looks_like_python2(error: SyntaxError) -> bool:
 def migrate_text(text: str, selection: Selection, filename: str = "<string>") -> Migration:
     """Run every selected codemod over `text`; raise MigrationError when it cannot be done safely."""
     tree = _parse(text)
-    original_compiles = _compiles(text)
     rules = rules_by_code()
     findings: list[Finding] = []
     used_suppressions: set[tuple[int, str]] = set()
@@ -146,7 +147,7 @@ def migrate_text(text: str, selection: Selection, filename: str = "<string>") ->
                 suppressions = SuppressionIndex.from_text(current_text)
 
     findings.extend(_unused_suppressions(text, selection, used_suppressions, rules))
-    if current_text != text and original_compiles and not _compiles(current_text):
+    if current_text != text and not _compiles(current_text) and _compiles(text):
         raise MigrationError("internal error: the migrated text does not compile; file left untouched")
     findings.sort(key=lambda f: (f.line, f.column, f.code))
     return Migration(original=text, text=current_text, findings=findings)
