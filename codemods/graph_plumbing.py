@@ -782,7 +782,9 @@ class GraphPlumbing(Codemod):
         if not any(name in DISABLE_CALLS for _, name in switches) or module_alias(module, "tensorflow") is not None:
             return
         for statement in module.body:
-            for small in getattr(statement, "body", ()):
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue  # a function or class (its `.body` is a block): no module-level import there
+            for small in statement.body:
                 if not isinstance(small, cst.Import):
                     continue
                 for alias in small.names:
