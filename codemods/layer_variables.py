@@ -512,6 +512,11 @@ class LayerVariables(Codemod):
     TRIGGERS = ("Variable", "variable", "keras", "Layer", "add_weight", "zeros", "ones")
     METADATA_DEPENDENCIES = Codemod.METADATA_DEPENDENCIES
 
+    @classmethod
+    def wanted(cls, text: str, selection) -> bool:
+        # Every rule of this module acts inside a class body: a file with no class has nothing for it.
+        return "class" in text and super().wanted(text, selection)
+
     def __init__(self, context, run) -> None:
         super().__init__(context, run)
         self.source_module: cst.Module | None = None
