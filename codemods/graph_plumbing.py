@@ -905,8 +905,10 @@ class GraphPlumbing(Codemod):
             if found is None:
                 if quiet or handed_to_other_code(self, use):
                     return False  # the legacy-call rules report it: the factory as removed (TFM330), or handed over (TFM301/302)
-                plan.flags.append((use, GRAPH_HANDLE_MANUAL.code, f"`{name}` (the default {kind}) is used here for more "
-                                   "than `with ....as_default():`: port this code to eager TF2, then remove the handle"))
+                origin = anchor.value if isinstance(anchor, cst.Assign) else None
+                source = f", from `{self.qualified_name(origin)}()`" if isinstance(origin, cst.Call) else ""
+                plan.flags.append((use, GRAPH_HANDLE_MANUAL.code, f"`{name}` (the default {kind}{source}) is used here "
+                                   "for more than `with ....as_default():`: port this code to eager TF2, then remove the handle"))
                 plan.flagged_handles[use] = anchor
                 return False
             planned.append(found)

@@ -104,9 +104,10 @@ def _named_in(name: str, messages: str) -> bool:
         prefix = ".".join(parts[:end])
         if prefix in ("tf.keras", "tf.compat"):
             break
-        if f"`{prefix}`" in messages or f"`{prefix}." in messages or f"`tensorflow{prefix[2:]}" in messages:
+        if f"`{prefix}`" in messages or f"`{prefix}." in messages or f"`{prefix}(" in messages or f"`tensorflow{prefix[2:]}" in messages:
             return True
-    return False
+    # a handle's factory named as the file spells it, through an alias: "from `K.get_graph()`"
+    return f".{parts[-1]}()`" in messages
 
 
 def _missing(names: set[str]) -> set[str]:
