@@ -57,6 +57,7 @@ from tf2migrate.findings import FixKind
 from . import imports
 from .base import Codemod, Rule
 from .builders import dotted, with_commas
+from .names import last_name
 
 
 def keyword(name: str, value: cst.BaseExpression) -> cst.Arg:
@@ -382,17 +383,6 @@ FACTORY_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in FACTORIES)
 HANDLE_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in GRAPH_HANDLES)
 
 
-def _last_name(node: cst.CSTNode) -> str | None:
-    """`variable` for `K.variable(...)` / `K.variable`: a cheap filter before resolving a name."""
-    if isinstance(node, cst.Call):
-        node = node.func
-    if isinstance(node, cst.Attribute):
-        return node.attr.value
-    if isinstance(node, cst.Name):
-        return node.value
-    return None
-
-
 class Unmappable(Exception):
     """The rule cannot rewrite this exactly; the message says why (and what to do)."""
 
@@ -610,7 +600,7 @@ class LayerVariables(Codemod):
         parent = self.get_metadata(ParentNodeProvider, original_node, None)
         if not isinstance(parent, cst.ClassDef) or original_node.keyword is not None or original_node not in parent.bases:
             return updated_node
-        if _last_name(original_node.value) != "Layer" or self.qualified_name(original_node.value) not in TF1_LAYER_BASES:
+        if last_name(original_node.value) != "Layer" or self.qualified_name(original_node.value) not in TF1_LAYER_BASES:
             return updated_node
         if self.offer_fix(original_node, TF1_LAYER_BASE.code, "`tf.layers.Layer` is gone from TF 2.x: the class now subclasses the Keras `Layer` it was built on"):
             self.keras()
@@ -669,7 +659,7 @@ class LayerVariables(Codemod):
         self.listed_trainable = self._listed_cache[method.klass]
         fixed: set[cst.Call] = set()
         for call in calls:
-            name = self.qualified_name(call) if _last_name(call) in FACTORY_NAMES else None
+            name = self.qualified_name(call) if last_name(call) in FACTORY_NAMES else None
             if name in FACTORIES:
                 if self._plan_variable(call, name, method):
                     fixed.add(call)
@@ -1476,7 +1466,7 @@ class LayerVariables(Codemod):
 
         def handle_of(expr: cst.BaseExpression) -> cst.CSTNode | None:
             """The handle node (a handle call, or a local Name) `expr` is, if it is one."""
-            if isinstance(expr, cst.Call) and not expr.args and _last_name(expr) in HANDLE_NAMES and self.qualified_name(expr) in GRAPH_HANDLES:
+            if isinstance(expr, cst.Call) and not expr.args and last_name(expr) in HANDLE_NAMES and self.qualified_name(expr) in GRAPH_HANDLES:
                 return expr
             if isinstance(expr, cst.Name) and self._local_handle(expr, method) is not None:
                 return expr
@@ -1492,7 +1482,7 @@ class LayerVariables(Codemod):
                     continue
                 if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "as_default" and not expr.args:
                     items_ok.append(handle_of(expr.func.value))
-                elif isinstance(expr, cst.Call) and _last_name(expr) in ("variable_scope", "variable_op_scope") and self.qualified_name(expr) in SCOPES:
+                elif isinstance(expr, cst.Call) and last_name(expr) in ("variable_scope", "variable_op_scope") and self.qualified_name(expr) in SCOPES:
                     items_ok.append(expr)
                 else:
                     items_ok.append(None)
@@ -1528,7 +1518,7 @@ class LayerVariables(Codemod):
                 if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)):
                     continue
                 value = small.value
-                if not (isinstance(value, cst.Call) and not value.args and _last_name(value) in HANDLE_NAMES and self.qualified_name(value) in GRAPH_HANDLES):
+                if not (isinstance(value, cst.Call) and not value.args and last_name(value) in HANDLE_NAMES and self.qualified_name(value) in GRAPH_HANDLES):
                     continue
                 accesses = self._accesses(small.targets[0].target, method)
                 if accesses is None or not accesses or not all(a in consumed for a in accesses):
@@ -1545,7 +1535,7 @@ class LayerVariables(Codemod):
                 if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call) and len(small.targets) == 1:
                     target = small.targets[0].target
                     converted = small.value in fixed or self._is_add_weight(small.value, method)
-                    if (converted or (_last_name(small.value) in FACTORY_NAMES and self.qualified_name(small.value) in FACTORIES)) and isinstance(target, cst.Attribute) and self._self_based(target, method):
+                    if (converted or (last_name(small.value) in FACTORY_NAMES and self.qualified_name(small.value) in FACTORIES)) and isinstance(target, cst.Attribute) and self._self_based(target, method):
                         created.add(_source(target).strip())
                         if not converted:
                             unconverted.add(_source(target).strip())
@@ -1598,7 +1588,7 @@ class LayerVariables(Codemod):
         node = getattr(next(iter(assignments)), "node", None)
         parent = self.get_metadata(ParentNodeProvider, node, None) if node is not None else None
         assign = self.get_metadata(ParentNodeProvider, parent, None) if isinstance(parent, cst.AssignTarget) else None
-        if isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Call) and not assign.value.args and _last_name(assign.value) in HANDLE_NAMES and self.qualified_name(assign.value) in GRAPH_HANDLES:
+        if isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Call) and not assign.value.args and last_name(assign.value) in HANDLE_NAMES and self.qualified_name(assign.value) in GRAPH_HANDLES:
             return assign
         return None
 

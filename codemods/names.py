@@ -93,6 +93,18 @@ def dotted(node: cst.CSTNode) -> str | None:
     return get_full_name_for_node(node)
 
 
+def last_name(node: cst.CSTNode) -> str | None:
+    """Last part of a dotted name, or of the callee of a call (`variable` for `K.variable(...)`):
+    a cheap filter on spelling before a name is resolved through the imports."""
+    if isinstance(node, cst.Call):
+        node = node.func
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    if isinstance(node, cst.Name):
+        return node.value
+    return None
+
+
 def through_compat_v1(visitor: "MetadataDependent", node: cst.CSTNode) -> bool:
     """True if `node` names something under `tensorflow.compat.v1` (`import tensorflow.compat.v1 as tf;
     tf.Session`, or `tf.compat.v1.Session`).

@@ -79,7 +79,7 @@ from tf2migrate.findings import FixKind
 from .base import Codemod, Rule
 from .builders import with_commas
 from .imports import module_alias, tensorflow_name
-from .names import dotted
+from .names import dotted, last_name
 
 LAYER_RULE = Rule(
     code="TFM230",
@@ -1375,13 +1375,7 @@ def _collect(node: cst.CSTNode) -> _Collect:
 
 def _tail(node: cst.CSTNode) -> str:
     """Last part of a dotted name (`tf.layers.dense` -> 'dense'); '' for anything else."""
-    if isinstance(node, cst.Call):
-        node = node.func
-    if isinstance(node, cst.Attribute):
-        return node.attr.value
-    if isinstance(node, cst.Name):
-        return node.value
-    return ""
+    return last_name(node) or ""
 
 
 # Last parts of the names this module looks at: only calls spelled with one of them are resolved.
