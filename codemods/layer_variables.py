@@ -50,14 +50,14 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.codemod.visitors import RemoveImportsVisitor
-from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
+from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource
 
 from tf2migrate.findings import FixKind
 
 from . import imports
 from .base import Codemod, Rule
 from .builders import dotted, with_commas
-from .names import last_name
+from .names import last_name, only_assign, only_binding
 
 
 def keyword(name: str, value: cst.BaseExpression) -> cst.Arg:
@@ -1097,16 +1097,8 @@ class LayerVariables(Codemod):
         return called in TF1_INITIALIZERS or called.startswith(("keras.initializers.", "tf.initializers."))
 
     def _bound_to_initializer(self, name: cst.Name) -> bool:
-        scope = self.get_metadata(ScopeProvider, name, None)
-        if scope is None:
-            return False
-        assignments = list(scope.assignments[name.value])
-        if len(assignments) != 1:
-            return False
-        node = getattr(assignments[0], "node", None)
-        target = self.get_metadata(ParentNodeProvider, node, None) if node is not None else None
-        assign = self.get_metadata(ParentNodeProvider, target, None) if isinstance(target, cst.AssignTarget) else None
-        if not isinstance(assign, cst.Assign) or not isinstance(assign.value, cst.Call):
+        assign = only_assign(self, name)
+        if assign is None or not isinstance(assign.value, cst.Call):
             return False
         called = self.qualified_name(assign.value) or ""
         return called in TF1_INITIALIZERS or called.startswith(("keras.initializers.", "tf.initializers."))
@@ -1579,27 +1571,14 @@ class LayerVariables(Codemod):
         return bool(found)
 
     def _local_handle(self, name: cst.Name, method: MethodInfo) -> cst.Assign | None:
-        scope = self.get_metadata(ScopeProvider, name, None)
-        if scope is None:
-            return None
-        assignments = scope.assignments[name.value]
-        if len(assignments) != 1:
-            return None
-        node = getattr(next(iter(assignments)), "node", None)
-        parent = self.get_metadata(ParentNodeProvider, node, None) if node is not None else None
-        assign = self.get_metadata(ParentNodeProvider, parent, None) if isinstance(parent, cst.AssignTarget) else None
-        if isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Call) and not assign.value.args and last_name(assign.value) in HANDLE_NAMES and self.qualified_name(assign.value) in GRAPH_HANDLES:
+        assign = only_assign(self, name)
+        if assign is not None and isinstance(assign.value, cst.Call) and not assign.value.args and last_name(assign.value) in HANDLE_NAMES and self.qualified_name(assign.value) in GRAPH_HANDLES:
             return assign
         return None
 
     def _accesses(self, name: cst.Name, method: MethodInfo) -> list[cst.CSTNode] | None:
-        scope = self.get_metadata(ScopeProvider, name, None)
-        if scope is None:
-            return None
-        assignments = scope.assignments[name.value]
-        if len(assignments) != 1:
-            return None
-        return [access.node for access in next(iter(assignments)).references]
+        binding = only_binding(self, name)
+        return None if binding is None else [access.node for access in binding.references]
 
     def _is_initializer(self, expr: cst.BaseExpression, method: MethodInfo) -> bool:
         if isinstance(expr, (cst.List, cst.Tuple)):

@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import QualifiedName, QualifiedNameProvider, QualifiedNameSource
+from libcst.metadata import ParentNodeProvider, QualifiedName, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
 
 if TYPE_CHECKING:
     from libcst import MetadataDependent
+    from libcst.metadata import BaseAssignment
 
 # Longest prefix first: the first match wins.
 _CANONICAL_PREFIXES: tuple[tuple[str, str], ...] = (
@@ -103,6 +104,25 @@ def last_name(node: cst.CSTNode) -> str | None:
     if isinstance(node, cst.Name):
         return node.value
     return None
+
+
+def only_binding(visitor: "MetadataDependent", name: cst.Name) -> "BaseAssignment | None":
+    """The one binding of `name` in its scope; None if the scope is unknown or the name is bound
+    more or less than once there."""
+    scope = visitor.get_metadata(ScopeProvider, name, None)
+    if scope is None:
+        return None
+    assignments = scope.assignments[name.value]
+    return next(iter(assignments)) if len(assignments) == 1 else None
+
+
+def only_assign(visitor: "MetadataDependent", name: cst.Name) -> cst.Assign | None:
+    """The `name = ...` statement when that is the one binding of `name` in its scope."""
+    binding = only_binding(visitor, name)
+    node = getattr(binding, "node", None)
+    target = visitor.get_metadata(ParentNodeProvider, node, None) if node is not None else None
+    assign = visitor.get_metadata(ParentNodeProvider, target, None) if isinstance(target, cst.AssignTarget) else None
+    return assign if isinstance(assign, cst.Assign) else None
 
 
 def through_compat_v1(visitor: "MetadataDependent", node: cst.CSTNode) -> bool:

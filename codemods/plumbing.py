@@ -27,6 +27,8 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
 
+from .names import only_binding
+
 if TYPE_CHECKING:
     from .base import Codemod
 
@@ -249,14 +251,10 @@ def value_only_handed(visitor: "Codemod", call: cst.CSTNode) -> bool:
     target = _parent(visitor, call)
     if not (isinstance(target, cst.Assign) and len(target.targets) == 1 and isinstance(target.targets[0].target, cst.Name)):
         return False
-    name = target.targets[0].target
-    scope = visitor.get_metadata(ScopeProvider, name, None)
-    if scope is None:
+    binding = only_binding(visitor, target.targets[0].target)
+    if binding is None:
         return False
-    assignments = list(scope.assignments[name.value])
-    if len(assignments) != 1:
-        return False
-    accesses = list(assignments[0].references)
+    accesses = list(binding.references)
     return bool(accesses) and all(handed_to_other_code(visitor, access.node) for access in accesses)
 
 
