@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import symtable
+from collections.abc import Callable
 from dataclasses import replace
 
 import libcst as cst
@@ -53,14 +54,83 @@ def schedule_unused_import_removal(context: CodemodContext, module_name: str, ob
     RemoveImportsVisitor.remove_unused_import(context, module_name, obj, asname)
 
 
-def apply_import_edits(context: CodemodContext, tree: cst.Module) -> cst.Module:
-    """Run LibCST's import visitors for what the codemod scheduled (nothing scheduled: no work)."""
+def apply_import_edits(context: CodemodContext, tree: cst.Module, fresh: Callable[[cst.Module], cst.Module]) -> cst.Module:
+    """Carry out the import edits the codemod scheduled (nothing scheduled: no work).
+
+    `fresh(tree)` re-parses a tree from its code; LibCST's visitors, which resolve scopes of their own,
+    are given such a tree without shared nodes. Plain `import x [as y]` additions (all the rules ask
+    for) are made directly on the module's statements, without a traversal.
+    """
+    reparsed = False
     if context.scratch.get(AddImportsVisitor.CONTEXT_KEY):
-        tree = _transform_without_copy(AddImportsVisitor(context), tree)
+        added = add_module_imports(context, tree)
+        if added is None:
+            tree, reparsed = fresh(tree), True
+            added = _transform_without_copy(AddImportsVisitor(context), tree)
+        tree = added
     requests = context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY)
     if requests and not _all_still_used(requests, tree.code):
+        if not reparsed:
+            tree = fresh(tree)
         tree = _transform_without_copy(RemoveImportsVisitor(context), tree)
     return tree
+
+
+def add_module_imports(context: CodemodContext, tree: cst.Module) -> cst.Module | None:
+    """What `AddImportsVisitor` makes of `import x` / `import x as y` requests, without its two traversals
+    of the tree; None when some request is another kind of import (the visitor is then used).
+
+    Same result as the visitor: a request already met by the import block at the top of the file
+    (after a docstring or `__strict__` flag) is dropped; the others are inserted at the end of that
+    block, `import x` sorted first, then `import x as y` in request order, with an empty line before
+    the first statement that follows.
+    """
+    items = context.scratch.get(AddImportsVisitor.CONTEXT_KEY) or []
+    if any(item.obj_name is not None or item.relative for item in items):
+        return None
+    plain = {item.module for item in items if item.alias is None}
+    aliased = {item.module: item.alias for item in items if item.alias is not None}
+    start = 1 if _docstring_or_strict_first(tree) else 0
+    end = start
+    for statement in tree.body[start:]:
+        if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 and isinstance(statement.body[0], (cst.Import, cst.ImportFrom))):
+            break
+        end += 1
+        small = statement.body[0]
+        if isinstance(small, cst.Import):
+            for name in small.names:
+                if name.evaluated_alias is None:
+                    plain.discard(name.evaluated_name)
+                elif aliased.get(name.evaluated_name) == name.evaluated_alias:
+                    del aliased[name.evaluated_name]
+    if not plain and not aliased:
+        return tree
+    config = tree.config_for_parsing
+    new = [cst.parse_statement(f"import {module}", config=config) for module in sorted(plain)]
+    new += [cst.parse_statement(f"import {module} as {alias}", config=config) for module, alias in aliased.items()]
+    after = list(tree.body[end:])
+    if after:
+        leading = after[0].leading_lines
+        if not leading:
+            after[0] = after[0].with_changes(leading_lines=(cst.EmptyLine(),))
+        elif leading[0].comment is not None:
+            after[0] = after[0].with_changes(leading_lines=(cst.EmptyLine(), *leading))
+    return tree.with_changes(body=(*tree.body[:end], *new, *after))
+
+
+def _docstring_or_strict_first(tree: cst.Module) -> bool:
+    """AddImportsVisitor's `_skip_first`: never insert before a leading docstring or `__strict__ = ...`."""
+    if not tree.body or not isinstance(tree.body[0], cst.SimpleStatementLine) or len(tree.body[0].body) != 1:
+        return False
+    first = tree.body[0].body[0]
+    if isinstance(first, cst.Expr) and isinstance(first.value, cst.SimpleString):
+        return True
+    return (
+        isinstance(first, cst.Assign)
+        and len(first.targets) == 1
+        and isinstance(first.targets[0].target, cst.Name)
+        and first.targets[0].target.value == "__strict__"
+    )
 
 
 def _all_still_used(requests: list[tuple[str, str | None, str | None]], text: str) -> bool:

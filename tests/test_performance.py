@@ -83,9 +83,9 @@ def test_matcher_decorators_keep_libcsts_own_dispatch():
 
 # -- import edits: the shortcut that skips RemoveImportsVisitor must never change what it does -----
 
-from libcst.codemod.visitors import RemoveImportsVisitor  # noqa: E402
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor  # noqa: E402
 
-from tf2migrate.codemods.imports import _all_still_used, apply_import_edits  # noqa: E402
+from tf2migrate.codemods.imports import _all_still_used, add_module_imports, apply_import_edits  # noqa: E402
 
 IMPORT_CASES = [
     # (source, removal requests, the shortcut may answer "all still used")
@@ -126,7 +126,65 @@ def test_apply_import_edits_matches_libcst_on_every_case():
         context = CodemodContext()
         for request in requests:
             RemoveImportsVisitor.remove_unused_import(context, *request)
-        assert apply_import_edits(context, cst.parse_module(source)).code == _remove_with_libcst(source, requests), source
+        assert apply_import_edits(context, cst.parse_module(source), _reparse).code == _remove_with_libcst(source, requests), source
+
+
+def _reparse(tree: cst.Module) -> cst.Module:
+    return cst.parse_module(tree.code)
+
+
+ADD_SOURCES = [
+    "",
+    "x = 1\n",
+    '"""Doc."""\nx = 1\n',
+    '"""Doc."""\n\nimport os\n\nx = 1\n',
+    "__strict__ = True\nimport os\nx = 1\n",
+    "from __future__ import annotations\nimport os\nimport sys\n# comment\nx = 1\n",
+    "import os, sys\nimport numpy as np\n\n\ndef f():\n    pass\n",
+    "import tensorflow as tf\nx = tf.constant(1)\n",
+    "import tensorflow as tflow\nimport keras\nx = 1\n",
+    "import tensorflow\nimport contextlib as cl\nx = 1\n",
+    "import os; import sys\nx = 1\n",
+    "#!/usr/bin/env python\n# -*- coding: utf-8 -*-\nimport os\nif True:\n    import tensorflow as tf\n",
+    "try:\n    import tensorflow as tf\nexcept ImportError:\n    tf = None\n",
+    "'not a docstring' + 'x'\nimport os\n",
+    "import os\r\nx = 1\r\n",
+    "import os\n    \n# leading comment\nx = 1\n",
+]
+ADD_REQUESTS = [
+    [("tensorflow", "tf")],
+    [("contextlib", None)],
+    [("keras", None), ("tensorflow", "tf")],
+    [("contextlib", None), ("tensorflow", "tf"), ("contextlib", None), ("tensorflow", "tf")],
+    [("tensorflow", "tf"), ("tensorflow", "tflow"), ("os", None)],
+]
+
+
+def test_plain_import_additions_equal_libcsts_visitor():
+    for source in ADD_SOURCES:
+        for requests in ADD_REQUESTS:
+            ours, theirs = CodemodContext(), CodemodContext()
+            for module, alias in requests:
+                AddImportsVisitor.add_needed_import(ours, module, asname=alias)
+                AddImportsVisitor.add_needed_import(theirs, module, asname=alias)
+            expected = AddImportsVisitor(theirs).transform_module(cst.parse_module(source)).code
+            reparsed: list[cst.Module] = []
+
+            def fresh(tree: cst.Module) -> cst.Module:
+                reparsed.append(tree)
+                return _reparse(tree)
+
+            assert apply_import_edits(ours, cst.parse_module(source), fresh).code == expected, (source, requests)
+            assert not reparsed, "plain imports are added without the visitor"
+
+
+def test_other_import_additions_go_through_libcsts_visitor():
+    context = CodemodContext()
+    AddImportsVisitor.add_needed_import(context, "typing", "Optional")
+    AddImportsVisitor.add_needed_import(context, "tensorflow", asname="tf")
+    assert add_module_imports(context, cst.parse_module("x = 1\n")) is None
+    result = apply_import_edits(context, cst.parse_module("import os\nx = 1\n"), _reparse).code
+    assert result == "import os\nimport tensorflow as tf\nfrom typing import Optional\n\nx = 1\n"
 
 
 # -- metadata computed lazily / more cheaply is LibCST's metadata -----------------------------------

@@ -129,8 +129,8 @@ def migrate_text(text: str, selection: Selection, filename: str = "<string>") ->
             finally:
                 codemod.metadata = {}
             if run.fixes_applied and _has_import_edits(context):
-                # the import visitors resolve scopes of their own: give them a tree without shared nodes
-                new_tree = apply_import_edits(context, _parse_output(new_tree.code, codemod_class))
+                # LibCST's import visitors resolve scopes of their own: they get a tree without shared nodes
+                new_tree = apply_import_edits(context, new_tree, lambda tree: _parse_output(tree.code, codemod_class))
         except MigrationError:
             raise
         except Exception as error:  # a bug in a rule must not take the run (or the file) down
