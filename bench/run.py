@@ -11,6 +11,8 @@ What it does, on the same files, one command after the other:
    * `tf_upgrade_v2 --intree TREE --outtree TMP` (it writes a converted copy of the tree),
    * the floor of any LibCST tool: `libcst.parse_module` + `Module.code` of every `.py` file
      (`python3 bench/run.py --floor TREE`), in one process;
+   * on the TF files, three lower bounds of a LibCST codemod that resolves names: the floor plus one no-op
+     transformer pass, plus one `ScopeProvider` resolution, plus both (`--floor-extra pass|scope|pass+scope`);
 3. prints wall time, files/s, CPU time, peak memory and the ratios, measured in this one run.
 
 Peak memory is the largest resident set size of the command or of any process it waited for (`os.wait4`),
@@ -62,15 +64,31 @@ def python_files(root: str) -> list[str]:
     return found
 
 
-def floor(root: str) -> int:
-    """The floor: parse and render every file with LibCST, nothing else."""
+FLOOR = "floor (LibCST parse+render)"
+# What any codemod built as LibCST transformers with name resolution through scopes must add to the floor:
+# a transformer pass (rebuilds the tree) and a scope analysis (what QualifiedNameProvider is made of).
+LOWER_BOUNDS = {
+    "pass": "floor + 1 transformer pass",
+    "scope": "floor + 1 scope analysis",
+    "pass+scope": "floor + 1 pass + 1 scope analysis",
+}
+
+
+def floor(root: str, extra: str = "") -> int:
+    """The floor: parse and render every file with LibCST, nothing else; with `extra`, also one no-op
+    transformer pass and/or one ScopeProvider resolution per file (see LOWER_BOUNDS)."""
     import libcst as cst
+    from libcst.metadata import MetadataWrapper, ScopeProvider
 
     count = 0
     for path in python_files(root):
         with open(path, "rb") as handle:
             data = handle.read()
         module = cst.parse_module(data)
+        if "scope" in extra:
+            MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)
+        if "pass" in extra:
+            module = module.visit(cst.CSTTransformer())
         module.bytes  # render
         count += 1
     return count
@@ -164,7 +182,11 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         for tree_name, tree in trees.items():
             count = len(python_files(tree))
             print(f"{tree_name}: {count} files", file=sys.stderr)
-            results.append(measure("floor (LibCST parse+render)", tree_name, tree, [sys.executable, __file__, "--floor", tree], count, (0,), **quiet))
+            results.append(measure(FLOOR, tree_name, tree, [sys.executable, __file__, "--floor", tree], count, (0,), **quiet))
+            if tree_name != "all":
+                for extra, label in LOWER_BOUNDS.items():
+                    command = [sys.executable, __file__, "--floor", tree, "--floor-extra", extra]
+                    results.append(measure(label, tree_name, tree, command, count, (0,), **quiet))
             for n in sorted({1, jobs}):
                 if n != 1 and tree_name != "all":
                     continue  # scaling is shown on the whole corpus (one run less on a shared machine)
@@ -206,7 +228,7 @@ def ratios(report: dict) -> list[str]:
     lines = []
     jobs = report["jobs"]
     for tree in ("all", "TF files"):
-        floor_m = find(report, "floor (LibCST parse+render)", tree)
+        floor_m = find(report, FLOOR, tree)
         one = find(report, "tf2migrate --jobs 1", tree)
         many = find(report, f"tf2migrate --jobs {jobs}", tree)
         upgrade = find(report, "tf_upgrade_v2", tree)
@@ -216,6 +238,10 @@ def ratios(report: dict) -> list[str]:
             lines.append(f"{tree}: speed-up of tf2migrate --jobs {jobs} over tf_upgrade_v2: {upgrade['seconds'] / many['seconds']:.2f}x (wall)")
         if floor_m and one:
             lines.append(f"{tree}: tf2migrate --jobs 1 takes {both(one, floor_m)} the time of the LibCST parse+render floor (target <= 2x on TF files)")
+        for label in LOWER_BOUNDS.values():
+            bound = find(report, label, tree)
+            if floor_m and bound:
+                lines.append(f"{tree}: {label} takes {both(bound, floor_m)} the time of the floor (a lower bound for a LibCST codemod that resolves names)")
         if one and many and jobs > 1:
             lines.append(f"{tree}: throughput of --jobs {jobs} over --jobs 1: {one['seconds'] / many['seconds']:.2f}x (wall)")
     lines.append(f"tf2migrate --help start-up: {report['startup']['help_seconds']:.3f} s (target < 0.5 s)")
@@ -256,9 +282,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table (for the README)")
     parser.add_argument("--json", metavar="PATH", help="also write the raw figures as JSON")
     parser.add_argument("--floor", metavar="TREE", help=argparse.SUPPRESS)  # internal: the floor in its own process
+    parser.add_argument("--floor-extra", choices=sorted(LOWER_BOUNDS), default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.floor:
-        floor(args.floor)
+        floor(args.floor, args.floor_extra)
         return 0
     report = run(args)
     if args.json:
