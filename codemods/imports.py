@@ -17,6 +17,8 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper
 
+from tf2migrate.metadata import resolve
+
 
 def module_alias(module: cst.Module, target: str) -> str | None:
     """The name a module-level `import target [as alias]` binds, e.g. 'tf' for tensorflow."""
@@ -219,6 +221,8 @@ def _transform_without_copy(visitor: ContextAwareTransformer, tree: cst.Module) 
     tree without shared nodes, as with the copy.
     """
     wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
+    for provider in visitor.get_inherited_dependencies():
+        resolve(wrapper, provider)  # the cheaper equivalents, where there are some
     outer = visitor.context
     with visitor.resolve(wrapper):
         visitor.context = replace(outer, wrapper=wrapper)

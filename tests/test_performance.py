@@ -190,9 +190,11 @@ def test_other_import_additions_go_through_libcsts_visitor():
 # -- metadata computed lazily / more cheaply is LibCST's metadata -----------------------------------
 
 from libcst._metadata_dependent import LazyValue  # noqa: E402
-from libcst.metadata import ParentNodeProvider, QualifiedNameProvider  # noqa: E402
+from pathlib import Path  # noqa: E402
 
-from tf2migrate.engine import parents, resolve  # noqa: E402
+from libcst.metadata import ExpressionContextProvider, ParentNodeProvider, QualifiedNameProvider  # noqa: E402
+
+from tf2migrate.metadata import expression_contexts, parents, resolve  # noqa: E402
 
 METADATA_SOURCE = '''
 import tensorflow as tf
@@ -215,3 +217,22 @@ def test_parents_and_qualified_names_equal_libcsts():
     ours = resolve(MetadataWrapper(module, unsafe_skip_copy=True), QualifiedNameProvider)
     for node, value in reference.resolve(QualifiedNameProvider).items():
         assert (value() if isinstance(value, LazyValue) else value) == ours[node]
+
+
+CONTEXT_SOURCES = [Path(__file__).parent / "data" / "expression_contexts.py", *sorted((Path(__file__).parent.parent / "fixtures").rglob("*.py"))]
+
+
+def test_expression_contexts_equal_libcsts():
+    """Scope analysis reads these: every name's LOAD/STORE/DEL must be LibCST's, on every construct
+    (tests/data/expression_contexts.py) and on every fixture."""
+    for path in CONTEXT_SOURCES:
+        module = cst.parse_module(path.read_bytes())
+        reference = dict(MetadataWrapper(module, unsafe_skip_copy=True).resolve(ExpressionContextProvider))
+        assert expression_contexts(module) == reference, path
+
+
+def test_scope_analysis_reads_the_cheaper_expression_contexts():
+    module = cst.parse_module(METADATA_SOURCE)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    resolve(wrapper, QualifiedNameProvider)
+    assert wrapper._metadata[ExpressionContextProvider] == expression_contexts(module)  # noqa: SLF001

@@ -11,15 +11,13 @@ until one of them changes the tree. Nothing here raises for a bad file: every pr
 from __future__ import annotations
 
 import ast
-import dataclasses
 import warnings
-from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import MetadataWrapper
 
 from tf2migrate.codemods import load_codemods, rules_by_code
 from tf2migrate.codemods.base import FileRun
@@ -28,6 +26,7 @@ from tf2migrate.codemods.meta import UNUSED_SUPPRESSION
 from tf2migrate.diffs import unified_diff
 from tf2migrate.findings import FileResult, FileStatus, Finding, FixState
 from tf2migrate.linemap import LineMap
+from tf2migrate.metadata import LazyMetadata
 from tf2migrate.selection import Selection
 from tf2migrate.sourcefile import SourceError, atomic_write, decode, read_bytes
 from tf2migrate.suppression import SuppressionIndex
@@ -186,118 +185,6 @@ def _parse_output(text: str, codemod_class: type) -> cst.Module:
 
 def _has_import_edits(context: CodemodContext) -> bool:
     return bool(context.scratch.get(AddImportsVisitor.CONTEXT_KEY) or context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY))
-
-
-# -- metadata, resolved when a rule first asks for it --------------------------------------------
-
-
-class LazyMetadata(Mapping):
-    """A codemod's `metadata`: each declared provider is resolved on the wrapper at its first use.
-
-    LibCST resolves every declared provider before a visit starts. Rules declare positions, parents,
-    scopes and qualified names, but a rule that finds nothing in a file never asks for positions,
-    and many never ask for parents: those are then not computed. What is resolved is cached on the
-    wrapper, so the following rules share it until one of them changes the tree.
-    """
-
-    def __init__(self, wrapper: MetadataWrapper, providers: Collection[type]) -> None:
-        self._wrapper = wrapper
-        self._providers = frozenset(providers)
-        self._resolved: dict[type, Mapping] = {}
-
-    def __contains__(self, provider: object) -> bool:
-        return provider in self._providers
-
-    def __getitem__(self, provider: type) -> Mapping:
-        try:
-            return self._resolved[provider]
-        except KeyError:
-            if provider not in self._providers:
-                raise
-        mapping = self._resolved[provider] = resolve(self._wrapper, provider)
-        return mapping
-
-    def __iter__(self) -> Iterator[type]:
-        return iter(self._providers)
-
-    def __len__(self) -> int:
-        return len(self._providers)
-
-
-def resolve(wrapper: MetadataWrapper, provider: type) -> Mapping:
-    """`wrapper.resolve(provider)`, with cheaper equivalents of two of LibCST's providers.
-
-    They are stored in the wrapper's own cache, so LibCST visitors that resolve them later
-    (the import visitors, nested visitors of rules) find them there.
-    """
-    cache = wrapper._metadata  # noqa: SLF001 (LibCST's cache of resolved providers)
-    if provider not in cache:
-        if provider is QualifiedNameProvider:
-            cache[provider] = QualifiedNames(wrapper.resolve(ScopeProvider))
-        elif provider is ParentNodeProvider:
-            cache[provider] = parents(wrapper.module)
-    return wrapper.resolve(provider)
-
-
-class QualifiedNames(Mapping):
-    """QualifiedNameProvider's answers, computed for the nodes a rule asks about only.
-
-    LibCST's provider walks the whole tree to store, for every node, a lazy call of
-    `scope.get_qualified_names_for(node)`; this makes the same call when a node is looked up.
-    """
-
-    def __init__(self, scopes: Mapping) -> None:
-        self._scopes = scopes
-        self._names: dict[cst.CSTNode, object] = {}
-
-    def __getitem__(self, node: cst.CSTNode) -> object:
-        try:
-            return self._names[node]
-        except KeyError:
-            pass
-        scope = self._scopes.get(node)
-        names = self._names[node] = scope.get_qualified_names_for(node) if scope else set()
-        return names
-
-    def __contains__(self, node: object) -> bool:
-        return True
-
-    def __iter__(self) -> Iterator[cst.CSTNode]:
-        return iter(self._scopes)
-
-    def __len__(self) -> int:
-        return len(self._scopes)
-
-
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def parents(module: cst.Module) -> dict[cst.CSTNode, cst.CSTNode]:
-    """ParentNodeProvider's mapping (child -> parent) from the nodes' fields.
-
-    LibCST's provider collects each node's children by re-running its child visit (which rebuilds
-    the node); reading the dataclass fields gives the same children, without the rebuilding.
-    """
-    result: dict[cst.CSTNode, cst.CSTNode] = {}
-    stack: list[cst.CSTNode] = [module]
-    node_type = cst.CSTNode
-    while stack:
-        node = stack.pop()
-        kind = type(node)
-        names = _CHILD_FIELDS.get(kind)
-        if names is None:
-            names = _CHILD_FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
-        for name in names:
-            value = getattr(node, name)
-            if isinstance(value, node_type):
-                result[value] = node
-                stack.append(value)
-            elif isinstance(value, (tuple, list)):
-                for item in value:
-                    if isinstance(item, node_type):
-                        result[item] = node
-                        stack.append(item)
-    return result
 
 
 def process_file(path: str, options: Options, display_path: str | None = None) -> FileResult:

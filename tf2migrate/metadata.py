@@ -1,0 +1,227 @@
+"""LibCST metadata for the rules, resolved when a rule first asks for it, and cheaper where it can be.
+
+LibCST resolves every provider a visitor declares before the visit starts, and several of its
+providers rebuild the whole tree on the way. Here positions, parents, scopes and qualified names are
+resolved on the first lookup and cached on the wrapper (shared by the following rules until one of
+them changes the tree); parents, qualified names and the expression contexts that scope analysis
+reads are computed from the nodes' fields instead. Each equals LibCST's own answer (tests check it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection, Iterator, Mapping
+
+import libcst as cst
+from libcst.metadata import (
+    ExpressionContext,
+    ExpressionContextProvider,
+    MetadataWrapper,
+    ParentNodeProvider,
+    QualifiedNameProvider,
+    ScopeProvider,
+)
+
+
+
+class LazyMetadata(Mapping):
+    """A codemod's `metadata`: each declared provider is resolved on the wrapper at its first use.
+
+    LibCST resolves every declared provider before a visit starts. Rules declare positions, parents,
+    scopes and qualified names, but a rule that finds nothing in a file never asks for positions,
+    and many never ask for parents: those are then not computed. What is resolved is cached on the
+    wrapper, so the following rules share it until one of them changes the tree.
+    """
+
+    def __init__(self, wrapper: MetadataWrapper, providers: Collection[type]) -> None:
+        self._wrapper = wrapper
+        self._providers = frozenset(providers)
+        self._resolved: dict[type, Mapping] = {}
+
+    def __contains__(self, provider: object) -> bool:
+        return provider in self._providers
+
+    def __getitem__(self, provider: type) -> Mapping:
+        try:
+            return self._resolved[provider]
+        except KeyError:
+            if provider not in self._providers:
+                raise
+        mapping = self._resolved[provider] = resolve(self._wrapper, provider)
+        return mapping
+
+    def __iter__(self) -> Iterator[type]:
+        return iter(self._providers)
+
+    def __len__(self) -> int:
+        return len(self._providers)
+
+
+def resolve(wrapper: MetadataWrapper, provider: type) -> Mapping:
+    """`wrapper.resolve(provider)`, with cheaper equivalents of three of LibCST's providers.
+
+    They are stored in the wrapper's own cache, so LibCST visitors that resolve them later
+    (the import visitors, nested visitors of rules) find them there.
+    """
+    cache = wrapper._metadata  # noqa: SLF001 (LibCST's cache of resolved providers)
+    if provider not in cache:
+        if provider in (ScopeProvider, QualifiedNameProvider) and ExpressionContextProvider not in cache:
+            cache[ExpressionContextProvider] = expression_contexts(wrapper.module)  # what scope analysis reads
+        if provider is QualifiedNameProvider:
+            cache[provider] = QualifiedNames(wrapper.resolve(ScopeProvider))
+        elif provider is ParentNodeProvider:
+            cache[provider] = parents(wrapper.module)
+    return wrapper.resolve(provider)
+
+
+class QualifiedNames(Mapping):
+    """QualifiedNameProvider's answers, computed for the nodes a rule asks about only.
+
+    LibCST's provider walks the whole tree to store, for every node, a lazy call of
+    `scope.get_qualified_names_for(node)`; this makes the same call when a node is looked up.
+    """
+
+    def __init__(self, scopes: Mapping) -> None:
+        self._scopes = scopes
+        self._names: dict[cst.CSTNode, object] = {}
+
+    def __getitem__(self, node: cst.CSTNode) -> object:
+        try:
+            return self._names[node]
+        except KeyError:
+            pass
+        scope = self._scopes.get(node)
+        names = self._names[node] = scope.get_qualified_names_for(node) if scope else set()
+        return names
+
+    def __contains__(self, node: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[cst.CSTNode]:
+        return iter(self._scopes)
+
+    def __len__(self) -> int:
+        return len(self._scopes)
+
+
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def parents(module: cst.Module) -> dict[cst.CSTNode, cst.CSTNode]:
+    """ParentNodeProvider's mapping (child -> parent) from the nodes' fields.
+
+    LibCST's provider collects each node's children by re-running its child visit (which rebuilds
+    the node); reading the dataclass fields gives the same children, without the rebuilding.
+    """
+    result: dict[cst.CSTNode, cst.CSTNode] = {}
+    stack: list[cst.CSTNode] = [module]
+    node_type = cst.CSTNode
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        names = _CHILD_FIELDS.get(kind)
+        if names is None:
+            names = _CHILD_FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+        for name in names:
+            value = getattr(node, name)
+            if isinstance(value, node_type):
+                result[value] = node
+                stack.append(value)
+            elif isinstance(value, (tuple, list)):
+                for item in value:
+                    if isinstance(item, node_type):
+                        result[item] = node
+                        stack.append(item)
+    return result
+
+
+_LOAD, _STORE, _DEL = ExpressionContext.LOAD, ExpressionContext.STORE, ExpressionContext.DEL
+
+
+def expression_contexts(module: cst.Module) -> dict[cst.CSTNode, ExpressionContext]:
+    """ExpressionContextProvider's mapping (LOAD / STORE / DEL of names, attributes, subscripts, tuples,
+    lists and starred elements), from the nodes' fields.
+
+    It follows LibCST's `ExpressionContextVisitor` rule for rule: a node inherits its parent's
+    context, except where a hook of that visitor says otherwise (an assignment target is STORE, the
+    value of an attribute or subscript is LOAD, `attr` and type parameters get none). Each node is
+    reached once, so the order of the walk does not matter; LibCST's visit rebuilds every node of
+    the tree on the way, which costs four times as much.
+    """
+    result: dict[cst.CSTNode, ExpressionContext] = {}
+    stack: list[tuple[cst.CSTNode, ExpressionContext]] = [(module, _LOAD)]
+    push = stack.append
+    node_type = cst.CSTNode
+    while stack:
+        node, context = stack.pop()
+        kind = type(node)
+        if kind is cst.Name:
+            result[node] = context
+        elif kind is cst.Attribute:
+            result[node] = context
+            push((node.value, _LOAD))
+        elif kind is cst.Subscript:
+            result[node] = context
+            push((node.value, _LOAD))
+            for element in node.slice:
+                push((element, _LOAD))
+        elif kind is cst.Assign:
+            for target in node.targets:
+                push((target, _STORE))
+            push((node.value, context))
+        elif kind is cst.AnnAssign:
+            push((node.target, _STORE))
+            push((node.annotation, context))
+            if node.value:
+                push((node.value, context))
+        elif kind is cst.AugAssign or kind is cst.NamedExpr:
+            push((node.target, _STORE))
+            push((node.value, context))
+        elif kind is cst.AsName:
+            push((node.name, _STORE))
+        elif kind is cst.CompFor:
+            push((node.target, _STORE))
+            push((node.iter, context))
+            for condition in node.ifs:
+                push((condition, context))
+            if node.inner_for_in:
+                push((node.inner_for_in, context))
+        elif kind is cst.For:
+            push((node.target, _STORE))
+            push((node.iter, context))
+            push((node.body, context))
+            if node.orelse:
+                push((node.orelse, context))
+        elif kind is cst.Del:
+            push((node.target, _DEL))
+        elif kind is cst.ClassDef:
+            push((node.name, _STORE))
+            for child in (node.body, *node.bases, *node.keywords, *node.decorators):
+                push((child, context))
+        elif kind is cst.FunctionDef:
+            push((node.name, _STORE))
+            for child in (node.params, node.body, *node.decorators):
+                push((child, context))
+            if node.returns:
+                push((node.returns, context))
+        elif kind is cst.Param:
+            push((node.name, _STORE))
+            if node.annotation:
+                push((node.annotation, context))
+            if node.default:
+                push((node.default, context))
+        else:
+            if kind is cst.Tuple or kind is cst.List or kind is cst.StarredElement:
+                result[node] = context
+            names = _CHILD_FIELDS.get(kind)
+            if names is None:
+                names = _CHILD_FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+            for name in names:
+                value = getattr(node, name)
+                if isinstance(value, node_type):
+                    push((value, context))
+                elif isinstance(value, (tuple, list)):
+                    for item in value:
+                        if isinstance(item, node_type):
+                            push((item, context))
+    return result
