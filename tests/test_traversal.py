@@ -1,0 +1,149 @@
+"""tf2migrate.traversal: the hooks LibCST's visit would call, in its order, and the same result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from tf2migrate import traversal
+
+ROOT = Path(__file__).parent.parent
+SOURCES = [ROOT / "tests" / "data" / "expression_contexts.py", *sorted((ROOT / "fixtures").rglob("*.py"))]
+FORMAT_SPECS = 'a = f"{x:>{width}} {y!r} {z=}"\nb = f"{x}"\nc = f"{x:{w}.{p}f}"\n'
+
+
+class Log(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int, str]] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.calls.append(("visit", id(node), ""))
+        return not isinstance(node, cst.Lambda)  # a visitor may skip children
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        self.calls.append(("visit_attribute", id(node), attribute))
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        self.calls.append(("leave_attribute", id(original_node), attribute))
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.calls.append(("leave", id(original_node), ""))
+
+
+class Rewrite(cst.CSTTransformer):
+    """Renames, removes, flattens and replaces, logging every hook on original nodes."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int, str]] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.calls.append(("visit", id(node), ""))
+        return super().on_visit(node)
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        self.calls.append(("visit_attribute", id(node), attribute))
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        self.calls.append(("leave_attribute", id(original_node), attribute))
+
+    def on_leave(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+        self.calls.append(("leave", id(original_node), ""))
+        return super().on_leave(original_node, updated_node)
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        return updated_node.with_changes(value="renamed") if updated_node.value in ("tf", "x", "self") else updated_node
+
+    def leave_SimpleStatementLine(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+        code = cst.Module([]).code_for_node(original_node)
+        if "import" in code or "pass" in code:
+            return cst.RemoveFromParent()
+        if "print" in code or "return" in code:
+            return cst.FlattenSentinel([updated_node, cst.parse_statement("flattened = 1\n")])
+        return updated_node
+
+    def leave_Arg(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+        return cst.RemoveFromParent() if updated_node.keyword is not None and updated_node.keyword.value == "name" else updated_node
+
+    def leave_Decorator(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+        return cst.RemoveFromParent()
+
+
+def _modules() -> list[tuple[str, cst.Module]]:
+    found = [(path.name, cst.parse_module(path.read_bytes())) for path in SOURCES]
+    return [*found, ("format_specs", cst.parse_module(FORMAT_SPECS))]
+
+
+def test_visit_calls_libcsts_hooks_in_libcsts_order():
+    for name, module in _modules():
+        theirs, ours = Log(), Log()
+        module.visit(theirs)
+        traversal.visit(module, ours)
+        assert ours.calls == theirs.calls, name
+
+
+def test_transform_gives_libcsts_tree_and_hook_calls():
+    changed = 0
+    for name, module in _modules():
+        theirs, ours = Rewrite(), Rewrite()
+        expected = module.visit(theirs)
+        result = traversal.transform_module(module, ours)
+        assert result.code == expected.code, name
+        assert result.deep_equals(expected), name
+        assert ours.calls == theirs.calls, name
+        changed += result.code != module.code
+    assert changed > 100
+
+
+def test_unchanged_nodes_are_not_rebuilt():
+    module = cst.parse_module("import os\n\ndef f(a):\n    return a + 1\n\nvalue = f(2)\n")
+    assert traversal.transform_module(module, cst.CSTTransformer()) is module
+    rewritten = traversal.transform_module(module, Rewrite())
+    assert rewritten is not module
+    assert rewritten.body[-1] is module.body[-1]  # `value = f(2)` had nothing to change
+
+
+def test_a_removed_module_is_empty_as_in_libcst():
+    class RemoveAll(cst.CSTTransformer):
+        def leave_Module(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+            return cst.RemoveFromParent()
+
+    module = cst.parse_module("# header\nx = 1\n")
+    assert traversal.transform_module(module, RemoveAll()).code == module.visit(RemoveAll()).code
+
+
+def test_removing_a_required_child_fails_as_in_libcst():
+    class RemoveNames(cst.CSTTransformer):
+        def leave_Name(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+            return cst.RemoveFromParent()
+
+    module = cst.parse_module("x.y = 1\n")
+    with pytest.raises(TypeError):
+        module.visit(RemoveNames())
+    with pytest.raises(TypeError):
+        traversal.transform_module(module, RemoveNames())
+
+
+def test_fast_visitors_routes_read_only_visits_and_restores_libcst():
+    module = cst.parse_module(FORMAT_SPECS)
+    original = cst.CSTNode.visit
+    expected = Log()
+    module.visit(expected)
+    with traversal.fast_visitors():
+        assert cst.CSTNode.visit is not original
+        routed = Log()
+        assert module.visit(routed) is module
+        assert module.visit(cst.CSTTransformer()).deep_equals(module)  # transformers still LibCST's
+    assert cst.CSTNode.visit is original
+    assert routed.calls == expected.calls
+
+
+@pytest.mark.parametrize("source", [FORMAT_SPECS, 'b = f"{x}"\n' + FORMAT_SPECS, "import a\nfrom . import (b)\nfrom c import *\n"])
+def test_plans_do_not_depend_on_the_first_node_of_a_class_seen(source, monkeypatch):
+    monkeypatch.setattr(traversal, "_PLANS", {})
+    module = cst.parse_module(source)
+    theirs, ours = Log(), Log()
+    module.visit(theirs)
+    traversal.visit(module, ours)
+    assert ours.calls == theirs.calls

@@ -1,0 +1,200 @@
+"""LibCST's visit and transform, without rebuilding what did not change.
+
+LibCST's `CSTNode.visit` rebuilds every node it passes: `_visit_and_replace_children` constructs
+and validates a new node even for a read-only visitor, and for a transformer that changed nothing
+below it. Here the hooks a visitor sees are the same, called in the same order with the same
+arguments (`on_visit`, `on_visit_attribute`, the children, `on_leave_attribute`, `on_leave`); only
+the rebuilding is skipped:
+
+* a read-only visit (`visit`) builds nothing;
+* a transform (`transform_module`) rebuilds a node only when one of its children came back
+  changed, and then through LibCST's own `_visit_and_replace_children` fed with those results, so
+  removal, flattening and the empty-statement rules of bodies are LibCST's. When nothing below a
+  node changed, `updated_node` is the original node itself.
+
+The order of a node's fields is LibCST's: it is read once per node class by running that class's
+`_visit_and_replace_children` with a recording visitor (and once more per field set to None, to
+find the fields LibCST skips when they are None, such as the `format_spec` of an f-string
+expression). A field the recording did not see at all sends the nodes that hold one through
+LibCST's own code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import libcst as cst
+from libcst import CSTNode, CSTValidationError, FlattenSentinel, RemovalSentinel
+
+# node class -> (fields LibCST visits, in order; those it skips when they are None;
+#                fields it visits only for some nodes, so that nodes holding them take LibCST's code)
+_Plan = tuple[tuple[str, ...], frozenset[str], frozenset[str]]
+_PLANS: dict[type, _Plan] = {}
+
+
+class _Recorder(cst.CSTVisitor):
+    """Notes the fields `_visit_and_replace_children` visits, without going below them."""
+
+    def __init__(self) -> None:
+        self.fields: list[str] = []
+
+    def on_visit(self, node: CSTNode) -> bool:
+        return False
+
+    def on_visit_attribute(self, node: CSTNode, attribute: str) -> None:
+        if attribute not in self.fields:
+            self.fields.append(attribute)
+
+    def on_leave_attribute(self, original_node: CSTNode, attribute: str) -> None:
+        return None
+
+    def on_leave(self, original_node: CSTNode) -> None:
+        return None
+
+
+def _may_hold_nodes(value: object) -> bool:
+    return value is None or isinstance(value, (CSTNode, tuple, list, cst.MaybeSentinel))
+
+
+def _visited_fields(node: CSTNode) -> list[str]:
+    recorder = _Recorder()
+    node._visit_and_replace_children(recorder)  # noqa: SLF001
+    return recorder.fields
+
+
+def _plan(node: CSTNode) -> _Plan:
+    kind = type(node)
+    plan = _PLANS.get(kind)
+    if plan is None:
+        visited = tuple(_visited_fields(node))
+        skipped_when_none = set()
+        for name in visited:
+            if getattr(node, name) is None:
+                continue
+            try:
+                variant = node.with_changes(**{name: None})
+                if name not in _visited_fields(variant):
+                    skipped_when_none.add(name)
+            except Exception:  # noqa: BLE001 (a field that cannot be None)
+                continue
+        others = frozenset(f.name for f in dataclasses.fields(kind) if f.name not in visited and _may_hold_nodes(getattr(node, f.name)))
+        plan = _PLANS[kind] = (visited, frozenset(skipped_when_none), others)
+    return plan
+
+
+def _irregular(node: CSTNode, others: frozenset[str]) -> bool:
+    """True when a field that the class's plan does not list holds nodes in this instance."""
+    for name in others:
+        value = getattr(node, name)
+        if isinstance(value, CSTNode) or (isinstance(value, (tuple, list)) and value):
+            return True
+    return False
+
+
+def visit(node: CSTNode, visitor: cst.CSTVisitor) -> None:
+    """`node.visit(visitor)` for a read-only visitor: the same hook calls, no node built."""
+    if visitor.on_visit(node):
+        fields, skipped_when_none, others = _PLANS.get(type(node)) or _plan(node)
+        if others and _irregular(node, others):
+            node._visit_and_replace_children(visitor)  # noqa: SLF001 (LibCST's own, for this node)
+        else:
+            for name in fields:
+                value = getattr(node, name)
+                if value is None and name in skipped_when_none:
+                    continue
+                visitor.on_visit_attribute(node, name)
+                if isinstance(value, CSTNode):
+                    visit(value, visitor)
+                elif isinstance(value, (tuple, list)):
+                    for child in value:
+                        visit(child, visitor)
+                visitor.on_leave_attribute(node, name)
+    visitor.on_leave(node)
+
+
+class _Replay(cst.CSTTransformer):
+    """Hands LibCST's rebuilding the results the real transformer already gave for each child."""
+
+    def __init__(self, results: dict[int, object]) -> None:
+        self.results = results
+
+    def on_visit(self, node: CSTNode) -> bool:
+        return False
+
+    def on_visit_attribute(self, node: CSTNode, attribute: str) -> None:
+        return None
+
+    def on_leave_attribute(self, original_node: CSTNode, attribute: str) -> None:
+        return None
+
+    def on_leave(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+        return self.results.get(id(original_node), updated_node)
+
+
+def transform(node: CSTNode, transformer: cst.CSTTransformer) -> CSTNode | RemovalSentinel | FlattenSentinel:
+    """`node.visit(transformer)`, rebuilding only the nodes below which something changed."""
+    if transformer.on_visit(node):
+        fields, skipped_when_none, others = _PLANS.get(type(node)) or _plan(node)
+        if others and _irregular(node, others):
+            updated = node._visit_and_replace_children(transformer)  # noqa: SLF001
+        else:
+            results: dict[int, object] | None = None
+            for name in fields:
+                value = getattr(node, name)
+                if value is None and name in skipped_when_none:
+                    continue
+                transformer.on_visit_attribute(node, name)
+                if isinstance(value, CSTNode):
+                    result = transform(value, transformer)
+                    if result is not value:
+                        results = results if results is not None else {}
+                        results[id(value)] = result
+                elif isinstance(value, (tuple, list)):
+                    for child in value:
+                        result = transform(child, transformer)
+                        if result is not child:
+                            results = results if results is not None else {}
+                            results[id(child)] = result
+                transformer.on_leave_attribute(node, name)
+            updated = node if results is None else node._visit_and_replace_children(_Replay(results))  # noqa: SLF001
+    else:
+        updated = node
+    result = transformer.on_leave(node, updated)
+    if not isinstance(result, (CSTNode, RemovalSentinel, FlattenSentinel)):
+        raise CSTValidationError(f"Expected a node of type CSTNode or a RemovalSentinel, but got a return value of {type(result).__name__}")
+    return result
+
+
+def transform_module(module: cst.Module, transformer: cst.CSTTransformer) -> cst.Module:
+    """`module.visit(transformer)` (a removed module is an empty one, as in LibCST)."""
+    result = transform(module, transformer)
+    if isinstance(result, RemovalSentinel):
+        return module.with_changes(body=(), header=(), footer=())
+    assert isinstance(result, cst.Module)
+    return result
+
+
+_libcst_visit = CSTNode.visit
+
+
+def _visit_dispatch(self: CSTNode, visitor):  # type: ignore[no-untyped-def]
+    if isinstance(visitor, cst.CSTVisitor):
+        visit(self, visitor)
+        return self
+    return _libcst_visit(self, visitor)
+
+
+@contextmanager
+def fast_visitors() -> Iterator[None]:
+    """Inside the block, `node.visit(v)` for any read-only visitor `v` goes through `visit` (LibCST's
+    metadata providers, such as scope analysis, visit parts of the tree themselves)."""
+    if CSTNode.visit is _visit_dispatch:
+        yield
+        return
+    CSTNode.visit = _visit_dispatch  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        CSTNode.visit = _libcst_visit  # type: ignore[method-assign]
