@@ -64,7 +64,7 @@ from typing import cast
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import GlobalScope, ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
 
 from tf2migrate.findings import FixKind
@@ -74,7 +74,7 @@ from .api_table import ApiEntry, CallPlan
 from .base import Codemod, Rule
 from .builders import dotted
 from .graph_plumbing import PLUMBING_CALLS, manual_plumbing_factories
-from .imports import module_alias
+from .imports import module_alias, schedule_removal_of_imports_used_by
 from .plumbing import fallback_cannot_switch, value_only_handed
 
 RENAME = Rule(
@@ -450,7 +450,7 @@ class ApiRenames(Codemod):
         """`name` (`tf.math.log`) spelled with the file's alias; the from-import it replaces is dropped if unused."""
         alias = self._use_alias()
         if not self._root_is_module(original):
-            RemoveImportsVisitor.remove_unused_import_by_node(self.context, original)
+            schedule_removal_of_imports_used_by(self.context, original)
         return dotted(alias + name[len("tf") :])
 
     def _fallback(self, original: cst.BaseExpression, updated: cst.BaseExpression, name: str, reason: str) -> cst.BaseExpression:
@@ -723,7 +723,7 @@ class ApiRenames(Codemod):
         if not self._alias_exists and re.search(r"(?<![\w.])" + re.escape(alias) + r"\.", _code(new)):
             self._use_alias()
         if not self._root_is_module(original.func):
-            RemoveImportsVisitor.remove_unused_import_by_node(self.context, original.func)
+            schedule_removal_of_imports_used_by(self.context, original.func)
         if updated.lpar:
             new = new.with_changes(lpar=updated.lpar, rpar=updated.rpar)
         return new

@@ -80,7 +80,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ClassScope, FunctionScope, GlobalScope, ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
 
 from tf2migrate.findings import FixKind
@@ -88,7 +88,7 @@ from tf2migrate.findings import FixKind
 from . import CODEMOD_MODULES, api_table, removed_apis
 from .base import Codemod, Rule
 from .builders import dotted
-from .imports import module_alias
+from .imports import module_alias, schedule_removal_of_imports_used_by
 from .plumbing import handed_to_other_code
 
 # -- rules ------------------------------------------------------------------------------------------
@@ -532,7 +532,7 @@ class GraphPlumbing(Codemod):
                 continue
             for node, code, message in members:
                 self.offer_fix(node, code, message)
-                RemoveImportsVisitor.remove_unused_import_by_node(self.context, node)
+                schedule_removal_of_imports_used_by(self.context, node)
                 if node in plumbing.with_items:
                     accepted.with_items[node] = plumbing.with_items[node]
                     continue

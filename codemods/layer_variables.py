@@ -49,7 +49,6 @@ import ast
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource
 
 from tf2migrate.findings import FixKind
@@ -818,7 +817,7 @@ class LayerVariables(Codemod):
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         for node in self._import_roots.values():
-            RemoveImportsVisitor.remove_unused_import_by_node(self.context, node)
+            imports.schedule_removal_of_imports_used_by(self.context, node)
         return updated_node
 
     def _layout_like(self, original: cst.Call, new: cst.BaseExpression) -> cst.BaseExpression:
@@ -1632,7 +1631,7 @@ class LayerVariables(Codemod):
     def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine):
         for small in original_node.body:
             if small in self.edits.remove_small:
-                RemoveImportsVisitor.remove_unused_import_by_node(self.context, small)
+                imports.schedule_removal_of_imports_used_by(self.context, small)
         kept = [u for o, u in zip(original_node.body, updated_node.body) if o not in self.edits.remove_small]
         if len(kept) != len(updated_node.body):
             if not kept:
@@ -1652,7 +1651,7 @@ class LayerVariables(Codemod):
         if original_node not in self.edits.unwrap:
             return updated_node
         for item in original_node.items:
-            RemoveImportsVisitor.remove_unused_import_by_node(self.context, item)
+            imports.schedule_removal_of_imports_used_by(self.context, item)
         body = list(updated_node.body.body)  # type: ignore[union-attr]
         if not body:
             return cst.RemoveFromParent()

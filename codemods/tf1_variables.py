@@ -70,7 +70,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider, ScopeProvider
 from libcst.metadata.scope_provider import GlobalScope
 
@@ -78,7 +78,7 @@ from tf2migrate.findings import FixKind
 
 from .base import Codemod, Rule
 from .builders import with_commas
-from .imports import module_alias, tensorflow_name
+from .imports import module_alias, schedule_removal_of_imports_used_by, tensorflow_name
 from .names import dotted, last_name
 
 LAYER_RULE = Rule(
@@ -561,7 +561,7 @@ class Tf1Variables(Codemod):
             if not self.offer_fix(site.call, LAYER_RULE.code, self._message(site)):
                 continue
             self.plan.sites[site.call] = site
-            RemoveImportsVisitor.remove_unused_import_by_node(self.context, site.call.func)
+            schedule_removal_of_imports_used_by(self.context, site.call.func)
             if site.hoisted:
                 anchor = site.function if site.function is not None else site.statement
                 self.plan.before.setdefault(anchor, []).append(site)

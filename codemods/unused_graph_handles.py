@@ -23,12 +23,12 @@ Why
 from __future__ import annotations
 
 import libcst as cst
-from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import FunctionScope, ScopeProvider
 
 from tf2migrate.findings import FixKind
 
 from .base import Codemod, Rule
+from .imports import schedule_removal_of_imports_used_by
 
 HANDLE_FACTORIES = frozenset(
     {
@@ -103,7 +103,7 @@ class UnusedGraphHandles(Codemod):
             if call is not None and self.offer_fix(
                 original, RULE.code, f"`{self.qualified_name(call)}()` result unused (and gone in TF 2.16+): removed"
             ):
-                RemoveImportsVisitor.remove_unused_import_by_node(self.context, original)
+                schedule_removal_of_imports_used_by(self.context, original)
                 continue
             kept.append(updated)
         if len(kept) == len(updated_node.body):

@@ -192,7 +192,7 @@ def test_other_import_additions_go_through_libcsts_visitor():
 from libcst._metadata_dependent import LazyValue  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from libcst.metadata import ExpressionContextProvider, ParentNodeProvider, QualifiedNameProvider  # noqa: E402
+from libcst.metadata import ExpressionContextProvider, ParentNodeProvider, QualifiedNameProvider, ScopeProvider  # noqa: E402
 
 from tf2migrate.metadata import expression_contexts, parents, resolve  # noqa: E402
 
@@ -236,3 +236,37 @@ def test_scope_analysis_reads_the_cheaper_expression_contexts():
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     resolve(wrapper, QualifiedNameProvider)
     assert wrapper._metadata[ExpressionContextProvider] == expression_contexts(module)  # noqa: SLF001
+
+
+# -- import removals scheduled by node are LibCST's -------------------------------------------------
+
+from tf2migrate.codemods.imports import schedule_removal_of_imports_used_by  # noqa: E402
+
+REMOVAL_SOURCE = '''
+import os, os.path
+import tensorflow as tf
+import keras.backend
+from keras import backend as K, layers
+from tensorflow.compat import v1
+
+graph = tf.get_default_graph()
+session = K.get_session()
+path = os.path.join(keras.backend.floatx(), v1.Session, layers.Dense)
+
+def f(tf=None):
+    return tf.ones(1)
+'''
+
+
+def test_removals_scheduled_by_node_equal_libcsts():
+    module = cst.parse_module(REMOVAL_SOURCE)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    wrapper.resolve(ScopeProvider)
+    checked = 0
+    for node in m.findall(module, m.SimpleStatementLine() | m.Call() | m.Attribute() | m.Name() | m.FunctionDef()):
+        ours, theirs = CodemodContext(wrapper=wrapper), CodemodContext(wrapper=wrapper)
+        schedule_removal_of_imports_used_by(ours, node)
+        RemoveImportsVisitor.remove_unused_import_by_node(theirs, node)
+        assert ours.scratch == theirs.scratch, cst.Module([]).code_for_node(node)
+        checked += bool(theirs.scratch)
+    assert checked > 10
