@@ -33,6 +33,7 @@ from libcst.matchers._decorators import (
 )
 from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider, ScopeProvider
 
+from tf2migrate import traversal
 from tf2migrate.findings import Finding, FixKind, FixState
 from tf2migrate.linemap import LineMap
 from tf2migrate.selection import Selection
@@ -252,6 +253,10 @@ class _Hooks:
             found = self._leave_attribute[key] = self._lookup(f"leave_{node_type.__name__}_{attribute}")
             return found
 
+
+# The attribute hooks above dispatch by name, as LibCST's do: tf2migrate.traversal leaves their calls
+# out for a codemod with no `visit_<Node>_<field>` / `leave_<Node>_<field>` method.
+traversal.name_dispatched_attribute_hooks(Codemod.on_visit_attribute, Codemod.on_leave_attribute)
 
 _HOOKS: dict[type, _Hooks | None] = {}
 

@@ -70,6 +70,38 @@ class Rewrite(cst.CSTTransformer):
         return cst.RemoveFromParent()
 
 
+class QuietLog(cst.CSTVisitor):
+    """No attribute hooks at all: their calls are left out, which nothing can tell."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int]] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.calls.append(("visit", id(node)))
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.calls.append(("leave", id(original_node)))
+
+
+class NamedAttributeHook(QuietLog):
+    """An attribute hook found by name (LibCST's dispatch): it must be called."""
+
+    def visit_Call_args(self, node: cst.Call) -> None:
+        self.calls.append(("args of", id(node)))
+
+    def leave_Attribute_attr(self, node: cst.Attribute) -> None:
+        self.calls.append(("after attr of", id(node)))
+
+
+class QuietRewrite(cst.CSTTransformer):
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        return updated_node.with_changes(value="renamed") if updated_node.value in ("tf", "x", "self") else updated_node
+
+    leave_SimpleStatementLine = Rewrite.leave_SimpleStatementLine
+    leave_Arg = Rewrite.leave_Arg
+
+
 def _modules() -> list[tuple[str, cst.Module]]:
     found = [(path.name, cst.parse_module(path.read_bytes())) for path in SOURCES]
     return [*found, ("format_specs", cst.parse_module(FORMAT_SPECS))]
@@ -147,3 +179,19 @@ def test_plans_do_not_depend_on_the_first_node_of_a_class_seen(source, monkeypat
     module.visit(theirs)
     traversal.visit(module, ours)
     assert ours.calls == theirs.calls
+
+
+def test_visitors_without_attribute_hooks_see_the_same_visits():
+    for name, module in _modules():
+        for kind in (QuietLog, NamedAttributeHook):
+            theirs, ours = kind(), kind()
+            module.visit(theirs)
+            traversal.visit(module, ours)
+            assert ours.calls == theirs.calls, (name, kind)
+    assert not traversal._silent_attribute_hooks(NamedAttributeHook())  # noqa: SLF001
+    assert traversal._silent_attribute_hooks(QuietLog())  # noqa: SLF001
+
+
+def test_transformers_without_attribute_hooks_give_the_same_trees():
+    for name, module in _modules():
+        assert traversal.transform_module(module, QuietRewrite()).deep_equals(module.visit(QuietRewrite())), name

@@ -22,11 +22,15 @@ LibCST's own code.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import libcst as cst
 from libcst import CSTNode, CSTValidationError, FlattenSentinel, RemovalSentinel
+from libcst._batched_visitor import _BatchedCSTVisitor
+from libcst._typed_visitor import CSTTypedVisitorFunctions
+from libcst.matchers import MatcherDecoratableTransformer, MatcherDecoratableVisitor
 
 # node class -> (fields LibCST visits, in order; those it skips when they are None;
 #                fields it visits only for some nodes, so that nodes holding them take LibCST's code)
@@ -93,8 +97,65 @@ def _irregular(node: CSTNode, others: frozenset[str]) -> bool:
     return False
 
 
+_NAME_DISPATCH: set[object] = set()  # on_visit_attribute / on_leave_attribute that only call `visit_<Node>_<field>` methods
+_ATTRIBUTE_HOOK = re.compile(r"^(?:visit|leave)_([A-Z][A-Za-z0-9]*)_\w+$")
+_SILENT: dict[type, bool] = {}
+_TYPED_FUNCTIONS = CSTTypedVisitorFunctions.__module__
+
+
+def name_dispatched_attribute_hooks(*functions: object) -> None:
+    """Declare `on_visit_attribute` / `on_leave_attribute` implementations that do nothing but call a
+    `visit_<Node>_<field>` / `leave_<Node>_<field>` method of the visitor when it has one."""
+    _NAME_DISPATCH.update(functions)
+
+
+name_dispatched_attribute_hooks(
+    cst.CSTVisitor.on_visit_attribute,
+    cst.CSTVisitor.on_leave_attribute,
+    cst.CSTTransformer.on_visit_attribute,
+    cst.CSTTransformer.on_leave_attribute,
+    MatcherDecoratableVisitor.on_visit_attribute,
+    MatcherDecoratableVisitor.on_leave_attribute,
+    MatcherDecoratableTransformer.on_visit_attribute,
+    MatcherDecoratableTransformer.on_leave_attribute,
+)
+
+
+def _is_attribute_hook(name: str) -> bool:
+    match = _ATTRIBUTE_HOOK.match(name)
+    return match is not None and hasattr(cst, match.group(1))
+
+
+def _silent_attribute_hooks(visitor: object) -> bool:
+    """True when the visitor's attribute hooks cannot do anything: they dispatch by name and there is
+    no `visit_<Node>_<field>` / `leave_<Node>_<field>` to dispatch to. Their calls are then left out."""
+    kind = type(visitor)
+    if kind is _BatchedCSTVisitor:  # LibCST's metadata providers, batched: their hooks are in a table
+        return not any(_is_attribute_hook(name) for name in visitor.visitor_methods)  # type: ignore[attr-defined]
+    silent = _SILENT.get(kind)
+    if silent is None:
+        silent = _SILENT[kind] = (
+            kind.on_visit_attribute in _NAME_DISPATCH
+            and kind.on_leave_attribute in _NAME_DISPATCH
+            and not any(
+                _is_attribute_hook(name)
+                for klass in kind.__mro__
+                if klass.__module__ != _TYPED_FUNCTIONS  # LibCST's no-op `visit_<Node>_<field>` for every field
+                for name in vars(klass)
+            )
+        )
+    return silent
+
+
 def visit(node: CSTNode, visitor: cst.CSTVisitor) -> None:
     """`node.visit(visitor)` for a read-only visitor: the same hook calls, no node built."""
+    if _silent_attribute_hooks(visitor):
+        _visit_quietly(node, visitor)
+    else:
+        _visit(node, visitor)
+
+
+def _visit(node: CSTNode, visitor: cst.CSTVisitor) -> None:
     if visitor.on_visit(node):
         fields, skipped_when_none, others = _PLANS.get(type(node)) or _plan(node)
         if others and _irregular(node, others):
@@ -106,11 +167,28 @@ def visit(node: CSTNode, visitor: cst.CSTVisitor) -> None:
                     continue
                 visitor.on_visit_attribute(node, name)
                 if isinstance(value, CSTNode):
-                    visit(value, visitor)
+                    _visit(value, visitor)
                 elif isinstance(value, (tuple, list)):
                     for child in value:
-                        visit(child, visitor)
+                        _visit(child, visitor)
                 visitor.on_leave_attribute(node, name)
+    visitor.on_leave(node)
+
+
+def _visit_quietly(node: CSTNode, visitor: cst.CSTVisitor) -> None:
+    """`_visit` without the attribute hooks (silent for this visitor)."""
+    if visitor.on_visit(node):
+        fields, _, others = _PLANS.get(type(node)) or _plan(node)
+        if others and _irregular(node, others):
+            node._visit_and_replace_children(visitor)  # noqa: SLF001
+        else:
+            for name in fields:
+                value = getattr(node, name)
+                if isinstance(value, CSTNode):
+                    _visit_quietly(value, visitor)
+                elif isinstance(value, (tuple, list)):
+                    for child in value:
+                        _visit_quietly(child, visitor)
     visitor.on_leave(node)
 
 
@@ -135,6 +213,10 @@ class _Replay(cst.CSTTransformer):
 
 def transform(node: CSTNode, transformer: cst.CSTTransformer) -> CSTNode | RemovalSentinel | FlattenSentinel:
     """`node.visit(transformer)`, rebuilding only the nodes below which something changed."""
+    return _transform(node, transformer, not _silent_attribute_hooks(transformer))
+
+
+def _transform(node: CSTNode, transformer: cst.CSTTransformer, loud: bool) -> CSTNode | RemovalSentinel | FlattenSentinel:
     if transformer.on_visit(node):
         fields, skipped_when_none, others = _PLANS.get(type(node)) or _plan(node)
         if others and _irregular(node, others):
@@ -143,21 +225,27 @@ def transform(node: CSTNode, transformer: cst.CSTTransformer) -> CSTNode | Remov
             results: dict[int, object] | None = None
             for name in fields:
                 value = getattr(node, name)
-                if value is None and name in skipped_when_none:
-                    continue
-                transformer.on_visit_attribute(node, name)
                 if isinstance(value, CSTNode):
-                    result = transform(value, transformer)
+                    if loud:
+                        transformer.on_visit_attribute(node, name)
+                    result = _transform(value, transformer, loud)
                     if result is not value:
                         results = results if results is not None else {}
                         results[id(value)] = result
                 elif isinstance(value, (tuple, list)):
+                    if loud:
+                        transformer.on_visit_attribute(node, name)
                     for child in value:
-                        result = transform(child, transformer)
+                        result = _transform(child, transformer, loud)
                         if result is not child:
                             results = results if results is not None else {}
                             results[id(child)] = result
-                transformer.on_leave_attribute(node, name)
+                elif not loud or (value is None and name in skipped_when_none):
+                    continue
+                else:
+                    transformer.on_visit_attribute(node, name)
+                if loud:
+                    transformer.on_leave_attribute(node, name)
             updated = node if results is None else node._visit_and_replace_children(_Replay(results))  # noqa: SLF001
     else:
         updated = node
