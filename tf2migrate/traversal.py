@@ -121,6 +121,21 @@ name_dispatched_attribute_hooks(
 )
 
 
+# type -> 1 for a node, 2 for a tuple or list (of nodes), 3 for anything else. `isinstance(x, CSTNode)`
+# goes through ABCMeta (CSTNode is an ABC): a dictionary lookup by type is several times cheaper.
+KINDS: dict[type, int] = {tuple: 2, list: 2}
+NODE, SEQUENCE, OTHER = 1, 2, 3
+
+
+def value_kind(value: object) -> int:
+    """NODE, SEQUENCE or OTHER; in hot loops, `KINDS.get(type(value)) or value_kind(value)`."""
+    kind = type(value)
+    found = KINDS.get(kind)
+    if found is None:
+        found = KINDS[kind] = NODE if issubclass(kind, CSTNode) else SEQUENCE if issubclass(kind, (tuple, list)) else OTHER
+    return found
+
+
 def _is_attribute_hook(name: str) -> bool:
     match = _ATTRIBUTE_HOOK.match(name)
     return match is not None and hasattr(cst, match.group(1))
@@ -166,9 +181,10 @@ def _visit(node: CSTNode, visitor: cst.CSTVisitor) -> None:
                 if value is None and name in skipped_when_none:
                     continue
                 visitor.on_visit_attribute(node, name)
-                if isinstance(value, CSTNode):
+                kind = KINDS.get(type(value)) or value_kind(value)
+                if kind == NODE:
                     _visit(value, visitor)
-                elif isinstance(value, (tuple, list)):
+                elif kind == SEQUENCE:
                     for child in value:
                         _visit(child, visitor)
                 visitor.on_leave_attribute(node, name)
@@ -184,9 +200,10 @@ def _visit_quietly(node: CSTNode, visitor: cst.CSTVisitor) -> None:
         else:
             for name in fields:
                 value = getattr(node, name)
-                if isinstance(value, CSTNode):
+                kind = KINDS.get(type(value)) or value_kind(value)
+                if kind == NODE:
                     _visit_quietly(value, visitor)
-                elif isinstance(value, (tuple, list)):
+                elif kind == SEQUENCE:
                     for child in value:
                         _visit_quietly(child, visitor)
     visitor.on_leave(node)
@@ -225,14 +242,15 @@ def _transform(node: CSTNode, transformer: cst.CSTTransformer, loud: bool) -> CS
             results: dict[int, object] | None = None
             for name in fields:
                 value = getattr(node, name)
-                if isinstance(value, CSTNode):
+                kind = KINDS.get(type(value)) or value_kind(value)
+                if kind == NODE:
                     if loud:
                         transformer.on_visit_attribute(node, name)
                     result = _transform(value, transformer, loud)
                     if result is not value:
                         results = results if results is not None else {}
                         results[id(value)] = result
-                elif isinstance(value, (tuple, list)):
+                elif kind == SEQUENCE:
                     if loud:
                         transformer.on_visit_attribute(node, name)
                     for child in value:
@@ -250,7 +268,7 @@ def _transform(node: CSTNode, transformer: cst.CSTTransformer, loud: bool) -> CS
     else:
         updated = node
     result = transformer.on_leave(node, updated)
-    if not isinstance(result, (CSTNode, RemovalSentinel, FlattenSentinel)):
+    if (KINDS.get(type(result)) or value_kind(result)) != NODE and not isinstance(result, (RemovalSentinel, FlattenSentinel)):
         raise CSTValidationError(f"Expected a node of type CSTNode or a RemovalSentinel, but got a return value of {type(result).__name__}")
     return result
 
@@ -267,8 +285,15 @@ def transform_module(module: cst.Module, transformer: cst.CSTTransformer) -> cst
 _libcst_visit = CSTNode.visit
 
 
+_READ_ONLY: dict[type, bool] = {}
+
+
 def _visit_dispatch(self: CSTNode, visitor):  # type: ignore[no-untyped-def]
-    if isinstance(visitor, cst.CSTVisitor):
+    kind = type(visitor)
+    read_only = _READ_ONLY.get(kind)
+    if read_only is None:
+        read_only = _READ_ONLY[kind] = issubclass(kind, cst.CSTVisitor)
+    if read_only:
         visit(self, visitor)
         return self
     return _libcst_visit(self, visitor)
