@@ -270,3 +270,38 @@ def test_removals_scheduled_by_node_equal_libcsts():
         assert ours.scratch == theirs.scratch, cst.Module([]).code_for_node(node)
         checked += bool(theirs.scratch)
     assert checked > 10
+
+
+# -- positions computed a statement at a time are LibCST's -----------------------------------------
+
+from libcst.metadata import PositionProvider  # noqa: E402
+
+POSITION_SOURCES = [
+    "# header comment\n\n\nimport os\r\nx = (1 +\r\n     2)\r\n\r\ndef f():\r\n    return x\r\n# footer\r\n",
+    "x = 1\ny = 2",  # no trailing newline
+    "x = 1\ry = (2,\r     3)\rz = 4\r",  # old Mac line ends
+    "\n\n",
+    "if x:\n\tpass\nelse:\n\ty = '''a\nb'''\n",
+    "class A:  # comment\n    @property\n    def f(self): return 1; z = 2\n\n# trailing\n",
+]
+
+
+def test_positions_equal_libcsts_whatever_node_is_asked_first():
+    modules = [cst.parse_module(source) for source in POSITION_SOURCES]
+    modules += [cst.parse_module(path.read_bytes()) for path in CONTEXT_SOURCES]
+    for module in modules:
+        reference = dict(MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider))
+        parent_of = parents(module)
+        in_statements = [node for node in reference if _statement_of(node, module, parent_of) is not None]
+        for order in (in_statements, in_statements[::-1], list(reference)):
+            ours = resolve(MetadataWrapper(module, unsafe_skip_copy=True), PositionProvider)
+            for node in order:
+                assert ours[node] == reference[node], module.code_for_node(node)
+            assert ours[module] == reference[module]
+        assert ours.get(cst.Name("not_in_the_tree")) is None
+
+
+def _statement_of(node, module, parent_of):  # type: ignore[no-untyped-def]
+    while parent_of.get(node) is not None and parent_of[node] is not module:
+        node = parent_of[node]
+    return node if any(statement is node for statement in module.body) else None

@@ -13,15 +13,21 @@ import dataclasses
 from collections.abc import Collection, Iterator, Mapping
 
 import libcst as cst
+from libcst._nodes.internal import CodegenState
+from libcst._position import CodeRange
 from libcst.metadata import (
     ExpressionContext,
     ExpressionContextProvider,
     MetadataWrapper,
     ParentNodeProvider,
+    PositionProvider,
     QualifiedNameProvider,
     ScopeProvider,
 )
+from libcst.metadata.position_provider import NEWLINE_RE as _NEWLINE
+from libcst.metadata.position_provider import PositionProvidingCodegenState
 
+from tf2migrate.traversal import KINDS, NODE, SEQUENCE, value_kind
 
 
 class LazyMetadata(Mapping):
@@ -58,7 +64,7 @@ class LazyMetadata(Mapping):
 
 
 def resolve(wrapper: MetadataWrapper, provider: type) -> Mapping:
-    """`wrapper.resolve(provider)`, with cheaper equivalents of three of LibCST's providers.
+    """`wrapper.resolve(provider)`, with cheaper equivalents of four of LibCST's providers.
 
     They are stored in the wrapper's own cache, so LibCST visitors that resolve them later
     (the import visitors, nested visitors of rules) find them there.
@@ -71,6 +77,8 @@ def resolve(wrapper: MetadataWrapper, provider: type) -> Mapping:
             cache[provider] = QualifiedNames(wrapper.resolve(ScopeProvider))
         elif provider is ParentNodeProvider:
             cache[provider] = parents(wrapper.module)
+        elif provider is PositionProvider:
+            cache[provider] = Positions(wrapper)
     return wrapper.resolve(provider)
 
 
@@ -104,6 +112,105 @@ class QualifiedNames(Mapping):
         return len(self._scopes)
 
 
+class Positions(Mapping):
+    """PositionProvider's answers, computed one top-level statement at a time, for the statements
+    that hold a node a rule asks about.
+
+    LibCST's provider generates the code of the whole module with a position-tracking state that
+    stores a range for every node. Rules ask for the positions of the nodes they report, which sit
+    in a part of the file (about 40% of the code of a TF1 script): here each top-level statement's
+    first line is counted once (a plain rendering, several times cheaper), and a statement's ranges
+    are made by LibCST's own tracking state, started at that line, when a node in it is first asked
+    about. Nodes of the module itself (and its header or footer) get the whole module's ranges.
+    """
+
+    def __init__(self, wrapper: MetadataWrapper) -> None:
+        self._wrapper = wrapper
+        self._module = wrapper.module
+        self._computed: dict[cst.CSTNode, CodeRange] = {}  # written by LibCST's tracking state
+        self._first_lines: dict[int, int] | None = None  # id(top-level statement) -> its first line
+        self._generated: set[int] = set()
+
+    def __getitem__(self, node: cst.CSTNode) -> CodeRange:
+        found = self._computed.get(node)
+        if found is not None:
+            return found
+        statement = self._top_level_statement(node)
+        if statement is None:
+            self._generate_module()
+        elif id(statement) not in self._generated:
+            self._generate(statement)
+        return self._computed[node]
+
+    def __contains__(self, node: object) -> bool:
+        try:
+            self[node]  # type: ignore[index]
+        except KeyError:
+            return False
+        return True
+
+    def __iter__(self) -> Iterator[cst.CSTNode]:
+        self._generate_module()
+        return iter(self._computed)
+
+    def __len__(self) -> int:
+        self._generate_module()
+        return len(self._computed)
+
+    def _top_level_statement(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        """The statement of `module.body` that holds `node`; None for anything else."""
+        parent_of = resolve(self._wrapper, ParentNodeProvider)
+        while True:
+            parent = parent_of.get(node)
+            if parent is None:
+                return None
+            if parent is self._module:
+                return node if any(statement is node for statement in self._module.body) else None
+            node = parent
+
+    def _state(self, line: int) -> PositionProvidingCodegenState:
+        return PositionProvidingCodegenState(
+            default_indent=self._module.default_indent,
+            default_newline=self._module.default_newline,
+            provider=_Ranges(self._computed),  # type: ignore[arg-type]
+            line=line,
+        )
+
+    def _generate(self, statement: cst.CSTNode) -> None:
+        if self._first_lines is None:
+            self._first_lines = self._count_first_lines()
+        statement._codegen(self._state(self._first_lines[id(statement)]))  # noqa: SLF001
+        self._generated.add(id(statement))
+
+    def _generate_module(self) -> None:
+        if len(self._generated) <= len(self._module.body):
+            self._computed.clear()
+            self._module._codegen(self._state(1))  # noqa: SLF001
+            self._generated = {id(statement) for statement in self._module.body} | {id(self._module)}
+
+    def _count_first_lines(self) -> dict[int, int]:
+        """Each top-level statement's first line, by rendering the module once (line breaks counted
+        token by token, as the tracking state counts them)."""
+        state = CodegenState(default_indent=self._module.default_indent, default_newline=self._module.default_newline)
+        for line in self._module.header:
+            line._codegen(state)  # noqa: SLF001
+        first_lines: dict[int, int] = {}
+        line_number = 1 + sum(len(_NEWLINE.findall(token)) for token in state.tokens)
+        for statement in self._module.body:
+            first_lines[id(statement)] = line_number
+            start = len(state.tokens)
+            statement._codegen(state)  # noqa: SLF001
+            line_number += sum(len(_NEWLINE.findall(token)) for token in state.tokens[start:])
+        return first_lines
+
+
+class _Ranges:
+    """What LibCST's tracking state needs of a provider: the dictionary it stores ranges in."""
+
+    def __init__(self, computed: dict[cst.CSTNode, CodeRange]) -> None:
+        self._computed = computed
+
+
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
@@ -115,24 +222,27 @@ def parents(module: cst.Module) -> dict[cst.CSTNode, cst.CSTNode]:
     """
     result: dict[cst.CSTNode, cst.CSTNode] = {}
     stack: list[cst.CSTNode] = [module]
-    node_type = cst.CSTNode
     while stack:
         node = stack.pop()
-        kind = type(node)
-        names = _CHILD_FIELDS.get(kind)
-        if names is None:
-            names = _CHILD_FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
-        for name in names:
+        for name in _child_fields(type(node)):
             value = getattr(node, name)
-            if isinstance(value, node_type):
+            kind = KINDS.get(type(value)) or value_kind(value)
+            if kind == NODE:
                 result[value] = node
                 stack.append(value)
-            elif isinstance(value, (tuple, list)):
+            elif kind == SEQUENCE:
                 for item in value:
-                    if isinstance(item, node_type):
+                    if (KINDS.get(type(item)) or value_kind(item)) == NODE:
                         result[item] = node
                         stack.append(item)
     return result
+
+
+def _child_fields(kind: type) -> tuple[str, ...]:
+    names = _CHILD_FIELDS.get(kind)
+    if names is None:
+        names = _CHILD_FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    return names
 
 
 _LOAD, _STORE, _DEL = ExpressionContext.LOAD, ExpressionContext.STORE, ExpressionContext.DEL
@@ -151,7 +261,6 @@ def expression_contexts(module: cst.Module) -> dict[cst.CSTNode, ExpressionConte
     result: dict[cst.CSTNode, ExpressionContext] = {}
     stack: list[tuple[cst.CSTNode, ExpressionContext]] = [(module, _LOAD)]
     push = stack.append
-    node_type = cst.CSTNode
     while stack:
         node, context = stack.pop()
         kind = type(node)
@@ -213,15 +322,13 @@ def expression_contexts(module: cst.Module) -> dict[cst.CSTNode, ExpressionConte
         else:
             if kind is cst.Tuple or kind is cst.List or kind is cst.StarredElement:
                 result[node] = context
-            names = _CHILD_FIELDS.get(kind)
-            if names is None:
-                names = _CHILD_FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
-            for name in names:
+            for name in _child_fields(kind):
                 value = getattr(node, name)
-                if isinstance(value, node_type):
+                value_type = KINDS.get(type(value)) or value_kind(value)
+                if value_type == NODE:
                     push((value, context))
-                elif isinstance(value, (tuple, list)):
+                elif value_type == SEQUENCE:
                     for item in value:
-                        if isinstance(item, node_type):
+                        if (KINDS.get(type(item)) or value_kind(item)) == NODE:
                             push((item, context))
     return result
