@@ -164,13 +164,11 @@ def _silent_attribute_hooks(visitor: object) -> bool:
 
 def visit(node: CSTNode, visitor: cst.CSTVisitor) -> None:
     """`node.visit(visitor)` for a read-only visitor: the same hook calls, no node built."""
-    if _silent_attribute_hooks(visitor):
-        _visit_quietly(node, visitor)
-    else:
-        _visit(node, visitor)
+    _visit(node, visitor, not _silent_attribute_hooks(visitor))
 
 
-def _visit(node: CSTNode, visitor: cst.CSTVisitor) -> None:
+def _visit(node: CSTNode, visitor: cst.CSTVisitor, loud: bool) -> None:
+    """`loud`: call the attribute hooks (not for a visitor whose attribute hooks are silent)."""
     if visitor.on_visit(node):
         fields, skipped_when_none, others = _PLANS.get(type(node)) or _plan(node)
         if others and _irregular(node, others):
@@ -178,34 +176,18 @@ def _visit(node: CSTNode, visitor: cst.CSTVisitor) -> None:
         else:
             for name in fields:
                 value = getattr(node, name)
-                if value is None and name in skipped_when_none:
-                    continue
-                visitor.on_visit_attribute(node, name)
                 kind = KINDS.get(type(value)) or value_kind(value)
+                if loud:
+                    if value is None and name in skipped_when_none:
+                        continue
+                    visitor.on_visit_attribute(node, name)
                 if kind == NODE:
-                    _visit(value, visitor)
+                    _visit(value, visitor, loud)
                 elif kind == SEQUENCE:
                     for child in value:
-                        _visit(child, visitor)
-                visitor.on_leave_attribute(node, name)
-    visitor.on_leave(node)
-
-
-def _visit_quietly(node: CSTNode, visitor: cst.CSTVisitor) -> None:
-    """`_visit` without the attribute hooks (silent for this visitor)."""
-    if visitor.on_visit(node):
-        fields, _, others = _PLANS.get(type(node)) or _plan(node)
-        if others and _irregular(node, others):
-            node._visit_and_replace_children(visitor)  # noqa: SLF001
-        else:
-            for name in fields:
-                value = getattr(node, name)
-                kind = KINDS.get(type(value)) or value_kind(value)
-                if kind == NODE:
-                    _visit_quietly(value, visitor)
-                elif kind == SEQUENCE:
-                    for child in value:
-                        _visit_quietly(child, visitor)
+                        _visit(child, visitor, loud)
+                if loud:
+                    visitor.on_leave_attribute(node, name)
     visitor.on_leave(node)
 
 
