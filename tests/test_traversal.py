@@ -195,3 +195,18 @@ def test_visitors_without_attribute_hooks_see_the_same_visits():
 def test_transformers_without_attribute_hooks_give_the_same_trees():
     for name, module in _modules():
         assert traversal.transform_module(module, QuietRewrite()).deep_equals(module.visit(QuietRewrite())), name
+
+
+def _children_walk(node: cst.CSTNode):  # type: ignore[no-untyped-def]
+    yield node
+    for child in node.children:
+        yield from _children_walk(child)
+
+
+def test_walk_is_libcsts_children_order_and_find_is_findall():
+    import libcst.matchers as m
+
+    for name, module in _modules():
+        assert [id(n) for n in traversal.walk(module)] == [id(n) for n in _children_walk(module)], name
+        for kind, matcher in ((cst.Call, m.Call()), (cst.Name, m.Name()), (cst.FunctionDef, m.FunctionDef())):
+            assert [id(n) for n in traversal.find(module, kind)] == [id(n) for n in m.findall(module, matcher)], name

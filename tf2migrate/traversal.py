@@ -191,6 +191,35 @@ def _visit(node: CSTNode, visitor: cst.CSTVisitor, loud: bool) -> None:
     visitor.on_leave(node)
 
 
+def walk(node: CSTNode) -> Iterator[CSTNode]:
+    """Every node of a tree in LibCST's visit order (source order), `node` first: what following
+    `node.children` down gives (or `matchers.findall` finds), without rebuilding any node."""
+    stack = [node]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        current = pop()
+        yield current
+        fields, _, others = _PLANS.get(type(current)) or _plan(current)
+        if others and _irregular(current, others):
+            extend(reversed(current.children))
+            continue
+        children: list[CSTNode] = []
+        for name in fields:
+            value = getattr(current, name)
+            kind = KINDS.get(type(value)) or value_kind(value)
+            if kind == NODE:
+                children.append(value)
+            elif kind == SEQUENCE:
+                children.extend(value)
+        extend(reversed(children))
+
+
+def find(node: CSTNode, kind: type[CSTNode]) -> list[CSTNode]:
+    """The nodes of type `kind` in the tree of `node` (`node` included), in source order:
+    `matchers.findall(node, matchers.<Kind>())` without matchers."""
+    return [found for found in walk(node) if isinstance(found, kind)]
+
+
 class _Replay(cst.CSTTransformer):
     """Hands LibCST's rebuilding the results the real transformer already gave for each child."""
 
