@@ -63,11 +63,11 @@ from collections.abc import Sequence
 from typing import cast
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import GlobalScope, ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
 
 from tf2migrate.findings import FixKind
+from tf2migrate.traversal import find
 
 from . import CODEMOD_MODULES, api_table, removed_apis
 from .api_table import ApiEntry, CallPlan
@@ -344,7 +344,7 @@ class ApiRenames(Codemod):
 
     def _global_import_alias(self, module: cst.Module) -> str | None:
         """The name of an `import tensorflow [as x]` at module level inside `try:`/`if` blocks."""
-        for found in m.findall(module, m.Import()):
+        for found in find(module, cst.Import):
             if not isinstance(self.get_metadata(ScopeProvider, found, None), GlobalScope):
                 continue
             for alias in cast(cst.Import, found).names:

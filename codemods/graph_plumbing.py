@@ -75,7 +75,7 @@ Part 2, the graph-mode fallback (TFM260, TFM261)
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -84,6 +84,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ClassScope, FunctionScope, GlobalScope, ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
 
 from tf2migrate.findings import FixKind
+from tf2migrate.traversal import walk
 
 from . import CODEMOD_MODULES, api_table, removed_apis
 from .base import Codemod, Rule
@@ -373,15 +374,6 @@ def _imported_names(visitor: Codemod, node: cst.CSTNode) -> set[str]:
     """Fully qualified (not canonical) names an expression refers to through imports."""
     found = visitor.get_metadata(QualifiedNameProvider, node, None) or set()
     return {q.name for q in found if q.source is QualifiedNameSource.IMPORT}
-
-
-def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """Every node of a tree, in source order (a plain traversal: much cheaper than `matchers.findall`)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))
 
 
 def _outermost_chain(visitor: Codemod, node: cst.CSTNode) -> bool:

@@ -56,6 +56,7 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider, ScopeProvider
 
 from tf2migrate.findings import FixKind
+from tf2migrate.traversal import find
 
 from .base import Codemod, Rule
 from .plumbing import PLUMBING_CODE, argument_of_removed_api, fallback_cannot_switch, handed_to_other_code, session_only_plumbing
@@ -422,7 +423,7 @@ def _names_in(node: cst.CSTNode) -> list[cst.Name]:
 
 
 def _calls_in(node: cst.CSTNode) -> list[cst.Call]:
-    return list(m.findall(node, m.Call()))  # type: ignore[arg-type]
+    return find(node, cst.Call)  # type: ignore[return-value]
 
 
 def _arg(call: cst.Call, position: int, keyword: str) -> cst.Arg | None:
@@ -454,8 +455,8 @@ class Sessions(Codemod):
         self._removed: dict[int, cst.CSTNode] = {}  # the node is kept so that its id is not reused
         self._generated: dict[int, cst.CSTNode] = {}  # functions this rule wrote
         self.tf = self._tensorflow_alias(node)
-        blocks: list[cst.CSTNode] = [node, *m.findall(node, m.FunctionDef())]  # type: ignore[list-item]
-        taken = {name.value for name in m.findall(node, m.Name())}  # type: ignore[union-attr]
+        blocks: list[cst.CSTNode] = [node, *find(node, cst.FunctionDef)]
+        taken = {name.value for name in find(node, cst.Name)}  # type: ignore[attr-defined]
         programs: list[Program] = []
         declined: list[Decline] = []
         skipped: list[cst.CSTNode] = []  # sessions that run nothing (Keras session plumbing): not ours
@@ -466,7 +467,7 @@ class Sessions(Codemod):
             sessions = []
             for session in self._sessions(block):
                 if self._left_to_plumbing(session):
-                    self._plumbing_calls.update(id(c) for c in m.findall(session, m.Call()) if self._is(c, SESSION_FACTORIES))  # type: ignore[arg-type]
+                    self._plumbing_calls.update(id(c) for c in find(session, cst.Call) if self._is(c, SESSION_FACTORIES))
                 else:
                     sessions.append(session)
             if not sessions:
@@ -493,7 +494,7 @@ class Sessions(Codemod):
             if decline.code == GRAPH.code and self._hands_over_a_session(decline.node):
                 continue  # `lib.f(..., sess=sess)`: one construct, legacy_calls' TFM301/TFM302 covers it
             if self.tf is None and any(
-                fallback_cannot_switch(self, call.func) for call in m.findall(decline.node, m.Call()) if self._is(call, SESSION_FACTORIES)  # type: ignore[attr-defined]
+                fallback_cannot_switch(self, call.func) for call in find(decline.node, cst.Call) if self._is(call, SESSION_FACTORIES)  # type: ignore[attr-defined]
             ):
                 continue  # TFM261 (graph_plumbing) tells how to import TensorFlow so that the tool can work
             self.flag(decline.node, decline.code, decline.message + "; left in graph mode")
@@ -578,14 +579,14 @@ class Sessions(Codemod):
             if isinstance(small, cst.Expr) and self._is(small.value, GRAPH_MODE_SWITCHES) and not small.value.args:  # type: ignore[attr-defined]
                 if self.enabled(COMPAT_IMPORT.code) and not self.run.is_suppressed(COMPAT_IMPORT.code, self.position(statement)[0]):
                     removable.add(id(small.value))  # type: ignore[attr-defined]
-        for call in m.findall(module, m.Call()):
+        for call in find(module, cst.Call):
             if self._is(call, GRAPH_MODE_SWITCHES) and id(call) not in removable:
                 return call
         return None
 
     def _runs_graph(self, block: cst.CSTNode) -> bool:
         """Does the block run anything in a session (`x.run(...)`, `t.eval()`) or feed placeholders?"""
-        for call in self._own(block, m.Call()):
+        for call in self._own(block, cst.Call):
             assert isinstance(call, cst.Call)
             if m.matches(call.func, m.Attribute(attr=m.Name("run") | m.Name("eval"))) or self._is(call, PLACEHOLDER):
                 return True
@@ -598,9 +599,9 @@ class Sessions(Codemod):
         for program in programs:
             consumed.update(id(_single_small(s).value) for s in program.placeholder_statements.values())  # type: ignore[union-attr]
             for session in program.sessions:
-                consumed.update(id(c) for c in m.findall(session, m.Call()) if self._is(c, SESSION_FACTORIES))  # type: ignore[arg-type]
+                consumed.update(id(c) for c in find(session, cst.Call) if self._is(c, SESSION_FACTORIES))
             consumed.update(id(run[1]) for run in program.runs)  # type: ignore[attr-defined]
-        for call in m.findall(module, m.Call()):
+        for call in find(module, cst.Call):
             assert isinstance(call, cst.Call)
             qualified = self.qualified_name(call) or ""
             if qualified in GRAPH_DRIVERS and id(call) not in consumed:
@@ -676,15 +677,15 @@ class Sessions(Codemod):
                 return None
         return None
 
-    def _own(self, block: cst.CSTNode, matcher: m.BaseMatcherNode) -> list[cst.CSTNode]:
-        """Nodes matching `matcher` in the code of `block` itself (not in nested functions)."""
+    def _own(self, block: cst.CSTNode, kind: type[cst.CSTNode], matcher: m.BaseMatcherNode | None = None) -> list[cst.CSTNode]:
+        """Nodes of type `kind` (and matching `matcher`) in the code of `block` itself (not in nested functions)."""
         root = block.body if isinstance(block, cst.FunctionDef) else block
-        return [node for node in m.findall(root, matcher) if self._owner(node) is block]  # type: ignore[arg-type]
+        return [node for node in find(root, kind) if (matcher is None or m.matches(node, matcher)) and self._owner(node) is block]
 
     def _sessions(self, block: cst.CSTNode) -> list[cst.CSTNode]:
         """Statements of the block that create a session (recognised shapes or not)."""
         sessions: list[cst.CSTNode] = []
-        for call in self._own(block, m.Call()):
+        for call in self._own(block, cst.Call):
             if not self._is(call, SESSION_FACTORIES):
                 continue
             parent = self.get_metadata(ParentNodeProvider, call)
@@ -1092,7 +1093,7 @@ class Sessions(Codemod):
             return None
         name = call.func.value
         seen.add(name)
-        for definition in m.findall(self.tree, m.FunctionDef(name=m.Name(name))):
+        for definition in (d for d in find(self.tree, cst.FunctionDef) if d.name.value == name):  # type: ignore[attr-defined]
             for inner in _calls_in(definition):
                 concern = self._call_concern(inner, seen)
                 if concern is not None:
@@ -1140,7 +1141,7 @@ class Sessions(Codemod):
         """Every `sess.run(...)`, `t.eval(...)`, `op.run(...)`, `sess.close()` of the program: plan or decline."""
         runs: list[tuple[str, cst.Call, cst.BaseExpression | None, cst.BaseExpression | None]] = []
         program.runs = runs  # type: ignore[attr-defined]
-        for call in self._own(program.block, m.Call(func=m.Attribute(value=m.Call(), attr=m.Name("run")))):
+        for call in self._own(program.block, cst.Call, m.Call(func=m.Attribute(value=m.Call(), attr=m.Name("run")))):
             assert isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
             if self._is(call.func.value, INITIALIZERS) and not call.args:
                 runs.append(("init", call, None, None))

@@ -69,12 +69,12 @@ import re
 from dataclasses import dataclass, field
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider, ScopeProvider
 from libcst.metadata.scope_provider import GlobalScope
 
 from tf2migrate.findings import FixKind
+from tf2migrate.traversal import find
 
 from .base import Codemod, Rule
 from .builders import with_commas
@@ -701,7 +701,7 @@ class Tf1Variables(Codemod):
     def _reuse_parameter(self, function: cst.FunctionDef) -> str | None:
         """'auto' when every layer of `function` sits in `tf.variable_scope(<str>, reuse=tf.AUTO_REUSE)`;
         the parameter name when they sit in `tf.variable_scope(<str>, reuse=<parameter>)`; else None."""
-        scopes = [w for w in m.findall(function, m.With()) if self._variable_scope(w) is not None]
+        scopes = [w for w in find(function, cst.With) if self._variable_scope(w) is not None]
         if len(scopes) != 1:
             return None
         scope_call = self._variable_scope(scopes[0])
@@ -709,7 +709,7 @@ class Tf1Variables(Codemod):
         reuse = next((a.value for a in scope_call.args if a.keyword is not None and a.keyword.value == "reuse"), None)
         if reuse is None:
             return None
-        inside = set(m.findall(scopes[0].body, m.Call()))
+        inside = set(find(scopes[0].body, cst.Call))
         in_function = set(_collect(function).calls)
         layers = [c for c in self.candidates if c in in_function and (self.resolved[c] or "").startswith("tf.layers.")]
         if any(c not in inside for c in layers):
@@ -882,7 +882,7 @@ class Tf1Variables(Codemod):
         N_CLASSES)`): one layer per call site is already proven, so it was built with that value.
         """
         substitutions: dict[cst.Name, cst.BaseExpression] = {}
-        for name in m.findall(value, m.Name()):
+        for name in find(value, cst.Name):
             assert isinstance(name, cst.Name)
             scope = self.get_metadata(ScopeProvider, name, None)
             if scope is None:
@@ -948,7 +948,7 @@ class Tf1Variables(Codemod):
             raise Unsupported(
                 f"the layer's arguments use `{parameter}`, which the calls of `{function.name.value}` set differently: create one Keras layer per value, once, and call the right one"
             )
-        for name in [values[0], *m.findall(values[0], m.Name())]:
+        for name in [values[0], *find(values[0], cst.Name)]:
             if isinstance(name, cst.Name):
                 parent = self._parent(name)
                 if isinstance(parent, cst.Attribute) and parent.attr is name:
@@ -1126,7 +1126,7 @@ class Tf1Variables(Codemod):
             name = self.resolved[call]
             if name not in COLLECTION_LOOKUPS:
                 continue
-            if any(isinstance(n, cst.Name) and n.value == "UPDATE_OPS" for n in m.findall(call, m.Name())):
+            if any(isinstance(n, cst.Name) and n.value == "UPDATE_OPS" for n in find(call, cst.Name)):
                 self.flag(call, COLLECTION_RULE.code, "`UPDATE_OPS` is empty in TF2 (no collections): Keras `BatchNormalization` updates its moving statistics itself when called with `training=True`; drop the control dependency on these ops")
                 continue
             scopes = [a.value.evaluated_value for a in call.args if isinstance(a.value, cst.SimpleString) and isinstance(a.value.evaluated_value, str)]
