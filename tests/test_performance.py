@@ -194,6 +194,7 @@ from pathlib import Path  # noqa: E402
 
 from libcst.metadata import ExpressionContextProvider, ParentNodeProvider, QualifiedNameProvider, ScopeProvider  # noqa: E402
 
+from tf2migrate import traversal  # noqa: E402
 from tf2migrate.metadata import expression_contexts, parents, resolve  # noqa: E402
 
 METADATA_SOURCE = '''
@@ -305,3 +306,39 @@ def _statement_of(node, module, parent_of):  # type: ignore[no-untyped-def]
     while parent_of.get(node) is not None and parent_of[node] is not module:
         node = parent_of[node]
     return node if any(statement is node for statement in module.body) else None
+
+
+# -- scopes computed without the batched traversal are LibCST's -------------------------------------
+
+
+def _scope_shape(mapping, module):  # type: ignore[no-untyped-def]
+    """Everything scope analysis says about a tree, with scopes named by their position in a walk."""
+    numbering: dict[int, int] = {}
+    for node in traversal.walk(module):
+        scope = mapping.get(node)
+        if scope is not None:
+            numbering.setdefault(id(scope), len(numbering))
+
+    def name(scope):  # type: ignore[no-untyped-def]
+        return None if scope is None else (type(scope).__name__, numbering.get(id(scope)))
+
+    by_node = [(id(node), name(mapping.get(node))) for node in traversal.walk(module)]
+    scopes = {id(s): s for s in mapping.values() if s is not None}
+    details = sorted(
+        (
+            name(scope),
+            name(scope.parent) if scope.parent is not scope else "self",
+            sorted((a.name, id(getattr(a, "node", None)), type(a).__name__, sorted(id(r.node) for r in a.references)) for a in scope.assignments),
+            sorted((id(a.node), sorted((r.name, id(getattr(r, "node", None))) for r in a.referents)) for a in scope.accesses),
+        )
+        for scope in scopes.values()
+    )
+    return by_node, details
+
+
+def test_scopes_equal_libcsts():
+    for path in CONTEXT_SOURCES:
+        module = cst.parse_module(path.read_bytes())
+        reference = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)
+        ours = resolve(MetadataWrapper(module, unsafe_skip_copy=True), ScopeProvider)
+        assert _scope_shape(ours, module) == _scope_shape(reference, module), path

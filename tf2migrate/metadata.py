@@ -26,7 +26,9 @@ from libcst.metadata import (
 )
 from libcst.metadata.position_provider import NEWLINE_RE as _NEWLINE
 from libcst.metadata.position_provider import PositionProvidingCodegenState
+from libcst.metadata.scope_provider import ScopeVisitor
 
+from tf2migrate import traversal
 from tf2migrate.traversal import KINDS, NODE, SEQUENCE, value_kind
 
 
@@ -64,7 +66,7 @@ class LazyMetadata(Mapping):
 
 
 def resolve(wrapper: MetadataWrapper, provider: type) -> Mapping:
-    """`wrapper.resolve(provider)`, with cheaper equivalents of four of LibCST's providers.
+    """`wrapper.resolve(provider)`, with cheaper equivalents of five of LibCST's providers.
 
     They are stored in the wrapper's own cache, so LibCST visitors that resolve them later
     (the import visitors, nested visitors of rules) find them there.
@@ -73,6 +75,8 @@ def resolve(wrapper: MetadataWrapper, provider: type) -> Mapping:
     if provider not in cache:
         if provider in (ScopeProvider, QualifiedNameProvider) and ExpressionContextProvider not in cache:
             cache[ExpressionContextProvider] = expression_contexts(wrapper.module)  # what scope analysis reads
+        if provider is ScopeProvider or (provider is QualifiedNameProvider and ScopeProvider not in cache):
+            cache[ScopeProvider] = scopes(wrapper)
         if provider is QualifiedNameProvider:
             cache[provider] = QualifiedNames(wrapper.resolve(ScopeProvider))
         elif provider is ParentNodeProvider:
@@ -80,6 +84,19 @@ def resolve(wrapper: MetadataWrapper, provider: type) -> Mapping:
         elif provider is PositionProvider:
             cache[provider] = Positions(wrapper)
     return wrapper.resolve(provider)
+
+
+def scopes(wrapper: MetadataWrapper) -> Mapping[cst.CSTNode, object]:
+    """ScopeProvider's mapping: what LibCST's provider does (its `visit_Module` runs a `ScopeVisitor`
+    over the module, then infers accesses), without the batched traversal of the whole tree that the
+    wrapper runs around it only to call that one `visit_Module`, and with the tree walked by
+    `traversal.visit`. The expression contexts it reads must be in the wrapper's cache first."""
+    provider = ScopeProvider()
+    with provider.resolve(wrapper):
+        visitor = ScopeVisitor(provider)
+        traversal.visit(wrapper.module, visitor)
+        visitor.infer_accesses()
+    return provider._computed  # noqa: SLF001
 
 
 class QualifiedNames(Mapping):
