@@ -275,6 +275,8 @@ def test_removals_scheduled_by_node_equal_libcsts():
 
 # -- positions computed a statement at a time are LibCST's -----------------------------------------
 
+import random  # noqa: E402
+
 from libcst.metadata import PositionProvider  # noqa: E402
 
 POSITION_SOURCES = [
@@ -284,22 +286,37 @@ POSITION_SOURCES = [
     "\n\n",
     "if x:\n\tpass\nelse:\n\ty = '''a\nb'''\n",
     "class A:  # comment\n    @property\n    def f(self): return 1; z = 2\n\n# trailing\n",
+    (
+        "def f(a):\n    if a:\n        return 1\n    elif a is None:  # c\n        # indented comment\n        return 2\n"
+        "    elif a == 3: return 3\n    else:\n        try:\n            pass\n        except E:\n            x = [\n"
+        "                1,\n            ]\n        finally:\n            pass\n    while a: a -= 1\n"
+        "    for i in a:\n        with open(i) as h, \\\n                open(j):\n            pass\n"
+    ),
 ]
 
 
 def test_positions_equal_libcsts_whatever_node_is_asked_first():
     modules = [cst.parse_module(source) for source in POSITION_SOURCES]
     modules += [cst.parse_module(path.read_bytes()) for path in CONTEXT_SOURCES]
-    for module in modules:
+    for number, module in enumerate(modules):
         reference = dict(MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider))
         parent_of = parents(module)
         in_statements = [node for node in reference if _statement_of(node, module, parent_of) is not None]
-        for order in (in_statements, in_statements[::-1], list(reference)):
+        deepest_first = sorted(in_statements, key=lambda node: -_depth(node, parent_of))
+        shuffled = random.Random(number).sample(in_statements, len(in_statements))
+        for order in (in_statements, in_statements[::-1], deepest_first, shuffled, list(reference)):
             ours = resolve(MetadataWrapper(module, unsafe_skip_copy=True), PositionProvider)
             for node in order:
                 assert ours[node] == reference[node], module.code_for_node(node)
             assert ours[module] == reference[module]
         assert ours.get(cst.Name("not_in_the_tree")) is None
+
+
+def _depth(node, parent_of):  # type: ignore[no-untyped-def]
+    depth = 0
+    while node in parent_of:
+        node, depth = parent_of[node], depth + 1
+    return depth
 
 
 def _statement_of(node, module, parent_of):  # type: ignore[no-untyped-def]

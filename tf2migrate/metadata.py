@@ -10,9 +10,11 @@ reads are computed from the nodes' fields instead. Each equals LibCST's own answ
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass, field
 from collections.abc import Collection, Iterator, Mapping
 
 import libcst as cst
+from libcst._add_slots import add_slots
 from libcst._nodes.internal import CodegenState
 from libcst._position import CodeRange
 from libcst.metadata import (
@@ -130,32 +132,32 @@ class QualifiedNames(Mapping):
 
 
 class Positions(Mapping):
-    """PositionProvider's answers, computed one top-level statement at a time, for the statements
-    that hold a node a rule asks about.
+    """PositionProvider's answers, computed one statement at a time, for the statements that hold a
+    node a rule asks about.
 
     LibCST's provider generates the code of the whole module with a position-tracking state that
-    stores a range for every node. Rules ask for the positions of the nodes they report, which sit
-    in a part of the file (about 40% of the code of a TF1 script): here each top-level statement's
-    first line is counted once (a plain rendering, several times cheaper), and a statement's ranges
-    are made by LibCST's own tracking state, started at that line, when a node in it is first asked
-    about. Nodes of the module itself (and its header or footer) get the whole module's ranges.
+    stores a range for every node. Rules ask for the positions of the few nodes they report. Here one
+    plain rendering of the module notes where each statement starts (its line and the indentation
+    around it), and the ranges of the innermost statement that holds an asked node are made by
+    LibCST's own tracking state, started there, when a node in it is first asked about. Nodes outside
+    any statement (the module, its header and footer lines) get the whole module's ranges.
     """
 
     def __init__(self, wrapper: MetadataWrapper) -> None:
         self._wrapper = wrapper
         self._module = wrapper.module
         self._computed: dict[cst.CSTNode, CodeRange] = {}  # written by LibCST's tracking state
-        self._first_lines: dict[int, int] | None = None  # id(top-level statement) -> its first line
-        self._generated: set[int] = set()
+        self._starts: dict[cst.CSTNode, tuple[int, tuple[str, ...]]] | None = None
+        self._whole_module = False
 
     def __getitem__(self, node: cst.CSTNode) -> CodeRange:
         found = self._computed.get(node)
         if found is not None:
             return found
-        statement = self._top_level_statement(node)
+        statement = self._statement_of(node)
         if statement is None:
             self._generate_module()
-        elif id(statement) not in self._generated:
+        else:
             self._generate(statement)
         return self._computed[node]
 
@@ -174,16 +176,28 @@ class Positions(Mapping):
         self._generate_module()
         return len(self._computed)
 
-    def _top_level_statement(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        """The statement of `module.body` that holds `node`; None for anything else."""
+    def _statement_of(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        """The innermost statement that holds `node` (or is `node`); None outside every statement."""
+        if self._starts is None:
+            self._starts = _statement_starts(self._module)
         parent_of = resolve(self._wrapper, ParentNodeProvider)
-        while True:
-            parent = parent_of.get(node)
-            if parent is None:
-                return None
-            if parent is self._module:
-                return node if any(statement is node for statement in self._module.body) else None
-            node = parent
+        current: cst.CSTNode | None = node
+        while current is not None and current not in self._starts:
+            current = parent_of.get(current)
+        return current
+
+    def _generate(self, statement: cst.CSTNode) -> None:
+        assert self._starts is not None
+        line, indentation = self._starts[statement]
+        state = self._state(line)
+        state.indent_tokens.extend(indentation)
+        statement._codegen(state)  # noqa: SLF001
+
+    def _generate_module(self) -> None:
+        if not self._whole_module:
+            self._computed.clear()
+            self._module._codegen(self._state(1))  # noqa: SLF001
+            self._whole_module = True
 
     def _state(self, line: int) -> PositionProvidingCodegenState:
         return PositionProvidingCodegenState(
@@ -193,32 +207,39 @@ class Positions(Mapping):
             line=line,
         )
 
-    def _generate(self, statement: cst.CSTNode) -> None:
-        if self._first_lines is None:
-            self._first_lines = self._count_first_lines()
-        statement._codegen(self._state(self._first_lines[id(statement)]))  # noqa: SLF001
-        self._generated.add(id(statement))
 
-    def _generate_module(self) -> None:
-        if len(self._generated) <= len(self._module.body):
-            self._computed.clear()
-            self._module._codegen(self._state(1))  # noqa: SLF001
-            self._generated = {id(statement) for statement in self._module.body} | {id(self._module)}
+@add_slots
+@dataclass(frozen=False)
+class _StatementStartsState(CodegenState):
+    """A plain rendering that notes, for every statement, the line it starts on and the indentation
+    tokens in force there (line breaks counted token by token, as the tracking state counts them)."""
 
-    def _count_first_lines(self) -> dict[int, int]:
-        """Each top-level statement's first line, by rendering the module once (line breaks counted
-        token by token, as the tracking state counts them)."""
-        state = CodegenState(default_indent=self._module.default_indent, default_newline=self._module.default_newline)
-        for line in self._module.header:
-            line._codegen(state)  # noqa: SLF001
-        first_lines: dict[int, int] = {}
-        line_number = 1 + sum(len(_NEWLINE.findall(token)) for token in state.tokens)
-        for statement in self._module.body:
-            first_lines[id(statement)] = line_number
-            start = len(state.tokens)
-            statement._codegen(state)  # noqa: SLF001
-            line_number += sum(len(_NEWLINE.findall(token)) for token in state.tokens[start:])
-        return first_lines
+    starts: dict[cst.CSTNode, tuple[int, tuple[str, ...]]] = field(default_factory=dict)
+    line: int = 1
+
+    def add_token(self, value: str) -> None:
+        self.tokens.append(value)
+        if "\n" in value or "\r" in value:
+            self.line += len(_NEWLINE.findall(value))
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        if isinstance(node, _STATEMENTS):
+            self.starts[node] = (self.line, tuple(self.indent_tokens))
+
+
+# Statements whose code starts a line of its own and does not depend on what encloses it. An `elif`
+# is an `If` that its parent renders with another keyword: it is not one of them.
+_STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+
+
+def _statement_starts(module: cst.Module) -> dict[cst.CSTNode, tuple[int, tuple[str, ...]]]:
+    state = _StatementStartsState(default_indent=module.default_indent, default_newline=module.default_newline)
+    module._codegen(state)  # noqa: SLF001
+    starts = state.starts
+    for node in list(starts):
+        if isinstance(node, cst.If) and isinstance(node.orelse, cst.If):
+            starts.pop(node.orelse, None)  # `elif`
+    return starts
 
 
 class _Ranges:
