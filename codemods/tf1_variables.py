@@ -487,6 +487,11 @@ def _is_preamble(statement: cst.BaseStatement, index: int) -> bool:
     return True
 
 
+def _words(class_name: str) -> str:
+    """`BatchNormalization` -> `batch_normalization`."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z][a-z])", "_", class_name).lower()
+
+
 def _snake(text: str) -> str:
     name = re.sub(r"[^0-9a-zA-Z_]", "_", text).strip("_").lower()
     if not name or name[0].isdigit():
@@ -789,7 +794,7 @@ class Tf1Variables(Codemod):
             except Unsupported:
                 site.constructor, call_keywords = self._constructor(spec, pairs, None)
         if site.hoisted:
-            site.object_name = self._object_name(site, given.get("name"))
+            site.object_name = self._object_name(site, given.get("name"), spec.base or site.kind)
             callee: cst.BaseExpression = cst.Name(site.object_name)
         else:
             callee = site.constructor
@@ -960,21 +965,17 @@ class Tf1Variables(Codemod):
             raise unknown
         return values[0]
 
-    def _object_name(self, site: LayerSite, name: cst.BaseExpression | None) -> str:  # noqa: C901
-        spec = LAYERS[site.kind]
-        base = spec.base or site.kind
+    def _object_name(self, site: LayerSite, name: cst.BaseExpression | None, default_base: str) -> str:
+        """A fresh name for the layer object a site creates: from its TF1 `name=` if given, else
+        `default_base`, prefixed with the enclosing function's name."""
+        base = default_base
         if isinstance(name, cst.SimpleString) and isinstance(name.evaluated_value, str):
             base = _snake(name.evaluated_value)
             if site.function is None and base in self.taken:
                 base += "_layer"
         if site.function is not None:
             base = f"{site.function.name.value}_{base}"
-        candidate, index = base, 0
-        while candidate in self.taken:
-            index += 1
-            candidate = f"{base}_{index}"
-        self.taken.add(candidate)
-        return candidate
+        return self._fresh(base)
 
     def _plan_scope_removal(self, module: cst.Module) -> None:
         """`with tf.variable_scope(<name>[, reuse=...]):` whose layers are all converted and that holds nothing
@@ -1081,7 +1082,7 @@ class Tf1Variables(Codemod):
                 continue
             site.constructor = inner.with_changes(args=args)
             layer_name = next((a.value for a in inner.args if a.keyword is not None and a.keyword.value == "name"), None)
-            site.object_name = self._keras_object_name(site, class_name, layer_name)
+            site.object_name = self._object_name(site, layer_name, _words(class_name))
             site.invocation = outer.with_changes(func=cst.Name(site.object_name))
             site.hoisted = True
             site.inputs_index = -1
@@ -1108,16 +1109,6 @@ class Tf1Variables(Codemod):
                 break
         self.keras_builders[function] = found
         return found
-
-    def _keras_object_name(self, site: LayerSite, class_name: str, name: cst.BaseExpression | None) -> str:
-        base = re.sub(r"(?<=[a-z0-9])(?=[A-Z][a-z])", "_", class_name).lower()
-        if isinstance(name, cst.SimpleString) and isinstance(name.evaluated_value, str):
-            base = _snake(name.evaluated_value)
-            if site.function is None and base in self.taken:
-                base += "_layer"
-        if site.function is not None:
-            base = f"{site.function.name.value}_{base}"
-        return self._fresh(base)
 
     # -- collections (TFM232) -------------------------------------------------------------------------------------
     def _flag_collections(self, module: cst.Module) -> None:
