@@ -95,9 +95,7 @@ class Codemod(ContextAwareTransformer):
             # method for matcher decorators (dir() + type hints: ~10 ms per codemod per file).
             _LibcstCodemod.__init__(self, context)
             cst.CSTTransformer.__init__(self)
-            self._matchers = {}
-            self._extra_visit_funcs = {}
-            self._extra_leave_funcs = {}
+            without_matcher_decorators(self)
         else:
             super().__init__(context)
         self.run = run
@@ -257,6 +255,14 @@ class _Hooks:
 # The attribute hooks above dispatch by name, as LibCST's do: tf2migrate.traversal leaves their calls
 # out for a codemod with no `visit_<Node>_<field>` / `leave_<Node>_<field>` method.
 traversal.name_dispatched_attribute_hooks(Codemod.on_visit_attribute, Codemod.on_leave_attribute)
+
+def without_matcher_decorators(visitor: object) -> None:
+    """Set what LibCST's matcher-decoratable visitors find by scanning every method of the instance
+    (dir() and type hints, ~10 ms each time) when the class has no matcher decorators: nothing."""
+    visitor._matchers = {}  # type: ignore[attr-defined]
+    visitor._extra_visit_funcs = {}  # type: ignore[attr-defined]
+    visitor._extra_leave_funcs = {}  # type: ignore[attr-defined]
+
 
 _HOOKS: dict[type, _Hooks | None] = {}
 

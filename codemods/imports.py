@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import libcst as cst
-from libcst.codemod import CodemodContext, ContextAwareTransformer
 from libcst import MetadataDependent
+from libcst.codemod import CodemodContext, ContextAwareTransformer
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.codemod.visitors._remove_imports import RemovedNodeVisitor
 from libcst.helpers import get_full_name_for_node
@@ -21,6 +21,8 @@ from libcst.metadata import MetadataWrapper
 
 from tf2migrate import traversal
 from tf2migrate.metadata import resolve
+
+from .base import without_matcher_decorators
 
 
 def module_alias(module: cst.Module, target: str) -> str | None:
@@ -70,12 +72,10 @@ def schedule_removal_of_imports_used_by(context: CodemodContext, node: cst.CSTNo
     if isinstance(node, (cst.Import, cst.ImportFrom)):
         RemoveImportsVisitor.remove_unused_import_by_node(context, node)
         return
-    visitor = RemovedNodeVisitor.__new__(RemovedNodeVisitor)
+    visitor = RemovedNodeVisitor.__new__(RemovedNodeVisitor)  # ContextAwareVisitor.__init__ without the scan
     MetadataDependent.__init__(visitor)
     cst.CSTVisitor.__init__(visitor)
-    visitor._MatcherDecoratableVisitor__matchers = {}  # noqa: SLF001 (what the scan finds for this class)
-    visitor._extra_visit_funcs = {}  # noqa: SLF001
-    visitor._extra_leave_funcs = {}  # noqa: SLF001
+    without_matcher_decorators(visitor)
     visitor.context = context
     traversal.visit(node, visitor)
 
