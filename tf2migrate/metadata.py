@@ -3,15 +3,16 @@
 LibCST resolves every provider a visitor declares before the visit starts, and several of its
 providers rebuild the whole tree on the way. Here positions, parents, scopes and qualified names are
 resolved on the first lookup and cached on the wrapper (shared by the following rules until one of
-them changes the tree); parents, qualified names and the expression contexts that scope analysis
-reads are computed from the nodes' fields instead. Each equals LibCST's own answer (tests check it).
+them changes the tree), each more cheaply: parents and the expression contexts that scope analysis
+reads from the nodes' fields, scopes without the wrapper's batched traversal, qualified names per node
+asked, positions per statement asked. Each equals LibCST's own answer (tests check it).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from collections.abc import Collection, Iterator, Mapping
 
 import libcst as cst
 from libcst._add_slots import add_slots
@@ -68,23 +69,14 @@ class LazyMetadata(Mapping):
 
 
 def resolve(wrapper: MetadataWrapper, provider: type) -> Mapping:
-    """`wrapper.resolve(provider)`, with cheaper equivalents of five of LibCST's providers.
+    """`wrapper.resolve(provider)`, with cheaper equivalents of five of LibCST's providers (`_CHEAPER`).
 
     They are stored in the wrapper's own cache, so LibCST visitors that resolve them later
     (the import visitors, nested visitors of rules) find them there.
     """
     cache = wrapper._metadata  # noqa: SLF001 (LibCST's cache of resolved providers)
-    if provider not in cache:
-        if provider in (ScopeProvider, QualifiedNameProvider) and ExpressionContextProvider not in cache:
-            cache[ExpressionContextProvider] = expression_contexts(wrapper.module)  # what scope analysis reads
-        if provider is ScopeProvider or (provider is QualifiedNameProvider and ScopeProvider not in cache):
-            cache[ScopeProvider] = scopes(wrapper)
-        if provider is QualifiedNameProvider:
-            cache[provider] = QualifiedNames(wrapper.resolve(ScopeProvider))
-        elif provider is ParentNodeProvider:
-            cache[provider] = parents(wrapper.module)
-        elif provider is PositionProvider:
-            cache[provider] = Positions(wrapper)
+    if provider not in cache and provider in _CHEAPER:
+        cache[provider] = _CHEAPER[provider](wrapper)
     return wrapper.resolve(provider)
 
 
@@ -92,7 +84,8 @@ def scopes(wrapper: MetadataWrapper) -> Mapping[cst.CSTNode, object]:
     """ScopeProvider's mapping: what LibCST's provider does (its `visit_Module` runs a `ScopeVisitor`
     over the module, then infers accesses), without the batched traversal of the whole tree that the
     wrapper runs around it only to call that one `visit_Module`, and with the tree walked by
-    `traversal.visit`. The expression contexts it reads must be in the wrapper's cache first."""
+    `traversal.visit`."""
+    resolve(wrapper, ExpressionContextProvider)  # what the visitor reads: the cheaper one
     provider = ScopeProvider()
     with provider.resolve(wrapper):
         visitor = ScopeVisitor(provider)
@@ -370,3 +363,13 @@ def expression_contexts(module: cst.Module) -> dict[cst.CSTNode, ExpressionConte
                         if (KINDS.get(type(item)) or value_kind(item)) == NODE:
                             push((item, context))
     return result
+
+
+# provider -> its cheaper equivalent, computed on the wrapper (dependencies resolved through `resolve`)
+_CHEAPER: dict[type, Callable[[MetadataWrapper], Mapping]] = {
+    ExpressionContextProvider: lambda wrapper: expression_contexts(wrapper.module),
+    ScopeProvider: scopes,
+    QualifiedNameProvider: lambda wrapper: QualifiedNames(resolve(wrapper, ScopeProvider)),
+    ParentNodeProvider: lambda wrapper: parents(wrapper.module),
+    PositionProvider: Positions,
+}
