@@ -69,22 +69,21 @@ def _visited_fields(node: CSTNode) -> list[str]:
 
 
 def _plan(node: CSTNode) -> _Plan:
+    """Learn (and keep) the plan of `node`'s class; callers look in `_PLANS` first."""
     kind = type(node)
-    plan = _PLANS.get(kind)
-    if plan is None:
-        visited = tuple(_visited_fields(node))
-        skipped_when_none = set()
-        for name in visited:
-            if getattr(node, name) is None:
-                continue
-            try:
-                variant = node.with_changes(**{name: None})
-                if name not in _visited_fields(variant):
-                    skipped_when_none.add(name)
-            except Exception:  # noqa: BLE001 (a field that cannot be None)
-                continue
-        others = frozenset(f.name for f in dataclasses.fields(kind) if f.name not in visited and _may_hold_nodes(getattr(node, f.name)))
-        plan = _PLANS[kind] = (visited, frozenset(skipped_when_none), others)
+    visited = tuple(_visited_fields(node))
+    skipped_when_none = set()
+    for name in visited:
+        if getattr(node, name) is None:
+            continue
+        try:
+            variant = node.with_changes(**{name: None})
+            if name not in _visited_fields(variant):
+                skipped_when_none.add(name)
+        except Exception:  # noqa: BLE001 (a field that cannot be None)
+            continue
+    others = frozenset(f.name for f in dataclasses.fields(kind) if f.name not in visited and _may_hold_nodes(getattr(node, f.name)))
+    plan = _PLANS[kind] = (visited, frozenset(skipped_when_none), others)
     return plan
 
 
@@ -92,7 +91,8 @@ def _irregular(node: CSTNode, others: frozenset[str]) -> bool:
     """True when a field that the class's plan does not list holds nodes in this instance."""
     for name in others:
         value = getattr(node, name)
-        if isinstance(value, CSTNode) or (isinstance(value, (tuple, list)) and value):
+        kind = KINDS.get(type(value)) or value_kind(value)
+        if kind == NODE or (kind == SEQUENCE and value):
             return True
     return False
 
@@ -123,8 +123,8 @@ name_dispatched_attribute_hooks(
 
 # type -> 1 for a node, 2 for a tuple or list (of nodes), 3 for anything else. `isinstance(x, CSTNode)`
 # goes through ABCMeta (CSTNode is an ABC): a dictionary lookup by type is several times cheaper.
-KINDS: dict[type, int] = {tuple: 2, list: 2}
 NODE, SEQUENCE, OTHER = 1, 2, 3
+KINDS: dict[type, int] = {tuple: SEQUENCE, list: SEQUENCE}
 
 
 def value_kind(value: object) -> int:
@@ -250,32 +250,26 @@ def _transform(node: CSTNode, transformer: cst.CSTTransformer, loud: bool) -> CS
         if others and _irregular(node, others):
             updated = node._visit_and_replace_children(transformer)  # noqa: SLF001
         else:
-            results: dict[int, object] | None = None
+            results: dict[int, object] = {}  # id(child) -> what the transformer made of it, where it changed
             for name in fields:
                 value = getattr(node, name)
                 kind = KINDS.get(type(value)) or value_kind(value)
+                if loud:
+                    if value is None and name in skipped_when_none:
+                        continue
+                    transformer.on_visit_attribute(node, name)
                 if kind == NODE:
-                    if loud:
-                        transformer.on_visit_attribute(node, name)
                     result = _transform(value, transformer, loud)
                     if result is not value:
-                        results = results if results is not None else {}
                         results[id(value)] = result
                 elif kind == SEQUENCE:
-                    if loud:
-                        transformer.on_visit_attribute(node, name)
                     for child in value:
                         result = _transform(child, transformer, loud)
                         if result is not child:
-                            results = results if results is not None else {}
                             results[id(child)] = result
-                elif not loud or (value is None and name in skipped_when_none):
-                    continue
-                else:
-                    transformer.on_visit_attribute(node, name)
                 if loud:
                     transformer.on_leave_attribute(node, name)
-            updated = node if results is None else node._visit_and_replace_children(_Replay(results))  # noqa: SLF001
+            updated = node._visit_and_replace_children(_Replay(results)) if results else node  # noqa: SLF001
     else:
         updated = node
     result = transformer.on_leave(node, updated)
@@ -294,8 +288,6 @@ def transform_module(module: cst.Module, transformer: cst.CSTTransformer) -> cst
 
 
 _libcst_visit = CSTNode.visit
-
-
 _READ_ONLY: dict[type, bool] = {}
 
 
