@@ -84,9 +84,9 @@ def floor(root: str, extra: str = "") -> int:
     import libcst as cst
     from libcst.metadata import MetadataWrapper, ScopeProvider
 
-    from tf2migrate import metadata, traversal
-
     fast = extra.startswith("fast-")
+    if fast:  # only then: the bare floor imports LibCST and nothing else
+        from tf2migrate import metadata, traversal
     count = 0
     for path in python_files(root):
         with open(path, "rb") as handle:
