@@ -107,6 +107,13 @@ def run_tf1(path: Path, timeout: float = 600) -> subprocess.CompletedProcess[str
     return subprocess.run([sys.executable, str(runner), str(path)], cwd=path.parent, capture_output=True, text=True, timeout=timeout, env=env)
 
 
+def run_keras2(path: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run a Keras 2-era program with Keras 2 semantics (`tests/keras2_runner.py`: tf_keras, TF_USE_LEGACY_KERAS=1)."""
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "", "PYTHONHASHSEED": "0", "TF_USE_LEGACY_KERAS": "1"}
+    runner = Path(__file__).resolve().parent / "keras2_runner.py"
+    return subprocess.run([sys.executable, str(runner), str(path)], cwd=path.parent, capture_output=True, text=True, timeout=timeout, env=env)
+
+
 def parse_findings(text: str) -> list[tuple[str, int, int, str]]:
     rows = []
     for line in text.splitlines():

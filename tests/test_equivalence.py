@@ -1,7 +1,8 @@
-"""Execution fixtures marked `equivalent`: the original program, run with TF1 semantics
-(`tests/tf1_runner.py`), and the migrated program, run under TF 2.x, print the same numbers
-(losses, weights, accuracies) to 1e-5. Only deterministic programs (constant initial values,
-seeded data) carry the flag."""
+"""Execution fixtures marked `equivalent` (TF1 programs) or `keras2-equivalent` (Keras 2 programs): the
+original program, run with the old semantics (TF1: `tests/tf1_runner.py`; Keras 2: `tests/keras2_runner.py`,
+tf_keras with TF_USE_LEGACY_KERAS=1), and the migrated program, run under TF 2.x / Keras 3, print the same
+numbers (losses, weights, accuracies) to 1e-5. Only deterministic programs (constant initial values,
+seeded data) carry the flags."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from harness import EXEC_MARKER, ExecCase, exec_cases, run_python, run_tf1, run_tool
+from harness import EXEC_MARKER, ExecCase, exec_cases, run_keras2, run_python, run_tf1, run_tool
 
-CASES = [case for case in exec_cases() if "equivalent" in case.flags]
+CASES = [case for case in exec_cases() if case.flags & {"equivalent", "keras2-equivalent"}]
 NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 TOLERANCE = 1e-5
 
@@ -45,8 +46,9 @@ def test_same_printed_numbers(case: ExecCase, tmp_path: Path):
         path.parent.mkdir()
         shutil.copyfile(case.source, path)
 
-    before = run_tf1(original)
-    assert before.returncode == 0, f"the original failed with TF1 semantics:\n{before.stderr[-3000:]}"
+    old = "Keras 2" if "keras2-equivalent" in case.flags else "TF1"
+    before = (run_keras2 if old == "Keras 2" else run_tf1)(original)
+    assert before.returncode == 0, f"the original failed with {old} semantics:\n{before.stderr[-3000:]}"
     assert before.stdout.rstrip().splitlines()[-1:] == [EXEC_MARKER], before.stdout[-2000:]
 
     fixed = run_tool("fix", "--quiet", *case.options, str(migrated))
@@ -56,6 +58,6 @@ def test_same_printed_numbers(case: ExecCase, tmp_path: Path):
 
     want, got = printed_numbers(before.stdout), printed_numbers(after.stdout)
     assert want, "the original prints no numbers to compare"
-    assert len(want) == len(got), f"TF1:\n{before.stdout}\nTF2:\n{after.stdout}"
+    assert len(want) == len(got), f"{old}:\n{before.stdout}\nmigrated:\n{after.stdout}"
     differ = [(index, a, b) for index, (a, b) in enumerate(zip(want, got)) if not close(a, b)]
-    assert not differ, f"numbers differ (index, TF1, TF2): {differ[:10]}\nTF1:\n{before.stdout}\nTF2:\n{after.stdout}"
+    assert not differ, f"numbers differ (index, {old}, migrated): {differ[:10]}\n{old}:\n{before.stdout}\nmigrated:\n{after.stdout}"
