@@ -28,6 +28,7 @@ def _common_options(command):
         click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True),
         click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths, on top of .gitignore (repeatable)."),
         click.option("--quiet", "-q", is_flag=True, help="No summary (text format)."),
+        click.option("--debug", is_flag=True, help="Show the traceback of internal errors."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -45,14 +46,35 @@ def main() -> None:
 @click.option("--dry-run", "--diff", "dry_run", is_flag=True, help="Print the diffs, write nothing.")
 def fix(dry_run: bool, **kwargs) -> None:
     """Rewrite files in place; print a unified diff of each change and a summary."""
-    sys.exit(_run(mode="dry-run" if dry_run else "fix", **kwargs))
+    sys.exit(_guarded(_run, mode="dry-run" if dry_run else "fix", **kwargs))
 
 
 @main.command()
 @_common_options
 def check(**kwargs) -> None:
     """Report findings only: no diffs, no writes."""
-    sys.exit(_run(mode="check", **kwargs))
+    sys.exit(_guarded(_run, mode="check", **kwargs))
+
+
+def _guarded(run, **kwargs) -> int:
+    """Run a command; a signal ends it with 130 / 143 and one line on stderr, an internal error with 2 and
+    one line (the traceback only with --debug)."""
+    from tf2migrate import interrupts
+
+    try:
+        with interrupts.handled():
+            return run(**kwargs)
+    except interrupts.Interrupted as stop:
+        sys.stdout.flush()
+        sys.stderr.write(stop.summary() + "\n")
+        return stop.exit_code
+    except (click.exceptions.Exit, click.ClickException):
+        raise
+    except Exception as error:  # noqa: BLE001 - never a bare traceback for the user
+        from tf2migrate.findings import internal_error
+
+        sys.stderr.write(f"tf2migrate: {internal_error(error, kwargs.get('debug', False))}\n")
+        return EXIT_ERROR
 
 
 def _selection(select: str | None, ignore: str | None, unsafe_fixes: bool):
@@ -68,7 +90,7 @@ def _selection(select: str | None, ignore: str | None, unsafe_fixes: bool):
     return Selection(select=selected, ignore=ignored, unsafe_fixes=unsafe_fixes)
 
 
-def _run(*, mode: str, paths, select, ignore, unsafe_fixes, jobs, output_format, exclude, quiet) -> int:
+def _run(*, mode: str, paths, select, ignore, unsafe_fixes, jobs, output_format, exclude, quiet, debug=False) -> int:
     from tf2migrate import runner
     from tf2migrate.discovery import discover
     from tf2migrate.engine import Options
@@ -77,7 +99,7 @@ def _run(*, mode: str, paths, select, ignore, unsafe_fixes, jobs, output_format,
     from tf2migrate.reporting import text as text_report
 
     selection = _selection(select, ignore, unsafe_fixes)
-    options = Options(selection=selection, write=(mode == "fix"))
+    options = Options(selection=selection, write=(mode == "fix"), debug=debug)
     candidates = discover(list(paths), tuple(exclude))
     err = text_report.stderr_console()
     out = text_report.stdout_console()

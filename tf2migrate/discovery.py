@@ -8,6 +8,7 @@ ignore, and what `--exclude` globs match. Symbolic links are not followed out of
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ SKIPPED_FOLDERS = {"__pycache__", "site-packages", "node_modules", "venv"}
 class Candidate:
     path: str  # as shown in reports (relative to the working folder where possible)
     skip_reason: str = ""  # set when the file is found but must not be touched
+    error: str = ""  # set when the path is broken (a symbolic link loop, a folder that cannot be listed)
 
 
 @dataclass
@@ -105,6 +107,19 @@ def discover(paths: list[str], exclude: tuple[str, ...] = ()) -> list[Candidate]
     return found
 
 
+def _broken_link(path: Path) -> Candidate | None:
+    """A symbolic link that loops or points nowhere, as a candidate saying so; None for a link that resolves."""
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return Candidate(_display(path), error="symbolic link loop; not followed")
+        if error.errno == errno.ENOENT:
+            return Candidate(_display(path), f"dangling symbolic link (its target {os.readlink(path)!r} does not exist)")
+        return Candidate(_display(path), error=f"cannot follow symbolic link: {error.strerror or error}")
+    return None
+
+
 def _walk(root: Path, real_root: str, inherited: list[_IgnoreFile], exclude: tuple[str, ...]):
     stack: list[tuple[Path, list[_IgnoreFile]]] = [(root, inherited)]
     while stack:
@@ -114,12 +129,13 @@ def _walk(root: Path, real_root: str, inherited: list[_IgnoreFile], exclude: tup
             ignores = [*ignores, own]
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
+        except OSError as error:
+            if folder != root or os.path.exists(folder):  # a folder that vanished meanwhile is simply gone
+                yield Candidate(_display(folder), error=f"cannot list folder: {error.strerror or error}"), f"{os.path.abspath(folder)}#folder"
             continue
         subfolders: list[Path] = []
         for entry in entries:
             path = Path(entry.path)
-            absolute = path.resolve() if entry.is_symlink() else Path(os.path.abspath(path))
             if entry.is_dir(follow_symlinks=False):
                 if entry.name.startswith(".") or entry.name in SKIPPED_FOLDERS or _is_virtualenv(path):
                     continue
@@ -131,12 +147,21 @@ def _walk(root: Path, real_root: str, inherited: list[_IgnoreFile], exclude: tup
                 continue
             if any(i.matches(Path(os.path.abspath(path)), False) for i in ignores) or _excluded(path, root, exclude):
                 continue
+            if entry.is_symlink():
+                problem = _broken_link(path)
+                if problem:
+                    yield problem, f"{os.path.abspath(path)}#link"
+                    continue
             real = os.path.realpath(path)
             if entry.is_symlink():
                 if not (real == real_root or real.startswith(real_root + os.sep)):
-                    yield Candidate(_display(path), "symbolic link out of the tree; not followed"), str(absolute) + "#link"
+                    yield Candidate(_display(path), "symbolic link out of the tree; not followed"), real + "#link"
                     continue
                 if not os.path.isfile(real):
+                    yield Candidate(_display(path), "symbolic link to something that is not a file; not followed"), real + "#link"
                     continue
+            elif not entry.is_file(follow_symlinks=False):
+                yield Candidate(_display(path), "not a regular file (a named pipe, socket or device); not read"), real
+                continue
             yield Candidate(_display(path)), real
         stack.extend((sub, ignores) for sub in reversed(subfolders))

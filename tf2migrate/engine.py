@@ -24,7 +24,7 @@ from tf2migrate.codemods.base import FileRun
 from tf2migrate.codemods.imports import apply_import_edits
 from tf2migrate.codemods.meta import UNUSED_SUPPRESSION
 from tf2migrate.diffs import unified_diff
-from tf2migrate.findings import FileResult, FileStatus, Finding, FixState
+from tf2migrate.findings import FileResult, FileStatus, Finding, FixState, traceback_text
 from tf2migrate.linemap import LineMap
 from tf2migrate.metadata import LazyMetadata
 from tf2migrate.selection import Selection
@@ -54,6 +54,7 @@ class Migration:
 class Options:
     selection: Selection = Selection()
     write: bool = False  # rewrite files in place (fix without --dry-run)
+    debug: bool = False  # internal errors carry their traceback (`--debug`)
 
 
 def _compiles(text: str) -> bool:
@@ -202,7 +203,10 @@ def process_file(path: str, options: Options, display_path: str | None = None) -
         source = decode(path, data)
         migration = migrate_text(source.text, options.selection, filename=path)
     except (SourceError, MigrationError) as error:
-        return FileResult(shown, FileStatus.FAILED, str(error))
+        reason = str(error)
+        if options.debug and error.__cause__ is not None:
+            reason += "\n" + traceback_text(error.__cause__)
+        return FileResult(shown, FileStatus.FAILED, reason)
     result = FileResult(shown, FileStatus.UNCHANGED, findings=migration.findings)
     if not migration.changed:
         return result
@@ -211,7 +215,7 @@ def process_file(path: str, options: Options, display_path: str | None = None) -
     try:
         new_bytes = source.encode(migration.text)
         if options.write:
-            atomic_write(path, new_bytes)
+            atomic_write(path, new_bytes, expected=data)
     except SourceError as error:
         result.status = FileStatus.FAILED
         result.reason = str(error)

@@ -66,3 +66,15 @@ class FileResult:
             "reason": self.reason,
             "findings": [finding.to_json() for finding in self.findings],
         }
+
+
+def internal_error(error: BaseException, debug: bool = False) -> str:
+    """The reason reported for an unexpected exception: one line, or the whole traceback with `--debug`."""
+    reason = f"internal error: {type(error).__name__}: {error}"
+    return reason + "\n" + traceback_text(error) if debug else reason
+
+
+def traceback_text(error: BaseException) -> str:
+    import traceback
+
+    return "".join(traceback.format_exception(error)).rstrip()

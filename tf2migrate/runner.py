@@ -6,11 +6,13 @@ Results come back in discovery order whatever order the workers finish in, so re
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 
+from tf2migrate import interrupts
 from tf2migrate.discovery import Candidate
-from tf2migrate.findings import FileResult, FileStatus
+from tf2migrate.findings import FileResult, FileStatus, internal_error
 
 # Below this many files a pool costs more (worker start-up, imports) than it saves.
 POOL_THRESHOLD = 8
@@ -20,11 +22,15 @@ def _process(task: tuple[str, object]) -> FileResult:
     from tf2migrate.engine import process_file
 
     path, options = task
-    return process_file(path, options)  # type: ignore[arg-type]
+    try:
+        return process_file(path, options)  # type: ignore[arg-type]
+    except Exception as error:  # noqa: BLE001 - one file's problem must not end the run
+        return FileResult(path, FileStatus.FAILED, internal_error(error, getattr(options, "debug", False)))
 
 
-def _warm_up() -> None:
-    """Import the engine and every rule once per worker, not once per file."""
+def _warm_up(parent_pid: int) -> None:
+    """Set the worker's signal handling, then import the engine and every rule once per worker, not once per file."""
+    interrupts.become_worker(parent_pid)
     from tf2migrate.codemods import all_rules, load_codemods
 
     load_codemods()
@@ -39,16 +45,27 @@ def run(
 ) -> list[FileResult]:
     jobs = max(1, jobs or os.cpu_count() or 1)
     results: list[FileResult | None] = [None] * len(candidates)
-    work = [(i, c) for i, c in enumerate(candidates) if not c.skip_reason]
+    work = [(i, c) for i, c in enumerate(candidates) if not (c.skip_reason or c.error)]
     for index, candidate in enumerate(candidates):
-        if candidate.skip_reason:
-            results[index] = FileResult(candidate.path, FileStatus.SKIPPED, candidate.skip_reason)
+        if candidate.skip_reason or candidate.error:
+            status = FileStatus.FAILED if candidate.error else FileStatus.SKIPPED
+            results[index] = FileResult(candidate.path, status, candidate.error or candidate.skip_reason)
             if on_result:
                 on_result(results[index])  # type: ignore[arg-type]
-    for index, result in _results(work, options, jobs):
-        results[index] = result
-        if on_result:
-            on_result(result)
+    stream = _results(work, options, jobs)
+    try:
+        for index, result in stream:
+            results[index] = result
+            if on_result:
+                on_result(result)
+    except BaseException as stop:
+        stream.close()  # ends the workers now, wherever the exception came from
+        if not isinstance(stop, interrupts.Interrupted):
+            raise
+        done = [r for r in results if r is not None]
+        stop.done, stop.total = len(done), len(candidates)
+        stop.written = sum(1 for r in done if r.status is FileStatus.CHANGED) if getattr(options, "write", False) else 0
+        raise
     return [r for r in results if r is not None]
 
 
@@ -65,12 +82,33 @@ def _results(work: list[tuple[int, Candidate]], options: object, jobs: int) -> I
     chunksize = max(1, min(8, len(tasks) // (jobs * 16)))
     done: dict[int, FileResult] = {}
     next_to_yield = 0
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_warm_up) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_warm_up, initargs=(os.getpid(),))
+    try:
         for position, result in zip(order, pool.map(_process, [tasks[i] for i in order], chunksize=chunksize)):
             done[position] = result
             while next_to_yield in done:
                 yield work[next_to_yield][0], done.pop(next_to_yield)
                 next_to_yield += 1
+    except BaseException:
+        _end_workers(pool)
+        raise
+    pool.shutdown()
+
+
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop every worker now: SIGTERM (a worker replacing a file finishes that file first), SIGKILL after a second."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # concurrent.futures keeps them there
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    deadline = time.monotonic() + 1.0
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+            process.join(0.2)
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _size(path: str) -> int:

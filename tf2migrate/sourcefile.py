@@ -15,6 +15,8 @@ import tempfile
 import tokenize
 from dataclasses import dataclass
 
+from tf2migrate import interrupts
+
 
 class SourceError(Exception):
     """The file cannot be read, decoded or written; the message says why."""
@@ -39,10 +41,22 @@ class SourceFile:
 
 def read_bytes(path: str) -> bytes:
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb", opener=_open_no_wait) as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                kind = "a folder" if os.path.isdir(path) else "not a regular file"
+                raise SourceError(f"cannot read: {kind} (it was a file when the run started?)")
             return handle.read()
+    except FileNotFoundError:
+        raise SourceError("cannot read: the file is gone (deleted or moved during the run?)") from None
+    except IsADirectoryError:
+        raise SourceError("cannot read: a folder (it was a file when the run started?)") from None
     except OSError as error:
         raise SourceError(f"cannot read: {error.strerror or error}") from None
+
+
+def _open_no_wait(path: str, flags: int) -> int:
+    """Open without blocking on a named pipe (a FIFO named `x.py` must not hang the run)."""
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
 
 
 def decode(path: str, data: bytes) -> SourceFile:
@@ -75,13 +89,23 @@ def ensure_writable(path: str) -> None:
         raise SourceError("file is not writable (read-only); left untouched")
 
 
-def atomic_write(path: str, data: bytes) -> None:
-    """Replace `path` with `data` in one step, keeping its permission bits."""
+def atomic_write(path: str, data: bytes, expected: bytes | None = None) -> None:
+    """Replace `path` with `data` in one step, keeping its permission bits.
+
+    With `expected` (the bytes the new text was made from), a file someone else changed since it was
+    read is not overwritten. SIGINT and SIGTERM wait until the replacement is done (or abandoned)."""
+    with interrupts.protected():
+        _replace(path, data, expected)
+
+
+def _replace(path: str, data: bytes, expected: bytes | None) -> None:
     ensure_writable(path)
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode)
     except OSError as error:
         raise SourceError(f"cannot stat: {error.strerror or error}") from None
+    if expected is not None and read_bytes(path) != expected:
+        raise SourceError("changed during the run, not written")
     folder = os.path.dirname(os.path.abspath(path))
     try:
         handle, temporary = tempfile.mkstemp(prefix=".tf2migrate-", suffix=".tmp", dir=folder)
@@ -94,9 +118,11 @@ def atomic_write(path: str, data: bytes) -> None:
             os.fsync(out.fileno())
         os.chmod(temporary, mode)
         os.replace(temporary, path)
-    except OSError as error:
+    except BaseException as error:
         try:
             os.unlink(temporary)
         except OSError:
             pass
-        raise SourceError(f"cannot write: {error.strerror or error}") from None
+        if isinstance(error, OSError):
+            raise SourceError(f"cannot write: {error.strerror or error}") from None
+        raise
