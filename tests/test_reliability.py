@@ -146,3 +146,128 @@ def test_error_outside_any_file_is_one_line_without_debug(tmp_path, monkeypatch)
     assert "Traceback" not in result.output
     loud = CliRunner().invoke(cli.main, ["check", "--debug", str(tmp_path)])
     assert "Traceback" in loud.output
+
+
+# --------------------------------------------------------------------------------------------------
+# Interrupts: Ctrl-C (SIGINT to the process group), SIGTERM, and the main process killed outright
+# --------------------------------------------------------------------------------------------------
+
+BLOCK = '''
+def model_{i}(inputs):
+    with tf.variable_scope("m{i}"):
+        w = tf.get_variable("w", shape=[4, 4])
+        hidden = tf.nn.relu(tf.matmul(inputs, w))
+        hidden = tf.layers.dense(hidden, 4)
+        loss_{i} = tf.reduce_mean(tf.squared_difference(hidden, tf.to_float(inputs)), keep_dims=True)
+        return tf.arg_max(loss_{i}, 1)
+'''
+
+
+def _slow_tree(folder: Path, files: int = 24, blocks: int = 40) -> dict[str, bytes]:
+    for index in range(files):
+        body = "import tensorflow as tf\n" + "".join(BLOCK.format(i=i) for i in range(blocks))
+        write(folder / f"m{index:02d}.py", body)
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+
+
+def _start_and_wait_for_workers(folder: Path):
+    import subprocess
+    import sys
+    import time
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tf2migrate", "fix", "--jobs", "2", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a shell gives a foreground job
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    start = time.monotonic()
+    while len(_children(process.pid)) < 2 and time.monotonic() - start < 60:
+        time.sleep(0.05)
+    workers = _children(process.pid)
+    assert len(workers) == 2, "the pool did not start"
+    time.sleep(1.0)  # let the workers get into the files
+    return process, workers
+
+
+def _assert_tree_sound(folder: Path, before: dict[str, bytes]) -> None:
+    import ast
+
+    assert not [p.name for p in folder.iterdir() if p.name.startswith(".tf2migrate-")], "temporary files left"
+    for name, data in before.items():
+        now = (folder / name).read_bytes()
+        if now != data:
+            ast.parse(now)  # complete, never half-written
+            assert b"compat.v1" in now
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc to see the workers")
+@pytest.mark.parametrize("signum, whom, code", [(2, "group", 130), (15, "main", 143)], ids=["ctrl-c", "sigterm"])
+def test_interrupt_stops_quickly_with_one_line_and_its_own_exit_status(tmp_path, signum, whom, code):
+    import time
+
+    before = _slow_tree(tmp_path)
+    process, workers = _start_and_wait_for_workers(tmp_path)
+    sent = time.monotonic()
+    if whom == "group":
+        os.killpg(process.pid, signum)
+    else:
+        os.kill(process.pid, signum)
+    _, stderr = process.communicate(timeout=30)
+    assert time.monotonic() - sent < 2.0
+    assert process.returncode == code
+    assert not any(_alive(w) for w in workers), "workers left running"
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tf2migrate: interrupted by"), stderr
+    _assert_tree_sound(tmp_path, before)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc to see the workers")
+def test_workers_end_when_the_main_process_is_killed(tmp_path):
+    import signal
+    import time
+
+    before = _slow_tree(tmp_path)
+    process, workers = _start_and_wait_for_workers(tmp_path)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+    killed = time.monotonic()
+    while any(_alive(w) for w in workers) and time.monotonic() - killed < 5:
+        time.sleep(0.05)
+    assert time.monotonic() - killed < 2.0, "workers outlived the main process"
+    _assert_tree_sound(tmp_path, before)
+
+
+def test_file_changed_by_someone_else_during_the_run_is_not_overwritten(tmp_path, monkeypatch):
+    from tf2migrate import engine
+
+    target = write(tmp_path / "a.py", TF1)
+    theirs = TF1 + "y = 2  # written by someone else meanwhile\n"
+    real_migrate = engine.migrate_text
+
+    def migrate_while_someone_edits(*args, **kwargs):
+        migration = real_migrate(*args, **kwargs)
+        target.write_text(theirs, encoding="utf-8")
+        return migration
+
+    monkeypatch.setattr(engine, "migrate_text", migrate_while_someone_edits)
+    result = engine.process_file(str(target), engine.Options(write=True))
+    assert result.status.value == "failed" and result.reason == "changed during the run, not written"
+    assert target.read_text(encoding="utf-8") == theirs
+    assert [p.name for p in tmp_path.iterdir()] == ["a.py"]

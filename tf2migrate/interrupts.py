@@ -35,7 +35,6 @@ class Interrupted(BaseException):
         self.signum = signum
         self.done: int | None = None  # files whose results were in when the run stopped
         self.total: int | None = None
-        self.written: int = 0
 
     @property
     def exit_code(self) -> int:
@@ -46,8 +45,8 @@ class Interrupted(BaseException):
         if self.total is None:
             return f"tf2migrate: interrupted by {name}; stopped."
         return (
-            f"tf2migrate: interrupted by {name}; stopped after {self.done} of {self.total} files"
-            f" ({self.written} rewritten, each completely; the others left as they were)."
+            f"tf2migrate: interrupted by {name}; stopped with {self.done} of {self.total} files reported"
+            " (files already rewritten stay rewritten; none is half-written)."
         )
 
 

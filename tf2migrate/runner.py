@@ -64,7 +64,6 @@ def run(
             raise
         done = [r for r in results if r is not None]
         stop.done, stop.total = len(done), len(candidates)
-        stop.written = sum(1 for r in done if r.status is FileStatus.CHANGED) if getattr(options, "write", False) else 0
         raise
     return [r for r in results if r is not None]
 
@@ -84,8 +83,13 @@ def _results(work: list[tuple[int, Candidate]], options: object, jobs: int) -> I
     next_to_yield = 0
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_warm_up, initargs=(os.getpid(),))
     try:
-        for position, result in zip(order, pool.map(_process, [tasks[i] for i in order], chunksize=chunksize)):
-            done[position] = result
+        # Chunks submitted one by one rather than `pool.map`, whose clean-up cancels pending futures: after
+        # an interrupt that races with the pool's own handling of the workers it ends (a thread traceback).
+        chunks = [order[start : start + chunksize] for start in range(0, len(order), chunksize)]
+        futures = [pool.submit(_process_chunk, [tasks[i] for i in chunk]) for chunk in chunks]
+        for chunk, future in zip(chunks, futures):
+            for position, result in zip(chunk, future.result()):
+                done[position] = result
             while next_to_yield in done:
                 yield work[next_to_yield][0], done.pop(next_to_yield)
                 next_to_yield += 1
@@ -93,6 +97,10 @@ def _results(work: list[tuple[int, Candidate]], options: object, jobs: int) -> I
         _end_workers(pool)
         raise
     pool.shutdown()
+
+
+def _process_chunk(tasks: list[tuple[str, object]]) -> list[FileResult]:
+    return [_process(task) for task in tasks]
 
 
 def _end_workers(pool: ProcessPoolExecutor) -> None:
@@ -108,7 +116,7 @@ def _end_workers(pool: ProcessPoolExecutor) -> None:
         if process.is_alive():
             process.kill()
             process.join(0.2)
-    pool.shutdown(wait=False, cancel_futures=True)
+    pool.shutdown(wait=False)
 
 
 def _size(path: str) -> int:
