@@ -271,3 +271,59 @@ def test_file_changed_by_someone_else_during_the_run_is_not_overwritten(tmp_path
     assert result.status.value == "failed" and result.reason == "changed during the run, not written"
     assert target.read_text(encoding="utf-8") == theirs
     assert [p.name for p in tmp_path.iterdir()] == ["a.py"]
+
+
+# --------------------------------------------------------------------------------------------------
+# Dry-run patches carry the bytes of the file: BOM, latin-1 with a coding cookie, CR-only, CRLF
+# --------------------------------------------------------------------------------------------------
+
+ODD_FILES = {
+    "bom.py": b"\xef\xbb\xbf" + TF1.encode("utf-8"),
+    "latin1.py": ("# -*- coding: latin-1 -*-\n# caf\xe9\n" + TF1 + "name = 'na\xefve'\n").encode("latin-1"),
+    "cr_only.py": (TF1 + "y = tf.to_float(x)\n").replace("\n", "\r").encode("utf-8"),
+    "crlf.py": TF1.replace("\n", "\r\n").encode("utf-8"),
+    "no_final_newline.py": TF1.rstrip("\n").encode("utf-8"),
+    "plain.py": TF1.encode("utf-8"),
+}
+
+
+def test_dry_run_patch_applies_with_git_for_every_encoding_and_line_ending(tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    for name, data in ODD_FILES.items():
+        write(tmp_path / "patched" / "pkg" / name, data)
+        write(tmp_path / "fixed" / "pkg" / name, data)
+    patch = subprocess.run(
+        [*run_tool_args(), "fix", "--dry-run", "pkg"], cwd=tmp_path / "patched", capture_output=True, timeout=300
+    )
+    assert patch.returncode == 1, patch.stderr
+    (tmp_path / "change.patch").write_bytes(patch.stdout)
+    applied = subprocess.run(["git", "apply", str(tmp_path / "change.patch")], cwd=tmp_path / "patched", capture_output=True, text=True)
+    assert applied.returncode == 0, applied.stderr
+    fixed_run = subprocess.run([*run_tool_args(), "fix", "pkg"], cwd=tmp_path / "fixed", capture_output=True, timeout=300)
+    assert fixed_run.returncode == 0, fixed_run.stderr
+    assert fixed_run.stdout == patch.stdout, "fix prints the same patch as --dry-run"
+    for name in ODD_FILES:
+        fixed = (tmp_path / "fixed" / "pkg" / name).read_bytes()
+        assert (tmp_path / "patched" / "pkg" / name).read_bytes() == fixed, name
+        assert fixed != ODD_FILES[name] and b"compat.v1" in fixed
+
+
+def test_cr_only_file_keeps_its_line_endings_and_the_last_one(tmp_path):
+    target = write(tmp_path / "cr.py", ODD_FILES["cr_only.py"])
+    assert run_tool("fix", str(target)).returncode == 0
+    data = target.read_bytes()
+    assert data == (TF1 + "y = tf.to_float(x)\n").replace("\n", "\r").encode().replace(
+        b"import tensorflow as tf", b"import tensorflow.compat.v1 as tf\rtf.disable_v2_behavior()"
+    ), data
+    assert b"compat.v1" in data and b"\n" not in data
+    assert data.endswith(b"\r")
+
+
+def run_tool_args() -> list[str]:
+    import sys
+
+    return [sys.executable, "-m", "tf2migrate"]

@@ -106,6 +106,10 @@ def _looks_like_python2(error: SyntaxError) -> bool:
 
 def migrate_text(text: str, selection: Selection, filename: str = "<string>") -> Migration:
     """Run every selected codemod over `text`; raise MigrationError when it cannot be done safely."""
+    if "\r" in text and "\n" not in text:
+        # CR-only line endings: LibCST drops the last one. Python reads each `\r` as `\n` anyway.
+        migration = migrate_text(text.replace("\r", "\n"), selection, filename)
+        return Migration(original=text, text=migration.text.replace("\n", "\r"), findings=migration.findings)
     tree = _parse(text)
     rules = rules_by_code()
     findings: list[Finding] = []
@@ -210,10 +214,10 @@ def process_file(path: str, options: Options, display_path: str | None = None) -
     result = FileResult(shown, FileStatus.UNCHANGED, findings=migration.findings)
     if not migration.changed:
         return result
-    result.diff = unified_diff(shown, migration.original, migration.text)
     result.status = FileStatus.CHANGED
     try:
         new_bytes = source.encode(migration.text)
+        result.diff = unified_diff(shown, data, new_bytes)
         if options.write:
             atomic_write(path, new_bytes, expected=data)
     except SourceError as error:

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from tf2migrate.diffs import diff_bytes
 from tf2migrate.findings import FileResult, FileStatus, Finding, FixState
 from tf2migrate.reporting import Summary
 
@@ -28,10 +29,15 @@ def write_diff(diff: str, out: Console) -> None:
     if not diff:
         return
     if not out.is_terminal:
-        out.file.write(diff)
-        out.file.flush()
+        buffer = getattr(out.file, "buffer", None)
+        if buffer is None:  # a text-only stream: the closest text
+            out.file.write(diff_bytes(diff).decode("utf-8", "replace"))
+        else:  # the exact bytes (a latin-1 file's diff is latin-1): the patch applies
+            out.file.flush()
+            buffer.write(diff_bytes(diff))
+            buffer.flush()
         return
-    for line in diff.splitlines():
+    for line in diff_bytes(diff).decode("utf-8", "replace").split("\n")[:-1]:
         style = ""
         if line.startswith(("+++", "---")):
             style = "bold"
