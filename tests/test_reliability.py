@@ -327,3 +327,14 @@ def run_tool_args() -> list[str]:
     import sys
 
     return [sys.executable, "-m", "tf2migrate"]
+
+
+def test_sarif_uris_are_percent_encoded(tmp_path):
+    folder = tmp_path / "my models"
+    write(folder / "caf\u00e9 #1.py", "from tensorflow.python.keras.engine import network\n")
+    result = run_tool("check", "--format", "sarif", "caf\u00e9 #1.py", cwd=folder)
+    location = json.loads(result.stdout)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "caf%C3%A9%20%231.py"
+    absolute = json.loads(run_tool("check", "--format", "sarif", str(folder / "caf\u00e9 #1.py"), cwd=tmp_path.parent).stdout)
+    uri = absolute["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri.endswith("/my%20models/caf%C3%A9%20%231.py") and " " not in uri

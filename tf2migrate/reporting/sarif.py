@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 
 from tf2migrate import __version__
 from tf2migrate.findings import FileResult, FileStatus, FixState
+
+
+def artifact_uri(path: str) -> str:
+    """A relative path as an RFC 3986 URI reference (spaces, `%`, `#`, non-ASCII percent-encoded as UTF-8);
+    an absolute path as a `file://` URI."""
+    from urllib.parse import quote
+
+    posix = path.replace("\\", "/")
+    if os.path.isabs(path) or (len(posix) > 1 and posix[1] == ":"):
+        return "file://" + quote(posix if posix.startswith("/") else "/" + posix, safe="/:")
+    return quote(posix, safe="/")
 
 
 def render(results: list[FileResult]) -> str:
@@ -25,7 +37,7 @@ def render(results: list[FileResult]) -> str:
                     "locations": [
                         {
                             "physicalLocation": {
-                                "artifactLocation": {"uri": result.path.replace("\\", "/")},
+                                "artifactLocation": {"uri": artifact_uri(result.path)},
                                 "region": {"startLine": finding.line, "startColumn": finding.column + 1},
                             }
                         }
