@@ -1054,6 +1054,15 @@ class GraphPlumbing(Codemod):
         statements = [cst.parse_statement(line, config=config) for line in dict.fromkeys(code)]
         return statements, ("; " + "; ".join(notes) if notes else "")
 
+    def _bound_at_module_level(self, node: cst.CSTNode, name: str) -> bool:
+        """True when `name`, where `node` uses it, is the module's own binding (not a function's
+        `import tensorflow as tf`, which switching the module's import would not reach)."""
+        scope = self.get_metadata(ScopeProvider, node, None)
+        if scope is None:
+            return True
+        assignments = scope[name]
+        return bool(assignments) and all(isinstance(a.scope, GlobalScope) for a in assignments)
+
     def _tf_alias(self, existing_only: bool = False) -> str | None:
         """How the file spells TensorFlow for the `tf.config` / `tf.keras` calls written here.
 
@@ -1124,7 +1133,7 @@ class GraphPlumbing(Codemod):
                 continue
             if canonical not in GRAPH_MODE_NAMES:
                 continue
-            if aliases.get(head(node)) == "tensorflow":
+            if aliases.get(head(node)) == "tensorflow" and self._bound_at_module_level(node, head(node)):
                 switch = True
             else:
                 plan.cannot_switch.append(
