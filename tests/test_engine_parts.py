@@ -64,3 +64,38 @@ def test_output_check_catches_symbol_table_errors():
     assert not _compiles("def f():\n    def g():\n        nonlocal x\n        x = 2\n")
     assert not _compiles("x = 1\ndef f():\n    x = 2\n    global x\n")
     assert not _compiles("print 'python 2'\n")
+
+
+def test_linemap_of_large_texts_matches_sequence_matcher_and_is_fast():
+    import difflib
+    import random
+    import time
+
+    from tf2migrate.linemap import line_opcodes
+
+    rng = random.Random(5)
+    original = []
+    for index in range(6000):  # many repeated lines (blank, `return x`): SequenceMatcher's worst case
+        original.append(rng.choice(["", "    return x", f"    y_{index} = f(x)", "    pass", f"def g_{index}(x):"]))
+    current = list(original)
+    for index in sorted(rng.sample(range(len(current)), 300), reverse=True):
+        choice = rng.random()
+        if choice < 0.4:
+            current[index] = current[index] + "  # changed"
+        elif choice < 0.7:
+            current.insert(index, "    import tensorflow.compat.v1 as tf")
+        else:
+            del current[index]
+    start = time.perf_counter()
+    opcodes = line_opcodes(original, current)
+    assert time.perf_counter() - start < 2.0
+    assert opcodes[0][1] == 0 and opcodes[0][3] == 0 and opcodes[-1][2] == len(original) and opcodes[-1][4] == len(current)
+    for (tag, i1, i2, j1, j2), following in zip(opcodes, opcodes[1:] + [None]):
+        if tag == "equal":
+            assert original[i1:i2] == current[j1:j2]
+        if following is not None:
+            assert (following[1], following[3]) == (i2, j2), "blocks cover both texts in order"
+    equal_lines = sum(i2 - i1 for tag, i1, i2, _, _ in opcodes if tag == "equal")
+    assert equal_lines >= len(original) - 300 - 10, "300 edits leave all other lines matched"
+    small_a, small_b = original[:400], current[:400]
+    assert line_opcodes(small_a, small_b) == difflib.SequenceMatcher(None, small_a, small_b, autojunk=False).get_opcodes()
