@@ -338,3 +338,42 @@ def test_sarif_uris_are_percent_encoded(tmp_path):
     absolute = json.loads(run_tool("check", "--format", "sarif", str(folder / "caf\u00e9 #1.py"), cwd=tmp_path.parent).stdout)
     uri = absolute["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri.endswith("/my%20models/caf%C3%A9%20%231.py") and " " not in uri
+
+
+# --------------------------------------------------------------------------------------------------
+# Deep nesting and Python 2 hints
+# --------------------------------------------------------------------------------------------------
+
+DEEP_HEADER = "import tensorflow as tf\n\nx = tf.placeholder(tf.float32)\n"
+DEEP_VALID = {
+    "nots.py": "y = " + "not " * 500 + "x\n",
+    "minus.py": "y = " + "-" * 500 + "x\n",
+    "lambdas.py": "y = " + "lambda: " * 500 + "x\n",
+    "ternary.py": "y = " + "x if x else " * 300 + "x\n",
+    "power.py": "y = " + "x ** " * 300 + "x\n",
+    "sum.py": "y = " + " + ".join(["x"] * 500) + "\n",
+}
+
+
+def test_deeply_nested_code_is_migrated_or_refused_with_a_clear_reason(tmp_path):
+    import ast
+
+    for name, body in DEEP_VALID.items():
+        write(tmp_path / name, DEEP_HEADER + body)
+    write(tmp_path / "calls.py", DEEP_HEADER + "y = " + "f(" * 500 + "x" + ")" * 500 + "\n")  # beyond CPython's parser
+    write(tmp_path / "beyond.py", DEEP_HEADER + "y = " + "lambda: " * 5000 + "x\n")  # would crash LibCST's parser
+    write(tmp_path / "octal.py", "import tensorflow as tf\nimport os\n\nos.chmod('run.sh', 0755)\n")
+    result = run_tool("fix", "--format", "json", "--jobs", "1", str(tmp_path))
+    assert "Traceback" not in result.stderr and result.returncode == 2, result.stderr
+    files = files_of(result)
+    for name in DEEP_VALID:
+        assert files[name]["status"] == "changed", (name, files[name]["reason"])
+        migrated = (tmp_path / name).read_text(encoding="utf-8")
+        assert "compat.v1" in migrated and migrated.endswith(DEEP_VALID[name])
+        ast.parse(migrated)
+    assert files["calls.py"]["status"] == "failed"
+    assert files["calls.py"]["reason"].startswith("syntax error at line 4") and "nested parentheses" in files["calls.py"]["reason"]
+    assert files["beyond.py"]["status"] == "failed" and "too deeply nested" in files["beyond.py"]["reason"]
+    assert files["octal.py"]["status"] == "failed" and "Python 2" in files["octal.py"]["reason"]
+    for failed in ("calls.py", "beyond.py"):
+        assert "internal error" not in files[failed]["reason"]

@@ -19,6 +19,7 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper
 
+from tf2migrate import deep
 from tf2migrate.codemods import load_codemods, rules_by_code
 from tf2migrate.codemods.base import FileRun
 from tf2migrate.codemods.imports import apply_import_edits
@@ -70,12 +71,28 @@ def _compiles(text: str) -> bool:
 
 
 def _parse(text: str) -> cst.Module:
+    _refuse_beyond_python(text)
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as error:
         raise MigrationError(_syntax_error_reason(text, error)) from None
     except (RecursionError, MemoryError) as error:
         raise MigrationError(f"cannot parse: {type(error).__name__}") from None
+
+
+def _refuse_beyond_python(text: str) -> None:
+    """Code nested deeper than CPython's parser allows (about 3,000 levels) cannot run; LibCST's parser
+    would crash the process on some of it (a stack overflow in native code), so it is not handed over."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+    except (RecursionError, MemoryError):
+        raise MigrationError(
+            "syntax error: too deeply nested for Python's own parser (Python cannot run this file either); left untouched"
+        ) from None
+    except (SyntaxError, ValueError):
+        pass  # reported by the parse that follows, in LibCST's or CPython's words
 
 
 def _syntax_error_reason(text: str, error: cst.ParserSyntaxError) -> str:
@@ -85,18 +102,23 @@ def _syntax_error_reason(text: str, error: cst.ParserSyntaxError) -> str:
             warnings.simplefilter("ignore")
             ast.parse(text)
     except SyntaxError as python_error:
-        py2 = " (Python 2 code? port it to Python 3 first)" if _looks_like_python2(python_error) else ""
-        return f"syntax error at line {python_error.lineno}, column {python_error.offset}: {python_error.msg}{py2}"
+        return _cpython_reason(python_error)
     except (ValueError, RecursionError, MemoryError):
         pass
     detail = error.message.split(": expected one of")[0]
     return f"syntax error at line {error.editor_line}, column {error.editor_column}: {detail}"
 
 
+def _cpython_reason(error: SyntaxError) -> str:
+    py2 = " (Python 2 code? port it to Python 3 first)" if _looks_like_python2(error) else ""
+    return f"syntax error at line {error.lineno}, column {error.offset}: {error.msg}{py2}"
+
+
 def _looks_like_python2(error: SyntaxError) -> bool:
     line = (error.text or "").strip()
     return (
         "Missing parentheses" in error.msg
+        or "leading zeros in decimal integer literals" in error.msg  # `0777`
         or line.startswith(("print ", "exec "))
         or ("except" in line and "," in line and " as " not in line)
         or "<>" in line
@@ -194,6 +216,29 @@ def _has_import_edits(context: CodemodContext) -> bool:
     return bool(context.scratch.get(AddImportsVisitor.CONTEXT_KEY) or context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY))
 
 
+def _migrate(text: str, selection: Selection, filename: str) -> Migration:
+    """`migrate_text`, with deeply nested code retried on a deeper stack (`tf2migrate/deep.py`)."""
+    try:
+        return migrate_text(text, selection, filename=filename)
+    except (MigrationError, RecursionError) as error:
+        if not deep.is_recursion(error):
+            raise
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, filename, "exec", dont_inherit=True)
+    except SyntaxError as python_error:  # beyond CPython's own parser (e.g. 200+ nested parentheses)
+        raise MigrationError(_cpython_reason(python_error)) from None
+    except (ValueError, MemoryError, RecursionError):
+        pass
+    try:
+        return deep.call_with_deep_stack(migrate_text, text, selection, filename)
+    except (MigrationError, RecursionError) as error:
+        if deep.is_recursion(error):
+            raise MigrationError("too deeply nested for the parser and the rules (expressions nested thousands of levels); left untouched") from None
+        raise
+
+
 def process_file(path: str, options: Options, display_path: str | None = None) -> FileResult:
     """Migrate one file on disk; never raises for a problem with the file."""
     shown = display_path or path
@@ -205,7 +250,7 @@ def process_file(path: str, options: Options, display_path: str | None = None) -
         return FileResult(shown, FileStatus.SKIPPED, "mentions neither tensorflow nor keras")
     try:
         source = decode(path, data)
-        migration = migrate_text(source.text, options.selection, filename=path)
+        migration = _migrate(source.text, options.selection, path)
     except (SourceError, MigrationError) as error:
         reason = str(error)
         if options.debug and error.__cause__ is not None:
