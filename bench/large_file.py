@@ -57,16 +57,20 @@ def tf1_module(lines: int, seed: int = 3) -> str:
 
 
 def measure(path: Path) -> dict[str, float]:
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tf2migrate", "fix", "--dry-run", "--jobs", "1", "--quiet", str(path)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    stderr = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+    import tempfile
+
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: thousands of findings must not block the run
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tf2migrate", "fix", "--dry-run", "--jobs", "1", "--quiet", str(path)],
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        stderr = errors.read().decode("utf-8", "replace")
     if process.returncode not in (0, 1):
         raise SystemExit(f"tf2migrate failed on {path} ({process.returncode}):\n{stderr}")
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}
