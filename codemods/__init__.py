@@ -23,6 +23,7 @@ CODEMOD_MODULES: tuple[str, ...] = (
     "graph_plumbing",
     "legacy_calls",
     "api_renames",
+    "missing_names",  # last: reports what the output still uses that TF 2.21 / Keras 3 lacks
 )
 
 
