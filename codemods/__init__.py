@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .base import Codemod, Rule
 
 CODEMOD_MODULES: tuple[str, ...] = (
+    "tf0_renames",  # first: TF 0.x spellings become TF 1.x names, which the TF1 -> TF2 rules know
     "unused_graph_handles",
     "private_keras_imports",
     "layer_variables",
