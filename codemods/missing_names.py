@@ -255,7 +255,7 @@ class MissingNames(Codemod):
             return
         line, _ = self.position(node)
         original_line = self.run.linemap.to_original(line)
-        if self._already_told(original_line, written, qualified, missing):
+        if self._already_told(original_line, written, qualified, missing) or self._suppression_at(line):
             return
         subject = f"`{written}`" if written == qualified or written.startswith(("import ", "from ")) else f"`{written}` (`{qualified}`)"
         where = "Keras 3" if keras and not qualified.startswith("tensorflow.") else "TensorFlow 2.21"
@@ -268,6 +268,12 @@ class MissingNames(Codemod):
             self._reports[key].items.append(text)
         else:
             self._reports[key] = _Report(node, code, [text])
+
+    def _suppression_at(self, line: int) -> bool:
+        """A `# tf2migrate: ignore[...]` comment for this line, whatever its codes: the user has decided here
+        (`ignore[TFM401]` keeps `tf.log` on purpose)."""
+        index = self.run.suppressions.by_line
+        return bool(index.get(line)) or any(s.own_line for s in index.get(line - 1, ()))
 
     def _already_told(self, line: int, written: str, qualified: str, missing: str) -> bool:
         """An earlier rule left a finding for a person at this line that names the construct."""
