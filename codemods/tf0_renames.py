@@ -23,7 +23,8 @@ What it writes
             literal first, not last) -> `tf.split(x, 2, 1)`; `concat_dim=` / `split_dim=` / `num_split=`
             keywords -> `axis=` / `num_or_size_splits=`; `tf.reverse(x, [False, True])` (a list of bool
             literals) -> `tf.reverse(x, [1])`; `tf.nn.softmax_cross_entropy_with_logits(logits, labels)`
-            (positional, which TF1 refused) -> `logits=`, `labels=` keywords.
+            (positional, which TF1 refused) -> `logits=`, `labels=` keywords (the softmax one's labels wrapped in
+            `tf.stop_gradient`: TF 0.x/1.x did not backpropagate into them, TF2 does).
     A call whose order cannot be told (`tf.concat(axis, tensors)`) is left as it is: it reads as TF1 code.
 
 Why
@@ -97,7 +98,7 @@ ORDER = Rule(
         import tensorflow as tf
         h = tf.concat([a, b], 1)
         parts = tf.split(x, 2, 0)
-        loss = tf.nn.softmax_cross_entropy_with_logits(logits=logits, labels=y)
+        loss = tf.nn.softmax_cross_entropy_with_logits(logits=logits, labels=tf.stop_gradient(y))
     """,
 )
 
@@ -309,13 +310,18 @@ class Tf0Renames(Codemod):
         args = list(updated.args)
         if len([a for a in original.args if a.keyword is None]) > len(parameters):
             return updated
-        if not self.offer_fix(original, ORDER.code, f"TF 0.x `{name}({', '.join(parameters[:2])}, ...)` positional: TF 1.x takes `logits=` and `labels=` by keyword"):
+        stop = name == "tf.nn.softmax_cross_entropy_with_logits"
+        note = " (its labels get no gradient, as in TF 0.x/1.x: `tf.stop_gradient`)" if stop else ""
+        if not self.offer_fix(original, ORDER.code, f"TF 0.x `{name}({', '.join(parameters[:2])}, ...)` positional: TF 1.x takes `logits=` and `labels=` by keyword{note}"):
             return updated
         equal = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
+        alias = (get_full_name_for_node(original.func) or "tf").split(".")[0]
         result = []
         for index, arg in enumerate(args):
             if original.args[index].keyword is None:
                 arg = arg.with_changes(keyword=cst.Name(parameters[index]), equal=equal)
+                if stop and parameters[index] == "labels":
+                    arg = arg.with_changes(value=cst.Call(func=dotted(f"{alias}.stop_gradient"), args=[cst.Arg(value=arg.value)]))
             result.append(arg)
         return updated.with_changes(args=result)
 
