@@ -13,11 +13,12 @@ What it matches
     `tensorflow.python.*` and `keras.src.*`, and imports inside `try:` blocks that catch ImportError.
 
 What it writes
-    Nothing. TFM407 (TensorFlow names) or TFM590 (Keras names: `keras.*`, `tf.keras.*`) at the line, naming the
+    Nothing. TFM407 (names spelled through `tensorflow`, `tf.keras.*` included) or TFM590 (names spelled
+    through the standalone `keras` package) at the line, naming the
     missing module or name and, where a table knows one, the replacement (the removed-API table of the
     legacy-call rules, the TF1 -> TF2 API table, Keras 3's `keras.ops` / `keras.random` for Keras 2 backend
     functions, or the public Keras 3 / TF 2.21 name with the same last part: `keras.engine.topology.Layer` ->
-    `keras.layers.Layer`). Findings on one line are merged into one per code.
+    `keras.layers.Layer`).
 
     One construct, one finding: a line where an earlier rule of the same run already left a finding for a
     person that names the construct (`tf.estimator` reported by TFM320, `tf.placeholder` by TFM407 of the
@@ -33,8 +34,6 @@ Why
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -52,16 +51,17 @@ MISSING_KERAS = Rule(
     code="TFM590",
     name="missing-keras-name",
     fix=FixKind.MANUAL,
-    summary="A Keras name that Keras 3 (or TF 2.21's `tf.keras`) does not have is still used.",
+    summary="A name of the standalone `keras` package that Keras 3 does not have is still used.",
     explanation="""
-        After every other rule ran, the code still uses a Keras name that does not exist in Keras 3 /
-        TF 2.21's `tf.keras`, spelled through any import: `K.variable` after `from keras import backend as K`
+        After every other rule ran, the code still uses a name of the standalone `keras` package that does
+        not exist in Keras 3, spelled through any import: `K.variable` after `from keras import backend as K`
         (Keras 3's `keras.backend` keeps 14 names; TF 2.21's `tf.keras.backend` still has the Keras 2
         functions), `import keras.engine.topology`, `from keras.layers.merge import concatenate`, a name
         removed from `keras.layers` or `keras.utils`. It would raise `AttributeError` or `ImportError` on
         Keras 3. The finding names the replacement when a table knows it (`keras.ops.X`, `keras.Variable`,
         the public Keras 3 name with the same last part); otherwise look the API up in the Keras 3 docs.
-        A line where another rule already reported the construct gets no second finding.
+        A line where another rule already reported the construct gets no second finding. (Missing names
+        spelled through `tensorflow`, `tf.keras.*` included, are reported as TFM407.)
     """,
     before="""
         from keras import backend as K
@@ -116,13 +116,6 @@ BACKEND_HINTS: dict[str, tuple[str, str]] = {
 SYMBOLIC = "a Keras 3 backend has no graph, session or placeholder: build a `keras.Model` or use `tf.function`"
 
 
-@dataclass
-class _Report:
-    node: cst.CSTNode
-    code: str
-    items: list[str]
-
-
 class MissingNames(Codemod):
     RULES = (MISSING_KERAS,)
     TRIGGERS = ("tensorflow", "keras")
@@ -133,22 +126,12 @@ class MissingNames(Codemod):
 
     def visit_Module(self, node: cst.Module) -> None:
         self._module = node
-        self._reports: dict[tuple[int, str], _Report] = {}
         self._manual_plumbing: set[int] | None = None
         told: dict[int, list[str]] = {}
         for finding in self.run.earlier:
             if finding.needs_person:
                 told.setdefault(finding.line, []).append(finding.message)
         self._told = told
-
-    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        for report in self._reports.values():
-            if len(report.items) == 1:
-                message = report.items[0]
-            else:
-                message = "; ".join(report.items)
-            self.flag(report.node, report.code, message)
-        return updated_node
 
     # -- references --------------------------------------------------------------------------------
     def visit_Attribute(self, node: cst.Attribute) -> bool:
@@ -225,7 +208,8 @@ class MissingNames(Codemod):
         module = get_full_name_for_node(node.module) or ""
         missing = public_names.first_missing(module)
         if missing is not None:
-            self._report(node, f"from {module} import ...", module, missing)
+            imported = ", ".join(get_full_name_for_node(a.name) or "" for a in node.names) if not isinstance(node.names, cst.ImportStar) else "*"
+            self._report(node, f"from {module} import {imported}", module, missing)
             return False
         if isinstance(node.names, cst.ImportStar):
             return False
@@ -249,7 +233,7 @@ class MissingNames(Codemod):
 
     # -- reporting -----------------------------------------------------------------------------------
     def _report(self, node: cst.CSTNode, written: str, qualified: str, missing: str) -> None:
-        keras = names.canonical(qualified).startswith("keras")
+        keras = qualified == "keras" or qualified.startswith("keras.")  # standalone Keras; `tf.keras` is a TF name
         code = MISSING_KERAS.code if keras else MISSING_TF
         if not self.enabled(code):
             return
@@ -258,16 +242,14 @@ class MissingNames(Codemod):
         if self._already_told(original_line, written, qualified, missing) or self._suppression_at(line):
             return
         subject = f"`{written}`" if written == qualified or written.startswith(("import ", "from ")) else f"`{written}` (`{qualified}`)"
-        where = "Keras 3" if keras and not qualified.startswith("tensorflow.") else "TensorFlow 2.21"
-        if missing == qualified or written.startswith(("import ", "from ")) and qualified == missing:
+        where = "Keras 3" if keras else "TensorFlow 2.21"
+        if written.startswith(("import ", "from ")):
+            text = f"`{written}`: `{missing}` does not exist in {where}; {hint(qualified, missing)}"
+        elif missing == qualified:
             text = f"{subject} does not exist in {where}: {hint(qualified, missing)}"
         else:
             text = f"{subject}: `{missing}` does not exist in {where}; {hint(qualified, missing)}"
-        key = (line, code)
-        if key in self._reports:
-            self._reports[key].items.append(text)
-        else:
-            self._reports[key] = _Report(node, code, [text])
+        self.flag(node, code, text)
 
     def _suppression_at(self, line: int) -> bool:
         """A `# tf2migrate: ignore[...]` comment for this line, whatever its codes: the user has decided here
