@@ -17,7 +17,9 @@ import statements) is looked up on the installed TensorFlow / Keras in a subproc
     written      missing references whose dotted text does not occur in the original file (the tool wrote them)
     left         findings `check` lists for a person (manual + unsafe)
 
-The original checkout is never modified. Run it with the tool's virtualenv (TensorFlow 2.21 / Keras 3 installed).
+The original checkout is never modified. Run it with the tool's virtualenv (TensorFlow 2.21 / Keras 3 installed);
+`--tool PYTHON` runs `tf2migrate` with another interpreter (another checkout of the tool, for a baseline) while
+the names are still checked with this one.
 """
 
 from __future__ import annotations
@@ -38,8 +40,11 @@ from name_references import missing, references, suppressed_lines  # noqa: E402
 FACTORIES = ("get_default_graph", "get_graph", "get_session", "Session", "InteractiveSession", "Graph")
 
 
+TOOL = [sys.executable]
+
+
 def _tool(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tf2migrate", *args], capture_output=True, text=True, timeout=3600)
+    return subprocess.run([*TOOL, "-m", "tf2migrate", *args], capture_output=True, text=True, timeout=3600)
 
 
 def measure(folder: Path, listing: bool) -> dict[str, object]:
@@ -115,7 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folders", nargs="+", type=Path)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--list", action="store_true", help="list every unreported reference")
+    parser.add_argument("--tool", default=sys.executable, help="the Python that runs tf2migrate (another checkout's, for a baseline)")
     args = parser.parse_args(argv)
+    TOOL[0] = args.tool
     columns = ("files", "refs", "missing", "reported", "handle", "UNREPORTED", "written", "left")
     results: dict[str, dict[str, object]] = {}
     print(f"{'repository':45} " + " ".join(f"{c:>10}" for c in columns))
