@@ -239,8 +239,10 @@ class MissingNames(Codemod):
             return
         line, _ = self.position(node)
         original_line = self.run.linemap.to_original(line)
-        if self._already_told(original_line, written, qualified, missing) or self._suppression_at(line):
+        if self._already_told(original_line, written, qualified, missing):
             return
+        if self.run.is_suppressed(code, line) or self._suppression_at(line):
+            return  # (is_suppressed marks an `ignore[TFM590]` here as used)
         subject = f"`{written}`" if written == qualified or written.startswith(("import ", "from ")) else f"`{written}` (`{qualified}`)"
         where = "Keras 3" if keras else "TensorFlow 2.21"
         if written.startswith(("import ", "from ")):
