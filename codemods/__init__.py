@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .base import Codemod, Rule
 
 CODEMOD_MODULES: tuple[str, ...] = (
+    "tf0_renames",  # first: TF 0.x spellings become TF 1.x names, which the TF1 -> TF2 rules know
     "unused_graph_handles",
     "private_keras_imports",
     "layer_variables",
@@ -23,6 +24,7 @@ CODEMOD_MODULES: tuple[str, ...] = (
     "graph_plumbing",
     "legacy_calls",
     "api_renames",
+    "missing_names",  # last: reports what the output still uses that TF 2.21 / Keras 3 lacks
 )
 
 

@@ -30,9 +30,11 @@ What it writes
             `tf.nn.softmax_cross_entropy_with_logits(labels=...)` call TF2 would accept as it is): reported,
             never rewritten, because the same spelling is also correct TF2 code (other rules write it).
             Only lines as they were read are reported, not lines an earlier rule just wrote.
-    TFM407  check-only: any other TensorFlow name that does not exist in TF 2.21 (a `tf.placeholder`
-            the session rules left, `tf.layers.dense`, `tf.nn.rnn_cell.LSTMCell`, a misspelt name,
-            a `from tensorflow import name` nothing uses), so that `tf2migrate check` lists them.
+    TFM407  check-only: a TF1 name of the table that does not exist in TF 2.21 (a `tf.placeholder` the
+            session rules left, `tf.layers.dense`, `tf.nn.rnn_cell.LSTMCell`). Every other missing name (a
+            misspelt one, `tf.compat.v1.X` and `tf.keras.X` spellings, imports, names through `keras` and
+            `from` imports) is reported under the same code by the completeness pass that runs last
+            (`codemods/missing_names.py`), so that `tf2migrate check` lists them all.
 
     TFM405/TFM407 stay quiet where another rule of the same run reports the same thing: a removed API the
     legacy-call rules know (TFM320/TFM330), and `tf.compat.v1` names in a graph-mode fallback file (TFM261).
@@ -271,6 +273,10 @@ VALUE_CHANGED = {
     "tf.batch_to_space": "TF2's `block_shape` is a list (one size per spatial dimension), TF1's `block_size` was one int",
 }
 
+# The check-only part of TFM407 (a name outside the table, a `tf.compat.v1.X` / `tf.keras.X` spelling, an import)
+# belongs to the completeness pass that runs last (codemods/missing_names.py), when it is in the pipeline.
+_COMPLETENESS_PASS = "missing_names" in CODEMOD_MODULES
+
 _TF_PREFIX = re.compile(r"(?<![\w.])tf\.")
 _WRAPPER = re.compile(r"^([\w.]+)\(\{\}\)$")
 _EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
@@ -480,12 +486,12 @@ class ApiRenames(Codemod):
             return updated  # the legacy-call rules (TFM3xx) own tf.contrib
         if spelled.space != "v1" or name == "tf.keras" or name.startswith("tf.keras."):
             full = name if spelled.space == "v1" else "tf." + spelled.space + name[len("tf") :]
-            if not api_table.tf2_name_exists(full):
+            if not _COMPLETENESS_PASS and not api_table.tf2_name_exists(full):
                 self._report_gone(original, MISSING.code, full, f"`{full}` does not exist in TensorFlow 2.21; rewrite it with the TF2 API")
-            return updated
+            return updated  # checked by the completeness pass (missing_names), which names the replacement
         found = api_table.lookup_prefix(name)
         if found is None:
-            if not api_table.tf2_name_exists(name):
+            if not _COMPLETENESS_PASS and not api_table.tf2_name_exists(name):
                 self._report_gone(original, MISSING.code, name, f"`{name}` does not exist in TensorFlow 2.21; rewrite it with the TF2 API")
             return updated
         entry, rest = found
@@ -730,6 +736,8 @@ class ApiRenames(Codemod):
 
     # -- imports (check only) -----------------------------------------------------------------------
     def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
+        if _COMPLETENESS_PASS:
+            return updated_node  # imports of missing names: the completeness pass (missing_names) reports them
         if original_node.relative or original_node.module is None or isinstance(original_node.names, cst.ImportStar):
             return updated_node
         module = _code(original_node.module)
@@ -743,6 +751,8 @@ class ApiRenames(Codemod):
         return updated_node
 
     def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
+        if _COMPLETENESS_PASS:
+            return updated_node
         for alias in original_node.names:
             imported = _code(alias.name)
             if imported.startswith("tensorflow.") and not imported.startswith(("tensorflow.python", "tensorflow.contrib", "tensorflow.keras")):

@@ -19,6 +19,7 @@ names, scopes) is computed for the tree as it was when the codemod started.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -71,6 +72,7 @@ class FileRun:
     findings: list[Finding] = field(default_factory=list)
     fixes_applied: int = 0
     used_suppressions: set[tuple[int, str]] = field(default_factory=set)  # (original line, code)
+    earlier: Sequence[Finding] = ()  # findings of the codemods that ran before this one on this file
 
     def is_suppressed(self, code: str, line: int) -> bool:
         """`line` is a line of the current text."""

@@ -109,7 +109,7 @@ def test_json_report_schema(tmp_path):
         "applied",
     )
     assert by_name["b.py"]["findings"][0]["fix"] == "manual"
-    assert report["summary"] == {"files": 4, "changed": 1, "skipped": 1, "failed": 1, "findings": {"TFM001": 1, "TFM002": 1}}
+    assert report["summary"] == {"files": 4, "changed": 1, "skipped": 1, "failed": 1, "findings": {"TFM001": 1, "TFM002": 1}, "manual": 1}
 
 
 def test_github_and_sarif_formats(tmp_path):

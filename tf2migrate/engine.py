@@ -148,7 +148,7 @@ def migrate_text(text: str, selection: Selection, filename: str = "<string>") ->
             if wrapper is None:
                 wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
             context = CodemodContext(filename=filename, wrapper=wrapper)
-            run = FileRun(selection=selection, suppressions=suppressions, linemap=linemap, rules=rules)
+            run = FileRun(selection=selection, suppressions=suppressions, linemap=linemap, rules=rules, earlier=tuple(findings))
             try:
                 codemod = codemod_class(context, run)
                 codemod.metadata = LazyMetadata(wrapper, codemod.get_inherited_dependencies())

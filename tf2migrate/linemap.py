@@ -2,8 +2,8 @@
 
 Rules run one after another on the same tree; when an earlier rule changed it, a later rule sees
 new line numbers. Reports must name lines of the file as the user has it, so each finding's line
-is mapped back through a line diff: unchanged lines map exactly, lines inside a rewritten block map
-to the first line of the block it replaced.
+is mapped back through a line diff: unchanged lines map exactly, and so do lines of a block rewritten line for
+line; lines inside any other rewritten block map to the first line of the block it replaced.
 
 Small texts are diffed with `difflib.SequenceMatcher`, whose time grows with the product of the two
 lengths (a text of thousands of lines with many equal lines — blank ones, `return x` — takes
@@ -40,8 +40,8 @@ class LineMap:
         if index < 0:
             return line
         i1, i2, j1, j2, tag = self._blocks[index]
-        if tag == "equal":
-            return i1 + (line - 1 - j1) + 1
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+            return i1 + (line - 1 - j1) + 1  # unchanged, or rewritten line for line
         return min(i1 + 1, self._original_lines)
 
 

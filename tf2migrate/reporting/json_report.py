@@ -21,6 +21,7 @@ def render(results: list[FileResult]) -> str:
             "skipped": summary.skipped,
             "failed": summary.failed,
             "findings": summary.findings,
+            "manual": summary.needs_person,  # findings left for a person: manual, or unsafe fixes not applied
         },
     }
     return json.dumps(document, indent=2) + "\n"

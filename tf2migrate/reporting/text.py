@@ -100,9 +100,11 @@ def write_summary(results: list[FileResult], out: Console, *, mode: str) -> None
         parts.append(f"[bold red]{summary.failed} failed[/]")
     out.print(", ".join(parts) + ".")
     if summary.needs_person:
+        unsafe = sum(1 for r in results for f in r.findings if f.fix is FixState.UNSAFE)
+        kinds = ", ".join(p for p in (f"{summary.needs_person - unsafe} manual" if summary.needs_person - unsafe else "", f"{unsafe} unsafe" if unsafe else "") if p)
         out.print(
-            f"[bold]{summary.needs_person} finding{'s' if summary.needs_person != 1 else ''} need a person[/]"
-            " (unsafe: rerun with --unsafe-fixes; manual: see `tf2migrate explain CODE`)."
+            f"[bold]{summary.needs_person} left for you[/] ({kinds}; unsafe: rerun with --unsafe-fixes;"
+            " manual: see `tf2migrate explain CODE`; `tf2migrate check` lists them)."
         )
     elif summary.fixable and mode != "fix":
         out.print(f"{summary.fixable} fixable finding{'s' if summary.fixable != 1 else ''}: run `tf2migrate fix` to apply.")
