@@ -192,6 +192,10 @@ def _has_import_edits(context: CodemodContext) -> bool:
 def process_file(path: str, options: Options, display_path: str | None = None) -> FileResult:
     """Migrate one file on disk; never raises for a problem with the file."""
     shown = display_path or path
+    if path.endswith(".ipynb"):
+        from tf2migrate.notebooks import process_notebook
+
+        return process_notebook(path, options, shown)
     try:
         data = read_bytes(path)
     except SourceError as error:
