@@ -86,6 +86,7 @@ class MaskedCell:
     original: str  # the cell's source as one string
     masked: str  # the source with IPython lines replaced by placeholders
     magics: dict[int, str] = field(default_factory=dict)  # placeholder number -> original line (without newline)
+    cell_magic: bool = False  # the first line is a `%%time`-like magic over a Python body
 
     @property
     def number(self) -> int:
@@ -132,7 +133,7 @@ def mask_cell(position: int, source: str, counter: list[int]) -> MaskedCell | No
     masked = "\n".join(lines)
     if not _compiles(masked):
         raise NotebookError(f"cell {position + 1}: {_syntax_error(masked)}")
-    return MaskedCell(position, source, masked, magics)
+    return MaskedCell(position, source, masked, magics, cell_magic=first.startswith("%%"))
 
 
 def _syntax_error(text: str) -> str:
@@ -212,8 +213,10 @@ def _migrate_joined(cells: list[MaskedCell], selection, filename: str):
     seen: set[int] = set()
     changes = []
     for cell, text in zip(cells, texts):
-        if text == cell.masked:
+        if text == cell.masked or (cell.cell_magic and not text):
             seen |= set(cell.magics)
+            if text != cell.masked:
+                changes.append(CellChange(cell, text))
             continue
         restored = unmask(text, magics, seen)
         if restored is None:
@@ -312,6 +315,8 @@ def _cell_text(cell: MaskedCell, lines: list[str]) -> str:
         lines = lines[1:]
     while lines and not lines[-1].strip() and sum(1 for _ in _leading_blank(lines[::-1])) > trail:
         lines = lines[:-1]
+    if cell.cell_magic and len(lines) == 1 and len(had) > 1:
+        lines = []  # the rules took the whole body of a `%%time` cell: IPython refuses a cell magic without one
     text = "".join(lines)
     if cell.masked and not cell.masked.endswith("\n") and text.endswith("\n"):
         text = text[:-1]
