@@ -54,6 +54,10 @@ class Migration:
 class Options:
     selection: Selection = Selection()
     write: bool = False  # rewrite files in place (fix without --dry-run)
+    per_file: object | None = None  # config.PerFileSelections: configuration files' selection for each file
+
+    def selection_for(self, path: str) -> Selection:
+        return self.per_file.selection_for(path) if self.per_file is not None else self.selection  # type: ignore[attr-defined]
 
 
 def _compiles(text: str) -> bool:
@@ -204,7 +208,7 @@ def process_file(path: str, options: Options, display_path: str | None = None) -
         return FileResult(shown, FileStatus.SKIPPED, "mentions neither tensorflow nor keras")
     try:
         source = decode(path, data)
-        migration = migrate_text(source.text, options.selection, filename=path)
+        migration = migrate_text(source.text, options.selection_for(path), filename=path)
     except (SourceError, MigrationError) as error:
         return FileResult(shown, FileStatus.FAILED, str(error))
     result = FileResult(shown, FileStatus.UNCHANGED, findings=migration.findings)

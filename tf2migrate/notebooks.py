@@ -427,7 +427,7 @@ def process_notebook(path: str, options, shown: str) -> FileResult:
         return FileResult(shown, FileStatus.FAILED, str(error))
     if b"tensorflow" not in raw_bytes and b"keras" not in raw_bytes:
         return FileResult(shown, FileStatus.SKIPPED, "mentions neither tensorflow nor keras")
-    selection = options.selection_for(path) if hasattr(options, "selection_for") else options.selection
+    selection = options.selection_for(path)
     try:
         raw, data = load(raw_bytes)
         valid_before = _validation_error(data) is None
