@@ -121,10 +121,11 @@ def mask_cell(position: int, source: str, counter: list[int]) -> MaskedCell | No
     elif _compiles(source):
         return MaskedCell(position, source, source)
     lines = source.split("\n")
+    magic_line = next((i for i, line in enumerate(lines) if line.strip()), 0) if first.startswith("%%") else -1
     magics: dict[int, str] = {}
     for i, line in enumerate(lines):
         body = line[:-1] if line.endswith("\r") else line
-        if (i == 0 and first.startswith("%%") and body.strip()) or _is_ipython_line(body):
+        if i == magic_line or _is_ipython_line(body):
             number = counter[0]
             counter[0] += 1
             indent = body[: len(body) - len(body.lstrip(" \t"))]
