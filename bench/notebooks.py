@@ -12,6 +12,9 @@ the second run must change nothing), then compares every notebook with its origi
 * IPython lines (`%`, `!`, `?`) of code cells still present, byte for byte;
 * Session programs: TFM201/TFM202 findings applied (converted to eager TF2) and TFM2xx findings left to a person.
 
+With `--pairs`, also compares each notebook with a `.py` file of the same name elsewhere in the folder (tutorial
+repositories often ship both): is the Session program (TFM201/TFM202) converted in both, in one, in neither?
+
 Nothing is fetched: give it folders you extracted yourself.
 """
 
@@ -101,6 +104,7 @@ def survey(folder: str, jobs: int | None) -> dict:
                 counts["INVALID after"] += 1
             pieces = [piece for src in code_sources(after) for piece in (src, *src.splitlines(keepends=True))]
             source_lines = {json.dumps(p, ensure_ascii=a) for p in pieces for a in (True, False)}
+            source_lines |= {'"source": []', '"source": ""'}  # a cell whose code the rules removed
             changed_lines = [
                 line[1:].strip().rstrip(",") for line in difflib.unified_diff(raw_before.splitlines(), raw_after.splitlines(), lineterm="", n=0)
                 if line[:1] == "+" and not line.startswith("+++")
@@ -114,13 +118,31 @@ def survey(folder: str, jobs: int | None) -> dict:
     return figures
 
 
+def pairs(folder: str, jobs: int | None) -> dict:
+    command = [sys.executable, "-m", "tf2migrate", "check", "--no-cache", "--format", "json", *(["--jobs", str(jobs)] if jobs else []), folder]
+    report = json.loads(subprocess.run(command, capture_output=True, text=True).stdout)
+    by_stem: dict[str, dict[str, str]] = collections.defaultdict(dict)
+    for f in report["files"]:
+        kind = "nb" if f["path"].endswith(".ipynb") else "py"
+        converted = any(x["code"] in ("TFM201", "TFM202") and x["fix"] == "applied" for x in f["findings"])
+        state = "failed" if f["status"] == "failed" else ("converted" if converted else "not converted")
+        stem = os.path.splitext(os.path.basename(f["path"]))[0]
+        by_stem[stem].setdefault(kind, state)
+    return dict(collections.Counter(f"py {v['py']} / notebook {v['nb']}" for v in by_stem.values() if "py" in v and "nb" in v))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("folders", nargs="+")
     parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--pairs", action="store_true", help="compare notebooks with .py files of the same name")
     args = parser.parse_args(argv)
     for folder in args.folders:
-        print(os.path.basename(os.path.abspath(folder)), json.dumps(survey(folder, args.jobs)))
+        name = os.path.basename(os.path.abspath(folder))
+        if args.pairs:
+            print(name, "pairs", json.dumps(pairs(folder, args.jobs)))
+        else:
+            print(name, json.dumps(survey(folder, args.jobs)))
     return 0
 
 
