@@ -202,7 +202,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             for n in sorted({1, jobs}):
                 if n != 1 and tree_name != "all":
                     continue  # scaling is shown on the whole corpus (one run less on a shared machine)
-                command = [exe, "fix", "--dry-run", "--jobs", str(n), tree]
+                command = [exe, "fix", "--dry-run", "--no-cache", "--jobs", str(n), tree]
                 log = os.path.join(work, f"tf2migrate-{n}.log")
                 with open(log, "w") as stderr:
                     result = measure(f"tf2migrate --jobs {n}", tree_name, tree, command, count, (0, 1, 2), stdout=subprocess.DEVNULL, stderr=stderr)

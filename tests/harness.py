@@ -82,7 +82,7 @@ def exec_cases() -> list[ExecCase]:
     return cases
 
 
-def run_tool(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run_tool(*args: str, cwd: Path | None = None, timeout: float = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The real command line, as a user runs it."""
     return subprocess.run(
         [sys.executable, "-m", "tf2migrate", *args],
@@ -90,7 +90,7 @@ def run_tool(*args: str, cwd: Path | None = None, timeout: float = 300) -> subpr
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"},
+        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200", "TF2MIGRATE_NO_CACHE": "1", **(env or {})},
     )
 
 

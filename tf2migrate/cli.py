@@ -23,12 +23,16 @@ def _common_options(command):
         click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=True, file_okay=True)),
         click.option("--select", metavar="CODES", help="Only these rules: code prefixes, comma separated (TFM1,TFM201)."),
         click.option("--ignore", metavar="CODES", help="All selected rules but these (code prefixes)."),
-        click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe."),
+        click.option("--unsafe-fixes/--no-unsafe-fixes", default=None, help="Also apply fixes marked unsafe."),
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count)."),
         click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True),
         click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths, on top of .gitignore (repeatable)."),
         click.option("--quiet", "-q", is_flag=True, help="No summary (text format)."),
         click.option("--debug", is_flag=True, help="Show the traceback of internal errors."),
+        # tf2migrate/config.py: [tool.tf2migrate] / tf2migrate.toml; tf2migrate/cache.py: the results cache
+        click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), help="Use this configuration file."),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the results cache."),
+        click.option("--cache-dir", type=click.Path(file_okay=False), help="Results cache folder (default: .tf2migrate_cache in the project root)."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -90,26 +94,33 @@ def _selection(select: str | None, ignore: str | None, unsafe_fixes: bool):
     return Selection(select=selected, ignore=ignored, unsafe_fixes=unsafe_fixes)
 
 
-def _run(*, mode: str, paths, select, ignore, unsafe_fixes, jobs, output_format, exclude, quiet, debug=False) -> int:
-    from tf2migrate import runner
+def _run(*, mode: str, paths, select, ignore, unsafe_fixes, jobs, output_format, exclude, quiet, config_file, no_cache, cache_dir, debug=False) -> int:
+    from tf2migrate import project, runner
     from tf2migrate.discovery import discover
     from tf2migrate.engine import Options
     from tf2migrate.findings import FileStatus
     from tf2migrate.reporting import Summary
     from tf2migrate.reporting import text as text_report
 
-    selection = _selection(select, ignore, unsafe_fixes)
-    options = Options(selection=selection, write=(mode == "fix"), debug=debug)
+    selection = _selection(select, ignore, bool(unsafe_fixes))
     candidates = discover(list(paths), tuple(exclude))
+    try:
+        settings = project.settings(list(paths), candidates, config_file, select, ignore, unsafe_fixes, exclude, jobs)
+    except project.ConfigError as error:
+        raise click.UsageError(str(error)) from None
+    candidates = settings.keep(candidates, list(paths))
+    options = Options(selection=selection, write=(mode == "fix"), debug=debug, per_file=settings.per_file)
+    jobs = settings.jobs
+    runner_run = project.cached_runner(list(paths), settings, no_cache, cache_dir, runner.run)
     err = text_report.stderr_console()
     out = text_report.stdout_console()
 
     show_diffs = output_format == "text" and mode != "check"
     on_result = (lambda r: text_report.write_diff(r.diff, out)) if show_diffs else None
     if err.is_terminal and len(candidates) >= PROGRESS_MIN_FILES:
-        results = _run_with_progress(candidates, options, jobs, err, on_result)
+        results = _run_with_progress(candidates, options, jobs, err, on_result, runner_run)
     else:
-        results = runner.run(candidates, options, jobs, on_result)
+        results = runner_run(candidates, options, jobs, on_result)
 
     if output_format == "json":
         from tf2migrate.reporting import json_report
@@ -141,10 +152,8 @@ def _run(*, mode: str, paths, select, ignore, unsafe_fixes, jobs, output_format,
     return EXIT_FINDINGS if pending else EXIT_CLEAN
 
 
-def _run_with_progress(candidates, options, jobs, err, on_result):
+def _run_with_progress(candidates, options, jobs, err, on_result, run):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from tf2migrate import runner
 
     with Progress(
         TextColumn("migrating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True
@@ -156,7 +165,7 @@ def _run_with_progress(candidates, options, jobs, err, on_result):
                 on_result(result)
             progress.advance(task)
 
-        return runner.run(candidates, options, jobs, advance)
+        return run(candidates, options, jobs, advance)
 
 
 @main.command()

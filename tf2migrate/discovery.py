@@ -1,4 +1,4 @@
-"""Find the Python files to migrate under the paths given on the command line.
+"""Find the Python files (and Jupyter notebooks) to migrate under the paths given on the command line.
 
 Files named explicitly are always taken. Folders are walked in a stable order, skipping hidden
 folders, virtual environments, `__pycache__`, `site-packages` and `node_modules`, whatever
@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pathspec
 
+SOURCE_SUFFIXES = (".py", ".ipynb")  # notebooks: see tf2migrate/notebooks.py
 SKIPPED_FOLDERS = {"__pycache__", "site-packages", "node_modules", "venv"}
 
 
@@ -143,7 +144,7 @@ def _walk(root: Path, real_root: str, inherited: list[_IgnoreFile], exclude: tup
                     continue
                 subfolders.append(path)
                 continue
-            if not entry.name.endswith(".py"):
+            if not entry.name.endswith(SOURCE_SUFFIXES):
                 continue
             if any(i.matches(Path(os.path.abspath(path)), False) for i in ignores) or _excluded(path, root, exclude):
                 continue

@@ -56,6 +56,10 @@ class Options:
     selection: Selection = Selection()
     write: bool = False  # rewrite files in place (fix without --dry-run)
     debug: bool = False  # internal errors carry their traceback (`--debug`)
+    per_file: object | None = None  # config.PerFileSelections: configuration files' selection for each file
+
+    def selection_for(self, path: str) -> Selection:
+        return self.per_file.selection_for(path) if self.per_file is not None else self.selection  # type: ignore[attr-defined]
 
 
 def _compiles(text: str) -> bool:
@@ -242,6 +246,10 @@ def _migrate(text: str, selection: Selection, filename: str) -> Migration:
 def process_file(path: str, options: Options, display_path: str | None = None) -> FileResult:
     """Migrate one file on disk; never raises for a problem with the file."""
     shown = display_path or path
+    if path.endswith(".ipynb"):
+        from tf2migrate.notebooks import process_notebook
+
+        return process_notebook(path, options, shown)
     try:
         data = read_bytes(path)
     except SourceError as error:
@@ -250,7 +258,7 @@ def process_file(path: str, options: Options, display_path: str | None = None) -
         return FileResult(shown, FileStatus.SKIPPED, "mentions neither tensorflow nor keras")
     try:
         source = decode(path, data)
-        migration = _migrate(source.text, options.selection, path)
+        migration = _migrate(source.text, options.selection_for(path), path)
     except (SourceError, MigrationError) as error:
         reason = str(error)
         if options.debug and error.__cause__ is not None:

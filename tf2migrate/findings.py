@@ -40,6 +40,13 @@ class Finding:
     column: int  # 0-based offset in that line, in the file as it was read
     message: str
     fix: FixState
+    cell: int | None = None  # notebooks: 1-based cell number; `line` is then the line in that cell
+
+    @property
+    def location(self) -> str:
+        """`12:1`, or `cell 4:12:1` in a notebook (columns 1-based, as editors show them)."""
+        where = f"{self.line}:{self.column + 1}"
+        return f"cell {self.cell}:{where}" if self.cell is not None else where
 
     @property
     def needs_person(self) -> bool:
@@ -48,6 +55,8 @@ class Finding:
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
         data["fix"] = self.fix.value
+        if self.cell is None:
+            del data["cell"]
         return data
 
 

@@ -22,6 +22,10 @@ def render(results: list[FileResult]) -> str:
         for finding in result.findings:
             level = "warning" if finding.fix is FixState.MANUAL else "notice"
             title = _escape_property(f"{finding.code} {finding.rule} ({finding.fix.value})")
+            if finding.cell is not None:  # a notebook: a line of the JSON file would point nowhere useful
+                title = _escape_property(f"{finding.code} {finding.rule} ({finding.fix.value}) at cell {finding.cell}:{finding.line}:{finding.column + 1}")
+                lines.append(f"::{level} file={path},title={title}::{_escape_data(finding.message)}")
+                continue
             lines.append(
                 f"::{level} file={path},line={finding.line},col={finding.column + 1},title={title}::{_escape_data(finding.message)}"
             )

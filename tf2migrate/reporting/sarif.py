@@ -28,20 +28,23 @@ def render(results: list[FileResult]) -> str:
     sarif_results = []
     for result in results:
         for finding in result.findings:
+            location: dict[str, object] = {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": artifact_uri(result.path)},
+                    "region": {"startLine": finding.line, "startColumn": finding.column + 1},
+                }
+            }
+            if finding.cell is not None:
+                # A notebook: the region is a line of the cell's source, which the logical location names.
+                location["physicalLocation"]["region"]["properties"] = {"cell": finding.cell}  # type: ignore[index]
+                location["logicalLocations"] = [{"name": f"cell {finding.cell}", "kind": "module"}]
             sarif_results.append(
                 {
                     "ruleId": finding.code,
                     "ruleIndex": index.get(finding.code, -1),
                     "level": "warning" if finding.fix is FixState.MANUAL else "note",
                     "message": {"text": f"{finding.message} [fix: {finding.fix.value}]"},
-                    "locations": [
-                        {
-                            "physicalLocation": {
-                                "artifactLocation": {"uri": artifact_uri(result.path)},
-                                "region": {"startLine": finding.line, "startColumn": finding.column + 1},
-                            }
-                        }
-                    ],
+                    "locations": [location],
                 }
             )
     notifications = [

@@ -52,7 +52,7 @@ def write_diff(diff: str, out: Console) -> None:
 
 def finding_line(path: str, finding: Finding) -> Text:
     text = Text()
-    text.append(f"{path}:{finding.line}:{finding.column + 1}: ", style="bold")
+    text.append(f"{path}:{finding.location}: ", style="bold")
     text.append(finding.code, style="bold magenta")
     text.append(f" {finding.message} ")
     text.append(f"[{finding.fix.value}]", style=_FIX_STYLE[finding.fix])
