@@ -137,6 +137,10 @@ class ResultCache:
 
 
 def _storable(result: FileResult, write: bool) -> bool:
+    """Failures are never stored: their cause may not be the file's content (a permission, a file that
+    vanished, an interrupt, an internal error that `--debug` must be able to show again)."""
+    if result.status is FileStatus.FAILED:
+        return False
     if write:
         return result.status in (FileStatus.UNCHANGED, FileStatus.SKIPPED)
     return True
