@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 CODEMOD_MODULES: tuple[str, ...] = (
     "unused_graph_handles",
     "private_keras_imports",
+    "keras3_modules",
     "layer_variables",
     "tf1_variables",
     "sessions",

@@ -55,7 +55,7 @@ from libcst.metadata import Assignment, ParentNodeProvider, QualifiedNameProvide
 
 from tf2migrate.findings import FixKind
 
-from . import names, removed_apis
+from . import keras3_modules, names, removed_apis
 from .base import Codemod, Rule
 from .removed_apis import Removal
 
@@ -552,6 +552,8 @@ class LegacyCalls(Codemod):
         module = get_full_name_for_node(node.module) or ""
         if _owned_by_private_keras_rule(module):
             return False
+        if keras3_modules.owns_import_from(module) and (self.enabled(keras3_modules.REMOVED_MODULE.code) or self.enabled(keras3_modules.MISSING_NAME.code)):
+            return False  # one construct, one finding: TFM520 rewrites it or TFM521 names what is missing
         module_removal = removed_apis.find(names.canonical(module))
         found = []
         if not isinstance(node.names, cst.ImportStar):
