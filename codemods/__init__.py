@@ -22,6 +22,7 @@ CODEMOD_MODULES: tuple[str, ...] = (
     "tf1_variables",
     "sessions",
     "graph_plumbing",
+    "keras3_training",
     "legacy_calls",
     "api_renames",
 )

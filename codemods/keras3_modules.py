@@ -164,6 +164,10 @@ def keras3_names() -> frozenset[str]:
     return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
+def _join(relative: str, name: str) -> str:
+    return f"{relative}.{name}" if relative else name
+
+
 def _tf(relative: str) -> str:
     return "tensorflow.keras" + (f".{relative}" if relative else "")
 
@@ -254,7 +258,7 @@ class Keras3Modules(Codemod):
         if module_gone and relative not in MODULE_TARGETS:
             return None  # TFM330's (removed_apis), or not a module Keras ever had
         if not module_gone:
-            missing = [n for n in imported if not exists(root, f"{relative}.{n}")]
+            missing = [n for n in imported if not exists(root, _join(relative, n))]
             if not missing or any(removed_apis.find(names.canonical(f"{module}.{n}")) is not None for n in missing):
                 return None  # all there, or TFM330 knows the name
         targets: dict[str, list[str]] = {}
@@ -282,7 +286,8 @@ class Keras3Modules(Codemod):
         if module_gone and list(targets) == [module]:
             return None
         moved = ", ".join(f"`{t}`" for t in targets)
-        message = f"`{module}` does not exist in Keras 3: the names are imported from {moved}" if module_gone else f"`{module}` in Keras 3 lacks {', '.join(f'`{n}`' for n in imported if n in legacy or not exists(root, f'{relative}.{n}'))}: imported from {moved}"
+        gone = "is not supported in Keras 3 (its classes raise when built)" if relative in UNUSABLE else "does not exist in Keras 3"
+        message = f"`{module}` {gone}: the names are imported from {moved}" if module_gone else f"`{module}` in Keras 3 lacks {', '.join(f'`{n}`' for n in imported if n in legacy or not exists(root, f'{relative}.{n}'))}: imported from {moved}"
         if legacy:
             advice = LEGACY_ONLY_ADVICE.get(f"{relative}.{legacy[0]}") or LEGACY_ONLY_ADVICE.get(relative)
             message += (
@@ -292,16 +297,16 @@ class Keras3Modules(Codemod):
         return targets, message
 
     def _target(self, root: str, relative: str, name: str, module_gone: bool) -> str | None:
-        if not module_gone and exists(root, f"{relative}.{name}"):
+        if not module_gone and exists(root, _join(relative, name)):
             return (_standalone if root == "keras" else _tf)(relative)
         candidates = MODULE_TARGETS.get(relative, ()) if module_gone else ()
         for candidate in candidates:
-            if exists(root, f"{candidate}.{name}" if candidate else name):
+            if exists(root, _join(candidate, name)):
                 return (_standalone if root == "keras" else _tf)(candidate)
         if root == "keras":
             # the `keras` package lost it, TF 2.21's `tf.keras` still serves it (legacy copy)
             for candidate in (relative, *candidates):
-                if keras_api.exists(_tf(f"{candidate}.{name}" if candidate else name)) and keras_api.is_public_module(_tf(candidate)):
+                if keras_api.exists(_tf(_join(candidate, name))) and keras_api.is_public_module(_tf(candidate)):
                     return _tf(candidate)
         return None
 
