@@ -23,6 +23,7 @@ CODEMOD_MODULES: tuple[str, ...] = (
     "sessions",
     "graph_plumbing",
     "keras3_training",
+    "keras3_saving",
     "legacy_calls",
     "api_renames",
 )
