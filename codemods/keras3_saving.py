@@ -27,6 +27,7 @@ Why
 from __future__ import annotations
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
 
 from tf2migrate.findings import FixKind
@@ -41,7 +42,7 @@ SAVE_NAMES = Rule(
     explanation="""
         Keras 3's `save_weights` only writes `.weights.h5` files and `ModelCheckpoint` only accepts `.keras` /
         `.h5` paths (`.weights.h5` with `save_weights_only=True`); Keras 2 wrote HDF5 under any name. The string
-        literal (or an f-string's literal tail: `f"{run}/w.h5"`) gets the extension Keras 3 wants: `.h5` /
+        literal (or an f-string's literal tail: `f"{run}/w.h5"`, or the last argument of `os.path.join`) gets the extension Keras 3 wants: `.h5` /
         `.hdf5` weights -> `.weights.h5`; a full-model `.hdf5` checkpoint -> `.h5` (still HDF5, as Keras 2 wrote
         it). `load_weights` / `load_model` calls on the same literal in the file follow, so the program reads
         what it wrote. A `load_weights("old.h5")` of a file written elsewhere is left alone: Keras 3 still reads
@@ -121,7 +122,20 @@ def _string_tail(node: cst.BaseExpression) -> str | None:
         return node.parts[-1].value
     if isinstance(node, cst.ConcatenatedString):
         return _string_tail(node.right)  # type: ignore[arg-type]
+    if _is_path_join(node):
+        return _string_tail(node.args[-1].value)  # type: ignore[union-attr]
     return None
+
+
+def _is_path_join(node: cst.BaseExpression) -> bool:
+    """`os.path.join(folder, "w.h5")` (its last argument is the file name)."""
+    return (
+        isinstance(node, cst.Call)
+        and bool(node.args)
+        and node.args[-1].keyword is None
+        and not node.args[-1].star
+        and (get_full_name_for_node(node.func) or "").endswith("path.join")
+    )
 
 
 def _with_tail(node: cst.BaseExpression, old: str, new: str) -> cst.BaseExpression:
@@ -136,6 +150,10 @@ def _with_tail(node: cst.BaseExpression, old: str, new: str) -> cst.BaseExpressi
         return node.with_changes(parts=[*node.parts[:-1], last.with_changes(value=last.value[: len(last.value) - len(old)] + new)])
     if isinstance(node, cst.ConcatenatedString):
         return node.with_changes(right=_with_tail(node.right, old, new))  # type: ignore[arg-type]
+    if _is_path_join(node):
+        assert isinstance(node, cst.Call)
+        last = node.args[-1]
+        return node.with_changes(args=[*node.args[:-1], last.with_changes(value=_with_tail(last.value, old, new))])
     return node
 
 

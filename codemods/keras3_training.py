@@ -403,6 +403,10 @@ class Keras3Training(Codemod):
         parts = written.split(".")
         if "optimizers" in parts[1:]:
             return ".".join(parts[: parts.index("optimizers", 1)])
+        found = self.get_metadata(QualifiedNameProvider, func, None) or set()
+        if all(q.name.startswith("keras.") for q in found if q.source is QualifiedNameSource.IMPORT):
+            assert self.source_module is not None
+            return imports.require_module(self.context, self.source_module, "keras", "keras")  # standalone Keras 2 code
         if self._keras_ns is None:
             assert self.source_module is not None
             self._keras_ns = imports.keras_namespace(self.source_module)
