@@ -557,8 +557,11 @@ class Keras3Training(Codemod):
                 key = arg.keyword.value
             values[key] = arg
             order.append(key)
+        keyword_keys = {a.keyword.value for a in updated.args if a.keyword is not None}
         legacy_keys = {"lr", "decay", "schedule_decay"} | ({"epsilon"} if "epsilon" in values and _literal_value(values["epsilon"].value) is None else set())
-        if not (legacy_keys & set(values)) and positional_count <= 1:
+        written = get_full_name_for_node(original.func) or ""
+        legacy_spelled = ".optimizers.legacy." in written
+        if not (legacy_keys & keyword_keys) and positional_count <= 1 and not legacy_spelled:
             return updated
         if "schedule_decay" in values:
             self.flag(original, TRAINING_MANUAL.code, f"`{cls}(schedule_decay=...)`: Keras 3's `Nadam` has no `schedule_decay` (its momentum schedule is fixed); drop it or port the optimizer")
@@ -594,7 +597,7 @@ class Keras3Training(Codemod):
         if decays and not written_lr:
             args.insert(0, _kw("learning_rate", self._schedule(original, cst.Float(default_lr) if "." in default_lr else cst.Integer(default_lr), decay.value)))  # type: ignore[arg-type,union-attr]
         what = []
-        if "lr" in values:
+        if "lr" in keyword_keys:
             what.append("`lr=` is `learning_rate=`")
         if decays:
             what.append("`decay=` is an `InverseTimeDecay(lr, decay_steps=1, decay_rate=decay)` schedule (Keras 2's `lr / (1 + decay * iterations)`)")
@@ -603,9 +606,13 @@ class Keras3Training(Codemod):
         if positional_count > 1:
             what.append("Keras 2 positional arguments passed by keyword (Keras 3's order differs)")
         what.extend(notes)
+        func = updated.func
+        if legacy_spelled:
+            what.insert(0, "`optimizers.legacy` is not supported in Keras 3: `optimizers`")
+            func = dotted(written.replace(".optimizers.legacy.", ".optimizers."))
         if not self.offer_fix(original, OPTIMIZER_ARGUMENTS.code, f"Keras 3 `{cls}`: " + "; ".join(what)):
             return updated
-        return updated.with_changes(args=_rebuild(list(updated.args), args))
+        return updated.with_changes(func=func, args=_rebuild(list(updated.args), args) if args or updated.args else [])
 
     def _schedule(self, original: cst.Call, lr: cst.BaseExpression, decay: cst.BaseExpression) -> cst.Call:
         namespace = self._namespace(original.func)
