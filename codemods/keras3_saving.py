@@ -42,7 +42,8 @@ SAVE_NAMES = Rule(
     explanation="""
         Keras 3's `save_weights` only writes `.weights.h5` files and `ModelCheckpoint` only accepts `.keras` /
         `.h5` paths (`.weights.h5` with `save_weights_only=True`); Keras 2 wrote HDF5 under any name. The string
-        literal (or an f-string's literal tail: `f"{run}/w.h5"`, or the last argument of `os.path.join`) gets the extension Keras 3 wants: `.h5` /
+        literal (or the literal a path expression ends with: `f"{run}/w.h5"`, `log_dir + "w.h5"`, `"w{:02d}.h5".format(epoch)`,
+        `"w%02d.h5" % epoch`, `os.path.join(folder, "w.h5")`) gets the extension Keras 3 wants: `.h5` /
         `.hdf5` weights -> `.weights.h5`; a full-model `.hdf5` checkpoint -> `.h5` (still HDF5, as Keras 2 wrote
         it). `load_weights` / `load_model` calls on the same literal in the file follow, so the program reads
         what it wrote. A `load_weights("old.h5")` of a file written elsewhere is left alone: Keras 3 still reads
@@ -124,7 +125,22 @@ def _string_tail(node: cst.BaseExpression) -> str | None:
         return _string_tail(node.right)  # type: ignore[arg-type]
     if _is_path_join(node):
         return _string_tail(node.args[-1].value)  # type: ignore[union-attr]
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        return _string_tail(node.right)  # `log_dir + "w.h5"`
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+        return _string_tail(node.left)  # `"w%02d.h5" % epoch`
+    if _is_format_call(node):
+        return _string_tail(node.func.value)  # type: ignore[attr-defined]  # `"w_{}.h5".format(epoch)`
     return None
+
+
+def _is_format_call(node: cst.BaseExpression) -> bool:
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "format"
+        and isinstance(node.func.value, (cst.SimpleString, cst.ConcatenatedString))
+    )
 
 
 def _is_path_join(node: cst.BaseExpression) -> bool:
@@ -154,6 +170,13 @@ def _with_tail(node: cst.BaseExpression, old: str, new: str) -> cst.BaseExpressi
         assert isinstance(node, cst.Call)
         last = node.args[-1]
         return node.with_changes(args=[*node.args[:-1], last.with_changes(value=_with_tail(last.value, old, new))])
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        return node.with_changes(right=_with_tail(node.right, old, new))
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+        return node.with_changes(left=_with_tail(node.left, old, new))
+    if _is_format_call(node):
+        assert isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+        return node.with_changes(func=node.func.with_changes(value=_with_tail(node.func.value, old, new)))
     return node
 
 
