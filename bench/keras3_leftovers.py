@@ -81,7 +81,7 @@ def leftovers(path: Path) -> list[tuple[int, str]]:
             for keyword in node.keywords:
                 if keyword.arg in ("lr", "decay") and "optimizers" in callee or keyword.arg in ("lr",) and callee.split(".")[-1] in ("SGD", "Adam", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam"):
                     found.append((node.lineno, f"keyword {callee}({keyword.arg}=)"))
-                elif keyword.arg in KERAS1_ONLY or keyword.arg == "nb_epoch":
+                elif keyword.arg == "nb_epoch" or keyword.arg in KERAS1_ONLY and keras3_modules.exists("keras", f"layers.{callee.split('.')[-1]}"):
                     found.append((node.lineno, f"keyword {callee}({keyword.arg}=)"))
         elif isinstance(node, ast.Attribute) and node.attr == "lr" and isinstance(node.value, ast.Attribute) and node.value.attr == "optimizer":
             found.append((node.lineno, "attribute optimizer.lr"))

@@ -155,6 +155,9 @@ SPECIFIC_ADVICE: dict[str, str] = {
     "to_list": "write `x if isinstance(x, list) else [x]`",
     "multi_gpu_model": "use `tf.distribute.MirroredStrategy()` and build the model in `strategy.scope()`",
     "interfaces": "the Keras 1 -> 2 argument-conversion decorators are gone: call the Keras 3 API directly",
+    "model_from_config": "use `keras.saving.deserialize_keras_object(config)` or `keras.Model.from_config(config)`",
+    "convert_all_kernels_in_model": "Theano kernels are gone with Theano: drop the call",
+    "_Merge": "subclass `keras.layers.Layer` (Keras 3's merge base class is private)",
 }
 
 
@@ -253,7 +256,9 @@ class Keras3Modules(Codemod):
         root, relative = split
         if relative == "backend" or relative.startswith("backend."):
             return None  # the backend rules' (keras.ops)
-        imported = [get_full_name_for_node(alias.name) or "" for alias in node.names]
+        imported = list(dict.fromkeys(get_full_name_for_node(alias.name) or "" for alias in node.names))
+        if any(n.startswith("__") for n in imported):
+            return None  # `from keras import __version__`: dunders are not in the generated tables
         module_gone = _gone(root, relative)
         if module_gone and relative not in MODULE_TARGETS:
             return None  # TFM330's (removed_apis), or not a module Keras ever had
