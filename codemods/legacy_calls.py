@@ -181,7 +181,10 @@ REMOVED_KERAS = Rule(
         finding names the Keras 3 replacement:
         `keras.layers.Layer`, `keras.layers.Concatenate`, `keras.wrappers.SKLearnClassifier`,
         `keras.utils.to_categorical`, `keras.layers.LSTM`, `keras.Model(inputs, outputs)` / `tf.function`,
-        `model.fit(generator)`, `learning_rate=`, ...
+        `model.fit(generator)`, `learning_rate=`, ... Where the Keras 3 rules run, they own these constructs:
+        `from <removed module> import ...` is TFM520/TFM521's, `*_generator` calls TFM530/TFM539's, optimizer
+        `lr=` / `decay=` TFM531's; this rule reports the rest (`import keras.engine...`, spelled-out uses, the
+        backend's session functions, `predict_classes`, ...).
     """,
     before="""
         from keras.engine.topology import Layer
