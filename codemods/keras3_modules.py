@@ -215,7 +215,7 @@ def _module_node(module: str) -> cst.Attribute | cst.Name:
 
 class Keras3Modules(Codemod):
     RULES = (REMOVED_MODULE, MISSING_NAME)
-    TRIGGERS = ("keras",)
+    TRIGGERS = ("from keras", "from tensorflow.keras")  # the only statements this codemod reads
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine

@@ -196,7 +196,11 @@ def _weights_name(tail: str) -> str | None:
 
 class Keras3Saving(Codemod):
     RULES = RULES
-    TRIGGERS = ("keras",)
+    TRIGGERS = ("save_weights", "load_weights", "ModelCheckpoint", "load_model", ".save(", "output_shape", "input_shape")
+
+    @classmethod
+    def wanted(cls, text: str, selection) -> bool:  # type: ignore[no-untyped-def]
+        return "keras" in text and super().wanted(text, selection)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -295,6 +295,7 @@ KERAS1_CLASS_KEYWORDS: dict[str, dict[str, str | None]] = {
     "SpatialDropout3D": {"p": "rate"},
     "GaussianDropout": {"p": "rate"},
     "GaussianNoise": {"sigma": "stddev"},
+    "PReLU": {"init": "alpha_initializer"},
     "MaxPooling1D": {"stride": "strides"},
     "AveragePooling1D": {"stride": "strides"},
     "AvgPool1D": {"stride": "strides"},
