@@ -74,7 +74,6 @@ MODULE_TARGETS: dict[str, tuple[str, ...]] = {
     "utils.conv_utils": ("utils",),
     "optimizers.legacy": ("optimizers",),
     "preprocessing.text": ("preprocessing.text",),
-    "legacy": (),
     "legacy.interfaces": (),
     "objectives": ("losses",),
     "backend.tensorflow_backend": ("backend",),
