@@ -37,7 +37,8 @@ from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, Qualified
 
 from tf2migrate.findings import FixKind
 
-from . import imports, names
+from . import imports
+from .names import last_name
 from .base import Codemod, Rule
 from .builders import dotted, with_commas
 
@@ -302,6 +303,8 @@ KERAS1_CLASS_KEYWORDS: dict[str, dict[str, str | None]] = {
     "MaxPool1D": {"stride": "strides"},
 }
 DIM_ORDERING = {"tf": "channels_last", "th": "channels_first"}
+SPECIAL_KEYWORDS = frozenset({"dim_ordering", "nb_row", "nb_col", "mode", "consume_less", "forget_bias_init"})
+LAYER_KEYWORDS = frozenset(KERAS1_KEYWORDS) | {k for table in KERAS1_CLASS_KEYWORDS.values() for k in table} | SPECIAL_KEYWORDS
 CONV_KERNEL_ARITY = {"Convolution2D": 2, "Conv2D": 2, "Convolution3D": 3, "Conv3D": 3}
 MODEL_CLASSES = ("keras.Model", "keras.models.Model", "keras.engine.training.Model", "keras.engine.Model")
 
@@ -416,10 +419,17 @@ class Keras3Training(Codemod):
 
     # -- calls ----------------------------------------------------------------------------------
     def visit_Assign(self, node: cst.Assign) -> None:
-        if isinstance(node.value, cst.Call) and self._optimizer_class(node.value) is not None:
+        if isinstance(node.value, cst.Call) and (last_name(node.value) or "") in (*KERAS2_OPTIMIZERS, *OPTIMIZER_ALIASES) and self._optimizer_class(node.value) is not None:
             for target in node.targets:
                 if isinstance(target.target, cst.Name):
                     self._optimizer_names.add(target.target.value)
+
+    @staticmethod
+    def _worth_resolving(node: cst.Call) -> bool:
+        name = last_name(node) or ""
+        if name in KERAS2_OPTIMIZERS or name in OPTIMIZER_ALIASES or name in CONV_KERNEL_ARITY or name == "Model":
+            return True
+        return any(a.keyword is not None and a.keyword.value in LAYER_KEYWORDS for a in node.args)
 
     def _optimizer_class(self, node: cst.Call) -> str | None:
         name = self._raw_keras(node)
@@ -439,6 +449,8 @@ class Keras3Training(Codemod):
                 return self._generator_call(original_node, updated_node, method)
             if method in ("fit", "evaluate", "predict"):
                 return self._fit_call(original_node, updated_node)
+        if not self._worth_resolving(original_node):
+            return updated_node  # cheap spelling filter: most calls are none of these
         optimizer = self._optimizer_class(original_node)
         if optimizer is not None:
             return self._optimizer_call(original_node, updated_node, optimizer)
@@ -638,8 +650,7 @@ class Keras3Training(Codemod):
         updated = self._conv_positional(original, updated, cls)
         table: dict[str, str | None] = {**KERAS1_KEYWORDS, **KERAS1_CLASS_KEYWORDS.get(cls, {})}
         keys = [a.keyword.value for a in original.args if a.keyword is not None]
-        special = {"dim_ordering", "nb_row", "nb_col", "mode", "consume_less", "forget_bias_init"}
-        hits = [k for k in keys if table.get(k) is not None or k in special]
+        hits = [k for k in keys if table.get(k) is not None or k in SPECIAL_KEYWORDS]
         if not hits:
             return updated
         if cls != "BatchNormalization" and "mode" in hits:
