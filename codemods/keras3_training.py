@@ -317,7 +317,11 @@ def _int_literal(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Integer)
 
 
+UNKNOWN = object()  # a value `_literal_value` cannot read
+
+
 def _literal_value(node: cst.BaseExpression) -> object:
+    """The Python value of a literal (int, float, bool, None, plain string), else `UNKNOWN`."""
     if isinstance(node, cst.Integer):
         return int(node.value, 0)
     if isinstance(node, cst.Float):
@@ -326,11 +330,7 @@ def _literal_value(node: cst.BaseExpression) -> object:
         return {"True": True, "False": False, "None": None}[node.value]
     if isinstance(node, cst.SimpleString):
         return node.evaluated_value
-    return _literal_value.unknown  # type: ignore[attr-defined]
-
-
-_literal_value.unknown = object()  # type: ignore[attr-defined]
-UNKNOWN = _literal_value.unknown  # type: ignore[attr-defined]
+    return UNKNOWN
 
 
 def _kw(name: str, value: cst.BaseExpression, like: cst.Arg | None = None) -> cst.Arg:
@@ -372,7 +372,6 @@ def owns_generator_call(method: str, defined: set[str]) -> bool:
 class Keras3Training(Codemod):
     RULES = RULES
     TRIGGERS = ("keras",)
-    METADATA_DEPENDENCIES = (*Codemod.METADATA_DEPENDENCIES,)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
