@@ -215,6 +215,9 @@ TRAINING_MANUAL = Rule(
           `dim_ordering=<variable>`, `forget_bias_init=`, `Nadam(schedule_decay=)`), and `decay=` without a
           learning rate on optimizers whose default Keras 2.2 and tf.keras 2.x disagreed on.
         - `Conv2D(32, 3, 3)` in standalone Keras: a 3x3 kernel in Keras 2.3, strides 3 in Keras 2.4+ / Keras 3.
+        - A learning rate set (`K.set_value(model.optimizer.lr, v)`, `.lr.assign(v)`) in a file whose only optimizer gets
+          `decay=` (with several optimizers, the TFM532 finding carries the warning): TFM531 makes the rate an `InverseTimeDecay` schedule, whose value cannot be set; Keras 2 changed
+          the base rate under the decay. Write the whole policy as a `LearningRateScheduler` or a custom schedule.
         - A custom optimizer built on Keras 2's `get_updates(loss, params)`: Keras 3 calls `build(variables)`
           and `update_step(gradient, variable, learning_rate)` (and `fit` raises `NotImplementedError`
           otherwise); port the update rule to those methods, as `keras.optimizers.SGD`'s source does.
@@ -369,6 +372,27 @@ def owns_generator_call(method: str, defined: set[str]) -> bool:
     return method in GENERATOR_TARGETS and method not in defined
 
 
+class _DecayingOptimizers(cst.CSTVisitor):
+    """Does the file build an optimizer with a non-zero `decay=` (by spelling: `SGD(..., decay=1e-4)`)?"""
+
+    def __init__(self) -> None:
+        self.optimizers = 0
+        self.decaying = 0
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if (last_name(node) or "") in (*KERAS2_OPTIMIZERS, *OPTIMIZER_ALIASES):
+            self.optimizers += 1
+            if any(
+                a.keyword is not None
+                and (
+                    (a.keyword.value == "decay" and _literal_value(a.value) not in (0, 0.0))
+                    or (a.keyword.value == "learning_rate" and isinstance(a.value, cst.Call) and last_name(a.value) == "InverseTimeDecay")
+                )
+                for a in node.args
+            ):
+                self.decaying += 1  # `decay=`, or the schedule TFM531 made of it
+
+
 class Keras3Training(Codemod):
     RULES = RULES
     TRIGGERS = ("keras",)
@@ -383,6 +407,12 @@ class Keras3Training(Codemod):
     def visit_Module(self, node: cst.Module) -> None:
         self.source_module = node
         self._defined_methods = defined_generator_methods(node)
+        finder = _DecayingOptimizers()
+        node.visit(finder)
+        # the file's only optimizer gets a decay schedule (TFM531): a rate set in it is that schedule's; with several
+        # optimizers the rule cannot tell which one a callback sets, and says so in the TFM532 message
+        self._decays = finder.decaying == finder.optimizers == 1
+        self._maybe_decays = finder.decaying > 0 and not self._decays
 
     # -- helpers ------------------------------------------------------------------------------
     def _raw_keras(self, node: cst.CSTNode) -> str | None:
@@ -740,7 +770,13 @@ class Keras3Training(Codemod):
         if original_node.attr.value == "lr":
             value = original_node.value
             owner = (isinstance(value, cst.Attribute) and value.attr.value == "optimizer") or (isinstance(value, cst.Name) and value.value in self._optimizer_names)
-            if owner and self.offer_fix(original_node, LR_ATTRIBUTE.code, "Keras 3 optimizers have no `lr`: now `learning_rate`"):
+            if owner and self._decays and self._written(original_node):
+                self.flag(original_node, TRAINING_MANUAL.code, "the learning rate is set here, and this file gives an optimizer `decay=`, which becomes a Keras 3 `InverseTimeDecay` schedule: a schedule's rate cannot be set (Keras 2 changed the base rate under the decay); write the whole policy as a `keras.callbacks.LearningRateScheduler` or a custom schedule, then use `learning_rate`")
+                return updated_node
+            caveat = ""
+            if owner and self._maybe_decays and self._written(original_node):
+                caveat = "; if this is the optimizer given `decay=` in this file, its rate is now a schedule, which cannot be set: use a `LearningRateScheduler` there"
+            if owner and self.offer_fix(original_node, LR_ATTRIBUTE.code, "Keras 3 optimizers have no `lr`: now `learning_rate`" + caveat):
                 return updated_node.with_changes(attr=cst.Name("learning_rate"))
             return updated_node
         if original_node.attr.value == "get_output_shape_for" and isinstance(original_node.value, cst.Name) and original_node.value.value == "self":
@@ -748,6 +784,18 @@ class Keras3Training(Codemod):
             if klass is not None and self._renames_output_shape(klass) and self.enabled(OUTPUT_SHAPE_METHOD.code):
                 return updated_node.with_changes(attr=cst.Name("compute_output_shape"))
         return updated_node
+
+    def _written(self, node: cst.Attribute) -> bool:
+        """`K.set_value(<node>, v)`, `<node>.assign(v)`, `<node> = v`: the rate is set, not read."""
+        parent = self.get_metadata(ParentNodeProvider, node, None)
+        if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.AugAssign) and parent.target is node):
+            return True
+        if isinstance(parent, cst.Attribute) and parent.attr.value in ("assign", "assign_add", "assign_sub"):
+            return True
+        if isinstance(parent, cst.Arg):
+            call = self.get_metadata(ParentNodeProvider, parent, None)
+            return isinstance(call, cst.Call) and last_name(call) == "set_value" and bool(call.args) and call.args[0] is parent
+        return False
 
     # -- TFM535 / TFM539: classes -------------------------------------------------------------------
     def _enclosing_class(self, node: cst.CSTNode) -> cst.ClassDef | None:
