@@ -22,6 +22,9 @@ CODEMOD_MODULES: tuple[str, ...] = (
     "tf1_variables",
     "sessions",
     "graph_plumbing",
+    "keras3_modules",
+    "keras3_training",
+    "keras3_saving",
     "legacy_calls",
     "api_renames",
     "missing_names",  # last: reports what the output still uses that TF 2.21 / Keras 3 lacks

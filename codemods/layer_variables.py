@@ -80,9 +80,10 @@ VARIABLE = Rule(
         constant`, `np.zeros/ones/full/array`, `tf.random.*`), keeping TF1's defaults and the
         variable's dtype; `name`, `trainable`, `dtype` and `constraint` are carried over. Random
         initial values keep their distribution and seed, but Keras draws different numbers.
-        In a class built on the standalone `keras` package the fix is unsafe unless `trainable=` is
-        given or the variable is listed in `self.trainable_weights = [...]`: Keras 2.2 and earlier
-        did not track such a variable (it was not trained), so it may be meant as a constant.
+        In a class built on the standalone `keras` package the weight is trainable, as Keras 2.3.1
+        (`Layer.__setattr__`) and tf.keras 2.x tracked a variable set as a layer attribute, trainable per
+        the variable's own flag; the finding names the Keras 2.2 difference (2.2 and earlier ignored such a
+        variable unless it was listed in `trainable_weights`): add `trainable=False` if it is a constant.
         Integer and boolean variables are reported unless `trainable=False` is given.
     """,
     before="""
@@ -514,6 +515,7 @@ class LayerVariables(Codemod):
         # TensorFlow, or Keras 3): whether it tracked a raw variable kept on a layer depends on the version.
         self.standalone_classes: set[cst.ClassDef] = set()
         self.listed_trainable: set[str] = set()  # `self.x` named in a `self.trainable_weights = [...]`
+        self.frozen_unlisted: set[tuple[int, str]] = set()  # (class, `self.x`) made `trainable=False` as not listed there
         self.edits = Edits()
         self._keras: str | None = None
         self._keras_import: tuple[str, str | None] | None = None  # scheduled only when a fix uses the spelling
@@ -667,13 +669,13 @@ class LayerVariables(Codemod):
         self._plan_plumbing(method, calls, withs, statements, fixed)
 
     @staticmethod
-    def _listed_trainable(klass: cst.ClassDef) -> set[str]:
+    def _listed_trainable(klass: cst.ClassDef, attribute: str = "trainable_weights") -> set[str]:
         listed: set[str] = set()
 
         class Find(cst.CSTVisitor):
             def visit_Assign(self, node: cst.Assign) -> None:
                 for target in node.targets:
-                    if isinstance(target.target, cst.Attribute) and target.target.attr.value == "trainable_weights":
+                    if isinstance(target.target, cst.Attribute) and target.target.attr.value == attribute:
                         if isinstance(node.value, (cst.List, cst.Tuple)):
                             listed.update(_source(e.value).strip() for e in node.value.elements)
 
@@ -927,10 +929,29 @@ class LayerVariables(Codemod):
                 unsafe_reasons.append("Keras adds the regularizer's penalty to the layer's losses, so `fit()` now minimizes it too (TF1 only put it in the REGULARIZATION_LOSSES collection)")
         if target.unsafe_reason:
             unsafe_reasons.append(target.unsafe_reason)
-        if method.klass in self.standalone_classes and "trainable" not in bound and not self._listed(call, method):
+        keras22_note = ""
+        if method.klass in self.standalone_classes and "trainable" not in bound and self._listed(call, method, "non_trainable_weights"):
             unsafe_reasons.append(
-                "the layer is built on the standalone `keras` package, where Keras 2.2 and earlier did not track a variable kept on a layer "
-                "(it was not trained unless listed in `trainable_weights`): `add_weight` makes it a trainable weight; add `trainable=False` if it is a constant or state"
+                "it is listed in `non_trainable_weights`, where Keras 2.3 also tracked it as trainable (Keras 2.2 only as non-trainable): "
+                "`add_weight` makes it trainable; add `trainable=False` if it is a constant or state"
+            )
+        elif method.klass in self.standalone_classes and "trainable" not in bound and self.listed_trainable and not self._listed(call, method):
+            # Keras 2.3.1's `trainable_weights` setter replaced the list `__setattr__` had filled: an unlisted variable
+            # was neither trained nor a weight (Keras 2.2: the same). A non-trainable weight computes the same.
+            bound["trainable"] = cst.Name("False")
+            parent = self.get_metadata(ParentNodeProvider, call, None)
+            if isinstance(parent, cst.Assign):
+                self.frozen_unlisted.update((id(method.klass), _source(t.target).strip()) for t in parent.targets)
+            keras22_note = (
+                "; `trainable=False`: the class sets `trainable_weights` to a list without it, which in Keras 2.2 and 2.3 "
+                "alike kept it out of training"
+            )
+        elif method.klass in self.standalone_classes and "trainable" not in bound and not self._listed(call, method):
+            # Keras 2.3.1 (`Layer.__setattr__`) and tf.keras 2.x tracked a variable set as a layer attribute, trainable per
+            # its own flag (True for K.variable / tf.Variable): add_weight's default. Only Keras 2.2 and earlier ignored it.
+            keras22_note = (
+                "; a trainable weight, as Keras 2.3 and tf.keras 2.x tracked it (Keras 2.2 and earlier ignored a variable kept on a layer "
+                "unless listed in `trainable_weights`: if the code was written for them and means a constant or state, add `trainable=False`)"
             )
         if target.shape is not None:
             target.shape, shape_reason = _shape(target.shape, target.ints_usual)
@@ -990,17 +1011,18 @@ class LayerVariables(Codemod):
         if "constraint" in bound:
             args.append(keyword("constraint", bound["constraint"]))
         replacement = cst.Call(func=dotted(f"{method.self_name}.add_weight"), args=with_commas(args))
-        message = f"{where}: Keras 3 does not track it (no weights, nothing trained); now `{method.self_name}.add_weight(...)`"
+        message = f"{where}: Keras 3 does not track it (no weights, nothing trained); now `{method.self_name}.add_weight(...)`{keras22_note}"
         if unsafe_reasons:
             message += "; unsafe: " + "; ".join(unsafe_reasons)
         return Plan(code=code, message=message, replacement=replacement, unsafe=bool(unsafe_reasons), pre_statement=pre_statement)
 
-    def _listed(self, call: cst.Call, method: MethodInfo) -> bool:
-        """The call is the value of `self.x = ...` and `self.x` is listed in `self.trainable_weights = [...]`."""
+    def _listed(self, call: cst.Call, method: MethodInfo, attribute: str = "trainable_weights") -> bool:
+        """The call is the value of `self.x = ...` and `self.x` is listed in `self.<attribute> = [...]`."""
         parent = self.get_metadata(ParentNodeProvider, call, None)
         if not isinstance(parent, cst.Assign) or parent.value is not call:
             return False
-        return all(_source(t.target).strip() in self.listed_trainable for t in parent.targets)
+        listed = self.listed_trainable if attribute == "trainable_weights" else self._listed_trainable(method.klass, attribute)
+        return all(_source(t.target).strip() in listed for t in parent.targets)
 
     @staticmethod
     def _attr_name(statement: cst.SimpleStatementLine) -> str:
@@ -1542,7 +1564,7 @@ class LayerVariables(Codemod):
                 value = small.value
                 listed = isinstance(value, (cst.List, cst.Tuple)) and all(isinstance(e, cst.Element) for e in value.elements) and {
                     _source(e.value).strip() for e in value.elements  # type: ignore[union-attr]
-                } == created
+                } == {c for c in created if (id(method.klass), c) not in self.frozen_unlisted}
                 if target.attr.value == "trainable_weights" and listed and not unconverted:
                     if self.offer_fix(small, GRAPH_PLUMBING.code, "`self.trainable_weights = [...]` is read-only in Keras 3 and not needed: weights created with `add_weight` are tracked; removed"):
                         self.edits.remove_small.add(small)

@@ -55,7 +55,7 @@ from libcst.metadata import Assignment, ParentNodeProvider, QualifiedNameProvide
 
 from tf2migrate.findings import FixKind
 
-from . import names, removed_apis
+from . import keras3_modules, keras3_training, names, removed_apis
 from .base import Codemod, Rule
 from .removed_apis import Removal
 
@@ -181,7 +181,10 @@ REMOVED_KERAS = Rule(
         finding names the Keras 3 replacement:
         `keras.layers.Layer`, `keras.layers.Concatenate`, `keras.wrappers.SKLearnClassifier`,
         `keras.utils.to_categorical`, `keras.layers.LSTM`, `keras.Model(inputs, outputs)` / `tf.function`,
-        `model.fit(generator)`, `learning_rate=`, ...
+        `model.fit(generator)`, `learning_rate=`, ... Where the Keras 3 rules run, they own these constructs:
+        `from <removed module> import ...` is TFM520/TFM521's, `*_generator` calls TFM530/TFM539's, optimizer
+        `lr=` / `decay=` TFM531's; this rule reports the rest (`import keras.engine...`, spelled-out uses, the
+        backend's session functions, `predict_classes`, ...).
     """,
     before="""
         from keras.engine.topology import Layer
@@ -278,6 +281,10 @@ class LegacyCalls(Codemod):
         self._class_attributes: dict[int, dict[str, list[cst.BaseExpression] | None]] = {}
         self._uses: dict[str, list[_Use]] = {}  # removed entry -> uses, in source order
         self._handed: set[int] = set()  # factory callees whose handle TFM301/TFM302 reported as handed over
+        self._defined_generators: set[str] = set()  # `fit_generator` & co. defined in this file
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._defined_generators = keras3_training.defined_generator_methods(node)
 
     # -- origins: what a value is -----------------------------------------------------------------------
     def origin(self, node: cst.CSTNode) -> Origin | None:
@@ -502,6 +509,10 @@ class LegacyCalls(Codemod):
         if not isinstance(func, cst.Attribute) or not self.enabled(REMOVED_KERAS.code):
             return
         method = func.attr.value
+        if keras3_training.owns_generator_call(method, self._defined_generators) and (
+            self.enabled(keras3_training.GENERATOR_METHODS.code) or self.enabled(keras3_training.TRAINING_MANUAL.code)
+        ):
+            return  # one construct, one finding: TFM530 rewrites it or TFM539 says why not
         advice = removed_apis.removed_method(method)
         if advice is None:
             return
@@ -520,6 +531,8 @@ class LegacyCalls(Codemod):
         if api is None or not api.startswith("keras."):
             return
         for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value in ("lr", "decay") and self.enabled(keras3_training.OPTIMIZER_ARGUMENTS.code):
+                continue  # TFM531 rewrites it (or TFM539 reports it)
             advice = removed_apis.removed_keyword(api, arg.keyword.value) if arg.keyword else None
             if advice is not None:
                 self.flag(arg, REMOVED_KERAS.code, f"`{api}(..., {arg.keyword.value}=...)`: Keras 3 has no `{arg.keyword.value}` argument here; {advice}")  # type: ignore[union-attr]
@@ -552,6 +565,8 @@ class LegacyCalls(Codemod):
         module = get_full_name_for_node(node.module) or ""
         if _owned_by_private_keras_rule(module):
             return False
+        if keras3_modules.owns_import_from(module) and (self.enabled(keras3_modules.REMOVED_MODULE.code) or self.enabled(keras3_modules.MISSING_NAME.code)):
+            return False  # one construct, one finding: TFM520 rewrites it or TFM521 names what is missing
         module_removal = removed_apis.find(names.canonical(module))
         found = []
         if not isinstance(node.names, cst.ImportStar):

@@ -1,11 +1,13 @@
-"""Write codemods/data/keras_public_names.txt: every public name under `tensorflow.keras` in the installed TF.
+"""Write codemods/data/keras_public_names.txt (every public name under `tensorflow.keras` in the installed TF)
+and codemods/data/keras3_names.txt (every public name under the standalone `keras` package, Keras 3).
 
 Run by a developer after upgrading the target TensorFlow (never at install or test time):
 
     python scripts/generate_keras_names.py
 
-The rules use the list to know whether `tensorflow.keras.<module>.<name>` exists without importing
-TensorFlow. One dotted name per line, sorted; the first line records the versions it was read from.
+The rules use the lists to know whether `tensorflow.keras.<module>.<name>` / `keras.<module>.<name>` exists
+without importing TensorFlow. The two differ: TF 2.21's `tf.keras` still carries legacy names (`preprocessing.text`,
+`ImageDataGenerator`, about 150 `backend` functions) that the `keras` package no longer has. One dotted name per line, sorted; the first line records the versions it was read from.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-OUTPUT = Path(__file__).resolve().parent.parent / "codemods" / "data" / "keras_public_names.txt"
+DATA = Path(__file__).resolve().parent.parent / "codemods" / "data"
+OUTPUT = DATA / "keras_public_names.txt"
+KERAS3_OUTPUT = DATA / "keras3_names.txt"
 
 
 def walk(prefix: str, module: object, seen: set[int], names: set[str], depth: int = 0) -> None:
@@ -46,6 +50,13 @@ def main() -> int:
     header = f"# tensorflow {tf.__version__}, keras {keras.__version__}: public names under tensorflow.keras\n"
     OUTPUT.write_text(header + "\n".join(sorted(names)) + "\n", encoding="utf-8")
     print(f"wrote {len(names)} names to {OUTPUT}", file=sys.stderr)
+
+    standalone: set[str] = {"keras"}
+    walk("keras", keras, set(), standalone)
+    standalone = {name for name in standalone if not name.startswith("keras.src")}
+    header = f"# keras {keras.__version__} (with tensorflow {tf.__version__}): public names under the standalone keras package\n"
+    KERAS3_OUTPUT.write_text(header + "\n".join(sorted(standalone)) + "\n", encoding="utf-8")
+    print(f"wrote {len(standalone)} names to {KERAS3_OUTPUT}", file=sys.stderr)
     return 0
 
 
