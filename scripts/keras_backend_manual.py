@@ -29,8 +29,8 @@ F = "keras.config.floatx()"
 
 MANUAL: dict[str, dict[str, Any]] = {
     # -- same name, other defaults or meaning ---------------------------------------------------------
-    "argmax": {"kind": "rewrite", "forms": [{"expr": "keras.ops.argmax({x}, axis={axis})"}], "note": "Keras 3's default axis is None (the flattened index), Keras 2's was -1"},
-    "argmin": {"kind": "rewrite", "forms": [{"expr": "keras.ops.argmin({x}, axis={axis})"}], "note": "Keras 3's default axis is None (the flattened index), Keras 2's was -1"},
+    "argmax": {"kind": "rewrite", "forms": [{"expr": "keras.ops.argmax({x}, axis={axis})"}], "note": "Keras 3's default axis is None (the flattened index), Keras 2's was -1; the indices are int32 (Keras 2: int64)"},
+    "argmin": {"kind": "rewrite", "forms": [{"expr": "keras.ops.argmin({x}, axis={axis})"}], "note": "Keras 3's default axis is None (the flattened index), Keras 2's was -1; the indices are int32 (Keras 2: int64)"},
     "concatenate": {"kind": "rewrite", "forms": [{"expr": "keras.ops.concatenate({tensors}, axis={axis})"}], "note": "Keras 3 joins on axis 0 by default, Keras 2 on axis -1"},
     "cumsum": {"kind": "rewrite", "forms": [{"expr": "keras.ops.cumsum({x}, axis={axis})"}], "note": "Keras 3 flattens the input by default, Keras 2 summed along axis 0"},
     "cumprod": {"kind": "rewrite", "forms": [{"expr": "keras.ops.cumprod({x}, axis={axis})"}], "note": "Keras 3 flattens the input by default, Keras 2 multiplied along axis 0"},
