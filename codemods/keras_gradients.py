@@ -190,9 +190,10 @@ class GradientFunctions:
             value = small.value
         else:
             return False
+        not_references = {id(a.attr) for a in find(value, cst.Attribute)} | {id(a.keyword) for a in find(value, cst.Arg)}  # type: ignore[attr-defined]
         for name in find(value, cst.Name):  # type: ignore[arg-type]
             assert isinstance(name, cst.Name)
-            if name.value in known or name.value == grads:
+            if id(name) in not_references or name.value in known or name.value == grads:
                 continue
             scope = self.codemod.get_metadata(ScopeProvider, name, None)
             if scope is None:
@@ -271,8 +272,12 @@ class GradientFunctions:
             for statement in plan.moved:
                 lines.append(indent + cst.Module(body=[statement.with_changes(leading_lines=[])]).code.strip())
             returned = [plan.gradient if o == plan.gradient else names[symbolic.index(o)] for o in plan.outputs]
-            lines.append(f"{indent}return [{keras}.ops.convert_to_numpy(value) for value in ({', '.join(returned)},)]")
+            values = ", ".join(returned) + ("," if len(returned) == 1 else "")
+            lines.append(f"{indent}return [{keras}.ops.convert_to_numpy(value) for value in ({values})]")
         function = cst.parse_statement("\n".join(lines) + "\n", config=config)
+        blank = cst.EmptyLine(indent=False, newline=cst.Newline())
+        at_module = any(s is plan.function_line for s in self.codemod._module.body)
+        function = function.with_changes(leading_lines=[blank, blank] if at_module else [])
         return [head, function]
 
 
