@@ -211,6 +211,7 @@ LEARNING_PHASE = Rule(
 )
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_OPTIONAL = re.compile(r"<<(.*?)>>")  # written only when the call passes its parameters
 _ATOMS = (cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.Integer, cst.Float, cst.SimpleString, cst.List, cst.Tuple, cst.Dict, cst.ConcatenatedString, cst.ListComp)
 # Backend names another rule of the pipeline reports or rewrites in a layer attribute (TFM103).
 LAYER_STATE = frozenset({"variable", "zeros", "ones", "eye", "random_normal_variable", "random_uniform_variable"})
@@ -281,9 +282,9 @@ def render(entry: dict[str, Any], bound: Bound, *, subscripted: bool = False) ->
     """The Keras 3 expression for a bound call: (source, the form used), or why no form applies."""
     reason = "no Keras 3 form of this call"
     for form in entry.get("forms", []):
-        expr: str = form["expr"]
+        expr: str = _OPTIONAL.sub(lambda m: m.group(1) if all(p in bound.sources for p in _PLACEHOLDER.findall(m.group(1))) else "", form["expr"])
         used = _PLACEHOLDER.findall(expr)
-        allowed = set(form.get("only", [])) | set(used)
+        allowed = set(form.get("only", [])) | set(_PLACEHOLDER.findall(form["expr"]))
         extra = sorted(set(bound.sources) - allowed)
         if extra:
             reason = f"Keras 3 has no counterpart of `{extra[0]}=` here"

@@ -258,9 +258,7 @@ class GradientFunctions:
         names = [_as_name(o, i) for i, o in enumerate(symbolic)]
         unpack = names[0] if len(names) == 1 else ", ".join(names)
         if plan.gradient is None:
-            lines.append(f"{indent}outputs = {call}")
-            if len(symbolic) == 1:
-                lines.append(f"{indent}outputs = [outputs]")
+            lines.append(f"{indent}outputs = [{call}]" if len(symbolic) == 1 else f"{indent}outputs = {call}")
             lines.append(f"{indent}return [{keras}.ops.convert_to_numpy(value) for value in outputs]")
         else:
             lines.append(f"{indent}inputs = [{tf}.convert_to_tensor(value, dtype=tensor.dtype) for value, tensor in zip(inputs, {model}.inputs)]")

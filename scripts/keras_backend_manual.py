@@ -10,6 +10,7 @@ defaults (kind "op", a plain rename). Everything else is written here, after rea
                     Optional conditions: "only": the parameters a call may pass (others: next form);
                     "forbid": {param: [literal sources]} values that rule the form out (`None` for a
                     `max_value` Keras 2 read as infinity); "need": parameters the call must pass.
+                    `<<, name={name}>>` is written only when the call passes `name` (Keras 3's default is Keras 2's).
                     "unsafe": True when the result is close but not identical (the note says how).
     kind "op"       a rename: `target`, with `keywords` {keras2_keyword: keras3_keyword} when they differ.
     kind "keep"     still in Keras 3's `keras.backend` with the same meaning: left alone.
@@ -41,14 +42,14 @@ MANUAL: dict[str, dict[str, Any]] = {
         "kind": "rewrite",
         "forms": [
             {"expr": "keras.ops.relu({x})", "only": ["x"]},
-            {"expr": "keras.activations.relu({x}, negative_slope={alpha}, max_value={max_value}, threshold={threshold})"},
+            {"expr": "keras.activations.relu({x}<<, negative_slope={alpha}>><<, max_value={max_value}>><<, threshold={threshold}>>)"},
         ],
         "note": "`keras.ops.relu` takes no `alpha` / `max_value` / `threshold`; `keras.activations.relu` does (`alpha` is `negative_slope`)",
     },
     "in_top_k": {"kind": "rewrite", "forms": [{"expr": "keras.ops.in_top_k({targets}, {predictions}, {k})"}], "note": "Keras 3 takes the targets first"},
     "batch_normalization": {
         "kind": "rewrite",
-        "forms": [{"expr": "keras.ops.batch_normalization({x}, {mean}, {var}, axis={axis}, offset={beta}, scale={gamma}, epsilon={epsilon})"}],
+        "forms": [{"expr": "keras.ops.batch_normalization({x}, {mean}, {var}, axis={axis}, offset={beta}, scale={gamma}<<, epsilon={epsilon}>>)"}],
         "note": "Keras 3's fourth parameter is `axis`; `beta` / `gamma` are `offset` / `scale`",
     },
     "switch": {
@@ -73,9 +74,9 @@ MANUAL: dict[str, dict[str, Any]] = {
         "note": "argument names `x_min` / `x_max`; Keras 2 read a `None` bound as infinity",
     },
     "arange": {"kind": "rewrite", "forms": [{"expr": "keras.ops.arange({start}, {stop}, {step}, dtype={dtype})"}], "note": "Keras 2's default dtype was int32"},
-    "zeros_like": {"kind": "rewrite", "forms": [{"expr": "keras.ops.zeros_like({x}, dtype={dtype})", "only": ["x", "dtype", "name"]}], "note": "`keras.ops.zeros_like` (no `name=`)"},
-    "ones_like": {"kind": "rewrite", "forms": [{"expr": "keras.ops.ones_like({x}, dtype={dtype})", "only": ["x", "dtype", "name"]}], "note": "`keras.ops.ones_like` (no `name=`)"},
-    "sparse_categorical_crossentropy": {"kind": "rewrite", "forms": [{"expr": "keras.ops.sparse_categorical_crossentropy({target}, {output}, from_logits={from_logits}, axis={axis})", "only": ["target", "output", "from_logits", "axis"]}], "note": "`keras.ops.sparse_categorical_crossentropy` (no `ignore_class=`)"},
+    "zeros_like": {"kind": "rewrite", "forms": [{"expr": "keras.ops.zeros_like({x}<<, dtype={dtype}>>)", "only": ["x", "dtype", "name"]}], "note": "`keras.ops.zeros_like` (no `name=`)"},
+    "ones_like": {"kind": "rewrite", "forms": [{"expr": "keras.ops.ones_like({x}<<, dtype={dtype}>>)", "only": ["x", "dtype", "name"]}], "note": "`keras.ops.ones_like` (no `name=`)"},
+    "sparse_categorical_crossentropy": {"kind": "rewrite", "forms": [{"expr": "keras.ops.sparse_categorical_crossentropy({target}, {output}<<, from_logits={from_logits}>><<, axis={axis}>>)", "only": ["target", "output", "from_logits", "axis"]}], "note": "`keras.ops.sparse_categorical_crossentropy` (no `ignore_class=`)"},
     # -- renamed or moved -----------------------------------------------------------------------------
     "pow": {"kind": "op", "target": "keras.ops.power", "keywords": {"x": "x1", "a": "x2"}},
     "permute_dimensions": {"kind": "op", "target": "keras.ops.transpose", "keywords": {"pattern": "axes"}},
@@ -100,7 +101,7 @@ MANUAL: dict[str, dict[str, Any]] = {
     "update_sub": {"kind": "rewrite", "forms": [{"expr": "{x}.assign_sub({decrement})"}], "note": "`assign_sub`"},
     "variable": {
         "kind": "rewrite",
-        "forms": [{"expr": "keras.Variable({value}, dtype={dtype}, name={name})", "only": ["value", "dtype", "name"], "defaults": {"dtype": F}}],
+        "forms": [{"expr": "keras.Variable({value}, dtype={dtype}<<, name={name}>>)", "only": ["value", "dtype", "name"], "defaults": {"dtype": F}}],
         "note": "`keras.Variable` (Keras 2's dtype default was floatx)",
     },
     "constant": {
@@ -112,16 +113,16 @@ MANUAL: dict[str, dict[str, Any]] = {
     "image_dim_ordering": {"kind": "rewrite", "params": [], "defaults": {}, "forms": [{"expr": "('tf' if keras.config.image_data_format() == 'channels_last' else 'th')"}], "reference": "'tf'", "note": "Keras 3 only has `keras.config.image_data_format()` ('channels_last' was 'tf')"},
     "set_image_dim_ordering": {"kind": "rewrite", "params": ["dim_ordering"], "defaults": {}, "forms": [{"expr": "keras.config.set_image_data_format('channels_last' if {dim_ordering} == 'tf' else 'channels_first')"}], "note": "`keras.config.set_image_data_format` ('tf' is 'channels_last', 'th' 'channels_first')"},
     "bias_add": {"kind": "rewrite", "forms": [{"expr": "keras.ops.add({x}, {bias})", "only": ["x", "bias"]}], "note": "an addition broadcast on the last axis (with `data_format='channels_first'`: reshape the bias by hand)"},
-    "dropout": {"kind": "rewrite", "forms": [{"expr": "keras.random.dropout({x}, {level}, noise_shape={noise_shape})", "only": ["x", "level", "noise_shape"]}], "random": True, "note": "`keras.random.dropout`: same distribution, other random draws (with `seed=`: create a `keras.random.SeedGenerator` and pass it)"},
-    "random_normal": {"kind": "rewrite", "forms": [{"expr": "keras.random.normal({shape}, mean={mean}, stddev={stddev}, dtype={dtype})", "only": ["shape", "mean", "stddev", "dtype"]}], "random": True, "note": "`keras.random.normal`: same distribution, other random draws (with `seed=`: pass a `keras.random.SeedGenerator`, an int seed repeats the same draw on every call)"},
-    "random_uniform": {"kind": "rewrite", "forms": [{"expr": "keras.random.uniform({shape}, minval={minval}, maxval={maxval}, dtype={dtype})", "only": ["shape", "minval", "maxval", "dtype"]}], "random": True, "note": "`keras.random.uniform`: same distribution, other random draws (with `seed=`: pass a `keras.random.SeedGenerator`)"},
-    "truncated_normal": {"kind": "rewrite", "forms": [{"expr": "keras.random.truncated_normal({shape}, mean={mean}, stddev={stddev}, dtype={dtype})", "only": ["shape", "mean", "stddev", "dtype"]}], "random": True, "note": "`keras.random.truncated_normal`: same distribution, other random draws (with `seed=`: pass a `keras.random.SeedGenerator`)"},
-    "random_binomial": {"kind": "rewrite", "forms": [{"expr": "keras.random.binomial({shape}, counts=1, probabilities={p}, dtype={dtype})", "only": ["shape", "p", "dtype"]}], "random": True, "note": "`keras.random.binomial(counts=1)`: same distribution, other random draws"},
-    "random_bernoulli": {"kind": "rewrite", "forms": [{"expr": "keras.random.binomial({shape}, counts=1, probabilities={p}, dtype={dtype})", "only": ["shape", "p", "dtype"]}], "random": True, "note": "`keras.random.binomial(counts=1)`: same distribution, other random draws"},
-    "conv1d": {"kind": "rewrite", "forms": [{"expr": "keras.ops.conv({x}, {kernel}, strides={strides}, padding={padding}, data_format={data_format}, dilation_rate={dilation_rate})", "forbid": {"padding": ["'causal'", '"causal"']}}], "note": "`keras.ops.conv` (padding 'causal': pad on the left with `keras.ops.pad` first)"},
-    "conv2d": {"kind": "rewrite", "forms": [{"expr": "keras.ops.conv({x}, {kernel}, strides={strides}, padding={padding}, data_format={data_format}, dilation_rate={dilation_rate})"}], "note": "`keras.ops.conv`"},
-    "conv3d": {"kind": "rewrite", "forms": [{"expr": "keras.ops.conv({x}, {kernel}, strides={strides}, padding={padding}, data_format={data_format}, dilation_rate={dilation_rate})"}], "note": "`keras.ops.conv`"},
-    "depthwise_conv2d": {"kind": "rewrite", "forms": [{"expr": "keras.ops.depthwise_conv({x}, {depthwise_kernel}, strides={strides}, padding={padding}, data_format={data_format}, dilation_rate={dilation_rate})"}], "note": "`keras.ops.depthwise_conv`"},
+    "dropout": {"kind": "rewrite", "forms": [{"expr": "keras.random.dropout({x}, {level}<<, noise_shape={noise_shape}>>)", "only": ["x", "level", "noise_shape"]}], "random": True, "note": "`keras.random.dropout`: same distribution, other random draws (with `seed=`: create a `keras.random.SeedGenerator` and pass it)"},
+    "random_normal": {"kind": "rewrite", "forms": [{"expr": "keras.random.normal({shape}<<, mean={mean}>><<, stddev={stddev}>><<, dtype={dtype}>>)", "only": ["shape", "mean", "stddev", "dtype"]}], "random": True, "note": "`keras.random.normal`: same distribution, other random draws (with `seed=`: pass a `keras.random.SeedGenerator`, an int seed repeats the same draw on every call)"},
+    "random_uniform": {"kind": "rewrite", "forms": [{"expr": "keras.random.uniform({shape}<<, minval={minval}>><<, maxval={maxval}>><<, dtype={dtype}>>)", "only": ["shape", "minval", "maxval", "dtype"]}], "random": True, "note": "`keras.random.uniform`: same distribution, other random draws (with `seed=`: pass a `keras.random.SeedGenerator`)"},
+    "truncated_normal": {"kind": "rewrite", "forms": [{"expr": "keras.random.truncated_normal({shape}<<, mean={mean}>><<, stddev={stddev}>><<, dtype={dtype}>>)", "only": ["shape", "mean", "stddev", "dtype"]}], "random": True, "note": "`keras.random.truncated_normal`: same distribution, other random draws (with `seed=`: pass a `keras.random.SeedGenerator`)"},
+    "random_binomial": {"kind": "rewrite", "forms": [{"expr": "keras.random.binomial({shape}, counts=1, probabilities={p}<<, dtype={dtype}>>)", "only": ["shape", "p", "dtype"]}], "random": True, "note": "`keras.random.binomial(counts=1)`: same distribution, other random draws"},
+    "random_bernoulli": {"kind": "rewrite", "forms": [{"expr": "keras.random.binomial({shape}, counts=1, probabilities={p}<<, dtype={dtype}>>)", "only": ["shape", "p", "dtype"]}], "random": True, "note": "`keras.random.binomial(counts=1)`: same distribution, other random draws"},
+    "conv1d": {"kind": "rewrite", "forms": [{"expr": "keras.ops.conv({x}, {kernel}<<, strides={strides}>><<, padding={padding}>><<, data_format={data_format}>><<, dilation_rate={dilation_rate}>>)", "forbid": {"padding": ["'causal'", '"causal"']}}], "note": "`keras.ops.conv` (padding 'causal': pad on the left with `keras.ops.pad` first)"},
+    "conv2d": {"kind": "rewrite", "forms": [{"expr": "keras.ops.conv({x}, {kernel}<<, strides={strides}>><<, padding={padding}>><<, data_format={data_format}>><<, dilation_rate={dilation_rate}>>)"}], "note": "`keras.ops.conv`"},
+    "conv3d": {"kind": "rewrite", "forms": [{"expr": "keras.ops.conv({x}, {kernel}<<, strides={strides}>><<, padding={padding}>><<, data_format={data_format}>><<, dilation_rate={dilation_rate}>>)"}], "note": "`keras.ops.conv`"},
+    "depthwise_conv2d": {"kind": "rewrite", "forms": [{"expr": "keras.ops.depthwise_conv({x}, {depthwise_kernel}<<, strides={strides}>><<, padding={padding}>><<, data_format={data_format}>><<, dilation_rate={dilation_rate}>>)"}], "note": "`keras.ops.depthwise_conv`"},
     # -- kept in keras.backend --------------------------------------------------------------------------
     **{name: {"kind": "keep"} for name in (
         "backend", "clear_session", "epsilon", "floatx", "get_uid", "image_data_format", "is_keras_tensor",
