@@ -58,6 +58,7 @@ from .base import Codemod, Rule
 from .builders import dotted
 from .imports import schedule_removal_of_imports_used_by
 from .keras_gradients import GradientFunctions
+from .layer_variables import is_layer_base
 
 _DATA = Path(__file__).resolve().parent / "data" / "keras_backend.json"
 PREFIX = "keras.backend."
@@ -373,16 +374,24 @@ class KerasBackend(Codemod):
         return self._tfm330 and removal is not None and removal.family == "keras"
 
     def _is_layer_state(self, call: cst.Call) -> bool:
-        """`self.x = K.variable(...)`: TFM103 (layer_variables) reports or rewrites it."""
+        """`self.x = K.variable(...)` in a Keras layer or model class: the layer-variable rules
+        (TFM103-TFM105, which run first) rewrite or report it."""
         parent = self.get_metadata(ParentNodeProvider, call, None)
         if not isinstance(parent, cst.Assign):
             return False
-        return any(isinstance(t.target, cst.Attribute) and _code(t.target.value) == "self" for t in parent.targets)
+        if not any(isinstance(t.target, cst.Attribute) and _code(t.target.value) == "self" for t in parent.targets):
+            return False
+        node: cst.CSTNode | None = parent
+        while node is not None and not isinstance(node, cst.ClassDef):
+            node = self.get_metadata(ParentNodeProvider, node, None)
+        return node is not None and any(is_layer_base(self.qualified_name(base.value)) for base in node.bases)
 
     # -- calls -------------------------------------------------------------------------------------------
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         name = self.backend_name(original_node.func)
         if name is None:
+            if isinstance(original_node.func, cst.Attribute):
+                self._module_attribute(original_node.func)
             return updated_node
         if self._gradients is not None and self._keras_name is not None:
             handled = self._gradients.call(name, original_node, updated_node)
@@ -475,6 +484,18 @@ class KerasBackend(Codemod):
             return updated_node
         return self._value_use(original_node, updated_node)
 
+    def _module_attribute(self, original: cst.Attribute | cst.Name) -> None:
+        """`K.control_flow_ops.while_loop`, `K.tf.float32`: TensorFlow modules Keras 2's backend re-exported."""
+        qualified = self.qualified_name(original)
+        if qualified is None or not qualified.startswith(PREFIX) or "." not in qualified[len(PREFIX) :]:
+            return
+        first = _first_segment(qualified[len(PREFIX) :])
+        if self._owned_by_tfm330(first) or (lookup(first) or {}).get("kind") == "keep":
+            return
+        entry = lookup(first)
+        advice = entry["note"] if entry and entry.get("note") else "use the TensorFlow (`tf.*`) or `keras.ops` function it named"
+        self.flag(original, MANUAL.code, f"`{_code(original)}`: Keras 2's backend re-exported `{first}`, Keras 3's does not: {advice}")
+
     def _value_use(self, original: cst.Attribute | cst.Name, updated: cst.Attribute | cst.Name) -> cst.BaseExpression:
         parent = self.get_metadata(ParentNodeProvider, original, None)
         if isinstance(parent, cst.Call) and parent.func is original:
@@ -485,6 +506,7 @@ class KerasBackend(Codemod):
             return updated
         name = self.backend_name(original)
         if name is None:
+            self._module_attribute(original)
             return updated
         entry = lookup(name)
         spelled = _code(original)
@@ -507,6 +529,10 @@ class KerasBackend(Codemod):
             if replaced is not None:
                 return replaced
         return updated_node
+
+
+def _first_segment(name: str) -> str:
+    return name.split(".", 1)[0]
 
 
 def _short(source: str, limit: int = 90) -> str:
