@@ -337,6 +337,7 @@ class KerasBackend(Codemod):
         self._keras_name, self._keras_import_needed = self._keras_spelling(node)
         self._tfm330 = "legacy_calls" in CODEMOD_MODULES and self.enabled("TFM330")
         self._gradients = GradientFunctions(self, node) if "gradients" in node.code or "function" in node.code else None
+        self._wrapped: dict[str, tuple[cst.Attribute, str, list[int]]] = {}  # name -> (first use, module, lines)
 
     # -- how `keras` is written -----------------------------------------------------------------------
     def _keras_spelling(self, module: cst.Module) -> tuple[str | None, bool]:
@@ -392,6 +393,7 @@ class KerasBackend(Codemod):
         if name is None:
             if isinstance(original_node.func, cst.Attribute):
                 self._module_attribute(original_node.func)
+                self._wrapper_use(original_node.func)
             return updated_node
         if self._gradients is not None and self._keras_name is not None:
             handled = self._gradients.call(name, original_node, updated_node)
@@ -484,6 +486,41 @@ class KerasBackend(Codemod):
             return updated_node
         return self._value_use(original_node, updated_node)
 
+    def _wrapper_use(self, func: cst.Attribute) -> None:
+        """`K.sum` where `K` comes from the project's own backend module (`from bert4keras.backend import K`):
+        most such modules re-export Keras 2's backend. Collected, reported once per name in `leave_Module`."""
+        if not isinstance(func.value, cst.Name):
+            return
+        qualified = self.qualified_name(func.value)
+        if qualified is None or qualified.startswith(("keras", "tf", "tensorflow")) or "backend" not in qualified:
+            return
+        entry = lookup(func.attr.value)
+        if entry is None or entry["kind"] == "keep":
+            return
+        line = self.position(func)[0]
+        first = self._wrapped.setdefault(func.attr.value, (func, qualified.rsplit(".", 1)[0], []))
+        if line not in first[2]:
+            first[2].append(line)
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        for name, (node, module, lines) in self._wrapped.items():
+            entry = lookup(name) or {}
+            if entry.get("kind") == "op":
+                advice = f"`{entry['target']}`"
+            elif entry.get("kind") == "rewrite":
+                form = _PLACEHOLDER.sub(lambda m: m.group(1), _OPTIONAL.sub("", entry["forms"][0]["expr"]))
+                advice = f"`{form}` ({entry['note']})"
+            else:
+                advice = entry.get("note", "")
+            others = f" (also on line{'s' if len(lines) > 2 else ''} {', '.join(map(str, lines[1:]))})" if len(lines) > 1 else ""
+            self.flag(
+                node,
+                MANUAL.code,
+                f"`{_code(node)}`{others}: `{_code(node.value)}` comes from `{module}`; if that module re-exports Keras 2's "
+                f"backend, Keras 3 has no `backend.{name}`: write {advice}, or migrate `{module}` and run the tool on it",
+            )
+        return updated_node
+
     def _module_attribute(self, original: cst.Attribute | cst.Name) -> None:
         """`K.control_flow_ops.while_loop`, `K.tf.float32`: TensorFlow modules Keras 2's backend re-exported."""
         qualified = self.qualified_name(original)
@@ -507,6 +544,8 @@ class KerasBackend(Codemod):
         name = self.backend_name(original)
         if name is None:
             self._module_attribute(original)
+            if isinstance(original, cst.Attribute):
+                self._wrapper_use(original)
             return updated
         entry = lookup(name)
         spelled = _code(original)
