@@ -549,7 +549,11 @@ class KerasBackend(Codemod):
             return updated
         entry = lookup(name)
         spelled = _code(original)
-        if entry is None or entry["kind"] == "keep":
+        if entry is None:
+            if not self._owned_by_tfm330(name) and not name.startswith("__"):
+                self.flag(original, MANUAL.code, f"`{spelled}` is not a name Keras 3's `keras.backend` has" + (" (`keras.backend.backend()` names the backend)" if name == "_BACKEND" else ""))
+            return updated
+        if entry["kind"] == "keep":
             return updated
         if entry["kind"] == "op" and self._keras_name is not None:
             if not self.offer_fix(original, OP.code, f"`{spelled}` is `{entry['target']}` in Keras 3"):
