@@ -23,9 +23,10 @@ What it writes
             a function that runs a `keras.Model` over the symbolic values under `tf.GradientTape` and
             returns the same NumPy values; `K.function(inputs, outputs)` without gradients becomes a
             `keras.Model` called on the inputs. Patterns it cannot follow are reported.
-    TFM505  `K.learning_phase()`, `K.in_train_phase`, `K.in_test_phase`, `K.learning_phase_scope`:
-            reported (pass the `training` argument of `call`). `K.learning_phase` / `K.set_learning_phase`
-            stay with TFM330 when that rule runs.
+    TFM505  `K.in_train_phase(x, alt)` / `K.in_test_phase` in the `call` of a Keras layer class:
+            `x if training else alt`, with a `training=None` parameter added to `call` when missing.
+            Elsewhere, a branch that may be a function, `K.learning_phase()`, `K.learning_phase_scope`:
+            reported. `K.learning_phase` / `K.set_learning_phase` stay with TFM330 when that rule runs.
 
     Names Keras 3's `keras.backend` keeps (`K.epsilon()`, `K.floatx()`, `K.image_data_format()`) are left
     alone. Names other rules own are left to them: `K.variable` / `K.zeros` kept on `self` in a class
@@ -177,7 +178,7 @@ GRADIENTS = Rule(
 
 
         def iterate(inputs):
-            inputs = [tf.convert_to_tensor(value) for value in inputs]
+            inputs = [tf.convert_to_tensor(value, dtype=tensor.dtype) for value, tensor in zip(inputs, _iterate_model.inputs)]
             with tf.GradientTape() as tape:
                 tape.watch(inputs[0])
                 loss = _iterate_model(inputs)
