@@ -462,8 +462,9 @@ class KerasBackend(Codemod):
         elif not bound.atomic["training"]:
             training = f"({training})"
         first, second = (bound.sources["x"], bound.sources["alt"]) if name == "in_train_phase" else (bound.sources["alt"], bound.sources["x"])
-        first = first if bound.atomic["x" if name == "in_train_phase" else "alt"] else f"({first})"
-        second = second if bound.atomic["alt" if name == "in_train_phase" else "x"] else f"({second})"
+        needs = {p: isinstance(_argument(original, entry, p), (cst.IfExp, cst.NamedExpr)) for p in ("x", "alt")}
+        first = f"({first})" if needs["x" if name == "in_train_phase" else "alt"] else first
+        second = f"({second})" if needs["alt" if name == "in_train_phase" else "x"] else second
         source = f"{first} if {training} else {second}"
         adds = "training" not in names and "training" not in bound.sources
         message = f"`{spelled}(...)` is `{_short(source)}` in Keras 3 (the `training` argument of `call`" + (", added" if adds else "") + ")"
