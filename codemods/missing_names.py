@@ -64,14 +64,12 @@ MISSING_KERAS = Rule(
         spelled through `tensorflow`, `tf.keras.*` included, are reported as TFM407.)
     """,
     before="""
-        from keras import backend as K
-        w = K.variable(np.zeros((3, 3)))
-        n = K.int_shape(x)[-1]
+        import keras
+        model.compile(optimizer="adam", loss=keras.losses.cosine_proximity)
     """,
     after="""
         import keras
-        w = keras.Variable(np.zeros((3, 3)))
-        n = x.shape[-1]
+        model.compile(optimizer="adam", loss=keras.losses.cosine_similarity)  # also negative: same loss
     """,
 )
 

@@ -85,14 +85,14 @@ def test_every_alias_form_reported_at_its_line():
 
 def test_one_construct_one_finding():
     """A line an earlier rule reported for a person (naming the construct) gets nothing more."""
-    text = "from keras import backend as K\nsess = K.get_session()\nx = K.variable(1.0)\n"
+    text = "import keras\nfrom keras import backend as K\nsess = K.get_session()\nloss = keras.losses.cosine_proximity\n"
     findings = [(f.code, f.line) for f in migrate_text(text, Selection()).findings]
-    assert ("TFM330", 2) in findings and ("TFM590", 2) not in findings
-    assert ("TFM590", 3) in findings
+    assert ("TFM330", 3) in findings and ("TFM590", 3) not in findings
+    assert ("TFM590", 4) in findings
 
 
 def test_suppressed_line_is_not_reported():
-    text = "from keras import backend as K\nx = K.variable(1.0)  # tf2migrate: ignore[TFM590]\n"
+    text = "import keras\nloss = keras.losses.cosine_proximity  # tf2migrate: ignore[TFM590]\n"
     assert _codes(text) == []
 
 
@@ -109,7 +109,7 @@ def test_missing_keras_rule_example():
 
 def test_summary_counts_what_is_left(tmp_path):
     target = tmp_path / "m.py"
-    target.write_text("from keras import backend as K\nx = K.variable(1.0)\ny = K.eval(x)\n", encoding="utf-8")
+    target.write_text("import keras\nloss = keras.losses.cosine_proximity\nact = keras.layers.ThresholdedReLU\n", encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "tf2migrate", "check", str(target)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 1
     assert "2 left for you (2 manual" in done.stdout + done.stderr
