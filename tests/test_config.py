@@ -108,3 +108,13 @@ def test_pattern_matching():
     assert matches("/r/a/model_gen.py", "/r", ("*_gen.py",))
     assert matches("/r/tests/t.py", "/r", ("tests/*",))
     assert not matches("/r/src/tests.py", "/r", ("tests/*",))
+
+
+def test_per_file_settings_cross_the_process_pool(tmp_path):
+    write(tmp_path / "tf2migrate.toml", '[per-file-ignores]\n"gen_*.py" = ["TFM4"]\n')
+    for i in range(6):
+        write(tmp_path / f"gen_{i}.py", SOURCE)
+        write(tmp_path / f"mod_{i}.py", SOURCE)
+    found = codes_by_file(tmp_path, "--jobs", "2", ".")
+    assert len(found) == 12
+    assert all(codes == (["TFM001"] if name.startswith("gen_") else ["TFM001", "TFM401"]) for name, codes in found.items())

@@ -192,6 +192,7 @@ def test_python2_cell_fails_the_notebook_naming_the_cell(tmp_path):
     before = path.read_bytes()
     result = run_tool("fix", str(path))
     assert result.returncode == 2 and "cell 2" in result.stderr and path.read_bytes() == before
+    assert "Python 2 code?" in result.stderr
 
 
 def test_folder_walk_finds_notebooks_but_not_checkpoints(tmp_path):

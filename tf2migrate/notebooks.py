@@ -143,7 +143,10 @@ def _syntax_error(text: str) -> str:
             warnings.simplefilter("ignore")
             compile(text, "<cell>", "exec", dont_inherit=True)
     except SyntaxError as error:
-        return f"not Python (syntax error at line {error.lineno}, column {error.offset}: {error.msg})"
+        from tf2migrate.engine import _looks_like_python2
+
+        py2 = "; Python 2 code? port it to Python 3 first" if _looks_like_python2(error) else ""
+        return f"not Python (syntax error at line {error.lineno}, column {error.offset}: {error.msg}{py2})"
     except (ValueError, MemoryError, RecursionError) as error:
         return f"not Python ({type(error).__name__})"
     return "not Python"
