@@ -1111,6 +1111,7 @@ class GraphPlumbing(Codemod):
         # How TensorFlow is imported: switch `import tensorflow as X`, keep `import tensorflow.compat.v1 as X`.
         aliases: dict[str, str] = {}  # alias -> module
         imports_by_alias: dict[str, cst.Import] = {}
+        plain_imports: dict[str, list[cst.Import]] = {}
         for statement in module.body:
             if not isinstance(statement, cst.SimpleStatementLine):
                 continue
@@ -1121,6 +1122,8 @@ class GraphPlumbing(Codemod):
                         if name in ("tensorflow", "tensorflow.compat.v1") and alias.asname is not None:
                             aliases[dotted_name(alias.asname.name)] = name
                             imports_by_alias[dotted_name(alias.asname.name)] = small
+                            if name == "tensorflow":  # every one is switched (a file may import it twice)
+                                plain_imports.setdefault(dotted_name(alias.asname.name), []).append(small)
         plain = sorted(a for a, name in aliases.items() if name == "tensorflow")
         v1 = sorted(a for a, name in aliases.items() if name == "tensorflow.compat.v1")
 
@@ -1141,7 +1144,7 @@ class GraphPlumbing(Codemod):
                      "cannot switch; import TensorFlow as `import tensorflow as tf` and run the tool again")
                 )
         if switch:
-            plan.switch_imports = list(dict.fromkeys(imports_by_alias[a] for a in plain))
+            plan.switch_imports = list(dict.fromkeys(found for a in plain for found in plain_imports[a]))
             plan.disable_call = f"{plain[0]}.disable_v2_behavior"
         elif v1:
             plan.disable_call = f"{v1[0]}.disable_v2_behavior"
