@@ -76,6 +76,7 @@ from libcst.metadata.scope_provider import GlobalScope
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
+from . import legacy_keras
 from .base import Codemod, Rule
 from .builders import with_commas
 from .imports import module_alias, schedule_removal_of_imports_used_by, tensorflow_name
@@ -435,6 +436,28 @@ LAYER_CLASSES = {spec.keras: kind for kind, spec in LAYERS.items()}
 _LOOPS = (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.Lambda)
 
 
+# Keras 3 layers measured to compute what the TF1 layer did in v1 graph mode (the graph-mode fallback, TFM260):
+# their variables are graph variables, initialised by `tf.global_variables_initializer()` and trained by TF1
+# optimizers. Dropout and batch normalization only with `training` left out or literally False: their `call`
+# needs a Python bool (a tensor raises OperatorNotAllowedInGraphError), Dropout with `training=True` draws one
+# mask for every `session.run`, and BatchNormalization's moving averages are never updated there.
+GRAPH_PROVEN_WHEN_NOT_TRAINING = frozenset({"Dropout", "BatchNormalization"})
+
+
+def graph_unproven(spec: LayerSpec, pairs: list[tuple[str, cst.BaseExpression]], called_later: bool = False) -> str | None:
+    """Why the Keras 3 counterpart of a TF1 layer is not proven to run as TF1's did in v1 graph mode, or None."""
+    if spec.keras not in GRAPH_PROVEN_WHEN_NOT_TRAINING:
+        return None
+    training = next((v for k, v in pairs if k == "training"), None)
+    if called_later or (training is not None and not (isinstance(training, cst.Name) and training.value == "False")):
+        return (
+            f"this file stays in graph mode (TFM260), where Keras 3 `{spec.keras}` cannot run TF1's "
+            "`training=` (a tensor raises OperatorNotAllowedInGraphError; True does not train as TF1 did); "
+            "port the program to eager TF2, or run `tf2migrate fix --legacy-keras-fallback` to keep `tf.layers` on tf_keras"
+        )
+    return None
+
+
 class Unsupported(Exception):
     """Raised while planning a rewrite: the message says what a person has to do."""
 
@@ -516,6 +539,8 @@ class Tf1Variables(Codemod):
         self.alias = module_alias(node, "tensorflow") or module_alias(node, "tensorflow.compat.v1") or module_alias(node, "tensorflow.compat.v2")
         self.tf = self.alias or "tf"
         collected = _collect(node)
+        # In a file left in graph mode, `--legacy-keras-fallback` keeps `tf.layers` (it runs on tf_keras there).
+        self.legacy = self.run.selection.legacy_keras_fallback or legacy_keras.opted_in(node)
         self.taken = set(collected.names)
         self.withs = collected.withs
         # Only calls spelled like something this module handles are resolved (resolution is the slow part).
@@ -563,8 +588,16 @@ class Tf1Variables(Codemod):
                 continue
             sites.append(site)
         for site in sites:
+            unproven = graph_unproven(LAYERS[site.kind], self._arguments(site.call, LAYERS[site.kind], site.kind)[1])
+            if self.run.graph_mode and self.legacy:
+                continue  # the fallback runs `tf.layers` itself on tf_keras (TFM260)
+            if self.run.graph_mode and unproven is not None:
+                self.flag(site.call, LAYER_RULE.code, f"`tf.layers.{site.kind}` left as it is: {unproven}")
+                continue
             if not self.offer_fix(site.call, LAYER_RULE.code, self._message(site)):
                 continue
+            if unproven is not None or self.legacy:
+                self.run.graph_unproven += 1
             self.plan.sites[site.call] = site
             schedule_removal_of_imports_used_by(self.context, site.call.func)
             if site.hoisted:
@@ -1030,7 +1063,14 @@ class Tf1Variables(Codemod):
             self.flag(call, CLASS_RULE.code, f"`tf.layers.{class_name}` left as it is: {reason}")
             return
         message = f"`tf.layers.{class_name}` is gone in TF 2.21: now `tf.keras.layers.{spec.keras}`"
+        unproven = graph_unproven(spec, pairs, called_later=True)
+        if self.run.graph_mode and self.legacy:
+            return  # the fallback runs `tf.layers` itself on tf_keras (TFM260)
+        if self.run.graph_mode and unproven is not None:
+            self.flag(call, CLASS_RULE.code, f"`tf.layers.{class_name}` left as it is: {unproven}")
+            return
         if self.offer_fix(call, CLASS_RULE.code, message):
+            self.run.graph_unproven += unproven is not None or self.legacy
             self.classes[call] = LayerSite(call=call, kind=kind, statement=None, function=None, constructor=constructor)  # type: ignore[arg-type]
 
     def _ancestors(self, node: cst.CSTNode) -> list[cst.CSTNode]:

@@ -7,6 +7,7 @@ Heavy modules (LibCST, rich, the rules) are imported inside the commands, so `--
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 
 import click
@@ -24,6 +25,7 @@ def _common_options(command):
         click.option("--select", metavar="CODES", help="Only these rules: code prefixes, comma separated (TFM1,TFM201)."),
         click.option("--ignore", metavar="CODES", help="All selected rules but these (code prefixes)."),
         click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe."),
+        click.option("--legacy-keras-fallback", is_flag=True, help="Graph-mode fallback files keep tf.layers / tf.nn.rnn_cell, run on tf_keras (TF_USE_LEGACY_KERAS=1)."),
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count)."),
         click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True),
         click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths, on top of .gitignore (repeatable)."),
@@ -68,7 +70,7 @@ def _selection(select: str | None, ignore: str | None, unsafe_fixes: bool):
     return Selection(select=selected, ignore=ignored, unsafe_fixes=unsafe_fixes)
 
 
-def _run(*, mode: str, paths, select, ignore, unsafe_fixes, jobs, output_format, exclude, quiet) -> int:
+def _run(*, mode: str, paths, select, ignore, unsafe_fixes, jobs, output_format, exclude, quiet, legacy_keras_fallback=False) -> int:
     from tf2migrate import runner
     from tf2migrate.discovery import discover
     from tf2migrate.engine import Options
@@ -76,7 +78,7 @@ def _run(*, mode: str, paths, select, ignore, unsafe_fixes, jobs, output_format,
     from tf2migrate.reporting import Summary
     from tf2migrate.reporting import text as text_report
 
-    selection = _selection(select, ignore, unsafe_fixes)
+    selection = dataclasses.replace(_selection(select, ignore, unsafe_fixes), legacy_keras_fallback=legacy_keras_fallback)
     options = Options(selection=selection, write=(mode == "fix"))
     candidates = discover(list(paths), tuple(exclude))
     err = text_report.stderr_console()
