@@ -54,7 +54,12 @@ Part 2, the graph-mode fallback (TFM260, TFM261)
         `tf.compat.v1.disable_v2_behavior()`. A TF2-only name of a switched file (`tf.random.set_seed`,
         which `tensorflow.compat.v1` does not export) becomes `tf.compat.v2.random.set_seed`. Each
         reason is reported (TFM260, once per construct, at its first use), saying that this is graph
-        mode, not native TF2.
+        mode, not native TF2. With `--legacy-keras-fallback` (opt-in), a file that uses `tf.layers` or
+        `tf.nn.rnn_cell` also gets `import os` and `os.environ["TF_USE_LEGACY_KERAS"] = "1"` before its
+        first import (`codemods/legacy_keras.py`): those names then run on tf_keras, TF1's own code.
+        Rules that ran before (TFM230/TFM233) apply in such a file only what is proven to run in v1
+        graph mode: the engine migrates a file that stays in graph mode a second time with
+        `FileRun.graph_mode` set when a first pass applied anything else.
     Why this form
         Switching the alias keeps every `tf.X` of the file meaning exactly what it meant in TF 1.x
         (TF1 semantics, v2 behaviour off), with a two-line diff, instead of respelling each name; and
@@ -136,7 +141,9 @@ FALLBACK_BLOCKED = Rule(
         `tf.compat.v1` in TensorFlow 2.21: `tf.contrib`, `tf.layers`, `tf.nn.rnn_cell`, `tf.estimator`,
         and Keras 2's `backend.get_session` / `set_session` / `get_graph`. Replace them (Keras layers for `tf.layers`,
         `tf.keras.layers.LSTMCell` for `rnn_cell`, core TF for `tf.contrib`), or port the program to
-        eager TF2. Also reported: TensorFlow imported in a way the fallback cannot switch (`import
+        eager TF2. `tf.layers` and `tf.nn.rnn_cell` run again on tf_keras (Keras 2): `tf2migrate fix
+        --legacy-keras-fallback` keeps them and sets `TF_USE_LEGACY_KERAS=1` before TensorFlow is imported
+        (`pip install tf_keras`), TensorFlow's documented route for Keras 2 code. Also reported: TensorFlow imported in a way the fallback cannot switch (`import
         tensorflow` without an alias, `from tensorflow import Session`); import it as
         `import tensorflow as tf` and run the tool again.
     """,

@@ -45,8 +45,13 @@ def exists(canonical: str) -> bool:
 def opted_in(module: cst.Module) -> bool:
     """The file sets TF_USE_LEGACY_KERAS itself at module level (written by this route before)."""
     for statement in module.body:
-        if isinstance(statement, cst.SimpleStatementLine) and ENV_VARIABLE in cst.Module(body=[statement]).code:
-            return True
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Assign) or (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call)):
+                code = cst.Module(body=[]).code_for_node(small)
+                if "environ" in code and (f'"{ENV_VARIABLE}"' in code or f"'{ENV_VARIABLE}'" in code):
+                    return True
     return False
 
 

@@ -7,7 +7,6 @@ Heavy modules (LibCST, rich, the rules) are imported inside the commands, so `--
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 
 import click
@@ -57,7 +56,7 @@ def check(**kwargs) -> None:
     sys.exit(_run(mode="check", **kwargs))
 
 
-def _selection(select: str | None, ignore: str | None, unsafe_fixes: bool):
+def _selection(select: str | None, ignore: str | None, unsafe_fixes: bool, legacy_keras_fallback: bool = False):
     from tf2migrate.codemods import all_rules
     from tf2migrate.selection import Selection, parse_codes
 
@@ -67,7 +66,7 @@ def _selection(select: str | None, ignore: str | None, unsafe_fixes: bool):
         unknown = [p for p in prefixes if not any(code.startswith(p) for code in codes)]
         if unknown:
             raise click.UsageError(f"{option}: no rule code starts with {', '.join(unknown)} (see `tf2migrate rules`)")
-    return Selection(select=selected, ignore=ignored, unsafe_fixes=unsafe_fixes)
+    return Selection(select=selected, ignore=ignored, unsafe_fixes=unsafe_fixes, legacy_keras_fallback=legacy_keras_fallback)
 
 
 def _run(*, mode: str, paths, select, ignore, unsafe_fixes, jobs, output_format, exclude, quiet, legacy_keras_fallback=False) -> int:
@@ -78,7 +77,7 @@ def _run(*, mode: str, paths, select, ignore, unsafe_fixes, jobs, output_format,
     from tf2migrate.reporting import Summary
     from tf2migrate.reporting import text as text_report
 
-    selection = dataclasses.replace(_selection(select, ignore, unsafe_fixes), legacy_keras_fallback=legacy_keras_fallback)
+    selection = _selection(select, ignore, unsafe_fixes, legacy_keras_fallback)
     options = Options(selection=selection, write=(mode == "fix"))
     candidates = discover(list(paths), tuple(exclude))
     err = text_report.stderr_console()
