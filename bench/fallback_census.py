@@ -7,7 +7,8 @@ that drives a TF1 Session is migrated in memory (`migrate_text`, default options
 opt-in when asked) and counted per repository as
     native       no TF1 graph driver left (the Session program became eager TF2);
     fallback     left in graph mode (TFM260);
-    blocked      a fallback whose TFM261 findings name what does not exist on TF 2.21, by family:
+    blocked      a fallback whose TFM261 / TFM310 / TFM320 / TFM330 findings name what does not exist on TF 2.21
+                 (so it cannot start), by family:
                  `rnn` (tf.nn.rnn_cell / tf.contrib.rnn / *_rnn helpers), `contrib` (other tf.contrib,
                  slim), `layers` (tf.layers), `other`.
 With `--run SECONDS`, each fallback output is written to a temporary copy of its folder and started with
@@ -32,6 +33,9 @@ from pathlib import Path
 from tf2migrate.engine import MigrationError, migrate_text
 from tf2migrate.selection import Selection
 
+# What names a TF/Keras name missing on TF 2.21 in a fallback file: TFM261, and the removed names the legacy-call
+# rules report instead (TFM310 tf.contrib, TFM320 removed tf.*, TFM330 removed Keras).
+BLOCKING = frozenset({"TFM261", "TFM310", "TFM320", "TFM330"})
 SESSION = re.compile(r"\b(Session|InteractiveSession)\s*\(")
 MISSING_NAME = re.compile(r"(AttributeError|ImportError|ModuleNotFoundError).*(tensorflow|keras|tf\.|compat|contrib|is not available with Keras 3)", re.S)
 
@@ -95,7 +99,7 @@ def main() -> int:
                 details.append({"file": str(path.relative_to(args.folder)), "outcome": "native"})
                 continue
             row["fallback"] += 1
-            families = sorted({family(f.message) for f in migration.findings if f.code == "TFM261"})
+            families = sorted({family(f.message) for f in migration.findings if f.code in BLOCKING})
             for name in families:
                 row[f"blocked:{name}"] += 1
             if families:
