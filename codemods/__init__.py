@@ -19,6 +19,7 @@ CODEMOD_MODULES: tuple[str, ...] = (
     "unused_graph_handles",
     "private_keras_imports",
     "layer_variables",
+    "contrib_layers",
     "tf1_variables",
     "sessions",
     "graph_plumbing",

@@ -73,6 +73,11 @@ class FileRun:
     fixes_applied: int = 0
     used_suppressions: set[tuple[int, str]] = field(default_factory=set)  # (original line, code)
     earlier: Sequence[Finding] = ()  # findings of the codemods that ran before this one on this file
+    # The file is known to stay in graph mode (a first pass fell back, TFM260): rules apply only what is
+    # proven to run there. A rule that applied something not proven in graph mode counts it in graph_unproven.
+    graph_mode: bool = False
+    graph_unproven: int = 0
+    stays_in_graph_mode: bool = False  # set by the graph-mode fallback (TFM260) when the file drives a TF1 graph
 
     def is_suppressed(self, code: str, line: int) -> bool:
         """`line` is a line of the current text."""

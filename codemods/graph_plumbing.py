@@ -54,7 +54,12 @@ Part 2, the graph-mode fallback (TFM260, TFM261)
         `tf.compat.v1.disable_v2_behavior()`. A TF2-only name of a switched file (`tf.random.set_seed`,
         which `tensorflow.compat.v1` does not export) becomes `tf.compat.v2.random.set_seed`. Each
         reason is reported (TFM260, once per construct, at its first use), saying that this is graph
-        mode, not native TF2.
+        mode, not native TF2. With `--legacy-keras-fallback` (opt-in), a file that uses `tf.layers` or
+        `tf.nn.rnn_cell` also gets `import os` and `os.environ["TF_USE_LEGACY_KERAS"] = "1"` before its
+        first import (`codemods/legacy_keras.py`): those names then run on tf_keras, TF1's own code.
+        Rules that ran before (TFM230/TFM233) apply in such a file only what is proven to run in v1
+        graph mode: the engine migrates a file that stays in graph mode a second time with
+        `FileRun.graph_mode` set when a first pass applied anything else.
     Why this form
         Switching the alias keeps every `tf.X` of the file meaning exactly what it meant in TF 1.x
         (TF1 semantics, v2 behaviour off), with a two-line diff, instead of respelling each name; and
@@ -86,7 +91,7 @@ from libcst.metadata import ClassScope, FunctionScope, GlobalScope, ParentNodePr
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import walk
 
-from . import CODEMOD_MODULES, api_table, removed_apis
+from . import CODEMOD_MODULES, api_table, legacy_keras, removed_apis
 from .base import Codemod, Rule
 from .builders import dotted
 from .imports import module_alias, schedule_removal_of_imports_used_by
@@ -136,7 +141,9 @@ FALLBACK_BLOCKED = Rule(
         `tf.compat.v1` in TensorFlow 2.21: `tf.contrib`, `tf.layers`, `tf.nn.rnn_cell`, `tf.estimator`,
         and Keras 2's `backend.get_session` / `set_session` / `get_graph`. Replace them (Keras layers for `tf.layers`,
         `tf.keras.layers.LSTMCell` for `rnn_cell`, core TF for `tf.contrib`), or port the program to
-        eager TF2. Also reported: TensorFlow imported in a way the fallback cannot switch (`import
+        eager TF2. `tf.layers` and `tf.nn.rnn_cell` run again on tf_keras (Keras 2): `tf2migrate fix
+        --legacy-keras-fallback` keeps them and sets `TF_USE_LEGACY_KERAS=1` before TensorFlow is imported
+        (`pip install tf_keras`), TensorFlow's documented route for Keras 2 code. Also reported: TensorFlow imported in a way the fallback cannot switch (`import
         tensorflow` without an alias, `from tensorflow import Session`); import it as
         `import tensorflow as tf` and run the tool again.
     """,
@@ -394,6 +401,9 @@ class FallbackPlan:
     disable_present: bool = False
     insert_after: int | None = None  # index in module.body after which the disable call goes
     cannot_switch: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
+    legacy_names: list[cst.CSTNode] = field(default_factory=list)  # run on tf_keras (--legacy-keras-fallback)
+    legacy_present: bool = False  # the file sets TF_USE_LEGACY_KERAS itself
+    legacy_insert_at: int | None = None  # index in module.body where the two legacy lines go
 
     @property
     def needed(self) -> bool:
@@ -465,6 +475,7 @@ class GraphPlumbing(Codemod):
         self.plan = FallbackPlan()
         self.plumbing = PlumbingPlan()
         self.apply_fallback = False
+        self.apply_legacy = False
         self._placeholder_bindings: dict[cst.Assign, list[cst.Assign]] = {}
         self._module_level_handles: set[cst.Assign] = set()  # handles bound to a module-level name
         self.tree: cst.Module | None = None
@@ -488,6 +499,7 @@ class GraphPlumbing(Codemod):
         plan = self.plan
         if plan.needed:
             # Graph mode stays: the plumbing is valid TF1 there and is left as it is.
+            self.run.stays_in_graph_mode = True
             for where, message in plan.cannot_switch:
                 self.flag(where, FALLBACK_BLOCKED.code, message)
             if plan.has_work:
@@ -501,6 +513,14 @@ class GraphPlumbing(Codemod):
                     for construct, where in sorted(plan.reasons.items(), key=lambda item: self.position(item[1]))
                 ]
                 self.apply_fallback = any(offered)
+                if self.apply_fallback and plan.legacy_names and not plan.legacy_present and plan.legacy_insert_at is not None:
+                    first = plan.legacy_names[0]
+                    self.apply_legacy = self.offer_fix(
+                        first, FALLBACK.code,
+                        f"`{dotted_name(first)}` (and the file's other `tf.layers` / `tf.nn.rnn_cell` names) runs on tf_keras "
+                        f"(Keras 2): `{legacy_keras.ENV_VARIABLE}=1` is set before TensorFlow is imported "
+                        f"({legacy_keras.OPTION}; needs `pip install tf_keras`)",
+                    )
                 if self.apply_fallback:
                     for node in plan.v2_names:
                         self.offer_fix(node, FALLBACK.code, f"`{dotted_name(node)}` is a TF2 name that "
@@ -1168,6 +1188,10 @@ class GraphPlumbing(Codemod):
 
         # What will not run even in graph mode: names looked up under tensorflow.compat.v1 that it lacks.
         v1_heads = set(v1) | (set(plain) if switch else set())
+        plan.legacy_present = legacy_keras.opted_in(module)
+        legacy = plan.legacy_present or self.run.selection.legacy_keras_fallback
+        if legacy and not plan.legacy_present:
+            plan.legacy_insert_at = self._legacy_insertion_point(module)
         for node, qualified, canonical in references:
             if self._reported_by_legacy_calls(canonical):
                 continue  # the legacy-call rules name the replacement (TFM310/TFM320/TFM330)
@@ -1181,10 +1205,29 @@ class GraphPlumbing(Codemod):
                 if switch and head(node) in plain and api_table.tf2_name_exists(canonical):
                     plan.v2_names.append(node)  # a TF2 name: keep it valid as `tf.compat.v2.X`
                     continue
+                if legacy_keras.exists(canonical):
+                    if legacy and (plan.legacy_present or plan.legacy_insert_at is not None):
+                        plan.legacy_names.append(node)
+                        continue
+                    plan.blockers.append((node, f"`{dotted_name(node) or canonical}` does not exist under `tf.compat.v1` with Keras 3: port the program to eager TF2, or run `tf2migrate fix {legacy_keras.OPTION}` to run it on tf_keras (`pip install tf_keras`; sets `{legacy_keras.ENV_VARIABLE}=1` before TensorFlow is imported)"))
+                    continue
                 entry = api_table.lookup_prefix(canonical)
                 note = f" ({entry[0].note})" if entry and entry[0].note else ""
                 plan.blockers.append((node, f"`{dotted_name(node) or canonical}` does not exist under `tf.compat.v1` in TF 2.21{note}: the graph-mode fallback cannot run it; replace it or port the program to eager TF2"))
         return plan
+
+    @staticmethod
+    def _legacy_insertion_point(module: cst.Module) -> int | None:
+        """Index of the first module-level import that is not `from __future__` (TensorFlow must come after)."""
+        for index, statement in enumerate(module.body):
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            small = statement.body[0]
+            if isinstance(small, cst.ImportFrom) and isinstance(small.module, cst.Name) and small.module.value == "__future__":
+                continue
+            if isinstance(small, (cst.Import, cst.ImportFrom)):
+                return index
+        return None
 
     def _insertion_point(self, module: cst.Module, aliases: set[str]) -> int | None:
         """Index of the last module-level import before the first statement that uses TensorFlow."""
@@ -1346,11 +1389,18 @@ class GraphPlumbing(Codemod):
         if len(body) != len(updated_node.body):
             updated_node = updated_node.with_changes(body=body)
         plan = self.plan
-        if not self.apply_fallback or plan.disable_present or plan.insert_after is None or plan.disable_call is None:
+        if not self.apply_fallback:
             return updated_node
-        call = cst.SimpleStatementLine(body=[cst.Expr(cst.Call(func=dotted(plan.disable_call)))])
         body = list(updated_node.body)
-        body.insert(plan.insert_after + 1, call)
+        if not plan.disable_present and plan.insert_after is not None and plan.disable_call is not None:
+            body.insert(plan.insert_after + 1, cst.SimpleStatementLine(body=[cst.Expr(cst.Call(func=dotted(plan.disable_call)))]))
+        if self.apply_legacy and plan.legacy_insert_at is not None:
+            first = body[plan.legacy_insert_at]
+            lines = legacy_keras.env_statements()
+            if isinstance(first, cst.SimpleStatementLine) and first.leading_lines:  # comments above the imports stay above
+                lines[0] = lines[0].with_changes(leading_lines=first.leading_lines)
+                body[plan.legacy_insert_at] = first.with_changes(leading_lines=[])
+            body[plan.legacy_insert_at:plan.legacy_insert_at] = lines
         return updated_node.with_changes(body=body)
 
 

@@ -57,6 +57,7 @@ from . import imports
 from .base import Codemod, Rule
 from .builders import dotted, with_commas
 from .names import last_name, only_assign, only_binding
+from .tf1_initializers import CONTRIB_INITIALIZERS, CONTRIB_REGULARIZERS, KERAS_PARAMS, STRING_INITIALIZERS, TF1_INITIALIZERS, TF2_DEFAULTS, contrib_initializer
 
 
 def keyword(name: str, value: cst.BaseExpression) -> cst.Arg:
@@ -306,13 +307,6 @@ TF1_LAYER_BASE = Rule(
 )
 
 RULES = (VARIABLE, GET_VARIABLE, BACKEND_VARIABLE, GENERIC_VALUE, MANUAL_VARIABLE, GRAPH_PLUMBING, ADD_WEIGHT_POSITIONAL, ADD_WEIGHT_ARGUMENTS, TF1_LAYER_BASE)
-
-# tf.contrib regularizers: canonical name -> (TF1 parameters, Keras class, {TF1 parameter: Keras keyword}).
-CONTRIB_REGULARIZERS: dict[str, tuple[tuple[str, ...], str, dict[str, str]]] = {
-    "tf.contrib.layers.l2_regularizer": (("scale", "scope"), "L2", {"scale": "l2"}),
-    "tf.contrib.layers.l1_regularizer": (("scale", "scope"), "L1", {"scale": "l1"}),
-    "tf.contrib.layers.l1_l2_regularizer": (("scale_l1", "scale_l2", "scope"), "L1L2", {"scale_l1": "l1", "scale_l2": "l2"}),
-}
 
 # ---------------------------------------------------------------------------------------------
 # What is matched
@@ -1307,20 +1301,11 @@ class LayerVariables(Codemod):
                     f"`{name}` relies on defaults that differ between TF1 ({spelled}) and TF2 ({', '.join(f'{k}={v}' for k, v in TF2_DEFAULTS[name].items())}), "
                     "and nothing in the file says which one it was written for; pass them explicitly, then run the tool again"
                 )
-        if keras_name == "Xavier":
-            uniform = bound.pop("uniform", None)
-            value = _literal_or_none(uniform) if uniform is not None else True
-            if not isinstance(value, bool):
-                raise Unmappable("`xavier_initializer(uniform=...)` is not a literal; choose GlorotUniform or GlorotNormal and write `self.add_weight(...)` by hand")
-            keras_name = "GlorotUniform" if value else "GlorotNormal"
-        if keras_name == "ContribVarianceScaling":
-            factor = bound.pop("factor", cst.Float("2.0"))
-            mode = _literal_or_none(bound.pop("mode", None)) or "FAN_IN"
-            uniform = _literal_or_none(bound.pop("uniform", None)) if "uniform" in bound else False
-            if not isinstance(mode, str) or mode.upper() not in ("FAN_IN", "FAN_OUT", "FAN_AVG") or not isinstance(uniform, bool):
-                raise Unmappable("`variance_scaling_initializer` arguments are not literals; write the Keras `VarianceScaling` initializer by hand")
-            bound = {"scale": factor, "mode": self.string(mode.lower()), "distribution": self.string("uniform" if uniform else "truncated_normal"), **bound}
-            keras_name = "VarianceScaling"
+        if keras_name in CONTRIB_INITIALIZERS:
+            try:
+                keras_name, bound = contrib_initializer(keras_name, bound, self.string)
+            except ValueError as reason:
+                raise Unmappable(f"{reason}; write `self.add_weight(...)` by hand") from None
         if keras_name == "VarianceScaling" and "distribution" in bound:
             distribution = _literal_or_none(bound["distribution"])
             if distribution == "normal":  # TF1: "normal" meant truncated normal
@@ -1702,68 +1687,5 @@ def _literal_or_none(node: cst.BaseExpression | None):
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return None
 
-
-# TF1 initializer objects: canonical name -> (Keras class, TF1 parameters in order, TF1 defaults that
-# differ from Keras's and must be written out).
-TF1_INITIALIZERS: dict[str, tuple[str, tuple[str, ...], dict[str, str]]] = {}
-for _names, _spec in (
-    (("tf.zeros_initializer", "tf.initializers.zeros"), ("Zeros", ("dtype",), {})),
-    (("tf.ones_initializer", "tf.initializers.ones"), ("Ones", ("dtype",), {})),
-    (("tf.constant_initializer", "tf.initializers.constant"), ("Constant", ("value", "dtype", "verify_shape"), {})),
-    (("tf.random_normal_initializer", "tf.initializers.random_normal"), ("RandomNormal", ("mean", "stddev", "seed", "dtype"), {"mean": "0.0", "stddev": "1.0"})),
-    (("tf.truncated_normal_initializer", "tf.initializers.truncated_normal"), ("TruncatedNormal", ("mean", "stddev", "seed", "dtype"), {"mean": "0.0", "stddev": "1.0"})),
-    (("tf.random_uniform_initializer", "tf.initializers.random_uniform"), ("RandomUniform", ("minval", "maxval", "seed", "dtype"), {"minval": "0.0", "maxval": "1.0"})),
-    (("tf.glorot_uniform_initializer", "tf.initializers.glorot_uniform"), ("GlorotUniform", ("seed", "dtype"), {})),
-    (("tf.glorot_normal_initializer", "tf.initializers.glorot_normal"), ("GlorotNormal", ("seed", "dtype"), {})),
-    (("tf.initializers.he_normal",), ("HeNormal", ("seed",), {})),
-    (("tf.initializers.he_uniform",), ("HeUniform", ("seed",), {})),
-    (("tf.initializers.lecun_normal",), ("LecunNormal", ("seed",), {})),
-    (("tf.initializers.lecun_uniform",), ("LecunUniform", ("seed",), {})),
-    (("tf.orthogonal_initializer", "tf.initializers.orthogonal"), ("Orthogonal", ("gain", "seed", "dtype"), {})),
-    (("tf.variance_scaling_initializer", "tf.initializers.variance_scaling"), ("VarianceScaling", ("scale", "mode", "distribution", "seed", "dtype"), {})),
-    (("tf.contrib.layers.xavier_initializer",), ("Xavier", ("uniform", "seed", "dtype"), {})),
-    (("tf.contrib.layers.variance_scaling_initializer",), ("ContribVarianceScaling", ("factor", "mode", "uniform", "seed", "dtype"), {})),
-):
-    for _name in _names:
-        TF1_INITIALIZERS[_name] = _spec
-
-# Names TF2 kept with other defaults (TF2's are Keras's): the TF2 defaults, written out.
-TF2_DEFAULTS: dict[str, dict[str, str]] = {
-    "tf.random_normal_initializer": {"mean": "0.0", "stddev": "0.05"},
-    "tf.random_uniform_initializer": {"minval": "-0.05", "maxval": "0.05"},
-    "tf.initializers.random_normal": {"mean": "0.0", "stddev": "0.05"},
-    "tf.initializers.random_uniform": {"minval": "-0.05", "maxval": "0.05"},
-    "tf.initializers.truncated_normal": {"mean": "0.0", "stddev": "0.05"},
-}
-
-# Keras 3.15 signatures (keyword names, in order).
-KERAS_PARAMS: dict[str, tuple[str, ...]] = {
-    "Zeros": (),
-    "Ones": (),
-    "Constant": ("value",),
-    "RandomNormal": ("mean", "stddev", "seed"),
-    "TruncatedNormal": ("mean", "stddev", "seed"),
-    "RandomUniform": ("minval", "maxval", "seed"),
-    "GlorotUniform": ("seed",),
-    "GlorotNormal": ("seed",),
-    "HeNormal": ("seed",),
-    "HeUniform": ("seed",),
-    "LecunNormal": ("seed",),
-    "LecunUniform": ("seed",),
-    "Orthogonal": ("gain", "seed"),
-    "VarianceScaling": ("scale", "mode", "distribution", "seed"),
-}
-STRING_INITIALIZERS = {
-    "Zeros": "zeros",
-    "Ones": "ones",
-    "GlorotUniform": "glorot_uniform",
-    "GlorotNormal": "glorot_normal",
-    "HeNormal": "he_normal",
-    "HeUniform": "he_uniform",
-    "LecunNormal": "lecun_normal",
-    "LecunUniform": "lecun_uniform",
-    "Orthogonal": "orthogonal",
-    "VarianceScaling": "variance_scaling",
-}
 
 CODEMOD = LayerVariables

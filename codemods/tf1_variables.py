@@ -76,6 +76,8 @@ from libcst.metadata.scope_provider import GlobalScope
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
+from . import legacy_keras
+from .contrib_layer_specs import ARG_SCOPES, CONTRIB_LAYER_RULE, CONTRIB_LAYERS, CONTRIB_MODULES, LayerSpec, translate
 from .base import Codemod, Rule
 from .builders import with_commas
 from .imports import module_alias, schedule_removal_of_imports_used_by, tensorflow_name
@@ -357,17 +359,6 @@ _CONV_ARGS = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class LayerSpec:
-    keras: str  # class in tf.keras.layers
-    params: tuple[str, ...]  # TF1 positional order after `inputs`
-    positional: tuple[str, ...]  # written positionally in the Keras constructor, in this order
-    stateful: bool  # owns variables: must be created once
-    defaults: tuple[tuple[str, str], ...] = ()  # TF1 defaults Keras does not share (constructor)
-    call_args: tuple[tuple[str, str], ...] = ()  # keywords passed at call time, with TF1's default
-    base: str = ""  # stem of the generated object's name
-
-
 LAYERS: dict[str, LayerSpec] = {
     "dense": LayerSpec("Dense", ("units", *_CONV_ARGS), ("units",), True, base="dense"),
     "conv1d": LayerSpec(
@@ -431,8 +422,43 @@ _INITIALIZER_KEYWORDS = frozenset(
 )
 
 LAYER_CLASSES = {spec.keras: kind for kind, spec in LAYERS.items()}
+# tf.contrib.layers / slim functions (TFM237), keyed `contrib.layers.<name>` (`_spelled` gives the TF1 name).
+LAYERS.update({f"contrib.layers.{name}": spec for name, spec in CONTRIB_LAYERS.items()})
+
+
+def _spelled(kind: str) -> str:
+    return f"tf.{kind}" if kind.startswith("contrib.") else f"tf.layers.{kind}"
+
+
+def _code(kind: str) -> str:
+    return CONTRIB_LAYER_RULE.code if kind.startswith("contrib.") else LAYER_RULE.code
 
 _LOOPS = (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp, cst.Lambda)
+
+
+# Keras 3 layers measured to compute what the TF1 layer did in v1 graph mode (the graph-mode fallback, TFM260):
+# their variables are graph variables, initialised by `tf.global_variables_initializer()` and trained by TF1
+# optimizers. Dropout and batch normalization only with `training` left out or literally False: their `call`
+# needs a Python bool (a tensor raises OperatorNotAllowedInGraphError), Dropout with `training=True` draws one
+# mask for every `session.run`, and BatchNormalization's moving averages are never updated there.
+GRAPH_PROVEN_WHEN_NOT_TRAINING = frozenset({"Dropout", "BatchNormalization"})
+
+
+def graph_unproven(spec: LayerSpec, pairs: list[tuple[str, cst.BaseExpression]], called_later: bool = False) -> str | None:
+    """Why the Keras 3 counterpart of a TF1 layer is not proven to run as TF1's did in v1 graph mode, or None."""
+    if spec.keras not in GRAPH_PROVEN_WHEN_NOT_TRAINING:
+        return None
+    training = next((v for k, v in pairs if k == "training"), None)
+    if training is None:  # TF1's default: False for tf.layers, True for contrib's dropout
+        training = cst.parse_expression(dict(spec.call_args).get("training", "False"))
+    if called_later or not (isinstance(training, cst.Name) and training.value == "False"):
+        return (
+            f"this file stays in graph mode (TFM260), where Keras 3 `{spec.keras}` cannot run TF1's "
+            "`training=` (a tensor raises OperatorNotAllowedInGraphError; True does not train as TF1 did); "
+            "port the program to eager TF2"
+            + (", or run `tf2migrate fix --legacy-keras-fallback` to keep `tf.layers` on tf_keras" if spec.source == "tf.layers" else "")
+        )
+    return None
 
 
 class Unsupported(Exception):
@@ -500,8 +526,8 @@ def _snake(text: str) -> str:
 
 
 class Tf1Variables(Codemod):
-    RULES = (LAYER_RULE, STORE_RULE, COLLECTION_RULE, CLASS_RULE, KERAS_RULE)
-    TRIGGERS = ("layers", "get_variable")
+    RULES = (LAYER_RULE, STORE_RULE, COLLECTION_RULE, CLASS_RULE, KERAS_RULE, CONTRIB_LAYER_RULE)
+    TRIGGERS = ("layers", "get_variable", "contrib")
     METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
 
     def __init__(self, context, run) -> None:
@@ -516,6 +542,8 @@ class Tf1Variables(Codemod):
         self.alias = module_alias(node, "tensorflow") or module_alias(node, "tensorflow.compat.v1") or module_alias(node, "tensorflow.compat.v2")
         self.tf = self.alias or "tf"
         collected = _collect(node)
+        # In a file left in graph mode, `--legacy-keras-fallback` keeps `tf.layers` (it runs on tf_keras there).
+        self.legacy = self.run.selection.legacy_keras_fallback or legacy_keras.opted_in(node)
         self.taken = set(collected.names)
         self.withs = collected.withs
         # Only calls spelled like something this module handles are resolved (resolution is the slow part).
@@ -541,8 +569,24 @@ class Tf1Variables(Codemod):
         self.classes: dict[cst.Call, LayerSite] = {}
         self.keras_builders: dict[cst.FunctionDef | None, bool] = {}
         sites: list[LayerSite] = []
+        arg_scope = any(self.resolved[c] in ARG_SCOPES for c in self.candidates)
         for call in self.candidates:
             name = self.resolved[call]
+            if name is not None and name.startswith(CONTRIB_MODULES) and name.count(".") == 3 and name.split(".")[-1] in CONTRIB_LAYERS:
+                kind = "contrib.layers." + name.split(".")[-1]
+                if not self.enabled(CONTRIB_LAYER_RULE.code):
+                    continue
+                if arg_scope:
+                    self.flag(call, CONTRIB_LAYER_RULE.code, f"`{name}` left as it is: this file uses `arg_scope`, whose defaults the Keras layer would not get; write them into the calls, remove the scope, and run the tool again")
+                    continue
+                try:
+                    site = self._site(call, kind)
+                    self._build(site)
+                except Unsupported as reason:
+                    self.flag(call, CONTRIB_LAYER_RULE.code, f"`{name}` left as it is: {reason}")
+                    continue
+                sites.append(site)
+                continue
             if name is None or not name.startswith("tf.layers.") or name.count(".") != 2:
                 continue
             kind = name.split(".")[-1]
@@ -563,8 +607,16 @@ class Tf1Variables(Codemod):
                 continue
             sites.append(site)
         for site in sites:
-            if not self.offer_fix(site.call, LAYER_RULE.code, self._message(site)):
+            unproven = graph_unproven(LAYERS[site.kind], self._pairs(site.call, site.kind))
+            if self.run.graph_mode and self.legacy and not site.kind.startswith("contrib."):
+                continue  # the fallback runs `tf.layers` itself on tf_keras (TFM260)
+            if self.run.graph_mode and unproven is not None:
+                self.flag(site.call, _code(site.kind), f"`{_spelled(site.kind)}` left as it is: {unproven}")
                 continue
+            if not self.offer_fix(site.call, _code(site.kind), self._message(site)):
+                continue
+            if unproven is not None or self.legacy:
+                self.run.graph_unproven += 1
             self.plan.sites[site.call] = site
             schedule_removal_of_imports_used_by(self.context, site.call.func)
             if site.hoisted:
@@ -589,10 +641,10 @@ class Tf1Variables(Codemod):
         spec = LAYERS[site.kind]
         where = f"before `{site.function.name.value}`" if site.function is not None else "at module level"
         if spec.stateful:
-            return f"`tf.layers.{site.kind}` (gone in TF 2.21) makes variables on every eager call: now `tf.keras.layers.{spec.keras}` created once ({site.object_name}, {where})"
+            return f"`{_spelled(site.kind)}` (gone in TF 2.21) makes variables on every eager call: now `tf.keras.layers.{spec.keras}` created once ({site.object_name}, {where})"
         if site.hoisted:
-            return f"`tf.layers.{site.kind}` is gone in TF 2.21: now `tf.keras.layers.{spec.keras}` created once ({site.object_name}, {where})"
-        return f"`tf.layers.{site.kind}` is gone in TF 2.21: now `tf.keras.layers.{spec.keras}` (no variables, built inline: its arguments change between calls)"
+            return f"`{_spelled(site.kind)}` is gone in TF 2.21: now `tf.keras.layers.{spec.keras}` created once ({site.object_name}, {where})"
+        return f"`{_spelled(site.kind)}` is gone in TF 2.21: now `tf.keras.layers.{spec.keras}` (no variables, built inline: its arguments change between calls)"
 
     def _parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.get_metadata(ParentNodeProvider, node, None)
@@ -765,20 +817,35 @@ class Tf1Variables(Codemod):
                 positional += 1
                 continue
             keyword = arg.keyword.value
-            if keyword == "inputs":
+            if keyword in ("inputs", spec.inputs):
                 inputs, self._inputs_index = arg.value, index
             elif keyword in spec.params:
                 pairs.append((keyword, arg.value))
             else:
-                raise Unsupported(f"unknown argument `{keyword}` for `tf.layers.{kind}`")
+                raise Unsupported(f"unknown argument `{keyword}` for `{_spelled(kind)}`")
         if inputs is None:
             raise Unsupported("no `inputs` argument")
         return inputs, pairs
+
+    @staticmethod
+    def _translated(spec: LayerSpec, pairs: list[tuple[str, cst.BaseExpression]]) -> list[tuple[str, cst.BaseExpression]]:
+        """contrib keywords as the tf.layers / Keras ones (TFM237); tf.layers pairs unchanged."""
+        if spec.source == "tf.layers":
+            return pairs
+        try:
+            return translate(spec, pairs)
+        except ValueError as reason:
+            raise Unsupported(str(reason)) from None
+
+    def _pairs(self, call: cst.Call, kind: str) -> list[tuple[str, cst.BaseExpression]]:
+        spec = LAYERS[kind]
+        return self._translated(spec, self._arguments(call, spec, kind)[1])
 
     def _build(self, site: LayerSite) -> None:
         spec = LAYERS[site.kind]
         inputs, pairs = self._arguments(site.call, spec, site.kind)
         site.inputs_index = self._inputs_index
+        pairs = self._translated(spec, pairs)
         given = dict(pairs)
         if spec.stateful:
             site.constructor, call_keywords = self._constructor(spec, pairs, site.function)
@@ -1030,7 +1097,14 @@ class Tf1Variables(Codemod):
             self.flag(call, CLASS_RULE.code, f"`tf.layers.{class_name}` left as it is: {reason}")
             return
         message = f"`tf.layers.{class_name}` is gone in TF 2.21: now `tf.keras.layers.{spec.keras}`"
+        unproven = graph_unproven(spec, pairs, called_later=True)
+        if self.run.graph_mode and self.legacy:
+            return  # the fallback runs `tf.layers` itself on tf_keras (TFM260)
+        if self.run.graph_mode and unproven is not None:
+            self.flag(call, CLASS_RULE.code, f"`tf.layers.{class_name}` left as it is: {unproven}")
+            return
         if self.offer_fix(call, CLASS_RULE.code, message):
+            self.run.graph_unproven += unproven is not None or self.legacy
             self.classes[call] = LayerSite(call=call, kind=kind, statement=None, function=None, constructor=constructor)  # type: ignore[arg-type]
 
     def _ancestors(self, node: cst.CSTNode) -> list[cst.CSTNode]:
@@ -1371,7 +1445,7 @@ def _tail(node: cst.CSTNode) -> str:
 
 # Last parts of the names this module looks at: only calls spelled with one of them are resolved.
 _INTERESTING_TAILS = frozenset(
-    {*LAYERS, *LAYER_CLASSES, "get_variable", "variable_scope", "GradientTape", "Session", "InteractiveSession", "placeholder",
+    {*LAYERS, *LAYER_CLASSES, *CONTRIB_LAYERS, "arg_scope", "get_variable", "variable_scope", "GradientTape", "Session", "InteractiveSession", "placeholder",
      "get_variable_scope", "variable_op_scope", "get_local_variable", "VariableScope", "make_template",
      "trainable_variables", "global_variables", "all_variables", "model_variables", "local_variables", "get_collection",
      "get_collection_ref", "moving_average_variables"}

@@ -15,7 +15,7 @@ CASES = golden_cases()
 def _selection_for(case: GoldenCase):
     """The Selection the case's directive asks for, through the CLI's own option parsing."""
     params = fix.make_context("fix", [*case.options(), str(case.source)]).params
-    return _selection(params["select"], params["ignore"], params["unsafe_fixes"])
+    return _selection(params["select"], params["ignore"], params["unsafe_fixes"], params["legacy_keras_fallback"])
 
 
 def test_there_are_golden_cases():

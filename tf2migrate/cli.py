@@ -24,6 +24,7 @@ def _common_options(command):
         click.option("--select", metavar="CODES", help="Only these rules: code prefixes, comma separated (TFM1,TFM201)."),
         click.option("--ignore", metavar="CODES", help="All selected rules but these (code prefixes)."),
         click.option("--unsafe-fixes/--no-unsafe-fixes", default=None, help="Also apply fixes marked unsafe."),
+        click.option("--legacy-keras-fallback", is_flag=True, help="Graph-mode fallback files keep tf.layers / tf.nn.rnn_cell, run on tf_keras (TF_USE_LEGACY_KERAS=1)."),
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: CPU count)."),
         click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True),
         click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths, on top of .gitignore (repeatable)."),
@@ -81,7 +82,7 @@ def _guarded(run, **kwargs) -> int:
         return EXIT_ERROR
 
 
-def _selection(select: str | None, ignore: str | None, unsafe_fixes: bool):
+def _selection(select: str | None, ignore: str | None, unsafe_fixes: bool, legacy_keras_fallback: bool = False):
     from tf2migrate.codemods import all_rules
     from tf2migrate.selection import Selection, parse_codes
 
@@ -91,10 +92,10 @@ def _selection(select: str | None, ignore: str | None, unsafe_fixes: bool):
         unknown = [p for p in prefixes if not any(code.startswith(p) for code in codes)]
         if unknown:
             raise click.UsageError(f"{option}: no rule code starts with {', '.join(unknown)} (see `tf2migrate rules`)")
-    return Selection(select=selected, ignore=ignored, unsafe_fixes=unsafe_fixes)
+    return Selection(select=selected, ignore=ignored, unsafe_fixes=unsafe_fixes, legacy_keras_fallback=legacy_keras_fallback)
 
 
-def _run(*, mode: str, paths, select, ignore, unsafe_fixes, jobs, output_format, exclude, quiet, config_file, no_cache, cache_dir, debug=False) -> int:
+def _run(*, mode: str, paths, select, ignore, unsafe_fixes, jobs, output_format, exclude, quiet, config_file, no_cache, cache_dir, debug=False, legacy_keras_fallback=False) -> int:
     from tf2migrate import project, runner
     from tf2migrate.discovery import discover
     from tf2migrate.engine import Options
@@ -102,10 +103,10 @@ def _run(*, mode: str, paths, select, ignore, unsafe_fixes, jobs, output_format,
     from tf2migrate.reporting import Summary
     from tf2migrate.reporting import text as text_report
 
-    selection = _selection(select, ignore, bool(unsafe_fixes))
+    selection = _selection(select, ignore, bool(unsafe_fixes), legacy_keras_fallback)
     candidates = discover(list(paths), tuple(exclude))
     try:
-        settings = project.settings(list(paths), candidates, config_file, select, ignore, unsafe_fixes, exclude, jobs)
+        settings = project.settings(list(paths), candidates, config_file, select, ignore, unsafe_fixes, exclude, jobs, legacy_keras_fallback)
     except project.ConfigError as error:
         raise click.UsageError(str(error)) from None
     candidates = settings.keep(candidates, list(paths))

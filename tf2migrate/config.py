@@ -260,6 +260,7 @@ def resolve(
     unsafe_fixes: bool | None = None,
     exclude: tuple[str, ...] | None = None,
     jobs: int | None = None,
+    legacy_keras_fallback: bool = False,
 ) -> Settings:
     """Settings for a run: the configuration of each given path and of each file found (ruff's hierarchical
     lookup), overridden by what the command line says (a None override: not given). Run-wide values (`jobs`,
@@ -279,12 +280,15 @@ def resolve(
             select=select if select is not None else (config.select or ()),
             ignore=ignore if ignore is not None else (config.ignore or ()),
             unsafe_fixes=unsafe_fixes if unsafe_fixes is not None else bool(config.unsafe_fixes),
+            legacy_keras_fallback=legacy_keras_fallback,
         )
         patterns = (exclude if exclude is not None else (config.exclude or ())) + config.extend_exclude
         return Scope(config.root, selection, config.per_file_ignores, patterns, everywhere=bool(config_file))
 
     scopes = sorted((scope(c) for c in configs), key=lambda s: len(s.root), reverse=True)
-    default = Selection(select=select or (), ignore=ignore or (), unsafe_fixes=bool(unsafe_fixes))
+    default = Selection(
+        select=select or (), ignore=ignore or (), unsafe_fixes=bool(unsafe_fixes), legacy_keras_fallback=legacy_keras_fallback
+    )
     return Settings(
         per_file=PerFileSelections(tuple(scopes), default),
         jobs=jobs if jobs is not None else (first.jobs if first else None),

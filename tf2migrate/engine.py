@@ -131,12 +131,26 @@ def _looks_like_python2(error: SyntaxError) -> bool:
 
 
 def migrate_text(text: str, selection: Selection, filename: str = "<string>") -> Migration:
-    """Run every selected codemod over `text`; raise MigrationError when it cannot be done safely."""
+    """Run every selected codemod over `text`; raise MigrationError when it cannot be done safely.
+
+    A file that stays in graph mode (the fallback, TFM260, found it drives a TF1 graph) after a rule applied a
+    rewrite not proven to run in graph mode (`FileRun.graph_unproven`) is migrated again with `graph_mode` set,
+    so that such rewrites are reported instead of applied: their output would crash (or compute something
+    else) where the input ran.
+    """
     if "\r" in text and "\n" not in text:
         # CR-only line endings: LibCST drops the last one. Python reads each `\r` as `\n` anyway.
         migration = migrate_text(text.replace("\r", "\n"), selection, filename)
         return Migration(original=text, text=migration.text.replace("\n", "\r"), findings=migration.findings)
+    migration, graph_unproven, stays_in_graph_mode = _migrate_once(text, selection, filename, graph_mode=False)
+    if graph_unproven and stays_in_graph_mode:
+        migration, _, _ = _migrate_once(text, selection, filename, graph_mode=True)
+    return migration
+
+
+def _migrate_once(text: str, selection: Selection, filename: str, graph_mode: bool) -> tuple[Migration, int, bool]:
     tree = _parse(text)
+    graph_unproven, stays_in_graph_mode = 0, False
     rules = rules_by_code()
     findings: list[Finding] = []
     used_suppressions: set[tuple[int, str]] = set()
@@ -152,7 +166,7 @@ def migrate_text(text: str, selection: Selection, filename: str = "<string>") ->
             if wrapper is None:
                 wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
             context = CodemodContext(filename=filename, wrapper=wrapper)
-            run = FileRun(selection=selection, suppressions=suppressions, linemap=linemap, rules=rules, earlier=tuple(findings))
+            run = FileRun(selection=selection, suppressions=suppressions, linemap=linemap, rules=rules, earlier=tuple(findings), graph_mode=graph_mode)
             try:
                 codemod = codemod_class(context, run)
                 codemod.metadata = LazyMetadata(wrapper, codemod.get_inherited_dependencies())
@@ -169,6 +183,8 @@ def migrate_text(text: str, selection: Selection, filename: str = "<string>") ->
                 raise MigrationError(f"internal error in {codemod_class.__name__}: {type(error).__name__}: {error}") from error
             findings.extend(run.findings)
             used_suppressions |= run.used_suppressions
+            graph_unproven += run.graph_unproven
+            stays_in_graph_mode |= run.stays_in_graph_mode
             if run.fixes_applied:
                 new_text = new_tree.code
                 if new_text != current_text:
@@ -182,7 +198,7 @@ def migrate_text(text: str, selection: Selection, filename: str = "<string>") ->
     if current_text != text and not _compiles(current_text) and _compiles(text):
         raise MigrationError("internal error: the migrated text does not compile; file left untouched")
     findings.sort(key=lambda f: (f.line, f.column, f.code))
-    return Migration(original=text, text=current_text, findings=findings)
+    return Migration(original=text, text=current_text, findings=findings), graph_unproven, stays_in_graph_mode
 
 
 def _unused_suppressions(text: str, selection: Selection, used: set[tuple[int, str]], rules: dict) -> list[Finding]:

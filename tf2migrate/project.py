@@ -14,7 +14,9 @@ from tf2migrate.selection import parse_codes
 __all__ = ["ConfigError", "cached_runner", "settings"]
 
 
-def settings(paths: list[str], candidates: list, config_file, select, ignore, unsafe_fixes, exclude, jobs) -> Settings:
+def settings(
+    paths: list[str], candidates: list, config_file, select, ignore, unsafe_fixes, exclude, jobs, legacy_keras_fallback: bool = False
+) -> Settings:
     """The configuration for a run; command-line values (None or empty: not given) override it."""
     from tf2migrate.codemods import all_rules
 
@@ -28,6 +30,7 @@ def settings(paths: list[str], candidates: list, config_file, select, ignore, un
         unsafe_fixes=unsafe_fixes,
         exclude=tuple(exclude) if exclude else None,
         jobs=jobs,
+        legacy_keras_fallback=legacy_keras_fallback,
     )
 
 

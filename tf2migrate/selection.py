@@ -17,6 +17,7 @@ class Selection:
     select: tuple[str, ...] = ()  # code prefixes; empty means all
     ignore: tuple[str, ...] = ()
     unsafe_fixes: bool = False
+    legacy_keras_fallback: bool = False  # graph-mode fallback files may run on tf_keras (TF_USE_LEGACY_KERAS=1)
 
     def enabled(self, code: str) -> bool:
         """A rule runs when a selected prefix matches it and no ignored prefix is more specific."""
