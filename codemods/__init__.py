@@ -21,6 +21,7 @@ CODEMOD_MODULES: tuple[str, ...] = (
     "tf1_variables",
     "sessions",
     "graph_plumbing",
+    "mnist_reader",
     "legacy_calls",
     "api_renames",
 )
