@@ -10,7 +10,9 @@ use: a synthetic `mnist.npz` (Keras' layout: 60,000 + 10,000 28x28 uint8 images 
 classes) is written into each data folder the scripts name (relative ones inside the copy; absolute
 ones only under /tmp) and into a private KERAS_HOME. A script counts as *ran* when it exits with status
 0, as *time limit* when it was still running without error when the limit came (no step cap is edited
-into the scripts), as *failed* otherwise (the last line of its error is printed).
+into the scripts: `--train` makes the epochs shorter), as *missing package* when it needs a module
+other than TensorFlow that is not installed (matplotlib, ...), as *failed* otherwise (the last line of
+its error is printed).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ READER_CALL = re.compile(r"(?:read_mnist_data_sets|read_data_sets)\(\s*(?:train_
 USES_MNIST = ("read_mnist_data_sets", "tutorials.mnist")
 
 
-def synthetic_mnist(path: Path, seed: int = 0) -> None:
+def synthetic_mnist(path: Path, train: int = 60000, test: int = 10000, seed: int = 0) -> None:
     """Keras' mnist.npz layout, with images a small network can learn (one noisy template per class)."""
     rng = np.random.default_rng(seed)
     templates = rng.random((10, 28, 28)) < 0.25
@@ -42,8 +44,8 @@ def synthetic_mnist(path: Path, seed: int = 0) -> None:
         images = np.where(templates[labels] ^ noise, 255, 0).astype(np.uint8)
         return images, labels
 
-    x_train, y_train = part(60000)
-    x_test, y_test = part(10000)
+    x_train, y_train = part(train)
+    x_test, y_test = part(test)
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(path, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
 
@@ -89,7 +91,11 @@ def run(script: Path, timeout: float, keras_home: Path) -> tuple[str, str, float
     if result.returncode == 0:
         return "ran", "", elapsed
     lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
-    return "failed", lines[-1] if lines else f"exit status {result.returncode}", elapsed
+    last = lines[-1] if lines else f"exit status {result.returncode}"
+    missing = re.match(r"ModuleNotFoundError: No module named '([^'.]+)", last)
+    if missing and missing.group(1) not in ("tensorflow", "keras"):
+        return "missing package", last, elapsed  # not TensorFlow's doing (matplotlib, pandas, gym, ...)
+    return "failed", last, elapsed
 
 
 def main() -> None:
@@ -98,6 +104,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per script")
     parser.add_argument("--all", action="store_true", help="run every script that imports TensorFlow, not only the MNIST ones")
     parser.add_argument("--no-fix", action="store_true", help="run the scripts as they are (the baseline)")
+    parser.add_argument("--train", type=int, default=60000, help="synthetic training images (TF1's reader keeps 5,000 of them for validation)")
+    parser.add_argument("--test", type=int, default=10000, help="synthetic test images")
     parser.add_argument("--keep", type=Path, help="work in this folder (kept) instead of a temporary one")
     args = parser.parse_args()
 
@@ -109,8 +117,7 @@ def main() -> None:
     if not args.no_fix:
         subprocess.run([sys.executable, "-m", "tf2migrate", "fix", "--jobs", "1", str(copy)], capture_output=True, text=True)
     npz = work / "mnist.npz"
-    if not npz.exists():
-        synthetic_mnist(npz)
+    synthetic_mnist(npz, args.train, args.test)
     keras_home = work / "keras"
     place(npz, keras_home / "datasets")
 
@@ -121,7 +128,7 @@ def main() -> None:
             continue
         if args.all or any(marker in text for marker in USES_MNIST):
             scripts.append(script)
-    counts = {"ran": 0, "time limit": 0, "failed": 0}
+    counts = {"ran": 0, "time limit": 0, "failed": 0, "missing package": 0}
     for script in scripts:
         folders = data_folders(script)
         if not all(place(npz, folder) for folder in folders):
@@ -130,7 +137,10 @@ def main() -> None:
             outcome, reason, elapsed = run(script, args.timeout, keras_home)
         counts[outcome] += 1
         print(f"{outcome:10s} {elapsed:6.1f}s  {script.relative_to(copy)}  {reason[:160]}", flush=True)
-    print(f"{len(scripts)} scripts: {counts['ran']} ran to completion, {counts['time limit']} still running at the {args.timeout:.0f} s limit, {counts['failed']} failed")
+    print(
+        f"{len(scripts)} scripts: {counts['ran']} ran to completion, {counts['time limit']} still running at the {args.timeout:.0f} s limit, "
+        f"{counts['failed']} failed, {counts['missing package']} need a package that is not installed"
+    )
 
 
 if __name__ == "__main__":
