@@ -1260,12 +1260,12 @@ class Sessions(Codemod):
                 parent = self.get_metadata(ParentNodeProvider, call)
                 if not isinstance(parent, cst.Expr):
                     raise Decline(call, FETCH_FEED.code, "the value of a train-op run (None) is used")
-            elif fetches[0] is not trains[0] and len(fetches) > 2:
-                raise Decline(call, FETCH_FEED.code, "a train op fetched after other values")
+            elif trains[0] is not fetches[0] and trains[0] is not fetches[-1] and len(fetches) > 2:
+                raise Decline(call, FETCH_FEED.code, "a train op fetched between other values")
             train = program.train_ops[trains[0].value]
             extras = tuple(item.value for item in fetches if item is not trains[0])  # type: ignore[union-attr]
             for extra in extras:
-                if extra in program.variables or (extra in program.tensors and not program.tensors[extra].dynamic):
+                if extra in program.containers or (extra in program.tensors and not program.tensors[extra].dynamic):
                     raise Decline(call, FETCH_FEED.code, f"`{extra}` fetched together with the train op")
             key = _step_key(train, extras)
             if key not in train.steps:
@@ -1448,7 +1448,10 @@ class Sessions(Codemod):
                 generator = cst.parse_expression("(value.numpy() for value in _)")
                 assert isinstance(generator, cst.GeneratorExp)
                 generator = generator.with_changes(for_in=generator.for_in.with_changes(iter=step))
-                elements.append(cst.StarredElement(generator))
+                if names[-1] == trains[0]:  # `[cost, pred, train_op]`: the values, then the train op's None
+                    elements.insert(0, cst.StarredElement(generator))
+                else:
+                    elements.append(cst.StarredElement(generator))
         else:
             elements = [cst.Element(self._fetch_value(program, e.value, values)) for e in fetch.elements]  # type: ignore[attr-defined]
         elements = [e.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for e in elements[:-1]] + elements[-1:]
@@ -1461,7 +1464,8 @@ class Sessions(Codemod):
     def _step_params(self, program: Program, train: TrainOp, extras: tuple[str, ...]) -> list[str]:
         needed = set(program.tensors[train.loss].params)
         for extra in extras:
-            needed.update(program.tensors[extra].params)
+            if extra in program.tensors:  # a variable fetched with the train op needs no feed
+                needed.update(program.tensors[extra].params)
         return [p for p in program.placeholders if p in needed]
 
     def _function_for(self, program: Program, tensor: Tensor) -> cst.FunctionDef:
@@ -1508,6 +1512,10 @@ class Sessions(Codemod):
             ]
             returned = []
             for extra in extras:
+                if extra in program.variables:
+                    # TF1 returned a variable fetched with the train op as it was after the update
+                    returned.append(f"{tf}.identity({extra})")
+                    continue
                 if extra != loss_name and extra not in [r for r in returned]:
                     inner = program.tensors[extra]
                     lines.append(f"{extra} = {inner.function}({', '.join(inner.params)})")
