@@ -19,7 +19,9 @@ What it matches
 What it writes (TFM201)
     Variables stay where they are (created once, eagerly). Each tensor that depends on a placeholder,
     a variable or a random/assign op becomes a function whose parameters are its placeholders
-    (`def compute_cost(X, Y): pred = compute_pred(X); return ...`); constant tensors stay values.
+    (`def compute_cost(X, Y): pred = compute_pred(X); return ...`); constant tensors stay values. A name
+    rebound in a chain of graph building (`L1 = conv(X); L1 = relu(L1)`, the earlier bindings read only
+    by the next one) becomes one function with the chain's statements in order.
     The optimizer becomes its Keras counterpart (arguments mapped by TF1's positional order, TF1
     defaults that differ passed explicitly: Adam's epsilon 1e-8, Adagrad's epsilon 0), and each
     `minimize` a `@tf.function` train step with a `tf.GradientTape` over the variables the loss reads
@@ -200,7 +202,9 @@ GRAPH = Rule(
     summary="A graph tensor or placeholder is used outside `sess.run`, rebound, or built in a way the eager rewrite cannot follow.",
     explanation="""
         Each placeholder, tensor and variable of a Session program must be assigned once, at the top
-        level of the block that creates the session, and used only to build other tensors, in
+        level of the block that creates the session (a tensor may be rebound in a chain of graph
+        building, `L1 = conv(X); L1 = relu(L1)`, when nothing else reads the earlier bindings: the
+        chain becomes one function), and used only to build other tensors, in
         `sess.run` / `.eval()` / `.run()`, or in `minimize`. A tensor built in a loop, used by other
         code, rebound, built by TF1 helpers that create variables (`tf.get_variable`, `tf.layers`), or
         fed from a tensor is left in graph mode. Move the graph code into functions by hand.
@@ -321,6 +325,11 @@ class Tensor:
     dynamic: bool = False
     params: list[str] = field(default_factory=list)  # placeholders, in definition order
     function: str = ""
+    # `L1 = conv(X); L1 = relu(L1); L1 = pool(L1)`: the earlier bindings of the name, in order (the last is `value`)
+    chain: list[tuple[cst.SimpleStatementLine, cst.BaseExpression]] = field(default_factory=list)
+
+    def values(self) -> list[cst.BaseExpression]:
+        return [value for _, value in self.chain] + [self.value]
 
 
 @dataclass
@@ -843,7 +852,9 @@ class Sessions(Codemod):
         elif m.matches(value, m.Call(func=m.Attribute(attr=m.Name("minimize")))):
             self._train_op(program, name, statement, value)  # type: ignore[arg-type]
         elif self._is_graph_expression(program, value):
-            program.tensors[name] = Tensor(name=name, statement=statement, value=value)
+            earlier = program.tensors.get(name)
+            chain = [*earlier.chain, (earlier.statement, earlier.value)] if earlier is not None else []
+            program.tensors[name] = Tensor(name=name, statement=statement, value=value, chain=chain)
 
     def _claim_config_names(self, program: Program, value: cst.BaseExpression) -> None:
         for reference in _names_in(value):
@@ -1002,11 +1013,11 @@ class Sessions(Codemod):
         """Each tensor: its dependencies, whether it must be recomputed, its parameters."""
         for name in list(program.placeholders) + list(program.variables) + list(program.tensors) + list(program.train_ops) + list(program.optimizers) + list(program.inits) + list(program.configs) + list(program.graphs):
             assignments = program.scope.assignments[name]  # type: ignore[attr-defined]
-            if len(assignments) != 1:
+            if len(assignments) != 1 and not (name in program.tensors and self._chain(program, program.tensors[name])):
                 node = program.tensors[name].statement if name in program.tensors else program.session
                 raise Decline(node, GRAPH.code, f"`{name}` is bound more than once")
         for tensor in program.tensors.values():
-            for call in _calls_in(tensor.value):
+            for call in (c for value in tensor.values() for c in _calls_in(value)):
                 qualified = self.qualified_name(call) or ""
                 if qualified.startswith(VARIABLE_FACTORIES):
                     raise Decline(tensor.statement, GRAPH.code, f"`{qualified}` creates variables when called (convert it to a Keras layer or tf.Module first)")
@@ -1022,7 +1033,10 @@ class Sessions(Codemod):
                 concern = self._call_concern(call)
                 if concern is not None:
                     raise Decline(tensor.statement, GRAPH.code, concern)
-            for reference in _names_in(tensor.value):
+            for reference in (n for value in tensor.values() for n in _names_in(value)):
+                if reference.value == tensor.name and tensor.chain:
+                    program.claimed.add(id(reference))  # the previous binding of the chain, inside the function
+                    continue
                 if reference.value in program.graph_names():
                     program.claimed.add(id(reference))
                     if reference.value not in tensor.deps:
@@ -1063,6 +1077,26 @@ class Sessions(Codemod):
             loss = program.tensors[train.loss]
             if not loss.dynamic:
                 raise Decline(train.statement, OPTIMIZER.code, "the loss depends on no variable")
+
+    def _chain(self, program: Program, tensor: Tensor) -> bool:
+        """`L1 = conv(X); L1 = relu(L1)`: the name is bound only by the chain's top-level statements, and an
+        earlier binding is read only by the next one (the chain becomes one function)."""
+        if not tensor.chain:
+            return False
+        statements = [statement for statement, _ in tensor.chain] + [tensor.statement]
+        targets = {id(statement.body[0].targets[0].target) for statement in statements}  # type: ignore[attr-defined]
+        assignments = program.scope.assignments[tensor.name]  # type: ignore[attr-defined]
+        if len(assignments) != len(statements) or any(id(a.node) not in targets for a in assignments):
+            return False
+        if any(self._in_loop(program, statement) for statement in statements):
+            return False
+        last = self.position(tensor.statement)
+        inside = {id(n) for value in tensor.values()[1:] for n in _names_in(value) if n.value == tensor.name}
+        for access in program.scope.accesses[tensor.name]:  # type: ignore[attr-defined]
+            if self.position(access.node) < last and id(access.node) not in inside:
+                return False  # an earlier binding read by other code: not one chain
+        first_values = {id(n) for n in _names_in(tensor.chain[0][1]) if n.value == tensor.name}
+        return not first_values  # the first binding must not read the name (it would be something else)
 
     def _check_frozen(self, program: Program, tensor: Tensor, reference: cst.Name) -> None:
         """A Python value a tensor reads was fixed when TF1 built the graph; the function reads it on each
@@ -1145,9 +1179,13 @@ class Sessions(Codemod):
             assert isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
             if self._is(call.func.value, INITIALIZERS) and not call.args:
                 runs.append(("init", call, None, None))
+        seen: set[int] = set()  # a name bound several times (a chain) lists each access once per binding
         for name in sorted(program.graph_names()):
             for assignment in program.scope.assignments[name]:  # type: ignore[attr-defined]
                 for access in assignment.references:
+                    if id(access.node) in seen:
+                        continue
+                    seen.add(id(access.node))
                     receiver = access.node
                     attribute = self.get_metadata(ParentNodeProvider, receiver, None)
                     call = self.get_metadata(ParentNodeProvider, attribute, None) if attribute is not None else None
@@ -1330,6 +1368,8 @@ class Sessions(Codemod):
         for tensor in program.tensors.values():
             if tensor.dynamic:
                 statements[id(tensor.statement)] = [self._function_for(program, tensor)]
+                for statement, _ in tensor.chain:
+                    statements[id(statement)] = []
         for name, (statement, call) in program.optimizers.items():
             small = statement.body[0]
             assert isinstance(small, cst.Assign)
@@ -1474,6 +1514,7 @@ class Sessions(Codemod):
             inner = program.tensors.get(dep)
             if inner is not None and inner.dynamic:
                 lines.append(f"{dep} = {inner.function}({', '.join(inner.params)})")
+        lines += [f"{tensor.name} = {_code(value)}" for _, value in tensor.chain]
         body_lines = lines + [f"return {_code(tensor.value)}"]
         source = f"def {tensor.function}({', '.join(tensor.params)}):\n" + "".join(f"    {line}\n" for line in body_lines)
         function = cst.parse_statement(source, config=self.tree.config_for_parsing)
@@ -1485,7 +1526,8 @@ class Sessions(Codemod):
         returned = last.body[0]
         assert isinstance(returned, cst.Return)
         last = last.with_changes(body=[returned.with_changes(value=tensor.value)], trailing_whitespace=tensor.statement.trailing_whitespace)
-        function = function.with_changes(body=body.with_changes(body=[*body.body[:-1], last]), leading_lines=tensor.statement.leading_lines or [cst.EmptyLine(indent=False)])
+        leading = tensor.chain[0][0].leading_lines if tensor.chain else tensor.statement.leading_lines
+        function = function.with_changes(body=body.with_changes(body=[*body.body[:-1], last]), leading_lines=leading or [cst.EmptyLine(indent=False)])
         return function
 
     def _train_steps(self, program: Program, train: TrainOp) -> list[cst.BaseStatement]:
