@@ -50,7 +50,7 @@ def measure(folder: Path) -> tuple[dict[str, list[str]], collections.Counter[str
         else:
             groups["other"].append(str(path))
         for finding in entry["findings"]:
-            if finding["code"] in DECLINES:
+            if finding["code"] in DECLINES and finding["fix"] == "manual":
                 message = re.sub(r"`[^`]*`", "`…`", finding["message"].split(";")[0])
                 reasons[f"{finding['code']} {message}"] += 1
     return groups, reasons

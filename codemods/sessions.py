@@ -21,7 +21,8 @@ What it writes (TFM201)
     a variable or a random/assign op becomes a function whose parameters are its placeholders
     (`def compute_cost(X, Y): pred = compute_pred(X); return ...`); constant tensors stay values. A name
     rebound in a chain of graph building (`L1 = conv(X); L1 = relu(L1)`, the earlier bindings read only
-    by the next one) becomes one function with the chain's statements in order.
+    by the next one) becomes one function with the chain's statements in order; a tensor name rebound to
+    its own fetched value (`y = sess.run(y)`) is plain Python from that statement on.
     The optimizer becomes its Keras counterpart (arguments mapped by TF1's positional order, TF1
     defaults that differ passed explicitly: Adam's epsilon 1e-8, Adagrad's epsilon 0), and each
     `minimize` a `@tf.function` train step with a `tf.GradientTape` over the variables the loss reads
@@ -55,7 +56,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider, ScopeProvider
+from libcst.metadata import ParentNodeProvider, PositionProvider, ScopeProvider
 
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
@@ -368,6 +369,8 @@ class Program:
     op_names: dict[str, str | None] = field(default_factory=dict)  # "loss:0" -> Python name (None: ambiguous)
     normalized: dict[int, cst.BaseExpression] = field(default_factory=dict)  # id(fetch) -> fetch by Python names
     taken: set[str] = field(default_factory=set)  # names bound anywhere in the file
+    # `y = tf.nn.relu(x); ...; y = sess.run(y)`: from that statement on, the name holds the fetched value
+    fetched_over: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)
 
     def graph_names(self) -> set[str]:
         return (
@@ -1012,8 +1015,8 @@ class Sessions(Codemod):
     def _check_definitions(self, program: Program) -> None:
         """Each tensor: its dependencies, whether it must be recomputed, its parameters."""
         for name in list(program.placeholders) + list(program.variables) + list(program.tensors) + list(program.train_ops) + list(program.optimizers) + list(program.inits) + list(program.configs) + list(program.graphs):
-            assignments = program.scope.assignments[name]  # type: ignore[attr-defined]
-            if len(assignments) != 1 and not (name in program.tensors and self._chain(program, program.tensors[name])):
+            assignments = self._fetched_over(program, name, program.scope.assignments[name])  # type: ignore[attr-defined]
+            if len(assignments) != 1 and not (name in program.tensors and self._chain(program, program.tensors[name], assignments)):
                 node = program.tensors[name].statement if name in program.tensors else program.session
                 raise Decline(node, GRAPH.code, f"`{name}` is bound more than once")
         for tensor in program.tensors.values():
@@ -1078,14 +1081,60 @@ class Sessions(Codemod):
             if not loss.dynamic:
                 raise Decline(train.statement, OPTIMIZER.code, "the loss depends on no variable")
 
-    def _chain(self, program: Program, tensor: Tensor) -> bool:
+    def _fetched_over(self, program: Program, name: str, assignments: list) -> list:  # type: ignore[type-arg]
+        """The bindings of `name` without the ones that rebind it, after the graph is built, to its value fetched
+        by `sess.run` (`y_relu, y_tanh = sess.run([y_relu, y_tanh])`): the name is plain Python from there on."""
+        assignments = list(assignments)
+        if len(assignments) < 2 or name not in program.tensors:
+            return assignments  # (a variable rebound so would be read so by the functions called afterwards)
+        kept, over = [], []
+        for assignment in assignments:
+            statement = self._fetch_rebinding(program, assignment.node)
+            (over if statement is not None else kept).append((assignment, statement))
+        if not over or not kept:
+            return assignments
+        first = min((statement for _, statement in over), key=self.position)
+        if any(self.position(a.node) > self.position(first) for a, _ in kept):
+            return assignments  # bound again as a tensor after its value was fetched
+        program.fetched_over[name] = first
+        return [a for a, _ in kept]
+
+    def _fetch_rebinding(self, program: Program, target: cst.CSTNode) -> cst.SimpleStatementLine | None:
+        """The top-level statement `target = sess.run(...)` / `a, target = sess.run([...])` that `target` is bound by."""
+        node = self.get_metadata(ParentNodeProvider, target, None)
+        if isinstance(node, cst.Element):
+            node = self.get_metadata(ParentNodeProvider, node, None)
+            if not isinstance(node, (cst.Tuple, cst.List)):
+                return None
+            node = self.get_metadata(ParentNodeProvider, node, None)
+        if not isinstance(node, cst.AssignTarget):
+            return None
+        assign = self.get_metadata(ParentNodeProvider, node, None)
+        statement = self.get_metadata(ParentNodeProvider, assign, None) if isinstance(assign, cst.Assign) else None
+        if statement is None or statement not in program.top or self._in_loop(program, statement):  # type: ignore[attr-defined]
+            return None
+        value = assign.value  # type: ignore[union-attr]
+        if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and isinstance(value.func.value, cst.Name)):
+            return None
+        if value.func.attr.value == "run" and value.func.value.value in program.session_names:
+            return statement  # type: ignore[return-value]
+        return None
+
+    def _after_fetch(self, program: Program, name: str, node: cst.CSTNode) -> bool:
+        """`node` (a use of `name`) comes after the statement that rebound `name` to a fetched value."""
+        statement = program.fetched_over.get(name)
+        if statement is None:
+            return False
+        start, end = self.get_metadata(PositionProvider, node).start, self.get_metadata(PositionProvider, statement).end
+        return (start.line, start.column) > (end.line, end.column)
+
+    def _chain(self, program: Program, tensor: Tensor, assignments: list) -> bool:  # type: ignore[type-arg]
         """`L1 = conv(X); L1 = relu(L1)`: the name is bound only by the chain's top-level statements, and an
         earlier binding is read only by the next one (the chain becomes one function)."""
         if not tensor.chain:
             return False
         statements = [statement for statement, _ in tensor.chain] + [tensor.statement]
         targets = {id(statement.body[0].targets[0].target) for statement in statements}  # type: ignore[attr-defined]
-        assignments = program.scope.assignments[tensor.name]  # type: ignore[attr-defined]
         if len(assignments) != len(statements) or any(id(a.node) not in targets for a in assignments):
             return False
         if any(self._in_loop(program, statement) for statement in statements):
@@ -1093,6 +1142,8 @@ class Sessions(Codemod):
         last = self.position(tensor.statement)
         inside = {id(n) for value in tensor.values()[1:] for n in _names_in(value) if n.value == tensor.name}
         for access in program.scope.accesses[tensor.name]:  # type: ignore[attr-defined]
+            if self._after_fetch(program, tensor.name, access.node):
+                continue
             if self.position(access.node) < last and id(access.node) not in inside:
                 return False  # an earlier binding read by other code: not one chain
         first_values = {id(n) for n in _names_in(tensor.chain[0][1]) if n.value == tensor.name}
@@ -1183,8 +1234,8 @@ class Sessions(Codemod):
         for name in sorted(program.graph_names()):
             for assignment in program.scope.assignments[name]:  # type: ignore[attr-defined]
                 for access in assignment.references:
-                    if id(access.node) in seen:
-                        continue
+                    if id(access.node) in seen or self._after_fetch(program, name, access.node):
+                        continue  # (after `name = sess.run(name)` the name is a plain value)
                     seen.add(id(access.node))
                     receiver = access.node
                     attribute = self.get_metadata(ParentNodeProvider, receiver, None)
@@ -1251,6 +1302,11 @@ class Sessions(Codemod):
         return values
 
     def _check_run(self, program: Program, call: cst.Call, fetch: cst.BaseExpression, feed: cst.BaseExpression | None) -> None:
+        for reference in _names_in(fetch):
+            name = reference.value
+            rewritten = name in program.placeholders or name in program.train_ops or (name in program.tensors and program.tensors[name].dynamic)
+            if rewritten and self._after_fetch(program, name, reference):  # (a variable's or constant's name stays as it is)
+                raise Decline(call, FETCH_FEED.code, f"`{reference.value}` is fetched again after it was rebound to its fetched value")
         values = self._feed(program, call, feed)
         fetch = self._normalized(program, fetch)
         elements = list(fetch.elements) if isinstance(fetch, (cst.List, cst.Tuple)) else None
@@ -1347,7 +1403,7 @@ class Sessions(Codemod):
         for name in sorted(program.session_names) + sorted(program.graph_names() - program.session_names):
             for assignment in scope.assignments[name]:  # type: ignore[attr-defined]
                 for access in assignment.references:
-                    if id(access.node) in program.claimed:
+                    if id(access.node) in program.claimed or self._after_fetch(program, name, access.node):
                         continue
                     if name in program.variables and access.scope is not scope:
                         continue  # a helper function reading a variable: it is the same object in eager code
