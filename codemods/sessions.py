@@ -164,7 +164,9 @@ FETCH_FEED = Rule(
         Each fetch must be a tensor, variable, train op or initializer name (or a list/tuple of them)
         and each feed a dict literal whose keys are placeholders that provide every placeholder the
         fetches need. Fetches by name (`"loss:0"`), feeds built elsewhere, feeding a tensor that is not a
-        placeholder, fetched expressions and dict fetches are left in graph mode. Rewrite the call as a
+        placeholder, fetched expressions and dict fetches are left in graph mode. A dict bound to a name in
+        the same block just before its runs (`feed_dict = {X: batch_xs}`) is accepted when the name serves
+        only as a feed and its values (names, literals) are not rebound in between. Rewrite the call as a
         call of the functions that compute the values.
     """,
     before="""
@@ -371,6 +373,7 @@ class Program:
     taken: set[str] = field(default_factory=set)  # names bound anywhere in the file
     # `y = tf.nn.relu(x); ...; y = sess.run(y)`: from that statement on, the name holds the fetched value
     fetched_over: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)
+    feed_statements: dict[int, cst.SimpleStatementLine] = field(default_factory=dict)  # `feed = {X: ...}` inlined at its runs
 
     def graph_names(self) -> set[str]:
         return (
@@ -1289,6 +1292,8 @@ class Sessions(Codemod):
     def _feed(self, program: Program, call: cst.Call, feed: cst.BaseExpression | None) -> dict[str, cst.BaseExpression]:
         if feed is None:
             return {}
+        if isinstance(feed, cst.Name):
+            feed = self._feed_literal(program, call, feed)
         if not isinstance(feed, cst.Dict):
             raise Decline(call, FETCH_FEED.code, "the feed is not a dict literal")
         values: dict[str, cst.BaseExpression] = {}
@@ -1300,6 +1305,47 @@ class Sessions(Codemod):
             program.claimed.add(id(key))
             values[name] = element.value  # type: ignore[union-attr]
         return values
+
+    def _feed_literal(self, program: Program, call: cst.Call, name: cst.Name) -> cst.BaseExpression:
+        """`feed_dict = {X: batch_xs, Y: batch_ys}` just before `sess.run(..., feed_dict=feed_dict)`: the dict
+        literal, when the name serves only as a feed and its values (names, literals) are not rebound between
+        the dict and the run (the dict goes; its values are passed at the run)."""
+        scope = self.get_metadata(ScopeProvider, name, None)
+        assignments = list(scope.assignments[name.value]) if scope is not None else []
+        if len(assignments) != 1 or not isinstance(assignments[0].node, cst.Name) or name.value in program.graph_names():
+            return name  # (a dict built at the top level of the program was taken for a tensor)
+        target = assignments[0].node
+        assign_target = self.get_metadata(ParentNodeProvider, target, None)
+        assign = self.get_metadata(ParentNodeProvider, assign_target, None) if isinstance(assign_target, cst.AssignTarget) else None
+        if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(assign.value, cst.Dict)):
+            return name
+        statement = self.get_metadata(ParentNodeProvider, assign, None)
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            return name
+        block = self.get_metadata(ParentNodeProvider, statement, None)
+        ancestor: cst.CSTNode | None = call
+        while ancestor is not None and ancestor is not block:
+            ancestor = self.get_metadata(ParentNodeProvider, ancestor, None)
+        if ancestor is None or self.position(statement) >= self.position(call):
+            return name  # the run is not after the dict in the same block
+        for access in scope.accesses[name.value]:  # type: ignore[union-attr]
+            argument = self.get_metadata(ParentNodeProvider, access.node, None)
+            user = self.get_metadata(ParentNodeProvider, argument, None) if isinstance(argument, cst.Arg) else None
+            if not (isinstance(user, cst.Call) and m.matches(user.func, m.Attribute(attr=m.Name("run") | m.Name("eval")))):
+                return name  # the dict is used for something else too
+        start, end = self.position(statement), self.position(call)
+        for element in assign.value.elements:
+            value = element.value
+            if isinstance(value, (cst.Integer, cst.Float, cst.SimpleString)) or (isinstance(value, cst.Name) and value.value in ("True", "False", "None")):
+                continue
+            if not isinstance(value, cst.Name):
+                return name
+            for binding in scope.assignments[value.value]:  # type: ignore[union-attr]
+                node = binding.node if isinstance(binding.node, cst.CSTNode) else None
+                if node is None or start < self.position(node) < end:
+                    return name  # rebound between the dict and the run
+        program.feed_statements[id(statement)] = statement
+        return assign.value
 
     def _check_run(self, program: Program, call: cst.Call, fetch: cst.BaseExpression, feed: cst.BaseExpression | None) -> None:
         for reference in _names_in(fetch):
@@ -1417,7 +1463,7 @@ class Sessions(Codemod):
         statements = self.edits.statements
         for name, statement in program.placeholder_statements.items():
             statements[id(statement)] = []
-        for statement in [*program.inits.values(), *program.graphs.values()]:
+        for statement in [*program.inits.values(), *program.graphs.values(), *program.feed_statements.values()]:
             statements[id(statement)] = []
         for context in program.graph_contexts:
             self.edits.unwrap.add(id(context))
