@@ -22,7 +22,9 @@ What it writes (TFM201)
     (`def compute_cost(X, Y): pred = compute_pred(X); return ...`); constant tensors stay values. A name
     rebound in a chain of graph building (`L1 = conv(X); L1 = relu(L1)`, the earlier bindings read only
     by the next one) becomes one function with the chain's statements in order; a tensor name rebound to
-    its own fetched value (`y = sess.run(y)`) is plain Python from that statement on.
+    its own fetched value (`y = sess.run(y)`) is plain Python from that statement on. A
+    `tf.placeholder_with_default(<literal>, ...)` (training flags) is a placeholder whose default is passed
+    where a run does not feed it; `True`/`False` fed to a bool placeholder stay Python bools.
     The optimizer becomes its Keras counterpart (arguments mapped by TF1's positional order, TF1
     defaults that differ passed explicitly: Adam's epsilon 1e-8, Adagrad's epsilon 0), and each
     `minimize` a `@tf.function` train step with a `tf.GradientTape` over the variables the loss reads
@@ -373,7 +375,8 @@ class Program:
     taken: set[str] = field(default_factory=set)  # names bound anywhere in the file
     # `y = tf.nn.relu(x); ...; y = sess.run(y)`: from that statement on, the name holds the fetched value
     fetched_over: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)
-    feed_statements: dict[int, cst.SimpleStatementLine] = field(default_factory=dict)  # `feed = {X: ...}` inlined at its runs
+    feed_statements: dict[int, cst.SimpleStatementLine] = field(default_factory=dict)
+    defaults: dict[str, cst.BaseExpression] = field(default_factory=dict)  # placeholder_with_default -> its default  # `feed = {X: ...}` inlined at its runs
 
     def graph_names(self) -> set[str]:
         return (
@@ -842,6 +845,8 @@ class Sessions(Codemod):
                 raise Decline(statement, FETCH_FEED.code, "placeholder without a dtype")
             program.placeholders[name] = dtype.value
             program.placeholder_statements[name] = statement
+        elif self._is(value, "tf.placeholder_with_default"):
+            self._placeholder_with_default(program, name, statement, value)  # type: ignore[arg-type]
         elif self._is(value, VARIABLE):
             program.variables.add(name)
             program.tensors.pop(name, None)
@@ -861,6 +866,27 @@ class Sessions(Codemod):
             earlier = program.tensors.get(name)
             chain = [*earlier.chain, (earlier.statement, earlier.value)] if earlier is not None else []
             program.tensors[name] = Tensor(name=name, statement=statement, value=value, chain=chain)
+
+    def _placeholder_with_default(self, program: Program, name: str, statement: cst.SimpleStatementLine, call: cst.Call) -> None:
+        """`is_training = tf.placeholder_with_default(False, shape=())`: a placeholder that runs not feeding it
+        get its default (a literal: the functions get it as a parameter, passed at each call)."""
+        default = _arg(call, 0, "input")
+        if default is None or any(a.star for a in call.args):
+            raise Decline(statement, FETCH_FEED.code, "`tf.placeholder_with_default` without a literal default")
+        value = default.value
+        negative = isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus)
+        literal = value.expression if negative else value  # type: ignore[attr-defined]
+        if isinstance(literal, cst.Name) and literal.value in ("True", "False") and not negative:
+            dtype = "bool"
+        elif isinstance(literal, cst.Float):
+            dtype = "float32"
+        elif isinstance(literal, cst.Integer):
+            dtype = "int32"
+        else:
+            raise Decline(statement, FETCH_FEED.code, "`tf.placeholder_with_default` whose default is not a bool or number literal")
+        program.placeholders[name] = cst.parse_expression(f"{self.tf}.{dtype}")
+        program.placeholder_statements[name] = statement
+        program.defaults[name] = value
 
     def _claim_config_names(self, program: Program, value: cst.BaseExpression) -> None:
         for reference in _names_in(value):
@@ -1387,7 +1413,7 @@ class Sessions(Codemod):
                 raise Decline(call, GRAPH.code, f"the fetch `{name}` is not built at the top level of the program (inside a loop or branch?)")
             else:
                 raise Decline(call, FETCH_FEED.code, f"the fetch `{name}` is not a tensor, variable or train op")
-            missing = [p for p in needed if p not in values]
+            missing = [p for p in needed if p not in values and p not in program.defaults]
             if missing:
                 raise Decline(call, FETCH_FEED.code, f"`{name}` needs placeholder(s) {', '.join(missing)} that the feed does not give")
         trains = [item for item in fetches if isinstance(item, cst.Name) and item.value in program.train_ops]
@@ -1438,7 +1464,7 @@ class Sessions(Codemod):
                 needed = []
             else:
                 raise Decline(call, FETCH_FEED.code, f"the fetch `{_code(item)}` uses `{name}`")
-            missing = [p for p in needed if p not in values]
+            missing = [p for p in needed if p not in values and p not in program.defaults]
             if missing:
                 raise Decline(call, FETCH_FEED.code, f"`{name}` needs placeholder(s) {', '.join(missing)} that the feed does not give")
             program.claimed.add(id(reference))
@@ -1524,13 +1550,15 @@ class Sessions(Codemod):
 
     def _cast(self, program: Program, placeholder: str, value: cst.BaseExpression) -> cst.BaseExpression:
         dtype = program.placeholders[placeholder]
+        if isinstance(value, cst.Name) and value.value in ("True", "False") and (self.qualified_name(dtype) == "tf.bool" or placeholder in program.defaults and _code(dtype).endswith(".bool")):
+            return value  # a training flag stays a Python bool (layers that branch on it need one; tf.function traces each value)
         qualified = self.qualified_name(dtype) if isinstance(dtype, (cst.Name, cst.Attribute)) else None
         if qualified and qualified.startswith("tf.") and qualified.count(".") == 1:
             dtype = cst.parse_expression(f"{self.tf}.{qualified[3:]}")
         return cst.Call(func=cst.parse_expression(f"{self.tf}.cast"), args=_commas([cst.Arg(value), cst.Arg(dtype)]))
 
     def _call(self, program: Program, function: str, params: list[str], values: dict[str, cst.BaseExpression]) -> cst.Call:
-        return cst.Call(func=cst.Name(function), args=_commas([cst.Arg(self._cast(program, p, values[p])) for p in params]))
+        return cst.Call(func=cst.Name(function), args=_commas([cst.Arg(self._cast(program, p, values.get(p, program.defaults.get(p)))) for p in params]))  # type: ignore[arg-type]
 
     def _numpy(self, expression: cst.BaseExpression) -> cst.BaseExpression:
         return cst.Call(func=cst.Attribute(value=expression, attr=cst.Name("numpy")))
