@@ -27,6 +27,7 @@ CODEMOD_MODULES: tuple[str, ...] = (
     "keras3_training",
     "keras3_saving",
     "keras_backend",
+    "mnist_reader",
     "legacy_calls",
     "api_renames",
     "missing_names",  # last: reports what the output still uses that TF 2.21 / Keras 3 lacks

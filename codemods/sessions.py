@@ -19,7 +19,12 @@ What it matches
 What it writes (TFM201)
     Variables stay where they are (created once, eagerly). Each tensor that depends on a placeholder,
     a variable or a random/assign op becomes a function whose parameters are its placeholders
-    (`def compute_cost(X, Y): pred = compute_pred(X); return ...`); constant tensors stay values.
+    (`def compute_cost(X, Y): pred = compute_pred(X); return ...`); constant tensors stay values. A name
+    rebound in a chain of graph building (`L1 = conv(X); L1 = relu(L1)`, the earlier bindings read only
+    by the next one) becomes one function with the chain's statements in order; a tensor name rebound to
+    its own fetched value (`y = sess.run(y)`) is plain Python from that statement on. A
+    `tf.placeholder_with_default(<literal>, ...)` (training flags) is a placeholder whose default is passed
+    where a run does not feed it; `True`/`False` fed to a bool placeholder stay Python bools.
     The optimizer becomes its Keras counterpart (arguments mapped by TF1's positional order, TF1
     defaults that differ passed explicitly: Adam's epsilon 1e-8, Adagrad's epsilon 0), and each
     `minimize` a `@tf.function` train step with a `tf.GradientTape` over the variables the loss reads
@@ -53,7 +58,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider, ScopeProvider
+from libcst.metadata import ParentNodeProvider, PositionProvider, ScopeProvider
 
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
@@ -161,7 +166,9 @@ FETCH_FEED = Rule(
         Each fetch must be a tensor, variable, train op or initializer name (or a list/tuple of them)
         and each feed a dict literal whose keys are placeholders that provide every placeholder the
         fetches need. Fetches by name (`"loss:0"`), feeds built elsewhere, feeding a tensor that is not a
-        placeholder, fetched expressions and dict fetches are left in graph mode. Rewrite the call as a
+        placeholder, fetched expressions and dict fetches are left in graph mode. A dict bound to a name in
+        the same block just before its runs (`feed_dict = {X: batch_xs}`) is accepted when the name serves
+        only as a feed and its values (names, literals) are not rebound in between. Rewrite the call as a
         call of the functions that compute the values.
     """,
     before="""
@@ -200,7 +207,9 @@ GRAPH = Rule(
     summary="A graph tensor or placeholder is used outside `sess.run`, rebound, or built in a way the eager rewrite cannot follow.",
     explanation="""
         Each placeholder, tensor and variable of a Session program must be assigned once, at the top
-        level of the block that creates the session, and used only to build other tensors, in
+        level of the block that creates the session (a tensor may be rebound in a chain of graph
+        building, `L1 = conv(X); L1 = relu(L1)`, when nothing else reads the earlier bindings: the
+        chain becomes one function), and used only to build other tensors, in
         `sess.run` / `.eval()` / `.run()`, or in `minimize`. A tensor built in a loop, used by other
         code, rebound, built by TF1 helpers that create variables (`tf.get_variable`, `tf.layers`), or
         fed from a tensor is left in graph mode. Move the graph code into functions by hand.
@@ -321,6 +330,11 @@ class Tensor:
     dynamic: bool = False
     params: list[str] = field(default_factory=list)  # placeholders, in definition order
     function: str = ""
+    # `L1 = conv(X); L1 = relu(L1); L1 = pool(L1)`: the earlier bindings of the name, in order (the last is `value`)
+    chain: list[tuple[cst.SimpleStatementLine, cst.BaseExpression]] = field(default_factory=list)
+
+    def values(self) -> list[cst.BaseExpression]:
+        return [value for _, value in self.chain] + [self.value]
 
 
 @dataclass
@@ -359,6 +373,10 @@ class Program:
     op_names: dict[str, str | None] = field(default_factory=dict)  # "loss:0" -> Python name (None: ambiguous)
     normalized: dict[int, cst.BaseExpression] = field(default_factory=dict)  # id(fetch) -> fetch by Python names
     taken: set[str] = field(default_factory=set)  # names bound anywhere in the file
+    # `y = tf.nn.relu(x); ...; y = sess.run(y)`: from that statement on, the name holds the fetched value
+    fetched_over: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)
+    feed_statements: dict[int, cst.SimpleStatementLine] = field(default_factory=dict)
+    defaults: dict[str, cst.BaseExpression] = field(default_factory=dict)  # placeholder_with_default -> its default  # `feed = {X: ...}` inlined at its runs
 
     def graph_names(self) -> set[str]:
         return (
@@ -827,6 +845,8 @@ class Sessions(Codemod):
                 raise Decline(statement, FETCH_FEED.code, "placeholder without a dtype")
             program.placeholders[name] = dtype.value
             program.placeholder_statements[name] = statement
+        elif self._is(value, "tf.placeholder_with_default"):
+            self._placeholder_with_default(program, name, statement, value)  # type: ignore[arg-type]
         elif self._is(value, VARIABLE):
             program.variables.add(name)
             program.tensors.pop(name, None)
@@ -843,7 +863,30 @@ class Sessions(Codemod):
         elif m.matches(value, m.Call(func=m.Attribute(attr=m.Name("minimize")))):
             self._train_op(program, name, statement, value)  # type: ignore[arg-type]
         elif self._is_graph_expression(program, value):
-            program.tensors[name] = Tensor(name=name, statement=statement, value=value)
+            earlier = program.tensors.get(name)
+            chain = [*earlier.chain, (earlier.statement, earlier.value)] if earlier is not None else []
+            program.tensors[name] = Tensor(name=name, statement=statement, value=value, chain=chain)
+
+    def _placeholder_with_default(self, program: Program, name: str, statement: cst.SimpleStatementLine, call: cst.Call) -> None:
+        """`is_training = tf.placeholder_with_default(False, shape=())`: a placeholder that runs not feeding it
+        get its default (a literal: the functions get it as a parameter, passed at each call)."""
+        default = _arg(call, 0, "input")
+        if default is None or any(a.star for a in call.args):
+            raise Decline(statement, FETCH_FEED.code, "`tf.placeholder_with_default` without a literal default")
+        value = default.value
+        negative = isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus)
+        literal = value.expression if negative else value  # type: ignore[attr-defined]
+        if isinstance(literal, cst.Name) and literal.value in ("True", "False") and not negative:
+            dtype = "bool"
+        elif isinstance(literal, cst.Float):
+            dtype = "float32"
+        elif isinstance(literal, cst.Integer):
+            dtype = "int32"
+        else:
+            raise Decline(statement, FETCH_FEED.code, "`tf.placeholder_with_default` whose default is not a bool or number literal")
+        program.placeholders[name] = cst.parse_expression(f"{self.tf}.{dtype}")
+        program.placeholder_statements[name] = statement
+        program.defaults[name] = value
 
     def _claim_config_names(self, program: Program, value: cst.BaseExpression) -> None:
         for reference in _names_in(value):
@@ -1001,12 +1044,12 @@ class Sessions(Codemod):
     def _check_definitions(self, program: Program) -> None:
         """Each tensor: its dependencies, whether it must be recomputed, its parameters."""
         for name in list(program.placeholders) + list(program.variables) + list(program.tensors) + list(program.train_ops) + list(program.optimizers) + list(program.inits) + list(program.configs) + list(program.graphs):
-            assignments = program.scope.assignments[name]  # type: ignore[attr-defined]
-            if len(assignments) != 1:
+            assignments = self._fetched_over(program, name, program.scope.assignments[name])  # type: ignore[attr-defined]
+            if len(assignments) != 1 and not (name in program.tensors and self._chain(program, program.tensors[name], assignments)):
                 node = program.tensors[name].statement if name in program.tensors else program.session
                 raise Decline(node, GRAPH.code, f"`{name}` is bound more than once")
         for tensor in program.tensors.values():
-            for call in _calls_in(tensor.value):
+            for call in (c for value in tensor.values() for c in _calls_in(value)):
                 qualified = self.qualified_name(call) or ""
                 if qualified.startswith(VARIABLE_FACTORIES):
                     raise Decline(tensor.statement, GRAPH.code, f"`{qualified}` creates variables when called (convert it to a Keras layer or tf.Module first)")
@@ -1022,7 +1065,10 @@ class Sessions(Codemod):
                 concern = self._call_concern(call)
                 if concern is not None:
                     raise Decline(tensor.statement, GRAPH.code, concern)
-            for reference in _names_in(tensor.value):
+            for reference in (n for value in tensor.values() for n in _names_in(value)):
+                if reference.value == tensor.name and tensor.chain:
+                    program.claimed.add(id(reference))  # the previous binding of the chain, inside the function
+                    continue
                 if reference.value in program.graph_names():
                     program.claimed.add(id(reference))
                     if reference.value not in tensor.deps:
@@ -1063,6 +1109,74 @@ class Sessions(Codemod):
             loss = program.tensors[train.loss]
             if not loss.dynamic:
                 raise Decline(train.statement, OPTIMIZER.code, "the loss depends on no variable")
+
+    def _fetched_over(self, program: Program, name: str, assignments: list) -> list:  # type: ignore[type-arg]
+        """The bindings of `name` without the ones that rebind it, after the graph is built, to its value fetched
+        by `sess.run` (`y_relu, y_tanh = sess.run([y_relu, y_tanh])`): the name is plain Python from there on."""
+        assignments = list(assignments)
+        if len(assignments) < 2 or name not in program.tensors:
+            return assignments  # (a variable rebound so would be read so by the functions called afterwards)
+        kept, over = [], []
+        for assignment in assignments:
+            statement = self._fetch_rebinding(program, assignment.node)
+            (over if statement is not None else kept).append((assignment, statement))
+        if not over or not kept:
+            return assignments
+        first = min((statement for _, statement in over), key=self.position)
+        if any(self.position(a.node) > self.position(first) for a, _ in kept):
+            return assignments  # bound again as a tensor after its value was fetched
+        program.fetched_over[name] = first
+        return [a for a, _ in kept]
+
+    def _fetch_rebinding(self, program: Program, target: cst.CSTNode) -> cst.SimpleStatementLine | None:
+        """The top-level statement `target = sess.run(...)` / `a, target = sess.run([...])` that `target` is bound by."""
+        node = self.get_metadata(ParentNodeProvider, target, None)
+        if isinstance(node, cst.Element):
+            node = self.get_metadata(ParentNodeProvider, node, None)
+            if not isinstance(node, (cst.Tuple, cst.List)):
+                return None
+            node = self.get_metadata(ParentNodeProvider, node, None)
+        if not isinstance(node, cst.AssignTarget):
+            return None
+        assign = self.get_metadata(ParentNodeProvider, node, None)
+        statement = self.get_metadata(ParentNodeProvider, assign, None) if isinstance(assign, cst.Assign) else None
+        if statement is None or statement not in program.top or self._in_loop(program, statement):  # type: ignore[attr-defined]
+            return None
+        value = assign.value  # type: ignore[union-attr]
+        if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and isinstance(value.func.value, cst.Name)):
+            return None
+        if value.func.attr.value == "run" and value.func.value.value in program.session_names:
+            return statement  # type: ignore[return-value]
+        return None
+
+    def _after_fetch(self, program: Program, name: str, node: cst.CSTNode) -> bool:
+        """`node` (a use of `name`) comes after the statement that rebound `name` to a fetched value."""
+        statement = program.fetched_over.get(name)
+        if statement is None:
+            return False
+        start, end = self.get_metadata(PositionProvider, node).start, self.get_metadata(PositionProvider, statement).end
+        return (start.line, start.column) > (end.line, end.column)
+
+    def _chain(self, program: Program, tensor: Tensor, assignments: list) -> bool:  # type: ignore[type-arg]
+        """`L1 = conv(X); L1 = relu(L1)`: the name is bound only by the chain's top-level statements, and an
+        earlier binding is read only by the next one (the chain becomes one function)."""
+        if not tensor.chain:
+            return False
+        statements = [statement for statement, _ in tensor.chain] + [tensor.statement]
+        targets = {id(statement.body[0].targets[0].target) for statement in statements}  # type: ignore[attr-defined]
+        if len(assignments) != len(statements) or any(id(a.node) not in targets for a in assignments):
+            return False
+        if any(self._in_loop(program, statement) for statement in statements):
+            return False
+        last = self.position(tensor.statement)
+        inside = {id(n) for value in tensor.values()[1:] for n in _names_in(value) if n.value == tensor.name}
+        for access in program.scope.accesses[tensor.name]:  # type: ignore[attr-defined]
+            if self._after_fetch(program, tensor.name, access.node):
+                continue
+            if self.position(access.node) < last and id(access.node) not in inside:
+                return False  # an earlier binding read by other code: not one chain
+        first_values = {id(n) for n in _names_in(tensor.chain[0][1]) if n.value == tensor.name}
+        return not first_values  # the first binding must not read the name (it would be something else)
 
     def _check_frozen(self, program: Program, tensor: Tensor, reference: cst.Name) -> None:
         """A Python value a tensor reads was fixed when TF1 built the graph; the function reads it on each
@@ -1145,9 +1259,13 @@ class Sessions(Codemod):
             assert isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
             if self._is(call.func.value, INITIALIZERS) and not call.args:
                 runs.append(("init", call, None, None))
+        seen: set[int] = set()  # a name bound several times (a chain) lists each access once per binding
         for name in sorted(program.graph_names()):
             for assignment in program.scope.assignments[name]:  # type: ignore[attr-defined]
                 for access in assignment.references:
+                    if id(access.node) in seen or self._after_fetch(program, name, access.node):
+                        continue  # (after `name = sess.run(name)` the name is a plain value)
+                    seen.add(id(access.node))
                     receiver = access.node
                     attribute = self.get_metadata(ParentNodeProvider, receiver, None)
                     call = self.get_metadata(ParentNodeProvider, attribute, None) if attribute is not None else None
@@ -1200,6 +1318,8 @@ class Sessions(Codemod):
     def _feed(self, program: Program, call: cst.Call, feed: cst.BaseExpression | None) -> dict[str, cst.BaseExpression]:
         if feed is None:
             return {}
+        if isinstance(feed, cst.Name):
+            feed = self._feed_literal(program, call, feed)
         if not isinstance(feed, cst.Dict):
             raise Decline(call, FETCH_FEED.code, "the feed is not a dict literal")
         values: dict[str, cst.BaseExpression] = {}
@@ -1212,7 +1332,53 @@ class Sessions(Codemod):
             values[name] = element.value  # type: ignore[union-attr]
         return values
 
+    def _feed_literal(self, program: Program, call: cst.Call, name: cst.Name) -> cst.BaseExpression:
+        """`feed_dict = {X: batch_xs, Y: batch_ys}` just before `sess.run(..., feed_dict=feed_dict)`: the dict
+        literal, when the name serves only as a feed and its values (names, literals) are not rebound between
+        the dict and the run (the dict goes; its values are passed at the run)."""
+        scope = self.get_metadata(ScopeProvider, name, None)
+        assignments = list(scope.assignments[name.value]) if scope is not None else []
+        if len(assignments) != 1 or not isinstance(assignments[0].node, cst.Name) or name.value in program.graph_names():
+            return name  # (a dict built at the top level of the program was taken for a tensor)
+        target = assignments[0].node
+        assign_target = self.get_metadata(ParentNodeProvider, target, None)
+        assign = self.get_metadata(ParentNodeProvider, assign_target, None) if isinstance(assign_target, cst.AssignTarget) else None
+        if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1 and isinstance(assign.value, cst.Dict)):
+            return name
+        statement = self.get_metadata(ParentNodeProvider, assign, None)
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            return name
+        block = self.get_metadata(ParentNodeProvider, statement, None)
+        ancestor: cst.CSTNode | None = call
+        while ancestor is not None and ancestor is not block:
+            ancestor = self.get_metadata(ParentNodeProvider, ancestor, None)
+        if ancestor is None or self.position(statement) >= self.position(call):
+            return name  # the run is not after the dict in the same block
+        for access in scope.accesses[name.value]:  # type: ignore[union-attr]
+            argument = self.get_metadata(ParentNodeProvider, access.node, None)
+            user = self.get_metadata(ParentNodeProvider, argument, None) if isinstance(argument, cst.Arg) else None
+            if not (isinstance(user, cst.Call) and m.matches(user.func, m.Attribute(attr=m.Name("run") | m.Name("eval")))):
+                return name  # the dict is used for something else too
+        start, end = self.position(statement), self.position(call)
+        for element in assign.value.elements:
+            value = element.value
+            if isinstance(value, (cst.Integer, cst.Float, cst.SimpleString)) or (isinstance(value, cst.Name) and value.value in ("True", "False", "None")):
+                continue
+            if not isinstance(value, cst.Name):
+                return name
+            for binding in scope.assignments[value.value]:  # type: ignore[union-attr]
+                node = binding.node if isinstance(binding.node, cst.CSTNode) else None
+                if node is None or start < self.position(node) < end:
+                    return name  # rebound between the dict and the run
+        program.feed_statements[id(statement)] = statement
+        return assign.value
+
     def _check_run(self, program: Program, call: cst.Call, fetch: cst.BaseExpression, feed: cst.BaseExpression | None) -> None:
+        for reference in _names_in(fetch):
+            name = reference.value
+            rewritten = name in program.placeholders or name in program.train_ops or (name in program.tensors and program.tensors[name].dynamic)
+            if rewritten and self._after_fetch(program, name, reference):  # (a variable's or constant's name stays as it is)
+                raise Decline(call, FETCH_FEED.code, f"`{reference.value}` is fetched again after it was rebound to its fetched value")
         values = self._feed(program, call, feed)
         fetch = self._normalized(program, fetch)
         elements = list(fetch.elements) if isinstance(fetch, (cst.List, cst.Tuple)) else None
@@ -1247,7 +1413,7 @@ class Sessions(Codemod):
                 raise Decline(call, GRAPH.code, f"the fetch `{name}` is not built at the top level of the program (inside a loop or branch?)")
             else:
                 raise Decline(call, FETCH_FEED.code, f"the fetch `{name}` is not a tensor, variable or train op")
-            missing = [p for p in needed if p not in values]
+            missing = [p for p in needed if p not in values and p not in program.defaults]
             if missing:
                 raise Decline(call, FETCH_FEED.code, f"`{name}` needs placeholder(s) {', '.join(missing)} that the feed does not give")
         trains = [item for item in fetches if isinstance(item, cst.Name) and item.value in program.train_ops]
@@ -1260,12 +1426,12 @@ class Sessions(Codemod):
                 parent = self.get_metadata(ParentNodeProvider, call)
                 if not isinstance(parent, cst.Expr):
                     raise Decline(call, FETCH_FEED.code, "the value of a train-op run (None) is used")
-            elif fetches[0] is not trains[0] and len(fetches) > 2:
-                raise Decline(call, FETCH_FEED.code, "a train op fetched after other values")
+            elif trains[0] is not fetches[0] and trains[0] is not fetches[-1] and len(fetches) > 2:
+                raise Decline(call, FETCH_FEED.code, "a train op fetched between other values")
             train = program.train_ops[trains[0].value]
             extras = tuple(item.value for item in fetches if item is not trains[0])  # type: ignore[union-attr]
             for extra in extras:
-                if extra in program.variables or (extra in program.tensors and not program.tensors[extra].dynamic):
+                if extra in program.containers or (extra in program.tensors and not program.tensors[extra].dynamic):
                     raise Decline(call, FETCH_FEED.code, f"`{extra}` fetched together with the train op")
             key = _step_key(train, extras)
             if key not in train.steps:
@@ -1298,7 +1464,7 @@ class Sessions(Codemod):
                 needed = []
             else:
                 raise Decline(call, FETCH_FEED.code, f"the fetch `{_code(item)}` uses `{name}`")
-            missing = [p for p in needed if p not in values]
+            missing = [p for p in needed if p not in values and p not in program.defaults]
             if missing:
                 raise Decline(call, FETCH_FEED.code, f"`{name}` needs placeholder(s) {', '.join(missing)} that the feed does not give")
             program.claimed.add(id(reference))
@@ -1309,7 +1475,7 @@ class Sessions(Codemod):
         for name in sorted(program.session_names) + sorted(program.graph_names() - program.session_names):
             for assignment in scope.assignments[name]:  # type: ignore[attr-defined]
                 for access in assignment.references:
-                    if id(access.node) in program.claimed:
+                    if id(access.node) in program.claimed or self._after_fetch(program, name, access.node):
                         continue
                     if name in program.variables and access.scope is not scope:
                         continue  # a helper function reading a variable: it is the same object in eager code
@@ -1323,13 +1489,15 @@ class Sessions(Codemod):
         statements = self.edits.statements
         for name, statement in program.placeholder_statements.items():
             statements[id(statement)] = []
-        for statement in [*program.inits.values(), *program.graphs.values()]:
+        for statement in [*program.inits.values(), *program.graphs.values(), *program.feed_statements.values()]:
             statements[id(statement)] = []
         for context in program.graph_contexts:
             self.edits.unwrap.add(id(context))
         for tensor in program.tensors.values():
             if tensor.dynamic:
                 statements[id(tensor.statement)] = [self._function_for(program, tensor)]
+                for statement, _ in tensor.chain:
+                    statements[id(statement)] = []
         for name, (statement, call) in program.optimizers.items():
             small = statement.body[0]
             assert isinstance(small, cst.Assign)
@@ -1382,13 +1550,15 @@ class Sessions(Codemod):
 
     def _cast(self, program: Program, placeholder: str, value: cst.BaseExpression) -> cst.BaseExpression:
         dtype = program.placeholders[placeholder]
+        if isinstance(value, cst.Name) and value.value in ("True", "False") and (self.qualified_name(dtype) == "tf.bool" or placeholder in program.defaults and _code(dtype).endswith(".bool")):
+            return value  # a training flag stays a Python bool (layers that branch on it need one; tf.function traces each value)
         qualified = self.qualified_name(dtype) if isinstance(dtype, (cst.Name, cst.Attribute)) else None
         if qualified and qualified.startswith("tf.") and qualified.count(".") == 1:
             dtype = cst.parse_expression(f"{self.tf}.{qualified[3:]}")
         return cst.Call(func=cst.parse_expression(f"{self.tf}.cast"), args=_commas([cst.Arg(value), cst.Arg(dtype)]))
 
     def _call(self, program: Program, function: str, params: list[str], values: dict[str, cst.BaseExpression]) -> cst.Call:
-        return cst.Call(func=cst.Name(function), args=_commas([cst.Arg(self._cast(program, p, values[p])) for p in params]))
+        return cst.Call(func=cst.Name(function), args=_commas([cst.Arg(self._cast(program, p, values.get(p, program.defaults.get(p)))) for p in params]))  # type: ignore[arg-type]
 
     def _numpy(self, expression: cst.BaseExpression) -> cst.BaseExpression:
         return cst.Call(func=cst.Attribute(value=expression, attr=cst.Name("numpy")))
@@ -1448,7 +1618,10 @@ class Sessions(Codemod):
                 generator = cst.parse_expression("(value.numpy() for value in _)")
                 assert isinstance(generator, cst.GeneratorExp)
                 generator = generator.with_changes(for_in=generator.for_in.with_changes(iter=step))
-                elements.append(cst.StarredElement(generator))
+                if names[-1] == trains[0]:  # `[cost, pred, train_op]`: the values, then the train op's None
+                    elements.insert(0, cst.StarredElement(generator))
+                else:
+                    elements.append(cst.StarredElement(generator))
         else:
             elements = [cst.Element(self._fetch_value(program, e.value, values)) for e in fetch.elements]  # type: ignore[attr-defined]
         elements = [e.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for e in elements[:-1]] + elements[-1:]
@@ -1461,7 +1634,8 @@ class Sessions(Codemod):
     def _step_params(self, program: Program, train: TrainOp, extras: tuple[str, ...]) -> list[str]:
         needed = set(program.tensors[train.loss].params)
         for extra in extras:
-            needed.update(program.tensors[extra].params)
+            if extra in program.tensors:  # a variable fetched with the train op needs no feed
+                needed.update(program.tensors[extra].params)
         return [p for p in program.placeholders if p in needed]
 
     def _function_for(self, program: Program, tensor: Tensor) -> cst.FunctionDef:
@@ -1470,6 +1644,7 @@ class Sessions(Codemod):
             inner = program.tensors.get(dep)
             if inner is not None and inner.dynamic:
                 lines.append(f"{dep} = {inner.function}({', '.join(inner.params)})")
+        lines += [f"{tensor.name} = {_code(value)}" for _, value in tensor.chain]
         body_lines = lines + [f"return {_code(tensor.value)}"]
         source = f"def {tensor.function}({', '.join(tensor.params)}):\n" + "".join(f"    {line}\n" for line in body_lines)
         function = cst.parse_statement(source, config=self.tree.config_for_parsing)
@@ -1481,7 +1656,8 @@ class Sessions(Codemod):
         returned = last.body[0]
         assert isinstance(returned, cst.Return)
         last = last.with_changes(body=[returned.with_changes(value=tensor.value)], trailing_whitespace=tensor.statement.trailing_whitespace)
-        function = function.with_changes(body=body.with_changes(body=[*body.body[:-1], last]), leading_lines=tensor.statement.leading_lines or [cst.EmptyLine(indent=False)])
+        leading = tensor.chain[0][0].leading_lines if tensor.chain else tensor.statement.leading_lines
+        function = function.with_changes(body=body.with_changes(body=[*body.body[:-1], last]), leading_lines=leading or [cst.EmptyLine(indent=False)])
         return function
 
     def _train_steps(self, program: Program, train: TrainOp) -> list[cst.BaseStatement]:
@@ -1508,6 +1684,10 @@ class Sessions(Codemod):
             ]
             returned = []
             for extra in extras:
+                if extra in program.variables:
+                    # TF1 returned a variable fetched with the train op as it was after the update
+                    returned.append(f"{tf}.identity({extra})")
+                    continue
                 if extra != loss_name and extra not in [r for r in returned]:
                     inner = program.tensors[extra]
                     lines.append(f"{extra} = {inner.function}({', '.join(inner.params)})")
