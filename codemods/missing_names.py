@@ -42,7 +42,7 @@ from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, Qualified
 from tf2migrate.findings import FixKind
 from tf2migrate.selection import Selection
 
-from . import CODEMOD_MODULES, api_table, names, public_names, removed_apis
+from . import CODEMOD_MODULES, api_table, legacy_keras, names, public_names, removed_apis
 from .base import Codemod, Rule
 
 MISSING_TF = "TFM407"  # the api-renames rule `missing-tf-name` (documented there): this pass reports it too
@@ -124,6 +124,7 @@ class MissingNames(Codemod):
 
     def visit_Module(self, node: cst.Module) -> None:
         self._module = node
+        self._legacy_keras: bool | None = None
         self._manual_plumbing: set[int] | None = None
         told: dict[int, list[str]] = {}
         for finding in self.run.earlier:
@@ -156,13 +157,20 @@ class MissingNames(Codemod):
         if qualified is None:
             return False
         missing = public_names.first_missing(qualified)
-        if missing is None:
+        if missing is None or self._served_by_legacy_keras(qualified):
             return False
         written = get_full_name_for_node(node) or qualified
         if self._reported_elsewhere(node, parent):
             return False
         self._report(node, written, qualified, missing)
         return False
+
+    def _served_by_legacy_keras(self, qualified: str) -> bool:
+        """`tf.layers` / `tf.nn.rnn_cell` names exist in a graph-mode file that sets TF_USE_LEGACY_KERAS
+        (the `--legacy-keras-fallback` route, `codemods/legacy_keras.py`): tf_keras serves them there."""
+        if self._legacy_keras is None:
+            self._legacy_keras = legacy_keras.opted_in(self._module)
+        return self._legacy_keras and qualified.startswith("tensorflow.") and legacy_keras.exists(names.canonical(qualified))
 
     def _imported_name(self, node: cst.CSTNode) -> str | None:
         found = self.get_metadata(QualifiedNameProvider, node, None)
