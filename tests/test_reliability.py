@@ -118,16 +118,16 @@ def test_exception_inside_a_rule_is_reported_with_traceback_only_under_debug(tmp
     from tf2migrate.codemods import graph_plumbing
 
     write(tmp_path / "a.py", TF1)
-    codemod = next(c for c in vars(graph_plumbing).values() if isinstance(c, type) and hasattr(c, "RULES"))
+    codemod = graph_plumbing.CODEMOD
 
     def explode(self, *args, **kwargs):
         raise ZeroDivisionError("rule bug")
 
     monkeypatch.setattr(codemod, "visit_Module", explode)
-    quiet = CliRunner().invoke(cli.main, ["check", "--jobs", "1", str(tmp_path)])
+    quiet = CliRunner().invoke(cli.main, ["check", "--jobs", "1", "--no-cache", str(tmp_path)])
     assert quiet.exit_code == 2 and "internal error in" in quiet.output and "ZeroDivisionError" in quiet.output
     assert "Traceback" not in quiet.output
-    loud = CliRunner().invoke(cli.main, ["check", "--jobs", "1", "--debug", str(tmp_path)])
+    loud = CliRunner().invoke(cli.main, ["check", "--jobs", "1", "--no-cache", "--debug", str(tmp_path)])
     assert "Traceback" in loud.output and "rule bug" in loud.output
 
 
