@@ -24,6 +24,7 @@ CODEMOD_MODULES: tuple[str, ...] = (
     "graph_plumbing",
     "keras3_training",
     "keras3_saving",
+    "keras_backend",
     "legacy_calls",
     "api_renames",
 )
