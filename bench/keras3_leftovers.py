@@ -66,7 +66,7 @@ def leftovers(path: Path) -> list[tuple[int, str]]:
                 continue
             for alias in node.names:
                 name = f"{relative}.{alias.name}" if relative else alias.name
-                if alias.name != "*" and alias.name != "backend" and not keras3_modules.exists(root, name):
+                if alias.name != "*" and alias.name != "backend" and not alias.name.startswith("__") and not keras3_modules.exists(root, name):
                     found.append((node.lineno, f"name {node.module}.{alias.name}"))
         elif isinstance(node, ast.Import):
             for alias in node.names:

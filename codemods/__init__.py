@@ -17,11 +17,11 @@ if TYPE_CHECKING:
 CODEMOD_MODULES: tuple[str, ...] = (
     "unused_graph_handles",
     "private_keras_imports",
-    "keras3_modules",
     "layer_variables",
     "tf1_variables",
     "sessions",
     "graph_plumbing",
+    "keras3_modules",
     "keras3_training",
     "keras3_saving",
     "keras_backend",

@@ -74,10 +74,14 @@ MODULE_TARGETS: dict[str, tuple[str, ...]] = {
     "utils.conv_utils": ("utils",),
     "optimizers.legacy": ("optimizers",),
     "preprocessing.text": ("preprocessing.text",),
-    "legacy": (),
     "legacy.interfaces": (),
     "objectives": ("losses",),
+    "backend.tensorflow_backend": ("backend",),
+    "backend.theano_backend": (),
+    "backend.cntk_backend": (),
 }
+# `from keras.backend import tensorflow_backend`: Keras 2's backend implementation modules.
+BACKEND_MODULES = ("tensorflow_backend", "theano_backend", "cntk_backend")
 # Listed by Keras 3 but unusable: `keras.optimizers.legacy.Adam()` raises "not supported in Keras 3".
 UNUSABLE = frozenset({"optimizers.legacy"})
 
@@ -254,8 +258,13 @@ class Keras3Modules(Codemod):
         if split is None:
             return None
         root, relative = split
-        if relative == "backend" or relative.startswith("backend."):
-            return None  # the backend rules' (keras.ops)
+        if relative == "backend" and not isinstance(node.names, cst.ImportStar):
+            gone = [get_full_name_for_node(a.name) for a in node.names if get_full_name_for_node(a.name) in BACKEND_MODULES]
+            if gone:
+                self.flag(node, MISSING_NAME.code, f"`from {module} import {', '.join(gone)}`: Keras 3 has no backend implementation modules; the backend is `keras.backend` itself (its math is in `keras.ops`, GPUs are listed by `tf.config.list_logical_devices('GPU')`): use those and drop this import")
+            return None  # the rest of keras.backend is the backend rules' (keras.ops)
+        if relative.startswith("backend.") and relative not in MODULE_TARGETS:
+            return None
         imported = list(dict.fromkeys(get_full_name_for_node(alias.name) or "" for alias in node.names))
         if any(n.startswith("__") for n in imported):
             return None  # `from keras import __version__`: dunders are not in the generated tables
@@ -282,7 +291,7 @@ class Keras3Modules(Codemod):
             for name in unknown:
                 advice = SPECIFIC_ADVICE.get(name)
                 if advice is None:
-                    removal = removed_apis.find(f"keras.layers.{name}") or removed_apis.find(f"keras.utils.{name}")
+                    removal = removed_apis.find(names.canonical(f"{module}.{name}")) or removed_apis.find(f"keras.layers.{name}") or removed_apis.find(f"keras.utils.{name}")
                     advice = removal.advice if removal is not None else None
                 details.append(f"`{name}`" + (f" ({advice})" if advice else ""))
             where = f"`{module}` does not exist in Keras 3" if module_gone else f"`{module}` in Keras 3 lacks them"

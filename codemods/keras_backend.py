@@ -58,6 +58,7 @@ from .base import Codemod, Rule
 from .builders import dotted
 from .imports import schedule_removal_of_imports_used_by
 from .keras_gradients import GradientFunctions
+from .layer_variables import is_layer_base
 
 _DATA = Path(__file__).resolve().parent / "data" / "keras_backend.json"
 PREFIX = "keras.backend."
@@ -336,6 +337,7 @@ class KerasBackend(Codemod):
         self._keras_name, self._keras_import_needed = self._keras_spelling(node)
         self._tfm330 = "legacy_calls" in CODEMOD_MODULES and self.enabled("TFM330")
         self._gradients = GradientFunctions(self, node) if "gradients" in node.code or "function" in node.code else None
+        self._wrapped: dict[str, tuple[cst.Attribute, str, list[int]]] = {}  # name -> (first use, module, lines)
 
     # -- how `keras` is written -----------------------------------------------------------------------
     def _keras_spelling(self, module: cst.Module) -> tuple[str | None, bool]:
@@ -373,16 +375,25 @@ class KerasBackend(Codemod):
         return self._tfm330 and removal is not None and removal.family == "keras"
 
     def _is_layer_state(self, call: cst.Call) -> bool:
-        """`self.x = K.variable(...)`: TFM103 (layer_variables) reports or rewrites it."""
+        """`self.x = K.variable(...)` in a Keras layer or model class: the layer-variable rules
+        (TFM103-TFM105, which run first) rewrite or report it."""
         parent = self.get_metadata(ParentNodeProvider, call, None)
         if not isinstance(parent, cst.Assign):
             return False
-        return any(isinstance(t.target, cst.Attribute) and _code(t.target.value) == "self" for t in parent.targets)
+        if not any(isinstance(t.target, cst.Attribute) and _code(t.target.value) == "self" for t in parent.targets):
+            return False
+        node: cst.CSTNode | None = parent
+        while node is not None and not isinstance(node, cst.ClassDef):
+            node = self.get_metadata(ParentNodeProvider, node, None)
+        return node is not None and any(is_layer_base(self.qualified_name(base.value)) for base in node.bases)
 
     # -- calls -------------------------------------------------------------------------------------------
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         name = self.backend_name(original_node.func)
         if name is None:
+            if isinstance(original_node.func, cst.Attribute):
+                self._module_attribute(original_node.func)
+                self._wrapper_use(original_node.func)
             return updated_node
         if self._gradients is not None and self._keras_name is not None:
             handled = self._gradients.call(name, original_node, updated_node)
@@ -475,6 +486,53 @@ class KerasBackend(Codemod):
             return updated_node
         return self._value_use(original_node, updated_node)
 
+    def _wrapper_use(self, func: cst.Attribute) -> None:
+        """`K.sum` where `K` comes from the project's own backend module (`from bert4keras.backend import K`):
+        most such modules re-export Keras 2's backend. Collected, reported once per name in `leave_Module`."""
+        if not isinstance(func.value, cst.Name):
+            return
+        qualified = self.qualified_name(func.value)
+        if qualified is None or qualified.startswith(("keras", "tf", "tensorflow")) or "backend" not in qualified:
+            return
+        entry = lookup(func.attr.value)
+        if entry is None or entry["kind"] == "keep":
+            return
+        line = self.position(func)[0]
+        first = self._wrapped.setdefault(func.attr.value, (func, qualified.rsplit(".", 1)[0], []))
+        if line not in first[2]:
+            first[2].append(line)
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        for name, (node, module, lines) in self._wrapped.items():
+            entry = lookup(name) or {}
+            if entry.get("kind") == "op":
+                advice = f"`{entry['target']}`"
+            elif entry.get("kind") == "rewrite":
+                form = _PLACEHOLDER.sub(lambda m: m.group(1), _OPTIONAL.sub("", entry["forms"][0]["expr"]))
+                advice = f"`{form}` ({entry['note']})"
+            else:
+                advice = entry.get("note", "")
+            others = f" (also on line{'s' if len(lines) > 2 else ''} {', '.join(map(str, lines[1:]))})" if len(lines) > 1 else ""
+            self.flag(
+                node,
+                MANUAL.code,
+                f"`{_code(node)}`{others}: `{_code(node.value)}` comes from `{module}`; if that module re-exports Keras 2's "
+                f"backend, Keras 3 has no `backend.{name}`: write {advice}, or migrate `{module}` and run the tool on it",
+            )
+        return updated_node
+
+    def _module_attribute(self, original: cst.Attribute | cst.Name) -> None:
+        """`K.control_flow_ops.while_loop`, `K.tf.float32`: TensorFlow modules Keras 2's backend re-exported."""
+        qualified = self.qualified_name(original)
+        if qualified is None or not qualified.startswith(PREFIX) or "." not in qualified[len(PREFIX) :]:
+            return
+        first = _first_segment(qualified[len(PREFIX) :])
+        if self._owned_by_tfm330(first) or (lookup(first) or {}).get("kind") == "keep":
+            return
+        entry = lookup(first)
+        advice = entry["note"] if entry and entry.get("note") else "use the TensorFlow (`tf.*`) or `keras.ops` function it named"
+        self.flag(original, MANUAL.code, f"`{_code(original)}`: Keras 2's backend re-exported `{first}`, Keras 3's does not: {advice}")
+
     def _value_use(self, original: cst.Attribute | cst.Name, updated: cst.Attribute | cst.Name) -> cst.BaseExpression:
         parent = self.get_metadata(ParentNodeProvider, original, None)
         if isinstance(parent, cst.Call) and parent.func is original:
@@ -485,6 +543,9 @@ class KerasBackend(Codemod):
             return updated
         name = self.backend_name(original)
         if name is None:
+            self._module_attribute(original)
+            if isinstance(original, cst.Attribute):
+                self._wrapper_use(original)
             return updated
         entry = lookup(name)
         spelled = _code(original)
@@ -507,6 +568,10 @@ class KerasBackend(Codemod):
             if replaced is not None:
                 return replaced
         return updated_node
+
+
+def _first_segment(name: str) -> str:
+    return name.split(".", 1)[0]
 
 
 def _short(source: str, limit: int = 90) -> str:

@@ -50,10 +50,18 @@ def canonical(qualified: str) -> str:
         return qualified
     for prefix, replacement in _CANONICAL_PREFIXES:
         if qualified == prefix:
-            return replacement
+            return _keras2_backend_module(replacement)
         if qualified.startswith(prefix + "."):
-            return replacement + qualified[len(prefix) :]
+            return _keras2_backend_module(replacement + qualified[len(prefix) :])
     return qualified
+
+
+def _keras2_backend_module(name: str) -> str:
+    """Keras 2 defined the backend functions in `keras.backend.tensorflow_backend`: `set_session` imported from there
+    is `keras.backend.set_session`."""
+    if name == "keras.backend.tensorflow_backend" or name.startswith("keras.backend.tensorflow_backend."):
+        return "keras.backend" + name[len("keras.backend.tensorflow_backend") :]
+    return name
 
 
 def is_tensorflow_or_keras(name: str) -> bool:

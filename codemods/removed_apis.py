@@ -323,6 +323,12 @@ REMOVED_KERAS: tuple[Removal, ...] = (
     _keras("keras.initializers.normal", "use `keras.initializers.RandomNormal(mean, stddev)`", "keras.initializers.RandomNormal"),
     _keras("keras.initializers.uniform", "use `keras.initializers.RandomUniform(minval, maxval)`", "keras.initializers.RandomUniform"),
     _keras(
+        "keras.backend._get_available_gpus",
+        "Keras 3 has no `_get_available_gpus`: list them with `tf.config.list_logical_devices('GPU')` (names like "
+        "'/device:GPU:0', as Keras 2 returned)",
+        "tf.config.list_logical_devices",
+    ),
+    _keras(
         "keras.backend.tensorflow_backend",
         "Keras 3 has no `backend.tensorflow_backend`: list GPUs with `tf.config.list_physical_devices('GPU')`; the backend "
         "functions are in `keras.ops` / `keras.backend`",

@@ -1,0 +1,83 @@
+"""The Keras 2 -> Keras 3 rules' tables (TFM520-TFM549) checked against the installed Keras 3 / TF 2.21.
+
+The rules never import Keras; these tests do, once, in this process: the modules said to be gone are gone,
+the targets they move names to exist, the keywords written exist on the Keras 3 classes, and the decay
+schedule computes Keras 2's `lr / (1 + decay * iterations)`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import os
+
+import pytest
+
+from tf2migrate.codemods import keras3_modules, keras3_training
+
+pytestmark = pytest.mark.tensorflow
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+keras = pytest.importorskip("keras")
+
+
+@pytest.mark.parametrize("module", sorted(keras3_modules.MODULE_TARGETS))
+def test_removed_modules_are_gone_and_targets_exist(module):
+    if module in keras3_modules.UNUSABLE:
+        with pytest.raises(ImportError):
+            importlib.import_module(f"keras.{module}").SGD()
+    else:
+        with pytest.raises(ImportError):
+            importlib.import_module(f"keras.{module}")
+    assert not keras3_modules.exists("keras", module) or module in keras3_modules.UNUSABLE
+    for target in keras3_modules.MODULE_TARGETS[module]:
+        if target.startswith("preprocessing.text"):
+            continue  # only TF 2.21's legacy tf.keras serves it (the rule imports it from there)
+        importlib.import_module(f"keras.{target}" if target else "keras")
+
+
+def test_name_tables_agree_with_keras():
+    for dotted in ("layers.Dense", "layers.Layer", "utils.to_categorical", "utils.get_source_inputs", "optimizers.schedules.InverseTimeDecay"):
+        assert keras3_modules.exists("keras", dotted)
+        obj = keras
+        for part in dotted.split("."):
+            obj = getattr(obj, part)
+    assert not keras3_modules.exists("keras", "layers.Merge") and not hasattr(keras.layers, "Merge")
+
+
+def _parameters(cls) -> set[str]:
+    return {p for klass in inspect.getmro(cls) if klass.__init__ is not object.__init__ for p in inspect.signature(klass.__init__).parameters}
+
+
+def test_keras1_keyword_targets_are_keras3_parameters():
+    layer_classes = [getattr(keras.layers, n) for n in dir(keras.layers) if inspect.isclass(getattr(keras.layers, n))]
+    accepted = set().union(*(_parameters(c) for c in layer_classes))
+    for old, new in keras3_training.KERAS1_KEYWORDS.items():
+        assert new in accepted, (old, new)
+    for cls, table in keras3_training.KERAS1_CLASS_KEYWORDS.items():
+        for old, new in table.items():
+            if new is not None:
+                assert new in _parameters(getattr(keras.layers, cls)), (cls, old, new)
+    assert "output_dim" in _parameters(keras.layers.Embedding)  # why Embedding keeps it
+    inputs = keras.Input((2,))
+    outputs = keras.layers.Dense(1)(inputs)
+    keras.Model(inputs=inputs, outputs=outputs)
+    with pytest.raises((TypeError, ValueError)):
+        keras.Model(input=inputs, output=outputs)
+
+
+def test_optimizer_keywords_exist_in_keras3():
+    for name, (params, default) in keras3_training.KERAS2_OPTIMIZERS.items():
+        accepted = _parameters(getattr(keras.optimizers, name))
+        for param in params:
+            if param in ("lr", "decay", "schedule_decay"):
+                continue
+            assert param in accepted, (name, param)
+        if default is not None:
+            assert float(default) == pytest.approx(float(inspect.signature(getattr(keras.optimizers, name)).parameters["learning_rate"].default))
+
+
+def test_inverse_time_decay_is_keras2_decay():
+    lr, decay = 0.5, 0.05
+    schedule = keras.optimizers.schedules.InverseTimeDecay(lr, decay_steps=1, decay_rate=decay)
+    for step in range(6):
+        assert float(schedule(step)) == pytest.approx(lr / (1 + decay * step), rel=1e-6)
