@@ -197,6 +197,28 @@ OUTPUT_SHAPE_METHOD = Rule(
     """,
 )
 
+PREDICT_CLASSES = Rule(
+    code="TFM536",
+    name="keras-predict-classes",
+    fix=FixKind.SAFE,
+    summary="`model.predict_classes(x)` becomes `predict` followed by Keras 2's own argmax / 0.5 threshold.",
+    explanation="""
+        Keras 3 models (and tf.keras since 2.6) have no `predict_classes`. Keras 2's `Sequential.predict_classes(x,
+        batch_size=32, verbose=0)` was `proba = self.predict(x, batch_size, verbose)`, then `proba.argmax(axis=-1)`
+        when the last axis has more than one unit, else `(proba > 0.5).astype('int32')`. The call becomes exactly
+        that, as one expression (the rule cannot know the output width, so both branches are kept): Keras 3's
+        `predict` takes `x, batch_size, verbose` in the same positions (`batch_size=None` is 32), and `verbose=0`
+        is written when the call did not set it (Keras 3's default is a progress bar). Left alone: a file that
+        defines its own `predict_classes`, and calls with `*args` / `**kwargs` (TFM330 reports those).
+    """,
+    before="""
+        classes = model.predict_classes(x_test, verbose=0)
+    """,
+    after="""
+        classes = (lambda proba: proba.argmax(axis=-1) if proba.shape[-1] > 1 else (proba > 0.5).astype("int32"))(model.predict(x_test, verbose=0))
+    """,
+)
+
 TRAINING_MANUAL = Rule(
     code="TFM539",
     name="keras-training-manual",
@@ -232,12 +254,15 @@ TRAINING_MANUAL = Rule(
     """,
 )
 
-RULES = (GENERATOR_METHODS, OPTIMIZER_ARGUMENTS, LR_ATTRIBUTE, KERAS1_ARGUMENTS, CONV_POSITIONAL, OUTPUT_SHAPE_METHOD, TRAINING_MANUAL)
+RULES = (GENERATOR_METHODS, OPTIMIZER_ARGUMENTS, LR_ATTRIBUTE, KERAS1_ARGUMENTS, CONV_POSITIONAL, OUTPUT_SHAPE_METHOD, PREDICT_CLASSES, TRAINING_MANUAL)
 
 # --------------------------------------------------------------------------------------------------
 # tables
 
 GENERATOR_TARGETS = {"fit_generator": "fit", "evaluate_generator": "evaluate", "predict_generator": "predict"}
+OWNED_METHODS = (*GENERATOR_TARGETS, "predict_classes")
+# Keras 2's `Sequential.predict_classes` body, applied to Keras 3's `predict` (TFM536).
+PREDICT_CLASSES_FORM = 'lambda proba: proba.argmax(axis=-1) if proba.shape[-1] > 1 else (proba > 0.5).astype("int32")'
 # Keras 2 positional parameters after the generator that Keras 2.2.4, 2.3.1 and tf.keras 2.x agree on.
 GENERATOR_POSITIONAL = {
     "fit_generator": ("steps_per_epoch", "epochs", "verbose", "callbacks", "validation_data", "validation_steps"),
@@ -351,12 +376,12 @@ def _rebuild(original: list[cst.Arg], new: list[cst.Arg]) -> list[cst.Arg]:
 
 
 def defined_generator_methods(module: cst.Module) -> set[str]:
-    """`fit_generator` & co. defined by a class of this file (their calls are not Keras's)."""
+    """`fit_generator` & co. (and `predict_classes`) defined by a class of this file (their calls are not Keras's)."""
     found = set()
     for statement in module.body:
         if isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
-            found.update(s.name.value for s in statement.body.body if isinstance(s, cst.FunctionDef) and s.name.value in GENERATOR_TARGETS)
-        elif isinstance(statement, cst.FunctionDef) and statement.name.value in GENERATOR_TARGETS:
+            found.update(s.name.value for s in statement.body.body if isinstance(s, cst.FunctionDef) and s.name.value in OWNED_METHODS)
+        elif isinstance(statement, cst.FunctionDef) and statement.name.value in OWNED_METHODS:
             found.add(statement.name.value)
     return found
 
@@ -364,6 +389,11 @@ def defined_generator_methods(module: cst.Module) -> set[str]:
 def owns_generator_call(method: str, defined: set[str]) -> bool:
     """TFM530/TFM539 judge `x.<method>(...)` (legacy_calls' TFM330 then stays quiet)."""
     return method in GENERATOR_TARGETS and method not in defined
+
+
+def owns_predict_classes(call: cst.Call, defined: set[str]) -> bool:
+    """TFM536 rewrites this `x.predict_classes(...)` (legacy_calls' TFM330 then stays quiet)."""
+    return "predict_classes" not in defined and not any(a.star for a in call.args) and len(call.args) <= 3
 
 
 class Keras3Training(Codemod):
@@ -439,6 +469,8 @@ class Keras3Training(Codemod):
                 return self._generator_call(original_node, updated_node, method)
             if method in ("fit", "evaluate", "predict"):
                 return self._fit_call(original_node, updated_node)
+            if method == "predict_classes":
+                return self._predict_classes(original_node, updated_node)
         optimizer = self._optimizer_class(original_node)
         if optimizer is not None:
             return self._optimizer_call(original_node, updated_node, optimizer)
@@ -496,6 +528,23 @@ class Keras3Training(Codemod):
             return updated
         assert isinstance(updated.func, cst.Attribute)
         return updated.with_changes(func=updated.func.with_changes(attr=cst.Name(target)), args=_rebuild(list(updated.args), args))
+
+    # TFM536
+    def _predict_classes(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """`m.predict_classes(x, ...)` -> `(lambda proba: <Keras 2's body>)(m.predict(x, ..., verbose=0))`."""
+        if not owns_predict_classes(original, self._defined_methods):
+            return updated
+        args = list(updated.args)
+        positional = [a for a in args if a.keyword is None]
+        if len(positional) < 3 and not any(a.keyword is not None and a.keyword.value == "verbose" for a in args):
+            args.append(_kw("verbose", cst.Integer("0")))
+        if not self.offer_fix(original, PREDICT_CLASSES.code, "Keras 3 models have no `predict_classes`: `predict` + Keras 2's argmax (several units) / 0.5 threshold (one unit)"):
+            return updated
+        assert isinstance(updated.func, cst.Attribute)
+        predict = updated.with_changes(func=updated.func.with_changes(attr=cst.Name("predict")), args=_rebuild(list(updated.args), args))
+        form = cst.parse_expression(f"({PREDICT_CLASSES_FORM})(_)")
+        assert isinstance(form, cst.Call)
+        return form.with_changes(args=[cst.Arg(predict)])
 
     def _worker_problems(self, keywords: dict[str, cst.Arg]) -> list[str]:
         problems = []

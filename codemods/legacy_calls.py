@@ -513,6 +513,8 @@ class LegacyCalls(Codemod):
             self.enabled(keras3_training.GENERATOR_METHODS.code) or self.enabled(keras3_training.TRAINING_MANUAL.code)
         ):
             return  # one construct, one finding: TFM530 rewrites it or TFM539 says why not
+        if method == "predict_classes" and keras3_training.owns_predict_classes(node, self._defined_generators) and self.enabled(keras3_training.PREDICT_CLASSES.code):
+            return  # TFM536 rewrites it
         advice = removed_apis.removed_method(method)
         if advice is None:
             return
