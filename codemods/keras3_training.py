@@ -260,6 +260,13 @@ RULES = (GENERATOR_METHODS, OPTIMIZER_ARGUMENTS, LR_ATTRIBUTE, KERAS1_ARGUMENTS,
 # tables
 
 GENERATOR_TARGETS = {"fit_generator": "fit", "evaluate_generator": "evaluate", "predict_generator": "predict"}
+# Keras 2 `compile` keywords Keras 3 rejects -> what to do (TFM539).
+COMPILE_REMOVED = {
+    "target_tensors": "Keras 3 takes targets only as data: give `fit` a `tf.data.Dataset` (or generator) of `(inputs, targets)` instead of wiring the iterator's tensors into the model",
+    "sample_weight_mode": "Keras 3 reads the mode from the shape of `sample_weight` (`(batch, timesteps)` weights are temporal): drop it and pass `sample_weight=` to `fit`",
+}
+# Layers whose Keras 3 constructor still takes `weights=`.
+LAYERS_WITH_WEIGHTS = ("Embedding", "Bidirectional")
 OWNED_METHODS = (*GENERATOR_TARGETS, "predict_classes")
 # Keras 2's `Sequential.predict_classes` body, applied to Keras 3's `predict` (TFM536).
 PREDICT_CLASSES_FORM = 'lambda proba: proba.argmax(axis=-1) if proba.shape[-1] > 1 else (proba > 0.5).astype("int32")'
@@ -469,6 +476,8 @@ class Keras3Training(Codemod):
                 return self._generator_call(original_node, updated_node, method)
             if method in ("fit", "evaluate", "predict"):
                 return self._fit_call(original_node, updated_node)
+            if method == "compile":
+                self._compile_call(original_node)
             if method == "predict_classes":
                 return self._predict_classes(original_node, updated_node)
         optimizer = self._optimizer_class(original_node)
@@ -528,6 +537,12 @@ class Keras3Training(Codemod):
             return updated
         assert isinstance(updated.func, cst.Attribute)
         return updated.with_changes(func=updated.func.with_changes(attr=cst.Name(target)), args=_rebuild(list(updated.args), args))
+
+    # TFM539: compile arguments Keras 3 rejects
+    def _compile_call(self, original: cst.Call) -> None:
+        for arg in original.args:
+            if arg.keyword is not None and arg.keyword.value in COMPILE_REMOVED:
+                self.flag(arg, TRAINING_MANUAL.code, f"`compile(..., {arg.keyword.value}=...)`: Keras 3's `compile` has no `{arg.keyword.value}` (TypeError); {COMPILE_REMOVED[arg.keyword.value]}")
 
     # TFM536
     def _predict_classes(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
@@ -685,6 +700,8 @@ class Keras3Training(Codemod):
     # TFM533 / TFM534: layers
     def _layer_call(self, original: cst.Call, updated: cst.Call, cls: str) -> cst.BaseExpression:
         updated = self._conv_positional(original, updated, cls)
+        if cls[:1].isupper() and cls not in LAYERS_WITH_WEIGHTS and any(a.keyword is not None and a.keyword.value == "weights" for a in original.args):
+            self.flag(original, TRAINING_MANUAL.code, f"`{cls}(..., weights=...)`: Keras 3 layers take no initial `weights=` (\"Unrecognized keyword arguments\"); drop it and call `layer.set_weights(...)` once the layer is built (after `model.add(layer)` / the first call)")
         table: dict[str, str | None] = {**KERAS1_KEYWORDS, **KERAS1_CLASS_KEYWORDS.get(cls, {})}
         keys = [a.keyword.value for a in original.args if a.keyword is not None]
         special = {"dim_ordering", "nb_row", "nb_col", "mode", "consume_less", "forget_bias_init"}
