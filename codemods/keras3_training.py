@@ -236,6 +236,11 @@ TRAINING_MANUAL = Rule(
           `dim_ordering=<variable>`, `forget_bias_init=`, `Nadam(schedule_decay=)`), and `decay=` without a
           learning rate on optimizers whose default Keras 2.2 and tf.keras 2.x disagreed on.
         - `Conv2D(32, 3, 3)` in standalone Keras: a 3x3 kernel in Keras 2.3, strides 3 in Keras 2.4+ / Keras 3.
+        - Arguments Keras 3 rejects with no exact counterpart: `compile(target_tensors=)` (targets come from
+          the data: `fit(dataset)`), `compile(sample_weight_mode=)` (read from the weights' shape), a layer's
+          initial `weights=` (`layer.set_weights(...)` once built; `Embedding` keeps it), `TensorBoard(batch_size=,
+          write_grads=, embeddings_layer_names=, embeddings_data=)`; and `model.add_loss(tensor)` at module
+          level (a functional model's symbolic loss: put it in a layer's `call` or in `train_step`).
         - A custom optimizer built on Keras 2's `get_updates(loss, params)`: Keras 3 calls `build(variables)`
           and `update_step(gradient, variable, learning_rate)` (and `fit` raises `NotImplementedError`
           otherwise); port the update rule to those methods, as `keras.optimizers.SGD`'s source does.
@@ -264,6 +269,13 @@ GENERATOR_TARGETS = {"fit_generator": "fit", "evaluate_generator": "evaluate", "
 COMPILE_REMOVED = {
     "target_tensors": "Keras 3 takes targets only as data: give `fit` a `tf.data.Dataset` (or generator) of `(inputs, targets)` instead of wiring the iterator's tensors into the model",
     "sample_weight_mode": "Keras 3 reads the mode from the shape of `sample_weight` (`(batch, timesteps)` weights are temporal): drop it and pass `sample_weight=` to `fit`",
+}
+# Keras 2 `TensorBoard` keywords Keras 3 rejects -> what to do (TFM539).
+TENSORBOARD_REMOVED = {
+    "batch_size": "drop it (tf.keras 2.x ignored it too; Keras 2.2 used it only to batch the histogram data)",
+    "write_grads": "drop it (tf.keras 2.x ignored it too); log gradients from a custom `train_step` with `tf.summary.histogram`",
+    "embeddings_layer_names": "Keras 3 has no per-layer embedding projector setup: drop it (the projector then shows the `Embedding` layers) or write the projector config with `tensorboard.plugins.projector`",
+    "embeddings_data": "Keras 3 has no embeddings of arbitrary layers' outputs: write the vectors and a projector config with `tensorboard.plugins.projector`",
 }
 # Layers whose Keras 3 constructor still takes `weights=`.
 LAYERS_WITH_WEIGHTS = ("Embedding", "Bidirectional")
@@ -478,6 +490,8 @@ class Keras3Training(Codemod):
                 return self._fit_call(original_node, updated_node)
             if method == "compile":
                 self._compile_call(original_node)
+            if method == "add_loss":
+                self._add_loss_call(original_node)
             if method == "predict_classes":
                 return self._predict_classes(original_node, updated_node)
         optimizer = self._optimizer_class(original_node)
@@ -488,6 +502,9 @@ class Keras3Training(Codemod):
             return updated_node
         if name in MODEL_CLASSES:
             return self._model_call(original_node, updated_node)
+        if name == "keras.callbacks.TensorBoard":
+            self._tensorboard_call(original_node)
+            return updated_node
         if name.startswith("keras.layers."):
             return self._layer_call(original_node, updated_node, name.rsplit(".", 1)[1])
         return updated_node
@@ -543,6 +560,24 @@ class Keras3Training(Codemod):
         for arg in original.args:
             if arg.keyword is not None and arg.keyword.value in COMPILE_REMOVED:
                 self.flag(arg, TRAINING_MANUAL.code, f"`compile(..., {arg.keyword.value}=...)`: Keras 3's `compile` has no `{arg.keyword.value}` (TypeError); {COMPILE_REMOVED[arg.keyword.value]}")
+
+    def _tensorboard_call(self, original: cst.Call) -> None:
+        for arg in original.args:
+            if arg.keyword is not None and arg.keyword.value in TENSORBOARD_REMOVED:
+                self.flag(arg, TRAINING_MANUAL.code, f"`TensorBoard(..., {arg.keyword.value}=...)`: Keras 3's `TensorBoard` has no `{arg.keyword.value}` (TypeError); {TENSORBOARD_REMOVED[arg.keyword.value]}")
+
+    def _add_loss_call(self, original: cst.Call) -> None:
+        """`model.add_loss(tensor)` outside a class: a functional model's symbolic loss (Keras 3: NotImplementedError)."""
+        func = original.func
+        assert isinstance(func, cst.Attribute)
+        if not isinstance(func.value, cst.Name) or func.value.value == "self" or not original.args:
+            return
+        node: cst.CSTNode | None = original
+        while node is not None:
+            if isinstance(node, (cst.ClassDef, cst.FunctionDef)):
+                return  # inside a layer's `call` or a function: the receiver may be a layer; not judged
+            node = self.get_metadata(ParentNodeProvider, node, None)
+        self.flag(original, TRAINING_MANUAL.code, f"`{func.value.value}.add_loss(...)` at module level: Keras 3 functional models take no symbolic loss tensors (NotImplementedError); compute the loss in a small `keras.layers.Layer` whose `call` does `self.add_loss(...)` and apply it to the tensors, or override `train_step`")
 
     # TFM536
     def _predict_classes(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:

@@ -9,7 +9,9 @@ serves as `keras`):
 - `Model.fit` / `fit_generator`: one epoch (`epochs=1`, `initial_epoch=0`); array inputs cut to the first
   `KERAS_EXAMPLES_SAMPLES` samples (default 256; validation arrays to a quarter of that); for generators and
   datasets at most 3 steps per epoch and 2 validation steps.
-- `Model.evaluate` / `predict` (+ `*_generator`): array inputs cut the same way, steps at most 3.
+- `Model.evaluate` (+ `evaluate_generator`): array inputs cut the same way; for generators and datasets (also
+  `predict` / `predict_generator`) at most 3 steps. `predict` on arrays is left whole: scripts compare its
+  output with their full label arrays.
 - `Model.train_on_batch`: after `KERAS_EXAMPLES_BATCHES` calls (default 10) the program ends with exit code 0
   and prints `HARNESS: training capped` on stderr (custom loops such as a GAN's would otherwise run for hours);
   the benchmark reports such a run as "ran (capped)".
@@ -90,6 +92,12 @@ def _fit(arguments: dict) -> None:
             arguments["validation_steps"] = _min(arguments.get("validation_steps"), 2)
 
 
+def _predict(arguments: dict) -> None:
+    x = arguments.get("x", arguments.get("generator"))
+    if x is not None and not _is_arrays(x):
+        arguments["steps"] = _min(arguments.get("steps"), STEPS)
+
+
 def _evaluate(arguments: dict) -> None:
     x = arguments.get("x", arguments.get("generator"))
     if x is not None and _is_arrays(x):
@@ -115,8 +123,10 @@ def _patch_models(module) -> None:  # noqa: ANN001
     cls = getattr(module, "TensorFlowTrainer", None) or getattr(module, "Model")
     for name in ("fit", "fit_generator"):
         _wrap(cls, name, _fit)
-    for name in ("evaluate", "predict", "evaluate_generator", "predict_generator"):
+    for name in ("evaluate", "evaluate_generator"):
         _wrap(cls, name, _evaluate)
+    for name in ("predict", "predict_generator"):
+        _wrap(cls, name, _predict)
     _wrap(cls, "train_on_batch", _train_on_batch)
 
 
