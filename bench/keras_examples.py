@@ -44,7 +44,7 @@ RUNNER = ROOT / "tests" / "keras2_runner.py"
 OTHER_DATA = {
     r"\b(cifar10|cifar100|imdb|reuters|fashion_mnist|boston_housing)\b": "Keras dataset other than MNIST",
     r"\bget_file\s*\(": "downloads a file",
-    r"\bapplications\b": "pretrained keras.applications weights",
+    r"keras\.applications\b": "pretrained keras.applications weights",
     r"\b(load_img|imread)\s*\(": "reads images",
     r"\bsys\.argv\s*\[": "path from the command line",
 }
