@@ -12,9 +12,10 @@ serves as `keras`):
 - `Model.evaluate` (+ `evaluate_generator`): array inputs cut the same way; for generators and datasets (also
   `predict` / `predict_generator`) at most 3 steps. `predict` on arrays is left whole: scripts compare its
   output with their full label arrays.
-- `Model.train_on_batch`: after `KERAS_EXAMPLES_BATCHES` calls (default 10) the program ends with exit code 0
-  and prints `HARNESS: training capped` on stderr (custom loops such as a GAN's would otherwise run for hours);
-  the benchmark reports such a run as "ran (capped)".
+- `Model.train_on_batch`: after `KERAS_EXAMPLES_BATCHES` calls (default 10), and `fit` / `fit_generator`: after
+  `KERAS_EXAMPLES_FITS` calls (default 5), the program ends with exit code 0 and prints `HARNESS: training
+  capped` on stderr (custom loops such as a GAN's, or `addition_rnn`'s 200 `fit` calls, would otherwise run
+  for hours); the benchmark reports such a run as "ran (capped)".
 - `mnist.load_data`'s `get_file`: the file hash is not checked, so the synthetic `mnist.npz` the benchmark puts
   in the Keras cache is used instead of a download (no network).
 """
@@ -29,6 +30,7 @@ import sys
 
 SAMPLES = int(os.environ.get("KERAS_EXAMPLES_SAMPLES", "256"))
 BATCHES = int(os.environ.get("KERAS_EXAMPLES_BATCHES", "10"))
+FITS = int(os.environ.get("KERAS_EXAMPLES_FITS", "5"))
 STEPS = 3
 
 MODEL_MODULES = {"keras.src.backend.tensorflow.trainer", "tf_keras.src.engine.training"}
@@ -74,6 +76,7 @@ def _wrap(cls, name: str, change) -> None:  # noqa: ANN001
 
 
 def _fit(arguments: dict) -> None:
+    _count("fit", FITS)
     arguments["epochs"] = 1
     if "initial_epoch" in arguments:
         arguments["initial_epoch"] = 0
@@ -108,15 +111,19 @@ def _evaluate(arguments: dict) -> None:
         arguments["steps"] = _min(arguments.get("steps"), STEPS)
 
 
-_calls = {"train_on_batch": 0}
+_calls = {"train_on_batch": 0, "fit": 0}
 
 
-def _train_on_batch(arguments: dict) -> None:
-    _calls["train_on_batch"] += 1
-    if _calls["train_on_batch"] > BATCHES:
+def _count(kind: str, cap: int) -> None:
+    _calls[kind] += 1
+    if _calls[kind] > cap:
         print("HARNESS: training capped", file=sys.stderr, flush=True)
         sys.stdout.flush()
         os._exit(0)
+
+
+def _train_on_batch(arguments: dict) -> None:
+    _count("train_on_batch", BATCHES)
 
 
 def _patch_models(module) -> None:  # noqa: ANN001
