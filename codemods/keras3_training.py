@@ -661,7 +661,8 @@ class Keras3Training(Codemod):
         legacy_keys = {"lr", "decay", "schedule_decay"} | ({"epsilon"} if "epsilon" in values and _literal_value(values["epsilon"].value) is None else set())
         written = get_full_name_for_node(original.func) or ""
         legacy_spelled = ".optimizers.legacy." in written
-        if not (legacy_keys & keyword_keys) and positional_count <= 1 and not legacy_spelled:
+        alias_spelled = isinstance(original.func, cst.Attribute) and original.func.attr.value in OPTIMIZER_ALIASES
+        if not (legacy_keys & keyword_keys) and positional_count <= 1 and not legacy_spelled and not alias_spelled:
             return updated
         if "schedule_decay" in values:
             self.flag(original, TRAINING_MANUAL.code, f"`{cls}(schedule_decay=...)`: Keras 3's `Nadam` has no `schedule_decay` (its momentum schedule is fixed); drop it or port the optimizer")
@@ -710,6 +711,9 @@ class Keras3Training(Codemod):
         if legacy_spelled:
             what.insert(0, "`optimizers.legacy` is not supported in Keras 3: `optimizers`")
             func = dotted(written.replace(".optimizers.legacy.", ".optimizers."))
+        if alias_spelled and isinstance(func, cst.Attribute):
+            what.insert(0, f"Keras 3 has no lowercase alias `{func.attr.value}`: `{cls}`")
+            func = func.with_changes(attr=cst.Name(cls))
         if not self.offer_fix(original, OPTIMIZER_ARGUMENTS.code, f"Keras 3 `{cls}`: " + "; ".join(what)):
             return updated
         return updated.with_changes(func=func, args=_rebuild(list(updated.args), args) if args or updated.args else [])
