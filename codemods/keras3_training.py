@@ -238,7 +238,8 @@ TRAINING_MANUAL = Rule(
         - `Conv2D(32, 3, 3)` in standalone Keras: a 3x3 kernel in Keras 2.3, strides 3 in Keras 2.4+ / Keras 3.
         - Arguments Keras 3 rejects with no exact counterpart: `compile(target_tensors=)` (targets come from
           the data: `fit(dataset)`), `compile(sample_weight_mode=)` (read from the weights' shape), a layer's
-          initial `weights=` (`layer.set_weights(...)` once built; `Embedding` keeps it), `TensorBoard(batch_size=,
+          initial `weights=` (`layer.set_weights(...)` once built; `Embedding` keeps it), a layer's `batch_size=` /
+          `batch_input_shape=` (`keras.Input(batch_shape=...)` first), `TensorBoard(batch_size=,
           write_grads=, embeddings_layer_names=, embeddings_data=)`; and `model.add_loss(tensor)` at module
           level (a functional model's symbolic loss: put it in a layer's `call` or in `train_step`).
         - A custom optimizer built on Keras 2's `get_updates(loss, params)`: Keras 3 calls `build(variables)`
@@ -739,6 +740,9 @@ class Keras3Training(Codemod):
     # TFM533 / TFM534: layers
     def _layer_call(self, original: cst.Call, updated: cst.Call, cls: str) -> cst.BaseExpression:
         updated = self._conv_positional(original, updated, cls)
+        for arg in original.args:
+            if cls[:1].isupper() and cls not in ("Input", "InputLayer") and arg.keyword is not None and arg.keyword.value in ("batch_size", "batch_input_shape"):
+                self.flag(arg, TRAINING_MANUAL.code, f"`{cls}(..., {arg.keyword.value}=...)`: Keras 3 layers take no `{arg.keyword.value}` (\"Unrecognized keyword arguments\"); start the model with `keras.Input(batch_shape=(batch_size, *input_shape))` (stateful RNNs need it) and drop the layer's `batch_size=` / `batch_input_shape=` / `input_shape=`")
         if cls[:1].isupper() and cls not in LAYERS_WITH_WEIGHTS and any(a.keyword is not None and a.keyword.value == "weights" for a in original.args):
             self.flag(original, TRAINING_MANUAL.code, f"`{cls}(..., weights=...)`: Keras 3 layers take no initial `weights=` (\"Unrecognized keyword arguments\"); drop it and call `layer.set_weights(...)` once the layer is built (after `model.add(layer)` / the first call)")
         table: dict[str, str | None] = {**KERAS1_KEYWORDS, **KERAS1_CLASS_KEYWORDS.get(cls, {})}
