@@ -82,6 +82,9 @@ MODULE_TARGETS: dict[str, tuple[str, ...]] = {
 }
 # `from keras.backend import tensorflow_backend`: Keras 2's backend implementation modules.
 BACKEND_MODULES = ("tensorflow_backend", "theano_backend", "cntk_backend")
+# Where Keras 3 keeps what Keras 2 application modules defined for themselves.
+APPLICATION_HELPER_TARGETS = ("layers", "activations")
+
 # Listed by Keras 3 but unusable: `keras.optimizers.legacy.Adam()` raises "not supported in Keras 3".
 UNUSABLE = frozenset({"optimizers.legacy"})
 
@@ -141,10 +144,12 @@ MISSING_NAME = Rule(
     summary="A name imported from a Keras 2 module that Keras 3 does not have anywhere.",
     explanation="""
         The import names something Keras 3.15 has in none of its public modules (`keras.layers.recurrent.Recurrent`,
-        `keras.layers.merge.Merge`, `keras.utils.io_utils.HDF5Matrix`, `keras.applications.mobilenet.relu6`,
+        `keras.layers.merge.Merge`, `keras.utils.io_utils.HDF5Matrix`, `keras.applications.imagenet_utils._obtain_input_shape`,
         `keras.engine.topology.Network`...). The statement is left as it is and every missing name is listed, with
         the replacement when one is known. Port the code that uses them (`Merge` -> `Concatenate` / `Add`,
-        `relu6` -> `keras.layers.ReLU(6.0)`, `Network` -> `keras.Model`), then run the tool again.
+        `Network` -> `keras.Model`), then run the tool again. Helpers Keras 2 application modules defined for themselves
+        and Keras 3 keeps elsewhere (`mobilenet.relu6` -> `keras.activations.relu6`, `mobilenet.DepthwiseConv2D` ->
+        `keras.layers.DepthwiseConv2D`) are TFM520's.
     """,
     before="""
         from keras.layers.recurrent import Recurrent, LSTM
@@ -166,6 +171,7 @@ SPECIFIC_ADVICE: dict[str, str] = {
     "model_from_config": "use `keras.saving.deserialize_keras_object(config)` or `keras.Model.from_config(config)`",
     "convert_all_kernels_in_model": "Theano kernels are gone with Theano: drop the call",
     "_Merge": "subclass `keras.layers.Layer` (Keras 3's merge base class is private)",
+    "_obtain_input_shape": "Keras 3 keeps it private: pass `input_shape` explicitly or copy the helper into your project",
 }
 
 
@@ -373,6 +379,9 @@ class Keras3Modules(Codemod):
         if not module_gone and exists(root, _join(relative, name)):
             return (_standalone if root == "keras" else _tf)(relative)
         candidates = MODULE_TARGETS.get(relative, ()) if module_gone else ()
+        if not module_gone and relative.startswith("applications."):
+            # helpers Keras 2.1/2.2 applications defined for themselves (`mobilenet.relu6`, `mobilenet.DepthwiseConv2D`)
+            candidates = APPLICATION_HELPER_TARGETS
         for candidate in candidates:
             if exists(root, _join(candidate, name)):
                 return (_standalone if root == "keras" else _tf)(candidate)

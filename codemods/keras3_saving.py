@@ -233,7 +233,7 @@ class Keras3Saving(Codemod):
                 return None
             old = _weights_name(tail)
             return (path, old, ".weights.h5") if old is not None else None
-        if self._api(call) == CHECKPOINT:
+        if isinstance(func, (cst.Name, cst.Attribute)) and (func.attr.value if isinstance(func, cst.Attribute) else func.value) == "ModelCheckpoint" and self._api(call) == CHECKPOINT:
             if tail is None:
                 return None
             weights_only = any(a.keyword is not None and a.keyword.value == "save_weights_only" and isinstance(a.value, cst.Name) and a.value.value == "True" for a in call.args)
@@ -255,7 +255,8 @@ class Keras3Saving(Codemod):
             if self.offer_fix(path, SAVE_NAMES.code, f"Keras 3 {what}: `{old}` -> `{new}`"):
                 return self._replace_path(original_node, updated_node, path, old, new)
             return updated_node
-        if method in ("load_weights",) or (self._api(original_node) in LOAD_MODEL):
+        callee = method if method is not None else (func.value if isinstance(func, cst.Name) else None)
+        if method == "load_weights" or (callee == "load_model" and self._api(original_node) in LOAD_MODEL):
             path = original_node.args[0].value if original_node.args and original_node.args[0].keyword is None else None
             if path is not None and _key(path) in self._renamed:
                 old, new = self._renamed[_key(path)]

@@ -37,7 +37,8 @@ from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, Qualified
 
 from tf2migrate.findings import FixKind
 
-from . import imports, names
+from . import imports
+from .names import last_name
 from .base import Codemod, Rule
 from .builders import dotted, with_commas
 
@@ -242,6 +243,9 @@ TRAINING_MANUAL = Rule(
           `batch_input_shape=` (`keras.Input(batch_shape=...)` first), `TensorBoard(batch_size=,
           write_grads=, embeddings_layer_names=, embeddings_data=)`; and `model.add_loss(tensor)` at module
           level (a functional model's symbolic loss: put it in a layer's `call` or in `train_step`).
+        - A learning rate set (`K.set_value(model.optimizer.lr, v)`, `.lr.assign(v)`) in a file whose only optimizer gets
+          `decay=` (with several optimizers, the TFM532 finding carries the warning): TFM531 makes the rate an `InverseTimeDecay` schedule, whose value cannot be set; Keras 2 changed
+          the base rate under the decay. Write the whole policy as a `LearningRateScheduler` or a custom schedule.
         - A custom optimizer built on Keras 2's `get_updates(loss, params)`: Keras 3 calls `build(variables)`
           and `update_step(gradient, variable, learning_rate)` (and `fit` raises `NotImplementedError`
           otherwise); port the update rule to those methods, as `keras.optimizers.SGD`'s source does.
@@ -347,6 +351,10 @@ KERAS1_CLASS_KEYWORDS: dict[str, dict[str, str | None]] = {
     "MaxPool1D": {"stride": "strides"},
 }
 DIM_ORDERING = {"tf": "channels_last", "th": "channels_first"}
+SPECIAL_KEYWORDS = frozenset({"dim_ordering", "nb_row", "nb_col", "mode", "consume_less", "forget_bias_init"})
+LAYER_KEYWORDS = frozenset(KERAS1_KEYWORDS) | {k for table in KERAS1_CLASS_KEYWORDS.values() for k in table} | SPECIAL_KEYWORDS
+# Layer keywords Keras 3 rejects that TFM539 reports (`_layer_call`).
+REPORTED_LAYER_KEYWORDS = frozenset({"weights", "batch_size", "batch_input_shape"})
 CONV_KERNEL_ARITY = {"Convolution2D": 2, "Conv2D": 2, "Convolution3D": 3, "Conv3D": 3}
 MODEL_CLASSES = ("keras.Model", "keras.models.Model", "keras.engine.training.Model", "keras.engine.Model")
 
@@ -359,7 +367,11 @@ def _int_literal(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Integer)
 
 
+UNKNOWN = object()  # a value `_literal_value` cannot read
+
+
 def _literal_value(node: cst.BaseExpression) -> object:
+    """The Python value of a literal (int, float, bool, None, plain string), else `UNKNOWN`."""
     if isinstance(node, cst.Integer):
         return int(node.value, 0)
     if isinstance(node, cst.Float):
@@ -368,11 +380,7 @@ def _literal_value(node: cst.BaseExpression) -> object:
         return {"True": True, "False": False, "None": None}[node.value]
     if isinstance(node, cst.SimpleString):
         return node.evaluated_value
-    return _literal_value.unknown  # type: ignore[attr-defined]
-
-
-_literal_value.unknown = object()  # type: ignore[attr-defined]
-UNKNOWN = _literal_value.unknown  # type: ignore[attr-defined]
+    return UNKNOWN
 
 
 def _kw(name: str, value: cst.BaseExpression, like: cst.Arg | None = None) -> cst.Arg:
@@ -414,12 +422,30 @@ def owns_generator_call(method: str, defined: set[str]) -> bool:
 def owns_predict_classes(call: cst.Call, defined: set[str]) -> bool:
     """TFM536 rewrites this `x.predict_classes(...)` (legacy_calls' TFM330 then stays quiet)."""
     return "predict_classes" not in defined and not any(a.star for a in call.args) and len(call.args) <= 3
+class _DecayingOptimizers(cst.CSTVisitor):
+    """Does the file build an optimizer with a non-zero `decay=` (by spelling: `SGD(..., decay=1e-4)`)?"""
+
+    def __init__(self) -> None:
+        self.optimizers = 0
+        self.decaying = 0
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if (last_name(node) or "") in (*KERAS2_OPTIMIZERS, *OPTIMIZER_ALIASES):
+            self.optimizers += 1
+            if any(
+                a.keyword is not None
+                and (
+                    (a.keyword.value == "decay" and _literal_value(a.value) not in (0, 0.0))
+                    or (a.keyword.value == "learning_rate" and isinstance(a.value, cst.Call) and last_name(a.value) == "InverseTimeDecay")
+                )
+                for a in node.args
+            ):
+                self.decaying += 1  # `decay=`, or the schedule TFM531 made of it
 
 
 class Keras3Training(Codemod):
     RULES = RULES
     TRIGGERS = ("keras",)
-    METADATA_DEPENDENCIES = (*Codemod.METADATA_DEPENDENCIES,)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -431,6 +457,12 @@ class Keras3Training(Codemod):
     def visit_Module(self, node: cst.Module) -> None:
         self.source_module = node
         self._defined_methods = defined_generator_methods(node)
+        finder = _DecayingOptimizers()
+        node.visit(finder)
+        # the file's only optimizer gets a decay schedule (TFM531): a rate set in it is that schedule's; with several
+        # optimizers the rule cannot tell which one a callback sets, and says so in the TFM532 message
+        self._decays = finder.decaying == finder.optimizers == 1
+        self._maybe_decays = finder.decaying > 0 and not self._decays
 
     # -- helpers ------------------------------------------------------------------------------
     def _raw_keras(self, node: cst.CSTNode) -> str | None:
@@ -466,10 +498,17 @@ class Keras3Training(Codemod):
 
     # -- calls ----------------------------------------------------------------------------------
     def visit_Assign(self, node: cst.Assign) -> None:
-        if isinstance(node.value, cst.Call) and self._optimizer_class(node.value) is not None:
+        if isinstance(node.value, cst.Call) and (last_name(node.value) or "") in (*KERAS2_OPTIMIZERS, *OPTIMIZER_ALIASES) and self._optimizer_class(node.value) is not None:
             for target in node.targets:
                 if isinstance(target.target, cst.Name):
                     self._optimizer_names.add(target.target.value)
+
+    @staticmethod
+    def _worth_resolving(node: cst.Call) -> bool:
+        name = last_name(node) or ""
+        if name in KERAS2_OPTIMIZERS or name in OPTIMIZER_ALIASES or name in CONV_KERNEL_ARITY or name in ("Model", "TensorBoard"):
+            return True
+        return any(a.keyword is not None and (a.keyword.value in LAYER_KEYWORDS or a.keyword.value in REPORTED_LAYER_KEYWORDS) for a in node.args)
 
     def _optimizer_class(self, node: cst.Call) -> str | None:
         name = self._raw_keras(node)
@@ -495,6 +534,8 @@ class Keras3Training(Codemod):
                 self._add_loss_call(original_node)
             if method == "predict_classes":
                 return self._predict_classes(original_node, updated_node)
+        if not self._worth_resolving(original_node):
+            return updated_node  # cheap spelling filter: most calls are none of these
         optimizer = self._optimizer_class(original_node)
         if optimizer is not None:
             return self._optimizer_call(original_node, updated_node, optimizer)
@@ -747,8 +788,7 @@ class Keras3Training(Codemod):
             self.flag(original, TRAINING_MANUAL.code, f"`{cls}(..., weights=...)`: Keras 3 layers take no initial `weights=` (\"Unrecognized keyword arguments\"); drop it and call `layer.set_weights(...)` once the layer is built (after `model.add(layer)` / the first call)")
         table: dict[str, str | None] = {**KERAS1_KEYWORDS, **KERAS1_CLASS_KEYWORDS.get(cls, {})}
         keys = [a.keyword.value for a in original.args if a.keyword is not None]
-        special = {"dim_ordering", "nb_row", "nb_col", "mode", "consume_less", "forget_bias_init"}
-        hits = [k for k in keys if table.get(k) is not None or k in special]
+        hits = [k for k in keys if table.get(k) is not None or k in SPECIAL_KEYWORDS]
         if not hits:
             return updated
         if cls != "BatchNormalization" and "mode" in hits:
@@ -839,7 +879,13 @@ class Keras3Training(Codemod):
         if original_node.attr.value == "lr":
             value = original_node.value
             owner = (isinstance(value, cst.Attribute) and value.attr.value == "optimizer") or (isinstance(value, cst.Name) and value.value in self._optimizer_names)
-            if owner and self.offer_fix(original_node, LR_ATTRIBUTE.code, "Keras 3 optimizers have no `lr`: now `learning_rate`"):
+            if owner and self._decays and self._written(original_node):
+                self.flag(original_node, TRAINING_MANUAL.code, "the learning rate is set here, and this file gives an optimizer `decay=`, which becomes a Keras 3 `InverseTimeDecay` schedule: a schedule's rate cannot be set (Keras 2 changed the base rate under the decay); write the whole policy as a `keras.callbacks.LearningRateScheduler` or a custom schedule, then use `learning_rate`")
+                return updated_node
+            caveat = ""
+            if owner and self._maybe_decays and self._written(original_node):
+                caveat = "; if this is the optimizer given `decay=` in this file, its rate is now a schedule, which cannot be set: use a `LearningRateScheduler` there"
+            if owner and self.offer_fix(original_node, LR_ATTRIBUTE.code, "Keras 3 optimizers have no `lr`: now `learning_rate`" + caveat):
                 return updated_node.with_changes(attr=cst.Name("learning_rate"))
             return updated_node
         if original_node.attr.value == "get_output_shape_for" and isinstance(original_node.value, cst.Name) and original_node.value.value == "self":
@@ -847,6 +893,18 @@ class Keras3Training(Codemod):
             if klass is not None and self._renames_output_shape(klass) and self.enabled(OUTPUT_SHAPE_METHOD.code):
                 return updated_node.with_changes(attr=cst.Name("compute_output_shape"))
         return updated_node
+
+    def _written(self, node: cst.Attribute) -> bool:
+        """`K.set_value(<node>, v)`, `<node>.assign(v)`, `<node> = v`: the rate is set, not read."""
+        parent = self.get_metadata(ParentNodeProvider, node, None)
+        if isinstance(parent, cst.AssignTarget) or (isinstance(parent, cst.AugAssign) and parent.target is node):
+            return True
+        if isinstance(parent, cst.Attribute) and parent.attr.value in ("assign", "assign_add", "assign_sub"):
+            return True
+        if isinstance(parent, cst.Arg):
+            call = self.get_metadata(ParentNodeProvider, parent, None)
+            return isinstance(call, cst.Call) and last_name(call) == "set_value" and bool(call.args) and call.args[0] is parent
+        return False
 
     # -- TFM535 / TFM539: classes -------------------------------------------------------------------
     def _enclosing_class(self, node: cst.CSTNode) -> cst.ClassDef | None:
