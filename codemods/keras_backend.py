@@ -23,9 +23,10 @@ What it writes
             a function that runs a `keras.Model` over the symbolic values under `tf.GradientTape` and
             returns the same NumPy values; `K.function(inputs, outputs)` without gradients becomes a
             `keras.Model` called on the inputs. Patterns it cannot follow are reported.
-    TFM505  `K.learning_phase()`, `K.in_train_phase`, `K.in_test_phase`, `K.learning_phase_scope`:
-            reported (pass the `training` argument of `call`). `K.learning_phase` / `K.set_learning_phase`
-            stay with TFM330 when that rule runs.
+    TFM505  `K.in_train_phase(x, alt)` / `K.in_test_phase` in the `call` of a Keras layer class:
+            `x if training else alt`, with a `training=None` parameter added to `call` when missing.
+            Elsewhere, a branch that may be a function, `K.learning_phase()`, `K.learning_phase_scope`:
+            reported. `K.learning_phase` / `K.set_learning_phase` stay with TFM330 when that rule runs.
 
     Names Keras 3's `keras.backend` keeps (`K.epsilon()`, `K.floatx()`, `K.image_data_format()`) are left
     alone. Names other rules own are left to them: `K.variable` / `K.zeros` kept on `self` in a class
@@ -177,7 +178,7 @@ GRADIENTS = Rule(
 
 
         def iterate(inputs):
-            inputs = [tf.convert_to_tensor(value) for value in inputs]
+            inputs = [tf.convert_to_tensor(value, dtype=tensor.dtype) for value, tensor in zip(inputs, _iterate_model.inputs)]
             with tf.GradientTape() as tape:
                 tape.watch(inputs[0])
                 loss = _iterate_model(inputs)
@@ -191,23 +192,29 @@ GRADIENTS = Rule(
 LEARNING_PHASE = Rule(
     code="TFM505",
     name="keras-learning-phase",
-    fix=FixKind.MANUAL,
-    summary="`K.learning_phase()` / `K.in_train_phase` have no Keras 3 counterpart: use the `training` argument.",
+    fix=FixKind.SAFE,
+    summary="`K.in_train_phase` in a layer's `call` becomes the `training` argument; `K.learning_phase()` & co are reported.",
     explanation="""
         Keras 3 has no global learning phase. A layer learns whether it is training from the `training`
-        argument of `call` (Keras passes `training=True` inside `fit`, and a model called directly runs in
-        inference mode unless given `training=True`). Rewrite `K.in_train_phase(x, alt, training=training)` as
-        `x if training else alt` in a `call(self, inputs, training=None)` (call `x` first if it was a
-        function), and replace `K.learning_phase()` inputs of `K.function` by calling the model with
-        `training=`. `K.learning_phase` / `K.set_learning_phase` are reported by TFM330 when it runs.
+        argument of `call`: Keras passes `training=True` inside `fit` and runs inference in `predict` /
+        `evaluate`, which is where Keras 2 set the learning phase to 1 and 0. In the `call` method of a
+        Keras layer class, `K.in_train_phase(x, alt)` becomes `x if training else alt` (`K.in_test_phase`:
+        `alt if training else x`), adding a `training=None` parameter to `call` when it has none. The branches
+        must be values (Keras 2 also called a function passed as a branch: such calls are reported). Elsewhere,
+        and for `K.learning_phase()` / `K.learning_phase_scope`, the finding says to pass `training=` to the
+        model or layer call. `K.learning_phase` / `K.set_learning_phase` are reported by TFM330 when it runs.
     """,
     before="""
-        def call(self, inputs, training=None):
-            return K.in_train_phase(K.dropout(inputs, 0.5), inputs, training=training)
+        class Noise(Layer):
+            def call(self, inputs):
+                noisy = inputs + K.random_normal(K.shape(inputs))
+                return K.in_train_phase(noisy, inputs)
     """,
     after="""
-        def call(self, inputs, training=None):
-            return keras.random.dropout(inputs, 0.5) if training else inputs
+        class Noise(Layer):
+            def call(self, inputs, training=None):
+                noisy = inputs + keras.random.normal(keras.ops.shape(inputs))
+                return noisy if training else inputs
     """,
 )
 
@@ -338,6 +345,7 @@ class KerasBackend(Codemod):
         self._tfm330 = "legacy_calls" in CODEMOD_MODULES and self.enabled("TFM330")
         self._gradients = GradientFunctions(self, node) if "gradients" in node.code or "function" in node.code else None
         self._wrapped: dict[str, tuple[cst.Attribute, str, list[int]]] = {}  # name -> (first use, module, lines)
+        self._add_training: set[int] = set()  # ids of `call` methods that get a `training=None` parameter
 
     # -- how `keras` is written -----------------------------------------------------------------------
     def _keras_spelling(self, module: cst.Module) -> tuple[str | None, bool]:
@@ -408,6 +416,10 @@ class KerasBackend(Codemod):
         kind = entry["kind"]
         if kind == "keep":
             return updated_node
+        if name in ("in_train_phase", "in_test_phase"):
+            rewritten = self._train_phase(original_node, updated_node, name, entry, spelled)
+            if rewritten is not None:
+                return rewritten
         if kind == "owned" or kind == "manual" and name in LAYER_STATE:
             if name in LAYER_STATE and self._is_layer_state(original_node):
                 return updated_node
@@ -425,6 +437,81 @@ class KerasBackend(Codemod):
         if kind == "op":
             return self._rename_call(original_node, updated_node, name, entry, spelled)
         return self._rewrite_call(original_node, updated_node, name, entry, spelled)
+
+    def _train_phase(self, original: cst.Call, updated: cst.Call, name: str, entry: dict[str, Any], spelled: str) -> cst.BaseExpression | None:
+        """`K.in_train_phase(x, alt[, training])` in a layer's `call` -> `x if training else alt`; None: not this case."""
+        bound = bind(entry, updated)
+        if isinstance(bound, str) or "x" not in bound.sources or "alt" not in bound.sources:
+            return None
+        function = self._enclosing(original, cst.FunctionDef)
+        cls = self._enclosing(function, cst.ClassDef) if function is not None else None
+        if function is None or cls is None or function.name.value != "call":
+            return None
+        if not any(is_layer_base(self.qualified_name(base.value)) for base in cls.bases):
+            return None
+        for param in ("x", "alt"):
+            value = _argument(original, entry, param)
+            if value is None or not self._is_plain_value(value):
+                return None
+        names = {p.name.value for p in [*function.params.params, *function.params.kwonly_params]}
+        training = bound.sources.get("training")
+        if training is None:
+            if "training" not in names and any(isinstance(p.name, cst.Name) and p.name.value == "training" for p in function.params.posonly_params):
+                return None
+            training = "training"
+        elif not bound.atomic["training"]:
+            training = f"({training})"
+        first, second = (bound.sources["x"], bound.sources["alt"]) if name == "in_train_phase" else (bound.sources["alt"], bound.sources["x"])
+        needs = {p: isinstance(_argument(original, entry, p), (cst.IfExp, cst.NamedExpr)) for p in ("x", "alt")}
+        first = f"({first})" if needs["x" if name == "in_train_phase" else "alt"] else first
+        second = f"({second})" if needs["alt" if name == "in_train_phase" else "x"] else second
+        source = f"{first} if {training} else {second}"
+        adds = "training" not in names and "training" not in bound.sources
+        message = f"`{spelled}(...)` is `{_short(source)}` in Keras 3 (the `training` argument of `call`" + (", added" if adds else "") + ")"
+        if not self.offer_fix(original.func, LEARNING_PHASE.code, message):
+            return updated
+        if adds:
+            self._add_training.add(id(function))
+        schedule_removal_of_imports_used_by(self.context, original.func)
+        new = cst.parse_expression(source)
+        parent = self.get_metadata(ParentNodeProvider, original, None)
+        if updated.lpar or not isinstance(parent, (cst.Assign, cst.Return, cst.Expr, cst.Arg)):
+            new = new.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        return new
+
+    def _enclosing(self, node: cst.CSTNode, kind: type) -> Any:
+        current = self.get_metadata(ParentNodeProvider, node, None)
+        while current is not None and not isinstance(current, kind):
+            current = self.get_metadata(ParentNodeProvider, current, None)
+        return current
+
+    def _is_plain_value(self, value: cst.BaseExpression) -> bool:
+        """Not a function: Keras 2 called a callable branch. Names must be bound by assignments, or be
+        parameters of the layer's `call` (Keras passes it tensors)."""
+        if isinstance(value, cst.Lambda):
+            return False
+        if not isinstance(value, cst.Name):
+            return True
+        scope = self.get_metadata(ScopeProvider, value, None)
+        if scope is None or value.value not in scope:
+            return False
+        assignments = scope.assignments[value.value]
+        return bool(assignments) and all(
+            isinstance(getattr(a, "node", None), cst.Param)
+            or isinstance(self.get_metadata(ParentNodeProvider, getattr(a, "node", None), None), (cst.AssignTarget, cst.AugAssign))
+            for a in assignments
+        )
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
+        if id(original_node) not in self._add_training:
+            return updated_node
+        params = updated_node.params
+        training = cst.Param(name=cst.Name("training"), default=cst.Name("None"), equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
+        if isinstance(params.star_arg, cst.Param) or params.kwonly_params:
+            params = params.with_changes(kwonly_params=[*params.kwonly_params, training])
+        else:
+            params = params.with_changes(params=[*params.params, training])
+        return updated_node.with_changes(params=params)
 
     def _report_owned(self, name: str, node: cst.CSTNode, spelled: str, entry: dict[str, Any]) -> None:
         if self._owned_by_tfm330(name) or name in ("get_session", "set_session", "get_graph"):
@@ -453,7 +540,9 @@ class KerasBackend(Codemod):
     def _rewrite_call(self, original: cst.Call, updated: cst.Call, name: str, entry: dict[str, Any], spelled: str) -> cst.BaseExpression:
         bound = bind(entry, updated)
         parent = self.get_metadata(ParentNodeProvider, original, None)
-        subscripted = isinstance(parent, cst.Subscript) and parent.value is original
+        subscripted = (  # `K.shape(x)[0]`: an element; a slice of the tuple would be a tuple
+            isinstance(parent, cst.Subscript) and parent.value is original and all(isinstance(e.slice, cst.Index) for e in parent.slice)
+        )
         rendered = bound if isinstance(bound, str) else render(entry, bound, subscripted=subscripted)
         if isinstance(rendered, str):
             self.flag(original.func, MANUAL.code, f"`{spelled}(...)` not rewritten ({rendered}): {entry['note']}")
@@ -549,7 +638,11 @@ class KerasBackend(Codemod):
             return updated
         entry = lookup(name)
         spelled = _code(original)
-        if entry is None or entry["kind"] == "keep":
+        if entry is None:
+            if not self._owned_by_tfm330(name) and not name.startswith("__"):
+                self.flag(original, MANUAL.code, f"`{spelled}` is not a name Keras 3's `keras.backend` has" + (" (`keras.backend.backend()` names the backend)" if name == "_BACKEND" else ""))
+            return updated
+        if entry["kind"] == "keep":
             return updated
         if entry["kind"] == "op" and self._keras_name is not None:
             if not self.offer_fix(original, OP.code, f"`{spelled}` is `{entry['target']}` in Keras 3"):
@@ -568,6 +661,15 @@ class KerasBackend(Codemod):
             if replaced is not None:
                 return replaced
         return updated_node
+
+
+def _argument(call: cst.Call, entry: dict[str, Any], param: str) -> cst.BaseExpression | None:
+    """The node passed for a Keras 2 parameter (by position or keyword)."""
+    params: list[str] = entry["params"]
+    for index, arg in enumerate(call.args):
+        if (arg.keyword is not None and arg.keyword.value == param) or (arg.keyword is None and index < len(params) and params[index] == param):
+            return arg.value
+    return None
 
 
 def _first_segment(name: str) -> str:
