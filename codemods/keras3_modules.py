@@ -118,6 +118,10 @@ REMOVED_MODULE = Rule(
         (`keras.preprocessing.text.Tokenizer`, `ImageDataGenerator`) is imported from `tensorflow.keras`; the
         finding names the Keras 3 way. `keras.optimizers.legacy.X` becomes `keras.optimizers.X`: the optimizer
         arguments Keras 3 rejects (`lr=`, `decay=`) are TFM531's. Names Keras 3 lacks are TFM521's.
+        A removed module imported as a name (`from keras.utils import np_utils`, `from keras.layers import
+        merge`) becomes the one public module that keeps it (`from keras import utils as np_utils`) when the
+        file only reads attributes of it that this module has (`np_utils.to_categorical`); otherwise TFM330
+        reports the import.
     """,
     before="""
         from keras.engine.topology import Layer, InputSpec
@@ -223,9 +227,61 @@ def _module_node(module: str) -> cst.Attribute | cst.Name:
     return dotted(module)
 
 
+class _NameUses(cst.CSTVisitor):
+    """Attributes read on each plain name of a module (`np_utils.to_categorical`), and names used otherwise."""
+
+    def __init__(self) -> None:
+        self.attributes: dict[str, set[str]] = {}
+        self.bare: set[str] = set()
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        if isinstance(node.value, cst.Name):
+            self.attributes.setdefault(node.value.value, set()).add(node.attr.value)
+            return False
+        return True
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.bare.add(node.value)
+
+
 class Keras3Modules(Codemod):
     RULES = (REMOVED_MODULE, MISSING_NAME)
     TRIGGERS = ("from keras", "from tensorflow.keras")  # the only statements this codemod reads
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._uses = _NameUses()
+        node.visit(self._uses)
+
+    def _module_alias(self, node: cst.ImportFrom) -> cst.ImportFrom | None:
+        """`from keras.utils import np_utils` -> `from keras import utils as np_utils` (every attribute read exists)."""
+        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar) or len(node.names) != 1:
+            return None
+        split = _split(get_full_name_for_node(node.module) or "")
+        alias = node.names[0]
+        name = get_full_name_for_node(alias.name) or ""
+        if split is None or "." in name:
+            return None
+        root, relative = split
+        removed = _join(relative, name)
+        targets = MODULE_TARGETS.get(removed, ())
+        if len(targets) != 1 or not targets[0] or not _gone(root, removed) or not exists(root, targets[0]):
+            return None
+        binding = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
+        read = self._uses.attributes.get(binding, set())
+        if binding in self._uses.bare or not read or not all(exists(root, _join(targets[0], attr)) for attr in read):
+            return None
+        parent, _, last = targets[0].rpartition(".")
+        module = (_standalone if root == "keras" else _tf)(parent)
+        if not self.offer_fix(node, REMOVED_MODULE.code, f"`{root}.{removed}` does not exist in Keras 3: `{binding}` is now `{root}.{targets[0]}`, which has {', '.join(f'`{a}`' for a in sorted(read))}"):
+            return None
+        as_name = cst.AsName(name=cst.Name(binding)) if binding != last else None
+        return node.with_changes(module=_module_node(module), names=[cst.ImportAlias(name=cst.Name(last), asname=as_name)])
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
@@ -233,6 +289,9 @@ class Keras3Modules(Codemod):
         if len(original_node.body) != 1 or not isinstance(original_node.body[0], cst.ImportFrom):
             return updated_node
         statement = original_node.body[0]
+        renamed = self._module_alias(statement)
+        if renamed is not None:
+            return updated_node.with_changes(body=[renamed])
         plan = self._plan(statement)
         if plan is None:
             return updated_node

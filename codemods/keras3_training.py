@@ -198,6 +198,28 @@ OUTPUT_SHAPE_METHOD = Rule(
     """,
 )
 
+PREDICT_CLASSES = Rule(
+    code="TFM536",
+    name="keras-predict-classes",
+    fix=FixKind.SAFE,
+    summary="`model.predict_classes(x)` becomes `predict` followed by Keras 2's own argmax / 0.5 threshold.",
+    explanation="""
+        Keras 3 models (and tf.keras since 2.6) have no `predict_classes`. Keras 2's `Sequential.predict_classes(x,
+        batch_size=32, verbose=0)` was `proba = self.predict(x, batch_size, verbose)`, then `proba.argmax(axis=-1)`
+        when the last axis has more than one unit, else `(proba > 0.5).astype('int32')`. The call becomes exactly
+        that, as one expression (the rule cannot know the output width, so both branches are kept): Keras 3's
+        `predict` takes `x, batch_size, verbose` in the same positions (`batch_size=None` is 32), and `verbose=0`
+        is written when the call did not set it (Keras 3's default is a progress bar). Left alone: a file that
+        defines its own `predict_classes`, and calls with `*args` / `**kwargs` (TFM330 reports those).
+    """,
+    before="""
+        classes = model.predict_classes(x_test, verbose=0)
+    """,
+    after="""
+        classes = (lambda proba: proba.argmax(axis=-1) if proba.shape[-1] > 1 else (proba > 0.5).astype("int32"))(model.predict(x_test, verbose=0))
+    """,
+)
+
 TRAINING_MANUAL = Rule(
     code="TFM539",
     name="keras-training-manual",
@@ -215,6 +237,12 @@ TRAINING_MANUAL = Rule(
           `dim_ordering=<variable>`, `forget_bias_init=`, `Nadam(schedule_decay=)`), and `decay=` without a
           learning rate on optimizers whose default Keras 2.2 and tf.keras 2.x disagreed on.
         - `Conv2D(32, 3, 3)` in standalone Keras: a 3x3 kernel in Keras 2.3, strides 3 in Keras 2.4+ / Keras 3.
+        - Arguments Keras 3 rejects with no exact counterpart: `compile(target_tensors=)` (targets come from
+          the data: `fit(dataset)`), `compile(sample_weight_mode=)` (read from the weights' shape), a layer's
+          initial `weights=` (`layer.set_weights(...)` once built; `Embedding` keeps it), a layer's `batch_size=` /
+          `batch_input_shape=` (`keras.Input(batch_shape=...)` first), `TensorBoard(batch_size=,
+          write_grads=, embeddings_layer_names=, embeddings_data=)`; and `model.add_loss(tensor)` at module
+          level (a functional model's symbolic loss: put it in a layer's `call` or in `train_step`).
         - A learning rate set (`K.set_value(model.optimizer.lr, v)`, `.lr.assign(v)`) in a file whose only optimizer gets
           `decay=` (with several optimizers, the TFM532 finding carries the warning): TFM531 makes the rate an `InverseTimeDecay` schedule, whose value cannot be set; Keras 2 changed
           the base rate under the decay. Write the whole policy as a `LearningRateScheduler` or a custom schedule.
@@ -236,12 +264,29 @@ TRAINING_MANUAL = Rule(
     """,
 )
 
-RULES = (GENERATOR_METHODS, OPTIMIZER_ARGUMENTS, LR_ATTRIBUTE, KERAS1_ARGUMENTS, CONV_POSITIONAL, OUTPUT_SHAPE_METHOD, TRAINING_MANUAL)
+RULES = (GENERATOR_METHODS, OPTIMIZER_ARGUMENTS, LR_ATTRIBUTE, KERAS1_ARGUMENTS, CONV_POSITIONAL, OUTPUT_SHAPE_METHOD, PREDICT_CLASSES, TRAINING_MANUAL)
 
 # --------------------------------------------------------------------------------------------------
 # tables
 
 GENERATOR_TARGETS = {"fit_generator": "fit", "evaluate_generator": "evaluate", "predict_generator": "predict"}
+# Keras 2 `compile` keywords Keras 3 rejects -> what to do (TFM539).
+COMPILE_REMOVED = {
+    "target_tensors": "Keras 3 takes targets only as data: give `fit` a `tf.data.Dataset` (or generator) of `(inputs, targets)` instead of wiring the iterator's tensors into the model",
+    "sample_weight_mode": "Keras 3 reads the mode from the shape of `sample_weight` (`(batch, timesteps)` weights are temporal): drop it and pass `sample_weight=` to `fit`",
+}
+# Keras 2 `TensorBoard` keywords Keras 3 rejects -> what to do (TFM539).
+TENSORBOARD_REMOVED = {
+    "batch_size": "drop it (tf.keras 2.x ignored it too; Keras 2.2 used it only to batch the histogram data)",
+    "write_grads": "drop it (tf.keras 2.x ignored it too); log gradients from a custom `train_step` with `tf.summary.histogram`",
+    "embeddings_layer_names": "Keras 3 has no per-layer embedding projector setup: drop it (the projector then shows the `Embedding` layers) or write the projector config with `tensorboard.plugins.projector`",
+    "embeddings_data": "Keras 3 has no embeddings of arbitrary layers' outputs: write the vectors and a projector config with `tensorboard.plugins.projector`",
+}
+# Layers whose Keras 3 constructor still takes `weights=`.
+LAYERS_WITH_WEIGHTS = ("Embedding", "Bidirectional")
+OWNED_METHODS = (*GENERATOR_TARGETS, "predict_classes")
+# Keras 2's `Sequential.predict_classes` body, applied to Keras 3's `predict` (TFM536).
+PREDICT_CLASSES_FORM = 'lambda proba: proba.argmax(axis=-1) if proba.shape[-1] > 1 else (proba > 0.5).astype("int32")'
 # Keras 2 positional parameters after the generator that Keras 2.2.4, 2.3.1 and tf.keras 2.x agree on.
 GENERATOR_POSITIONAL = {
     "fit_generator": ("steps_per_epoch", "epochs", "verbose", "callbacks", "validation_data", "validation_steps"),
@@ -308,6 +353,8 @@ KERAS1_CLASS_KEYWORDS: dict[str, dict[str, str | None]] = {
 DIM_ORDERING = {"tf": "channels_last", "th": "channels_first"}
 SPECIAL_KEYWORDS = frozenset({"dim_ordering", "nb_row", "nb_col", "mode", "consume_less", "forget_bias_init"})
 LAYER_KEYWORDS = frozenset(KERAS1_KEYWORDS) | {k for table in KERAS1_CLASS_KEYWORDS.values() for k in table} | SPECIAL_KEYWORDS
+# Layer keywords Keras 3 rejects that TFM539 reports (`_layer_call`).
+REPORTED_LAYER_KEYWORDS = frozenset({"weights", "batch_size", "batch_input_shape"})
 CONV_KERNEL_ARITY = {"Convolution2D": 2, "Conv2D": 2, "Convolution3D": 3, "Conv3D": 3}
 MODEL_CLASSES = ("keras.Model", "keras.models.Model", "keras.engine.training.Model", "keras.engine.Model")
 
@@ -357,12 +404,12 @@ def _rebuild(original: list[cst.Arg], new: list[cst.Arg]) -> list[cst.Arg]:
 
 
 def defined_generator_methods(module: cst.Module) -> set[str]:
-    """`fit_generator` & co. defined by a class of this file (their calls are not Keras's)."""
+    """`fit_generator` & co. (and `predict_classes`) defined by a class of this file (their calls are not Keras's)."""
     found = set()
     for statement in module.body:
         if isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
-            found.update(s.name.value for s in statement.body.body if isinstance(s, cst.FunctionDef) and s.name.value in GENERATOR_TARGETS)
-        elif isinstance(statement, cst.FunctionDef) and statement.name.value in GENERATOR_TARGETS:
+            found.update(s.name.value for s in statement.body.body if isinstance(s, cst.FunctionDef) and s.name.value in OWNED_METHODS)
+        elif isinstance(statement, cst.FunctionDef) and statement.name.value in OWNED_METHODS:
             found.add(statement.name.value)
     return found
 
@@ -372,6 +419,9 @@ def owns_generator_call(method: str, defined: set[str]) -> bool:
     return method in GENERATOR_TARGETS and method not in defined
 
 
+def owns_predict_classes(call: cst.Call, defined: set[str]) -> bool:
+    """TFM536 rewrites this `x.predict_classes(...)` (legacy_calls' TFM330 then stays quiet)."""
+    return "predict_classes" not in defined and not any(a.star for a in call.args) and len(call.args) <= 3
 class _DecayingOptimizers(cst.CSTVisitor):
     """Does the file build an optimizer with a non-zero `decay=` (by spelling: `SGD(..., decay=1e-4)`)?"""
 
@@ -456,9 +506,9 @@ class Keras3Training(Codemod):
     @staticmethod
     def _worth_resolving(node: cst.Call) -> bool:
         name = last_name(node) or ""
-        if name in KERAS2_OPTIMIZERS or name in OPTIMIZER_ALIASES or name in CONV_KERNEL_ARITY or name == "Model":
+        if name in KERAS2_OPTIMIZERS or name in OPTIMIZER_ALIASES or name in CONV_KERNEL_ARITY or name in ("Model", "TensorBoard"):
             return True
-        return any(a.keyword is not None and a.keyword.value in LAYER_KEYWORDS for a in node.args)
+        return any(a.keyword is not None and (a.keyword.value in LAYER_KEYWORDS or a.keyword.value in REPORTED_LAYER_KEYWORDS) for a in node.args)
 
     def _optimizer_class(self, node: cst.Call) -> str | None:
         name = self._raw_keras(node)
@@ -478,6 +528,12 @@ class Keras3Training(Codemod):
                 return self._generator_call(original_node, updated_node, method)
             if method in ("fit", "evaluate", "predict"):
                 return self._fit_call(original_node, updated_node)
+            if method == "compile":
+                self._compile_call(original_node)
+            if method == "add_loss":
+                self._add_loss_call(original_node)
+            if method == "predict_classes":
+                return self._predict_classes(original_node, updated_node)
         if not self._worth_resolving(original_node):
             return updated_node  # cheap spelling filter: most calls are none of these
         optimizer = self._optimizer_class(original_node)
@@ -488,6 +544,9 @@ class Keras3Training(Codemod):
             return updated_node
         if name in MODEL_CLASSES:
             return self._model_call(original_node, updated_node)
+        if name == "keras.callbacks.TensorBoard":
+            self._tensorboard_call(original_node)
+            return updated_node
         if name.startswith("keras.layers."):
             return self._layer_call(original_node, updated_node, name.rsplit(".", 1)[1])
         return updated_node
@@ -537,6 +596,47 @@ class Keras3Training(Codemod):
             return updated
         assert isinstance(updated.func, cst.Attribute)
         return updated.with_changes(func=updated.func.with_changes(attr=cst.Name(target)), args=_rebuild(list(updated.args), args))
+
+    # TFM539: compile arguments Keras 3 rejects
+    def _compile_call(self, original: cst.Call) -> None:
+        for arg in original.args:
+            if arg.keyword is not None and arg.keyword.value in COMPILE_REMOVED:
+                self.flag(arg, TRAINING_MANUAL.code, f"`compile(..., {arg.keyword.value}=...)`: Keras 3's `compile` has no `{arg.keyword.value}` (TypeError); {COMPILE_REMOVED[arg.keyword.value]}")
+
+    def _tensorboard_call(self, original: cst.Call) -> None:
+        for arg in original.args:
+            if arg.keyword is not None and arg.keyword.value in TENSORBOARD_REMOVED:
+                self.flag(arg, TRAINING_MANUAL.code, f"`TensorBoard(..., {arg.keyword.value}=...)`: Keras 3's `TensorBoard` has no `{arg.keyword.value}` (TypeError); {TENSORBOARD_REMOVED[arg.keyword.value]}")
+
+    def _add_loss_call(self, original: cst.Call) -> None:
+        """`model.add_loss(tensor)` outside a class: a functional model's symbolic loss (Keras 3: NotImplementedError)."""
+        func = original.func
+        assert isinstance(func, cst.Attribute)
+        if not isinstance(func.value, cst.Name) or func.value.value == "self" or not original.args:
+            return
+        node: cst.CSTNode | None = original
+        while node is not None:
+            if isinstance(node, (cst.ClassDef, cst.FunctionDef)):
+                return  # inside a layer's `call` or a function: the receiver may be a layer; not judged
+            node = self.get_metadata(ParentNodeProvider, node, None)
+        self.flag(original, TRAINING_MANUAL.code, f"`{func.value.value}.add_loss(...)` at module level: Keras 3 functional models take no symbolic loss tensors (NotImplementedError); compute the loss in a small `keras.layers.Layer` whose `call` does `self.add_loss(...)` and apply it to the tensors, or override `train_step`")
+
+    # TFM536
+    def _predict_classes(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """`m.predict_classes(x, ...)` -> `(lambda proba: <Keras 2's body>)(m.predict(x, ..., verbose=0))`."""
+        if not owns_predict_classes(original, self._defined_methods):
+            return updated
+        args = list(updated.args)
+        positional = [a for a in args if a.keyword is None]
+        if len(positional) < 3 and not any(a.keyword is not None and a.keyword.value == "verbose" for a in args):
+            args.append(_kw("verbose", cst.Integer("0")))
+        if not self.offer_fix(original, PREDICT_CLASSES.code, "Keras 3 models have no `predict_classes`: `predict` + Keras 2's argmax (several units) / 0.5 threshold (one unit)"):
+            return updated
+        assert isinstance(updated.func, cst.Attribute)
+        predict = updated.with_changes(func=updated.func.with_changes(attr=cst.Name("predict")), args=_rebuild(list(updated.args), args))
+        form = cst.parse_expression(f"({PREDICT_CLASSES_FORM})(_)")
+        assert isinstance(form, cst.Call)
+        return form.with_changes(args=[cst.Arg(predict)])
 
     def _worker_problems(self, keywords: dict[str, cst.Arg]) -> list[str]:
         problems = []
@@ -603,7 +703,8 @@ class Keras3Training(Codemod):
         legacy_keys = {"lr", "decay", "schedule_decay"} | ({"epsilon"} if "epsilon" in values and _literal_value(values["epsilon"].value) is None else set())
         written = get_full_name_for_node(original.func) or ""
         legacy_spelled = ".optimizers.legacy." in written
-        if not (legacy_keys & keyword_keys) and positional_count <= 1 and not legacy_spelled:
+        alias_spelled = isinstance(original.func, cst.Attribute) and original.func.attr.value in OPTIMIZER_ALIASES
+        if not (legacy_keys & keyword_keys) and positional_count <= 1 and not legacy_spelled and not alias_spelled:
             return updated
         if "schedule_decay" in values:
             self.flag(original, TRAINING_MANUAL.code, f"`{cls}(schedule_decay=...)`: Keras 3's `Nadam` has no `schedule_decay` (its momentum schedule is fixed); drop it or port the optimizer")
@@ -652,6 +753,9 @@ class Keras3Training(Codemod):
         if legacy_spelled:
             what.insert(0, "`optimizers.legacy` is not supported in Keras 3: `optimizers`")
             func = dotted(written.replace(".optimizers.legacy.", ".optimizers."))
+        if alias_spelled and isinstance(func, cst.Attribute):
+            what.insert(0, f"Keras 3 has no lowercase alias `{func.attr.value}`: `{cls}`")
+            func = func.with_changes(attr=cst.Name(cls))
         if not self.offer_fix(original, OPTIMIZER_ARGUMENTS.code, f"Keras 3 `{cls}`: " + "; ".join(what)):
             return updated
         return updated.with_changes(func=func, args=_rebuild(list(updated.args), args) if args or updated.args else [])
@@ -677,6 +781,11 @@ class Keras3Training(Codemod):
     # TFM533 / TFM534: layers
     def _layer_call(self, original: cst.Call, updated: cst.Call, cls: str) -> cst.BaseExpression:
         updated = self._conv_positional(original, updated, cls)
+        for arg in original.args:
+            if cls[:1].isupper() and cls not in ("Input", "InputLayer") and arg.keyword is not None and arg.keyword.value in ("batch_size", "batch_input_shape"):
+                self.flag(arg, TRAINING_MANUAL.code, f"`{cls}(..., {arg.keyword.value}=...)`: Keras 3 layers take no `{arg.keyword.value}` (\"Unrecognized keyword arguments\"); start the model with `keras.Input(batch_shape=(batch_size, *input_shape))` (stateful RNNs need it) and drop the layer's `batch_size=` / `batch_input_shape=` / `input_shape=`")
+        if cls[:1].isupper() and cls not in LAYERS_WITH_WEIGHTS and any(a.keyword is not None and a.keyword.value == "weights" for a in original.args):
+            self.flag(original, TRAINING_MANUAL.code, f"`{cls}(..., weights=...)`: Keras 3 layers take no initial `weights=` (\"Unrecognized keyword arguments\"); drop it and call `layer.set_weights(...)` once the layer is built (after `model.add(layer)` / the first call)")
         table: dict[str, str | None] = {**KERAS1_KEYWORDS, **KERAS1_CLASS_KEYWORDS.get(cls, {})}
         keys = [a.keyword.value for a in original.args if a.keyword is not None]
         hits = [k for k in keys if table.get(k) is not None or k in SPECIAL_KEYWORDS]

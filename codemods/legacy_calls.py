@@ -153,7 +153,9 @@ REMOVED_TF = Rule(
         alive, not migrated). The finding names the TF2 replacement: `tf.keras.datasets.mnist`, a
         `tf.keras.Model`, `absl.flags` / `absl.app` / `absl.logging`, `tf.train.Checkpoint`,
         `tf.saved_model.load` / `save`, `tf.summary.create_file_writer`. Imports are reported once; uses at
-        their first occurrence with the lines of the others.
+        their first occurrence with the lines of the others. The TF 1.x dataset methods
+        `dataset.make_one_shot_iterator()` / `make_initializable_iterator()` are reported at each call: TF 2
+        iterates the dataset itself (`for batch in dataset`, `iter(dataset)`, `model.fit(dataset)`).
     """,
     before="""
         from tensorflow.examples.tutorials.mnist import input_data
@@ -506,6 +508,10 @@ class LegacyCalls(Codemod):
     # -- 4b. removed Keras Model methods ----------------------------------------------------------------
     def _check_keras_method(self, node: cst.Call) -> None:
         func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in removed_apis.REMOVED_TF_METHODS and self.enabled(REMOVED_TF.code):
+            method = func.attr.value
+            self.flag(node, REMOVED_TF.code, f"`{_short(_code(func), 50)}(...)`: TF 2 datasets have no `{method}`; {removed_apis.REMOVED_TF_METHODS[method]}")
+            return
         if not isinstance(func, cst.Attribute) or not self.enabled(REMOVED_KERAS.code):
             return
         method = func.attr.value
@@ -513,6 +519,8 @@ class LegacyCalls(Codemod):
             self.enabled(keras3_training.GENERATOR_METHODS.code) or self.enabled(keras3_training.TRAINING_MANUAL.code)
         ):
             return  # one construct, one finding: TFM530 rewrites it or TFM539 says why not
+        if method == "predict_classes" and keras3_training.owns_predict_classes(node, self._defined_generators) and self.enabled(keras3_training.PREDICT_CLASSES.code):
+            return  # TFM536 rewrites it
         advice = removed_apis.removed_method(method)
         if advice is None:
             return

@@ -373,6 +373,11 @@ REMOVED_KERAS_METHODS: dict[str, str] = {
     "predict_classes": "use `np.argmax(model.predict(x), axis=-1)` (sigmoid output: `(model.predict(x) > 0.5).astype('int32')`)",
     "predict_proba": "use `model.predict(x)` (it returns the probabilities)",
 }
+# TF 1.x `tf.data.Dataset` methods TF 2 dropped (distinctive names: flagged on any receiver): method -> advice.
+REMOVED_TF_METHODS: dict[str, str] = {
+    "make_one_shot_iterator": "iterate the dataset (`for batch in dataset`, `next(iter(dataset))`) or pass it to `model.fit(dataset)`; TF1 graph code: `tf.compat.v1.data.make_one_shot_iterator(dataset)`",
+    "make_initializable_iterator": "iterate the dataset (`for batch in dataset`, a new `iter(dataset)` to restart) or pass it to `model.fit(dataset)`; TF1 graph code: `tf.compat.v1.data.make_initializable_iterator(dataset)`",
+}
 # Method names distinctive enough to flag on any receiver in a file that uses Keras.
 DISTINCTIVE_KERAS_METHODS = frozenset({"fit_generator", "evaluate_generator", "predict_generator"})
 

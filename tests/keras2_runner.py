@@ -33,6 +33,10 @@ KERAS_22_MODULES = {
     "keras.layers.merge": "tf_keras.layers",
     "keras.layers.advanced_activations": "tf_keras.layers",
     "keras.layers.wrappers": "tf_keras.layers",
+    "keras.layers.convolutional_recurrent": "tf_keras.layers",
+    "keras.layers.noise": "tf_keras.layers",
+    "keras.layers.local": "tf_keras.layers",
+    "keras.layers.cudnn_recurrent": "tf_keras.layers",
     "keras.utils.np_utils": "tf_keras.src.utils.np_utils",
     "keras.utils.generic_utils": "tf_keras.src.utils.generic_utils",
 }
