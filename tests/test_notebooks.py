@@ -215,3 +215,35 @@ def test_future_import_in_a_later_cell_falls_back_to_cell_by_cell():
     new, findings, diff = migrate_notebook(*load(raw.encode()), Selection(), "nb.ipynb")
     assert new is not None and "tf.random.set_seed(1)" in new
     assert [(f.cell, f.line) for f in findings if f.code == "TFM401"] == [(2, 3)]
+
+
+def test_notebook_changed_by_someone_else_during_the_run_is_not_overwritten(tmp_path, monkeypatch):
+    """The same promise as for .py files: a notebook edited between the tool's read and its write stays theirs."""
+    from tf2migrate import engine
+
+    path = write_notebook(tmp_path / "nb.ipynb", tf1_notebook(), indent=1)
+    theirs = path.read_text(encoding="utf-8").replace("Linear regression", "Linear regression (edited meanwhile)")
+    real_migrate = engine.migrate_text
+
+    def migrate_while_someone_edits(*args, **kwargs):
+        migration = real_migrate(*args, **kwargs)
+        path.write_text(theirs, encoding="utf-8")
+        return migration
+
+    monkeypatch.setattr(engine, "migrate_text", migrate_while_someone_edits)
+    result = engine.process_file(str(path), engine.Options(write=True))
+    assert result.status.value == "failed" and result.reason == "changed during the run, not written"
+    assert path.read_text(encoding="utf-8") == theirs
+    assert [p.name for p in tmp_path.iterdir()] == ["nb.ipynb"]
+
+
+def test_deeply_nested_cell_is_migrated_like_a_deeply_nested_file(tmp_path):
+    """A cell nested hundreds of levels deep takes the engine's deep-stack retry, as a .py file does."""
+    from tf2migrate import engine
+
+    nb = new_notebook()
+    nb.cells = [new_code_cell("import tensorflow as tf\nx = tf.placeholder(tf.float32)"), new_code_cell("y = tf.to_float(" + "not " * 500 + "x)")]
+    path = write_notebook(tmp_path / "deep.ipynb", nb, indent=1)
+    result = engine.process_file(str(path), engine.Options(write=True))
+    assert result.status.value == "changed", result.reason
+    assert "compat.v1" in sources(path)[0] and sources(path)[1] == "y = tf.to_float(" + "not " * 500 + "x)"

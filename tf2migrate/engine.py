@@ -236,8 +236,9 @@ def _has_import_edits(context: CodemodContext) -> bool:
     return bool(context.scratch.get(AddImportsVisitor.CONTEXT_KEY) or context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY))
 
 
-def _migrate(text: str, selection: Selection, filename: str) -> Migration:
-    """`migrate_text`, with deeply nested code retried on a deeper stack (`tf2migrate/deep.py`)."""
+def migrate_source(text: str, selection: Selection, filename: str) -> Migration:
+    """`migrate_text`, with deeply nested code retried on a deeper stack (`tf2migrate/deep.py`): the entry
+    point of files and notebooks alike."""
     try:
         return migrate_text(text, selection, filename=filename)
     except (MigrationError, RecursionError) as error:
@@ -274,7 +275,7 @@ def process_file(path: str, options: Options, display_path: str | None = None) -
         return FileResult(shown, FileStatus.SKIPPED, "mentions neither tensorflow nor keras")
     try:
         source = decode(path, data)
-        migration = _migrate(source.text, options.selection_for(path), path)
+        migration = migrate_source(source.text, options.selection_for(path), path)
     except (SourceError, MigrationError) as error:
         reason = str(error)
         if options.debug and error.__cause__ is not None:

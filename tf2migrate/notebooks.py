@@ -194,7 +194,7 @@ def _source_like(original: object, text: str) -> object:
 
 def _migrate_joined(cells: list[MaskedCell], selection, filename: str):
     """Migrate the cells as one module: (changes, findings) or None when the cells must go one by one."""
-    from tf2migrate.engine import MigrationError, migrate_text
+    from tf2migrate.engine import MigrationError, migrate_source
 
     pieces: list[str] = []
     owners: list[tuple[int, int]] = []  # joined line i+1 -> (index in `cells`, line in cell); a sentinel: (next cell, 0)
@@ -207,7 +207,7 @@ def _migrate_joined(cells: list[MaskedCell], selection, filename: str):
         owners.extend((k, n + 1) for n in range(len(body.splitlines())))
     joined = "".join(pieces)
     try:
-        migration = migrate_text(joined, selection, filename=filename)
+        migration = migrate_source(joined, selection, filename)
     except MigrationError:
         return None
     texts = _split_back(cells, joined.splitlines(keepends=True), owners, migration.text)
@@ -328,12 +328,12 @@ def _cell_text(cell: MaskedCell, lines: list[str]) -> str:
 
 
 def _migrate_each(cells: list[MaskedCell], selection, filename: str):
-    from tf2migrate.engine import MigrationError, migrate_text
+    from tf2migrate.engine import MigrationError, migrate_source
 
     changes, findings = [], []
     for cell in cells:
         try:
-            migration = migrate_text(cell.masked, selection, filename=f"{filename}:cell {cell.number}")
+            migration = migrate_source(cell.masked, selection, f"{filename}:cell {cell.number}")
         except MigrationError as error:
             raise NotebookError(f"cell {cell.number}: {error}") from None
         findings.extend(dataclasses.replace(f, cell=cell.number) for f in migration.findings)
@@ -447,7 +447,7 @@ def process_notebook(path: str, options, shown: str) -> FileResult:
     if options.write:
         bom = b"\xef\xbb\xbf" if raw_bytes.startswith(b"\xef\xbb\xbf") else b""
         try:
-            atomic_write(path, bom + new.encode("utf-8"))
+            atomic_write(path, bom + new.encode("utf-8"), expected=raw_bytes)
         except SourceError as error:
             result.status, result.reason = FileStatus.FAILED, str(error)
     return result
