@@ -93,7 +93,7 @@ def run_tool(*args: str, cwd: Path | None = None, timeout: float = 300, env: dic
         done = zygote_client.run("cli", args[1:], cwd if cwd is not None else os.getcwd(), full_env, timeout, args)
         if done is not None:
             return done
-    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=full_env)
+    return subprocess.run(args, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout, env=full_env)
 
 
 def run_python(path: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
@@ -132,7 +132,7 @@ def _run_program(kind: str, argv: list[str], path: Path, timeout: float, env: di
         done = zygote_client.run(kind, argv, path.parent, env, timeout, args)
         if done is not None:
             return done
-    return subprocess.run(args, cwd=path.parent, capture_output=True, text=True, timeout=timeout, env=env)
+    return subprocess.run(args, cwd=path.parent, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout, env=env)
 
 
 def parse_findings(text: str) -> list[tuple[str, int, int, str]]:
