@@ -9,6 +9,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import zygote_client
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 EXEC_FIXTURES = FIXTURES / "exec"
@@ -83,35 +85,54 @@ def exec_cases() -> list[ExecCase]:
 
 
 def run_tool(*args: str, cwd: Path | None = None, timeout: float = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """The real command line, as a user runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "tf2migrate", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200", "TF2MIGRATE_NO_CACHE": "1", **(env or {})},
-    )
+    """The real command line, as a user runs it (`python -m tf2migrate ...`; forked from a zygote that has
+    imported LibCST, click and rich already when the environment is the usual one, see `tests/zygote.py`)."""
+    full_env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", "TF2MIGRATE_NO_CACHE": "1", **(env or {})}
+    args = [sys.executable, "-m", "tf2migrate", *args]
+    if env is None:
+        done = zygote_client.run("cli", args[1:], cwd if cwd is not None else os.getcwd(), full_env, timeout, args)
+        if done is not None:
+            return done
+    return subprocess.run(args, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout, env=full_env)
 
 
 def run_python(path: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     """Run a program under the installed TensorFlow, on the CPU, quietly."""
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "", "PYTHONHASHSEED": "0"}
-    return subprocess.run([sys.executable, str(path)], cwd=path.parent, capture_output=True, text=True, timeout=timeout, env=env)
+    return _run_program("tf2", [str(path)], path, timeout, env)
 
 
 def run_tf1(path: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     """Run a TF1-era program with TF1 semantics (`tests/tf1_runner.py`: compat.v1, v2 behaviour off)."""
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "", "PYTHONHASHSEED": "0"}
     runner = Path(__file__).resolve().parent / "tf1_runner.py"
-    return subprocess.run([sys.executable, str(runner), str(path)], cwd=path.parent, capture_output=True, text=True, timeout=timeout, env=env)
+    return _run_program("tf1", [str(runner), str(path)], path, timeout, env)
 
 
 def run_keras2(path: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     """Run a Keras 2-era program with Keras 2 semantics (`tests/keras2_runner.py`: tf_keras, TF_USE_LEGACY_KERAS=1)."""
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "", "PYTHONHASHSEED": "0", "TF_USE_LEGACY_KERAS": "1"}
     runner = Path(__file__).resolve().parent / "keras2_runner.py"
-    return subprocess.run([sys.executable, str(runner), str(path)], cwd=path.parent, capture_output=True, text=True, timeout=timeout, env=env)
+    return _run_program("keras2", [str(runner), str(path)], path, timeout, env)
+
+
+# A program that sets environment variables may do so before importing TensorFlow: it gets a fresh interpreter.
+SETS_ENVIRONMENT = ("environ", "putenv")
+
+
+def _run_program(kind: str, argv: list[str], path: Path, timeout: float, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`python *argv` in the program's folder: forked from a zygote that has imported TensorFlow already
+    (`tests/zygote_client.py`, same result without the 3-5 s import), else a plain subprocess."""
+    args = [sys.executable, *argv]
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = SETS_ENVIRONMENT[0]
+    if not any(word in text for word in SETS_ENVIRONMENT):
+        done = zygote_client.run(kind, argv, path.parent, env, timeout, args)
+        if done is not None:
+            return done
+    return subprocess.run(args, cwd=path.parent, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout, env=env)
 
 
 def parse_findings(text: str) -> list[tuple[str, int, int, str]]:

@@ -1,0 +1,170 @@
+"""Run `python SCRIPT ARGS...` through a per-process zygote (`tests/zygote.py`) that has imported TensorFlow.
+
+`run(kind, argv, cwd, env, timeout)` returns what `subprocess.run(..., capture_output=True, text=True)` would:
+a `CompletedProcess` with the exit code and the decoded output, or raises `subprocess.TimeoutExpired` after
+killing the program. It returns None when no zygote can serve the request (none could start, it declared
+itself unfit, it died before forking, the pytest worker forked, TF2MIGRATE_TEST_NO_ZYGOTE is set): the caller
+then runs a plain subprocess, so the zygote only ever saves time. One zygote per kind lives per process,
+for the environment it was started with; a request with another environment replaces it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import locale
+import os
+import selectors
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+SERVER = Path(__file__).resolve().parent / "zygote.py"
+DISABLE = "TF2MIGRATE_TEST_NO_ZYGOTE"
+START_TIMEOUT = 600.0
+
+
+class ZygoteGone(Exception):
+    """The zygote ended or misbehaved before it forked: the request was not run."""
+
+
+class ZygoteLost(RuntimeError):
+    """The zygote ended while a program ran: its result is unknown (the program is not run again)."""
+
+
+class Zygote:
+    def __init__(self, kind: str, env: dict[str, str]) -> None:
+        self.kind = kind
+        self.env = dict(env)
+        self.owner = os.getpid()
+        self.folder = tempfile.mkdtemp(prefix=f"zygote-{kind}-")
+        self.buffer = b""
+        self.process = subprocess.Popen(
+            [sys.executable, str(SERVER), kind],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=self.env,
+            cwd=SERVER.parent,
+        )
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(self.process.stdout, selectors.EVENT_READ)
+        if self._line(time.monotonic() + START_TIMEOUT) != "ready":
+            self.close()
+            raise ZygoteGone(f"the {kind} zygote did not start")
+
+    def _line(self, deadline: float | None) -> str | None:
+        """The next reply line, or None at the deadline; ZygoteGone if the pipe closed."""
+        while b"\n" not in self.buffer:
+            wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if not self.selector.select(wait):
+                if deadline is not None and time.monotonic() >= deadline:
+                    return None
+                continue
+            chunk = os.read(self.process.stdout.fileno(), 4096)
+            if not chunk:
+                raise ZygoteGone(f"the {self.kind} zygote ended")
+            self.buffer += chunk
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return line.decode()
+
+    def run(self, argv: list[str], cwd: str, timeout: float | None, args: list[str]) -> subprocess.CompletedProcess[str]:
+        out, err = os.path.join(self.folder, "stdout"), os.path.join(self.folder, "stderr")
+        for stale in (out, err):
+            Path(stale).unlink(missing_ok=True)
+        request = {"argv": argv, "cwd": cwd, "env": self.env, "stdout": out, "stderr": err}
+        try:
+            self.process.stdin.write((json.dumps(request) + "\n").encode())
+            self.process.stdin.flush()
+            started = self._line(None)
+        except (OSError, ZygoteGone) as error:
+            raise ZygoteGone(str(error)) from error
+        if not started or not started.startswith("pid "):
+            raise ZygoteGone(f"unexpected reply {started!r}")
+        pid = int(started.split()[1])
+        deadline = None if timeout is None else time.monotonic() + timeout
+        try:
+            finished = self._line(deadline)
+            timed_out = finished is None
+            if timed_out:  # kill the program as subprocess.run does, then collect what it wrote
+                os.kill(pid, 9)
+                finished = self._line(None)
+        except ZygoteGone as error:
+            raise ZygoteLost(f"{error} while running {argv}") from error
+        except BaseException:
+            os.kill(pid, 9)  # interrupted: the program must not outlive the test
+            raise
+        if not finished or not finished.startswith("exit "):
+            raise ZygoteLost(f"unexpected reply {finished!r} while running {argv}")
+        code = int(finished.split()[1])
+        stdout, stderr = _text(out), _text(err)
+        if timed_out:
+            raise subprocess.TimeoutExpired(args, timeout, output=stdout, stderr=stderr)
+        return subprocess.CompletedProcess(args, code, stdout, stderr)
+
+    def close(self) -> None:
+        try:
+            self.process.stdin.close()
+            self.process.wait(timeout=10)
+        except Exception:  # noqa: BLE001 - best effort at exit
+            self.process.kill()
+            self.process.wait()
+        self.selector.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _text(path: str) -> str:
+    """Decoded as `subprocess.run(text=True)` decodes: locale encoding, universal newlines."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        return ""
+    return data.decode(locale.getpreferredencoding(False)).replace("\r\n", "\n").replace("\r", "\n")
+
+
+_zygotes: dict[str, Zygote | None] = {}
+_lock = threading.Lock()
+
+
+def run(kind: str, argv: list[str], cwd: Path | str, env: dict[str, str], timeout: float | None, args: list[str]) -> subprocess.CompletedProcess[str] | None:
+    """`argv` run as by `subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)`
+    where args = [sys.executable, *argv]; None when no zygote can serve it (run a subprocess instead)."""
+    if os.environ.get(DISABLE):
+        return None
+    with _lock:
+        zygote = _zygotes.get(kind)
+        if zygote is not None and (zygote.owner != os.getpid() or zygote.env != env):
+            if zygote.owner == os.getpid():
+                zygote.close()
+            zygote = None
+            _zygotes.pop(kind)
+        if zygote is None:
+            if kind in _zygotes:  # this kind failed to start before: do not pay for it again
+                return None
+            try:
+                zygote = Zygote(kind, env)
+            except (OSError, ZygoteGone):
+                _zygotes[kind] = None
+                return None
+            _zygotes[kind] = zygote
+        try:
+            return zygote.run(argv, str(cwd), timeout, args)
+        except ZygoteGone:
+            zygote.close()
+            _zygotes[kind] = None
+            return None
+        except BaseException:  # ZygoteLost, or interrupted while the program ran: start afresh next time
+            zygote.close()
+            _zygotes.pop(kind)
+            raise
+
+
+@atexit.register
+def _close_all() -> None:
+    for zygote in _zygotes.values():
+        if zygote is not None and zygote.owner == os.getpid():
+            zygote.close()
