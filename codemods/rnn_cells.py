@@ -185,6 +185,8 @@ class RnnCells(Codemod):
         super().__init__(context, run)
         self.replacements: dict[cst.CSTNode, cst.CSTNode] = {}
         self.removed: set[cst.CSTNode] = set()
+        self.statements: dict[cst.CSTNode, list[cst.SimpleStatementLine]] = {}  # statements that become several
+        self.taken: set[str] = set()
         self.tf = "tf"
 
     # -- analysis ----------------------------------------------------------------------------------
@@ -193,6 +195,7 @@ class RnnCells(Codemod):
             return False
         self.tree = node
         calls = [call for call in _calls(node) if self._rnn_name(call) is not None]
+        self.taken = {n.value for n in _names(node)}
         if not calls:
             return False
         self.tf = module_alias(node, "tensorflow") or module_alias(node, "tensorflow.compat.v1") or ""
@@ -223,6 +226,7 @@ class RnnCells(Codemod):
                 self.flag(decline.node, RNN_MANUAL.code, f"TF1 RNN code left as it is: {decline.message}; nothing in this file's RNN code was converted")
             self.replacements.clear()
             self.removed.clear()
+            self.statements.clear()
             return False
         for call, message in plans:
             if self.offer_fix(call, RNN_RULE.code, message):
@@ -231,6 +235,7 @@ class RnnCells(Codemod):
             else:
                 self.replacements.clear()
                 self.removed.clear()
+                self.statements.clear()
                 return False
         for call in self.consumed:
             schedule_removal_of_imports_used_by(self.context, call.func)
@@ -376,12 +381,21 @@ class RnnCells(Codemod):
             return
         if outputs_target is None:
             outputs_target = target.elements[0].value if isinstance(target, cst.Tuple) else target
-        if state_targets:
-            new_target: cst.BaseExpression = cst.Tuple([cst.Element(outputs_target), *(cst.Element(t) for t in state_targets)], lpar=[], rpar=[])
-        else:
-            new_target = outputs_target
         assign = statement.body[0]
-        self.replacements[assign] = assign.with_changes(targets=[cst.AssignTarget(target=new_target)], value=value)
+        if not state_targets:
+            self.replacements[assign] = assign.with_changes(targets=[cst.AssignTarget(target=outputs_target)], value=value)
+            return
+        # `outputs, state = layer(x)` as one name and subscripts: the Session rewrite follows single-name bindings
+        base = outputs_target.value if isinstance(outputs_target, cst.Name) else "rnn"
+        results = f"{base}_and_state"
+        while results in self.taken:
+            results += "_"
+        self.taken.add(results)
+        first = statement.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(results))], value=value)])
+        lines = [first]
+        for index, name in enumerate([outputs_target, *state_targets]):
+            lines.append(cst.SimpleStatementLine(body=[cst.Assign(targets=[cst.AssignTarget(name)], value=cst.parse_expression(f"{results}[{index}]"))]))
+        self.statements[statement] = lines
 
     # -- cells -------------------------------------------------------------------------------------
     def _cell(self, node: cst.BaseExpression, run: cst.Call) -> Cell:
@@ -619,6 +633,8 @@ class RnnCells(Codemod):
     def on_leave(self, original_node, updated_node):  # type: ignore[no-untyped-def]
         if original_node in self.removed and isinstance(original_node, cst.SimpleStatementLine):
             return cst.RemoveFromParent()
+        if original_node in self.statements:
+            return cst.FlattenSentinel(self.statements[original_node])
         replacement = self.replacements.get(original_node)
         if replacement is None:
             return super().on_leave(original_node, updated_node)
@@ -633,6 +649,17 @@ def _calls(node: cst.CSTNode) -> list[cst.Call]:
     class Collect(cst.CSTVisitor):
         def visit_Call(self, call: cst.Call) -> None:
             found.append(call)
+
+    node.visit(Collect())
+    return found
+
+
+def _names(node: cst.CSTNode) -> list[cst.Name]:
+    found: list[cst.Name] = []
+
+    class Collect(cst.CSTVisitor):
+        def visit_Name(self, name: cst.Name) -> None:
+            found.append(name)
 
     node.visit(Collect())
     return found
