@@ -330,8 +330,20 @@ class RnnCells(Codemod):
         backward_layer = self._layer(backward, [*options, ("go_backwards", cst.Name("True"))])
         forward_value = cst.Call(func=forward_layer, args=with_commas([cst.Arg(inputs), *call_kwargs]))
         backward_value = cst.Call(func=backward_layer, args=with_commas([cst.Arg(inputs), *call_kwargs]))
-        value = _parse(f"(FORWARD, {tf}.reverse(BACKWARD, [1]))", FORWARD=forward_value, BACKWARD=backward_value)
-        self._write(statement, target, value, [], None, call, outputs_target)
+        backward_value = _parse(f"{tf}.reverse(BACKWARD, [1])", BACKWARD=backward_value)
+        if isinstance(outputs_target, cst.Tuple) and len(outputs_target.elements) == 2 and statement is not None:
+            # `(out_fw, out_bw) = ...` as two bindings (the Session rewrite follows single names)
+            lines = [
+                statement.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(element.value)], value=part)])
+                for element, part in zip(outputs_target.elements, (forward_value, backward_value))
+                if not self._unused(element.value)
+            ]
+            if not lines:
+                raise Decline(call, "the outputs of `bidirectional_dynamic_rnn` are not read")
+            self.statements[statement] = [lines[0], *(line.with_changes(leading_lines=[]) for line in lines[1:])]
+        else:
+            value = cst.Tuple([cst.Element(forward_value), cst.Element(backward_value)])
+            self._write(statement, target, value, [], None, call, outputs_target)
         notes.append("the backward outputs reversed back to input order, as TF1 returned them")
         return "`bidirectional_dynamic_rnn` of TF1 cells -> a forward and a backward (`go_backwards=True`) Keras RNN layer (created once by TFM234)" + "".join(f"; {n}" for n in notes)
 
@@ -386,7 +398,8 @@ class RnnCells(Codemod):
             self.replacements[assign] = assign.with_changes(targets=[cst.AssignTarget(target=outputs_target)], value=value)
             return
         # `outputs, state = layer(x)` as one name and subscripts: the Session rewrite follows single-name bindings
-        base = outputs_target.value if isinstance(outputs_target, cst.Name) else "rnn"
+        outputs_read = not self._unused(outputs_target)
+        base = outputs_target.value if isinstance(outputs_target, cst.Name) and outputs_read else "rnn"
         results = f"{base}_and_state"
         while results in self.taken:
             results += "_"
@@ -394,6 +407,8 @@ class RnnCells(Codemod):
         first = statement.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(results))], value=value)])
         lines = [first]
         for index, name in enumerate([outputs_target, *state_targets]):
+            if index == 0 and not outputs_read:
+                continue
             lines.append(cst.SimpleStatementLine(body=[cst.Assign(targets=[cst.AssignTarget(name)], value=cst.parse_expression(f"{results}[{index}]"))]))
         self.statements[statement] = lines
 
