@@ -222,7 +222,8 @@ class RnnCells(Codemod):
                 if name not in RUNS and call not in self.consumed and name.rsplit(".", 1)[-1] in CELL_PARAMS:
                     declines.append(Decline(call, "this cell is not only run by `dynamic_rnn` / `static_rnn` (used in another way, or by code the rule does not follow)"))
         if declines:
-            for decline in declines:
+            unique = {(id(d.node), d.message): d for d in declines}
+            for decline in unique.values():
                 self.flag(decline.node, RNN_MANUAL.code, f"TF1 RNN code left as it is: {decline.message}; nothing in this file's RNN code was converted")
             self.replacements.clear()
             self.removed.clear()
@@ -645,17 +646,45 @@ class RnnCells(Codemod):
         return [reference.node for assignment in scope.assignments[target.value] for reference in assignment.references]
 
     # -- writing -----------------------------------------------------------------------------------
+    def _with_removed_lines(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
+        """The blank lines and comments above removed cell statements stay, above the next statement kept."""
+        parent = self.get_metadata(ParentNodeProvider, original, None)
+        body = getattr(parent, "body", None)
+        if not isinstance(body, (list, tuple)) or original not in body:
+            return updated
+        index = body.index(original)
+        carried: list[cst.EmptyLine] = []
+        while index > 0 and body[index - 1] in self.removed:
+            index -= 1
+            carried = list(body[index].leading_lines) + carried
+        if not carried:
+            return updated
+        own = list(updated.leading_lines)
+        if own and not any(line.comment for line in carried):
+            carried = []  # blank lines only: the statement's own spacing is enough
+        elif own and not own[0].comment and carried and not carried[0].comment:
+            own = own[1:]
+        return updated.with_changes(leading_lines=[*carried, *own])
+
     def on_leave(self, original_node, updated_node):  # type: ignore[no-untyped-def]
         if original_node in self.removed and isinstance(original_node, cst.SimpleStatementLine):
             return cst.RemoveFromParent()
+        if isinstance(original_node, cst.SimpleStatementLine):
+            updated_node = self._with_removed_lines(original_node, updated_node)
         if original_node in self.statements:
-            return cst.FlattenSentinel(self.statements[original_node])
+            lines = self.statements[original_node]
+            lines = [lines[0].with_changes(leading_lines=updated_node.leading_lines), *lines[1:]]
+            return cst.FlattenSentinel(lines)
         replacement = self.replacements.get(original_node)
         if replacement is None:
             return super().on_leave(original_node, updated_node)
         if isinstance(original_node, cst.Assign):
             return updated_node.with_changes(targets=replacement.targets, value=replacement.value)
         return replacement
+
+
+def _blank_or_comment_lines(statement: cst.SimpleStatementLine) -> list[cst.EmptyLine]:
+    return list(statement.leading_lines)
 
 
 def _calls(node: cst.CSTNode) -> list[cst.Call]:
