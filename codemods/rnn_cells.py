@@ -191,8 +191,6 @@ class RnnCells(Codemod):
 
     # -- analysis ----------------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> bool:
-        if self.run.graph_mode:  # Keras 3 RNN layers do not run in TF1 graph mode: the fallback keeps TF1's cells
-            return False
         self.tree = node
         calls = [call for call in _calls(node) if self._rnn_name(call) is not None]
         self.taken = {n.value for n in _names(node)}
@@ -221,7 +219,7 @@ class RnnCells(Codemod):
                 name = self._rnn_name(call) or ""
                 if name not in RUNS and call not in self.consumed and name.rsplit(".", 1)[-1] in CELL_PARAMS:
                     declines.append(Decline(call, "this cell is not only run by `dynamic_rnn` / `static_rnn` (used in another way, or by code the rule does not follow)"))
-        if declines:
+        if declines or self.run.graph_mode:  # Keras 3 RNN layers do not run in TF1 graph mode: the fallback keeps TF1's cells
             unique = {(id(d.node), d.message): d for d in declines}
             for decline in unique.values():
                 self.flag(decline.node, RNN_MANUAL.code, f"TF1 RNN code left as it is: {decline.message}; nothing in this file's RNN code was converted")
