@@ -21,7 +21,10 @@ What it writes (TFM247)
     that starts at 0, Keras starts the bias at the constant: the gradients are the same, so training from
     scratch follows the same trajectory. `GRUCell` is Keras' `GRUCell(reset_after=False)` (TF1's reset gate
     acts before the matmul) with TF1's gate bias start of 1.0 on the update and reset gates. An elementwise
-    `initializer` / `kernel_initializer` (constant, uniform, normal) is given to both Keras kernels.
+    `initializer` / `kernel_initializer` (constant, uniform, normal) is given to both Keras kernels. A
+    `DropoutWrapper(cell, input_keep_prob, output_keep_prob)` around the run's cell dropped each step's
+    inputs / outputs with a new mask per step: that is `tf.nn.dropout(..., rate=1 - keep_prob)` on the
+    whole input / output sequence (not Keras' `dropout=`, one mask per sequence inside the gates).
 
 Why
     `tf.nn.rnn_cell`, `tf.contrib.rnn` and `dynamic_rnn` do not run under eager TensorFlow 2.21 with
@@ -29,8 +32,8 @@ Why
 
 When it declines (TFM248)
     Everything in the file is left alone (the program then stays in graph mode) when one RNN construct has
-    no exact counterpart: `DropoutWrapper` (TF1 draws a new mask at every step, Keras' `dropout=` one per
-    sequence), peepholes, `cell_clip`, `num_proj`, another `forget_bias`, `state_is_tuple=False`,
+    no exact counterpart: `DropoutWrapper` inside a `MultiRNNCell`, `state_keep_prob` or
+    `variational_recurrent`, peepholes, `cell_clip`, `num_proj`, another `forget_bias`, `state_is_tuple=False`,
     `time_major=True`, `reuse`, a shape-dependent or seeded initializer, an initial state other than
     `zero_state`, a final state read where Keras has no matching structure, a cell used in other ways, or a
     program that restores a checkpoint (TF1's RNN variables are not laid out as Keras').
@@ -68,7 +71,10 @@ RNN_RULE = Rule(
         Cell semantics: TF1's `forget_bias=1.0` (added to the forget gate at every step, bias starting at
         0) is Keras' `unit_forget_bias=True` (bias starting at 1.0): the gradients are the same, so a model
         trained from scratch follows the same trajectory; `forget_bias=0.0` is `unit_forget_bias=False`.
-        `GRUCell` is Keras' `GRUCell(reset_after=False)` with TF1's gate bias start (1.0 on the update and
+        A `DropoutWrapper(cell, input_keep_prob=, output_keep_prob=)` around the run's cell drew a new mask
+        for every step: it becomes `tf.nn.dropout(..., rate=1 - keep_prob)` on the whole input / output
+        sequence, the same distribution (Keras' `dropout=` draws one mask per sequence, inside the gates,
+        so it is not used). `GRUCell` is Keras' `GRUCell(reset_after=False)` with TF1's gate bias start (1.0 on the update and
         reset gates). An elementwise `initializer` (constant, uniform, normal) goes to both Keras kernels;
         without one, the random initial weights are drawn by Keras' defaults (Glorot-uniform input kernel,
         orthogonal recurrent kernel) instead of TF1's Glorot-uniform over the joint kernel. TF1 checkpoints
@@ -90,13 +96,14 @@ RNN_MANUAL = Rule(
     code="TFM248",
     name="tf1-rnn-not-converted",
     fix=FixKind.MANUAL,
-    summary="A TF1 RNN construct without an exact Keras counterpart (DropoutWrapper, peepholes, projections, time_major, ...): the file's RNN code is left as it is.",
+    summary="A TF1 RNN construct without an exact Keras counterpart (peepholes, projections, state dropout, time_major, ...): the file's RNN code is left as it is.",
     explanation="""
         TFM247 converts a file's TF1 RNN cells only when every one of them has an exact Keras counterpart;
         otherwise it changes none (the Session program then stays in graph mode, TFM260/TFM261) and says
-        what stopped it. No exact counterpart: `DropoutWrapper` (TF1 draws a new dropout mask at every time
-        step; Keras' `dropout=` / `recurrent_dropout=` draw one per sequence and apply it inside the gates),
-        `use_peepholes`, `cell_clip`, `num_proj`, a `forget_bias` other than 0 or 1, `state_is_tuple=False`,
+        what stopped it. No exact counterpart: a `DropoutWrapper` inside a `MultiRNNCell` or a bidirectional
+        run, or with `state_keep_prob` / `variational_recurrent` (TF1 dropped the recurrent state, or drew one
+        mask per sequence; Keras' `dropout=` / `recurrent_dropout=` apply their one mask per sequence inside
+        the gates), `use_peepholes`, `cell_clip`, `num_proj`, a `forget_bias` other than 0 or 1, `state_is_tuple=False`,
         `time_major=True`, `reuse`, a shape-dependent or seeded initializer (TF1 drew it over the joint
         kernel), `MultiRNNCell([cell] * n)` (one cell object on every layer), an initial state other than
         `cell.zero_state(...)`, a final state read in a structure Keras does not return, a cell used for
@@ -106,11 +113,11 @@ RNN_MANUAL = Rule(
         hand, or keep the program in graph mode (`--legacy-keras-fallback`).
     """,
     before="""
-        cell = tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.LSTMCell(64), output_keep_prob=keep_prob)
+        cell = tf.nn.rnn_cell.LSTMCell(64, use_peepholes=True)
         outputs, _ = tf.nn.dynamic_rnn(cell, X, dtype=tf.float32)
     """,
     after="""
-        cell = tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.LSTMCell(64), output_keep_prob=keep_prob)  # TFM248: per-step dropout masks
+        cell = tf.nn.rnn_cell.LSTMCell(64, use_peepholes=True)  # TFM248: Keras' LSTM has no peepholes
         outputs, _ = tf.nn.dynamic_rnn(cell, X, dtype=tf.float32)
     """,
 )
@@ -126,8 +133,14 @@ CELL_PARAMS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "BasicRNNCell": (("num_units", "activation", "reuse", "name", "dtype"), "SimpleRNNCell", "rnn"),
     "MultiRNNCell": (("cells", "state_is_tuple"), "StackedRNNCells", "stack"),
 }  # fmt: skip
+DROPOUT_IN_STACK = (
+    "a `DropoutWrapper` inside a `MultiRNNCell` or `bidirectional_dynamic_rnn`: TF1 drew a new mask at every time step between"
+    " the layers; Keras' `dropout=` / `recurrent_dropout=` draw one mask per sequence and apply it inside the gates (no exact"
+    " counterpart); stack single-cell Keras layers with `tf.nn.dropout` between them by hand"
+)
+DROPOUT_PARAMS = ("cell", "input_keep_prob", "output_keep_prob", "state_keep_prob", "variational_recurrent", "input_size", "dtype", "seed",
+                  "dropout_state_filter_visitor")  # fmt: skip
 UNSUPPORTED_CELLS = {
-    "DropoutWrapper": "TF1's `DropoutWrapper` draws a new dropout mask at every time step; Keras' `dropout=` / `recurrent_dropout=` draw one mask per sequence and apply it inside the gates: no exact counterpart",
     "ResidualWrapper": "`ResidualWrapper` has no Keras cell counterpart",
     "DeviceWrapper": "`DeviceWrapper` has no Keras cell counterpart",
     "AttentionCellWrapper": "`AttentionCellWrapper` has no Keras cell counterpart",
@@ -217,7 +230,7 @@ class RnnCells(Codemod):
         if not declines:
             for call in calls:
                 name = self._rnn_name(call) or ""
-                if name not in RUNS and call not in self.consumed and name.rsplit(".", 1)[-1] in CELL_PARAMS:
+                if name not in RUNS and call not in self.consumed and name.rsplit(".", 1)[-1] in (*CELL_PARAMS, "DropoutWrapper"):
                     declines.append(Decline(call, "this cell is not only run by `dynamic_rnn` / `static_rnn` (used in another way, or by code the rule does not follow)"))
         if declines or self.run.graph_mode:  # Keras 3 RNN layers do not run in TF1 graph mode: the fallback keeps TF1's cells
             unique = {(id(d.node), d.message): d for d in declines}
@@ -248,7 +261,7 @@ class RnnCells(Codemod):
             return name
         if name.startswith(CELL_PREFIXES):
             short = name.rsplit(".", 1)[-1]
-            if short in CELL_PARAMS or short in UNSUPPORTED_CELLS:
+            if short in CELL_PARAMS or short in UNSUPPORTED_CELLS or short == "DropoutWrapper":
                 return name
         return None
 
@@ -274,14 +287,22 @@ class RnnCells(Codemod):
         lengths = bound.get("sequence_length")
         if mode == "bidirectional":
             return self._plan_bidirectional(call, bound, statement, target, lengths)
-        cell = self._cell(bound["cell"], call)
+        keep_in, keep_out, cell_node = None, None, bound["cell"]
+        wrapped = self._dropout_wrapper(cell_node, call)
+        if wrapped is not None:
+            cell_node, keep_in, keep_out = wrapped
+        cell = self._cell(cell_node, call)
         initial = bound.get("initial_state")
         call_kwargs: list[cst.Arg] = []
         notes = list(cell.notes)
+        if wrapped is not None:
+            notes.append("`DropoutWrapper`'s per-step dropout of the cell's inputs / outputs is `tf.nn.dropout` on the whole input / output sequence (a new mask for every step and unit, as TF1 drew)")
         if initial is not None:
             self._zero_state(initial, bound["cell"], call)
             notes.append("the `zero_state` initial state is Keras' own")
         layer_inputs = inputs if mode == "dynamic" else _parse(f"{tf}.stack(INPUTS, axis=1)", INPUTS=inputs)
+        if keep_in is not None:
+            layer_inputs = _parse(f"{tf}.nn.dropout(INPUTS, rate=RATE)", INPUTS=layer_inputs, RATE=_rate(keep_in))
         options: list[tuple[str, cst.BaseExpression]] = [("return_sequences", cst.Name("True"))]
         if lengths is not None:
             if not isinstance(inputs, (cst.Name, cst.Attribute)):
@@ -295,10 +316,19 @@ class RnnCells(Codemod):
             options.append(("return_state", cst.Name("True")))
         layer = self._layer(cell, options)
         value: cst.BaseExpression = cst.Call(func=layer, args=with_commas([cst.Arg(layer_inputs), *call_kwargs]))
+        wrap = None
+        if keep_out is not None:
+            rate = _rate(keep_out)
+
+            def wrap(outputs: cst.BaseExpression) -> cst.BaseExpression:
+                return _parse(f"{tf}.nn.dropout(OUTPUTS, rate=RATE)", OUTPUTS=outputs, RATE=rate)
+
+            if not state_targets:
+                value, wrap = wrap(value), None
         if mode == "static":
             value = _parse(f"{tf}.unstack(VALUE, axis=1)", VALUE=value)
             notes.append("`static_rnn`'s list of steps stacked on axis 1 and unstacked again")
-        self._write(statement, target, value, state_targets, parent, call)
+        self._write(statement, target, value, state_targets, parent, call, wrap=wrap)
         kind = {"lstm": "LSTM", "gru": "GRU", "rnn": "SimpleRNN"}.get(cell.kind, "RNN")
         run_name = name.rsplit(".", 1)[-1]
         return f"`{run_name}` of a TF1 cell -> Keras `{kind}` layer (created once by TFM234)" + "".join(f"; {note}" for note in dict.fromkeys(notes))
@@ -386,7 +416,7 @@ class RnnCells(Codemod):
             return False
         return all(not assignment.references for assignment in scope.assignments[target.value])
 
-    def _write(self, statement, target, value, state_targets, parent, call, outputs_target=None) -> None:  # type: ignore[no-untyped-def]
+    def _write(self, statement, target, value, state_targets, parent, call, outputs_target=None, wrap=None) -> None:  # type: ignore[no-untyped-def]
         if statement is None:  # `dynamic_rnn(...)[0]`
             self.replacements[parent] = value
             return
@@ -408,7 +438,10 @@ class RnnCells(Codemod):
         for index, name in enumerate([outputs_target, *state_targets]):
             if index == 0 and not outputs_read:
                 continue
-            lines.append(cst.SimpleStatementLine(body=[cst.Assign(targets=[cst.AssignTarget(name)], value=cst.parse_expression(f"{results}[{index}]"))]))
+            part = cst.parse_expression(f"{results}[{index}]")
+            if index == 0 and wrap is not None:
+                part = wrap(part)
+            lines.append(cst.SimpleStatementLine(body=[cst.Assign(targets=[cst.AssignTarget(name)], value=part)]))
         self.statements[statement] = lines
 
     # -- cells -------------------------------------------------------------------------------------
@@ -431,6 +464,8 @@ class RnnCells(Codemod):
         if name is None:
             return self._helper_cell(node, run)
         short = name.rsplit(".", 1)[-1]
+        if short == "DropoutWrapper":
+            raise Decline(node, DROPOUT_IN_STACK)
         if short in UNSUPPORTED_CELLS:
             raise Decline(node, UNSUPPORTED_CELLS[short])
         self.consumed.add(node)
@@ -439,6 +474,32 @@ class RnnCells(Codemod):
         if kind == "stack":
             return self._stack(node, bound, run)
         return self._keras_cell(node, short, bound, keras, kind)
+
+    def _dropout_wrapper(self, node: cst.BaseExpression, run: cst.Call) -> tuple[cst.BaseExpression, cst.BaseExpression | None, cst.BaseExpression | None] | None:
+        """A `DropoutWrapper(cell, input_keep_prob, output_keep_prob)` around the run's one cell: (cell, input keep, output keep)."""
+        value, binding = node, None
+        if isinstance(node, cst.Name):
+            binding = self._only_assignment(node)
+            if binding is None:
+                return None
+            value = binding[2]
+        if not isinstance(value, cst.Call) or not (self._rnn_name(value) or "").endswith(".DropoutWrapper"):
+            return None
+        if binding is not None:
+            for reference in self._references(binding[0]):
+                if reference is not node and not self._is_zero_state_of(reference, run):
+                    raise Decline(run, f"the cell `{binding[0].value}` is used for more than this run (`.state_size`, called directly, ...)")
+            self.removed.add(binding[1])
+        self.consumed.add(value)
+        bound = _bind(value, DROPOUT_PARAMS)
+        for key, default in (("state_keep_prob", 1.0), ("variational_recurrent", False), ("dropout_state_filter_visitor", None)):
+            if key in bound and (_literal(bound[key]) != default or _literal(bound[key]) is True):
+                raise Decline(value, f"`DropoutWrapper({key}=...)`: dropout of the recurrent state (or one mask per sequence) has no exact Keras counterpart")
+        if "cell" not in bound:
+            raise Decline(value, "`DropoutWrapper` without a cell")
+        keeps = [bound.get(key) for key in ("input_keep_prob", "output_keep_prob")]
+        keeps = [None if keep is None or _literal(keep) in (1, 1.0) else keep for keep in keeps]
+        return bound["cell"], keeps[0], keeps[1]
 
     def _keras_cell(self, node: cst.Call, short: str, bound: dict[str, cst.BaseExpression], keras: str, kind: str) -> Cell:
         tf = self._spell()
@@ -756,6 +817,16 @@ def _literal(node: cst.BaseExpression | None) -> object:
     if isinstance(node, cst.SimpleString):
         return node.evaluated_value
     return _NOT_LITERAL
+
+
+def _rate(keep: cst.BaseExpression) -> cst.BaseExpression:
+    """`1 - keep_prob`, as a number when it is one."""
+    value = _literal(keep)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return cst.parse_expression(repr(round(1.0 - value, 12)))
+    if not isinstance(keep, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)):
+        keep = keep.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    return cst.BinaryOperation(left=cst.Integer("1"), operator=cst.Subtract(), right=keep)
 
 
 def _kw(name: str, value: cst.BaseExpression) -> cst.Arg:
