@@ -311,24 +311,27 @@ class RnnCells(Codemod):
             call_kwargs.append(_kw("mask", _parse(f"{tf}.sequence_mask(LENGTHS, maxlen=MAXLEN)", LENGTHS=lengths, MAXLEN=maxlen)))
             options.append(("zero_output_for_mask", cst.Name("True")))
             notes.append("`sequence_length` is a mask: zero outputs past each length, the state of the last valid step")
-        state_targets = self._state_targets(call, target, cell.kind, mode)
+        state_targets = self._state_targets(call, target, cell.kind)
         if state_targets:
             options.append(("return_state", cst.Name("True")))
         layer = self._layer(cell, options)
         value: cst.BaseExpression = cst.Call(func=layer, args=with_commas([cst.Arg(layer_inputs), *call_kwargs]))
-        wrap = None
+        steps: list[str] = []  # what becomes of Keras' output sequence: TF1's dropout, static_rnn's list
         if keep_out is not None:
-            rate = _rate(keep_out)
-
-            def wrap(outputs: cst.BaseExpression) -> cst.BaseExpression:
-                return _parse(f"{tf}.nn.dropout(OUTPUTS, rate=RATE)", OUTPUTS=outputs, RATE=rate)
-
-            if not state_targets:
-                value, wrap = wrap(value), None
+            steps.append(f"{tf}.nn.dropout(OUTPUTS, rate=RATE)")
         if mode == "static":
-            value = _parse(f"{tf}.unstack(VALUE, axis=1)", VALUE=value)
+            steps.append(f"{tf}.unstack(OUTPUTS, axis=1)")
             notes.append("`static_rnn`'s list of steps stacked on axis 1 and unstacked again")
-        self._write(statement, target, value, state_targets, parent, call, wrap=wrap)
+        rate = _rate(keep_out) if keep_out is not None else None
+
+        def wrap(outputs: cst.BaseExpression) -> cst.BaseExpression:
+            for step in steps:
+                outputs = _parse(step, OUTPUTS=outputs, **({"RATE": rate} if rate is not None else {}))
+            return outputs
+
+        if not state_targets:
+            value = wrap(value)
+        self._write(statement, target, value, state_targets, parent, call, wrap=wrap if steps else None)
         kind = {"lstm": "LSTM", "gru": "GRU", "rnn": "SimpleRNN"}.get(cell.kind, "RNN")
         run_name = name.rsplit(".", 1)[-1]
         return f"`{run_name}` of a TF1 cell -> Keras `{kind}` layer (created once by TFM234)" + "".join(f"; {note}" for note in dict.fromkeys(notes))
@@ -388,7 +391,7 @@ class RnnCells(Codemod):
                 return None, None
         raise Decline(call, "the result is used in a way the rule does not follow (write `outputs, state = ...`)")
 
-    def _state_targets(self, call: cst.Call, target: cst.BaseExpression | None, kind: str, mode: str) -> list[cst.BaseExpression]:
+    def _state_targets(self, call: cst.Call, target: cst.BaseExpression | None, kind: str) -> list[cst.BaseExpression]:
         """The names Keras' returned states go to (none when the state is not read)."""
         if target is None:
             return []
@@ -397,8 +400,6 @@ class RnnCells(Codemod):
         state = target.elements[1].value
         if self._unused(state):
             return []
-        if mode == "static":
-            raise Decline(call, "the final state of `static_rnn` is read: not converted (only the outputs are)")
         if kind in ("gru", "rnn") and isinstance(state, cst.Name):
             return [state]
         if kind == "lstm" and isinstance(state, cst.Tuple) and len(state.elements) == 2:
