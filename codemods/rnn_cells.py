@@ -405,7 +405,37 @@ class RnnCells(Codemod):
         if kind == "lstm" and isinstance(state, cst.Tuple) and len(state.elements) == 2:
             c, h = (element.value for element in state.elements)
             return [h, c]  # Keras returns [h, c]; TF1's LSTMStateTuple is (c, h)
+        if kind == "lstm" and isinstance(state, cst.Name):
+            parts = self._state_parts(state)
+            if parts is not None:
+                return parts
         raise Decline(call, "the final state is read whole (TF1's `LSTMStateTuple(c, h)` / `MultiRNNCell` tuple): unpack it, `outputs, (c, h) = ...`, or rewrite by hand")
+
+    def _state_parts(self, state: cst.Name) -> list[cst.BaseExpression] | None:
+        """An LSTM state read only as `state.c` / `state.h` / `state[0]` / `state[1]`: two names, `state_h` and `state_c`."""
+        uses: list[tuple[cst.CSTNode, str]] = []
+        for reference in self._references(state):
+            parent = self.get_metadata(ParentNodeProvider, reference, None)
+            if isinstance(parent, cst.Attribute) and parent.value is reference and parent.attr.value in ("c", "h"):
+                uses.append((parent, parent.attr.value))
+                continue
+            if isinstance(parent, cst.Subscript) and parent.value is reference and len(parent.slice) == 1 and isinstance(parent.slice[0].slice, cst.Index):
+                index = parent.slice[0].slice.value
+                number = -int(index.expression.value) if isinstance(index, cst.UnaryOperation) and isinstance(index.operator, cst.Minus) and isinstance(index.expression, cst.Integer) else _literal(index)
+                if number in (0, -2, 1, -1) and number is not True and number is not False:
+                    uses.append((parent, "c" if number in (0, -2) else "h"))
+                    continue
+            return None
+        names = {}
+        for part in ("h", "c"):
+            name = f"{state.value}_{part}"
+            while name in self.taken:
+                name += "_"
+            self.taken.add(name)
+            names[part] = name
+        for node, part in uses:
+            self.replacements[node] = cst.Name(names[part])
+        return [cst.Name(names["h"]), cst.Name(names["c"])]  # Keras returns [h, c]
 
     def _unused(self, target: cst.BaseExpression) -> bool:
         if isinstance(target, cst.Tuple):
