@@ -34,7 +34,7 @@ When it declines (TFM248)
     Everything in the file is left alone (the program then stays in graph mode) when one RNN construct has
     no exact counterpart: `DropoutWrapper` inside a `MultiRNNCell`, `state_keep_prob` or
     `variational_recurrent`, peepholes, `cell_clip`, `num_proj`, another `forget_bias`, `state_is_tuple=False`,
-    `time_major=True`, `reuse`, a shape-dependent or seeded initializer, an initial state other than
+    `reuse`, a shape-dependent or seeded initializer, an initial state other than
     `zero_state`, a final state read where Keras has no matching structure, a cell used in other ways, or a
     program that restores a checkpoint (TF1's RNN variables are not laid out as Keras').
 """
@@ -96,7 +96,7 @@ RNN_MANUAL = Rule(
     code="TFM248",
     name="tf1-rnn-not-converted",
     fix=FixKind.MANUAL,
-    summary="A TF1 RNN construct without an exact Keras counterpart (peepholes, projections, state dropout, time_major, ...): the file's RNN code is left as it is.",
+    summary="A TF1 RNN construct without an exact Keras counterpart (peepholes, projections, state dropout, ...): the file's RNN code is left as it is.",
     explanation="""
         TFM247 converts a file's TF1 RNN cells only when every one of them has an exact Keras counterpart;
         otherwise it changes none (the Session program then stays in graph mode, TFM260/TFM261) and says
@@ -104,7 +104,7 @@ RNN_MANUAL = Rule(
         run, or with `state_keep_prob` / `variational_recurrent` (TF1 dropped the recurrent state, or drew one
         mask per sequence; Keras' `dropout=` / `recurrent_dropout=` apply their one mask per sequence inside
         the gates), `use_peepholes`, `cell_clip`, `num_proj`, a `forget_bias` other than 0 or 1, `state_is_tuple=False`,
-        `time_major=True`, `reuse`, a shape-dependent or seeded initializer (TF1 drew it over the joint
+        `reuse`, a shape-dependent or seeded initializer (TF1 drew it over the joint
         kernel), `MultiRNNCell([cell] * n)` (one cell object on every layer), an initial state other than
         `cell.zero_state(...)`, a final state read in a structure Keras does not return, a cell used for
         anything else (`cell.state_size`, called directly), and programs that restore a checkpoint (TF1's
@@ -273,8 +273,11 @@ class RnnCells(Codemod):
     def _plan(self, call: cst.Call, name: str) -> str:
         mode, params = RUNS[name]
         bound = _bind(call, params)
-        if _literal(bound.get("time_major")) not in (None, False):
-            raise Decline(call, "`time_major=True`: Keras RNN layers are batch-major; transpose the inputs and outputs by hand")
+        time_major = _literal(bound.get("time_major"))
+        if time_major not in (None, False, True):
+            raise Decline(call, "`time_major` is not a literal: Keras RNN layers are batch-major")
+        if time_major is True and mode != "dynamic":
+            raise Decline(call, "`time_major=True` in a bidirectional run: transpose the inputs and outputs by hand")
         dtype = bound.get("dtype")
         if dtype is not None and self.qualified_name(dtype) not in FLOAT32 and _literal(dtype) not in ("float32", "float"):
             raise Decline(call, "a `dtype` other than float32")
@@ -301,13 +304,16 @@ class RnnCells(Codemod):
             self._zero_state(initial, bound["cell"], call)
             notes.append("the `zero_state` initial state is Keras' own")
         layer_inputs = inputs if mode == "dynamic" else _parse(f"{tf}.stack(INPUTS, axis=1)", INPUTS=inputs)
+        if time_major is True:
+            layer_inputs = _parse(f"{tf}.transpose(INPUTS, [1, 0, 2])", INPUTS=inputs)
+            notes.append("`time_major=True`: the inputs and outputs transposed around the batch-major Keras layer")
         if keep_in is not None:
             layer_inputs = _parse(f"{tf}.nn.dropout(INPUTS, rate=RATE)", INPUTS=layer_inputs, RATE=_rate(keep_in))
         options: list[tuple[str, cst.BaseExpression]] = [("return_sequences", cst.Name("True"))]
         if lengths is not None:
             if not isinstance(inputs, (cst.Name, cst.Attribute)):
                 raise Decline(call, "`sequence_length` with inputs that are not a plain name (the mask needs their length)")
-            maxlen = _parse(f"{tf}.shape(INPUTS)[1]", INPUTS=inputs) if mode == "dynamic" else _parse("len(INPUTS)", INPUTS=inputs)
+            maxlen = _parse(f"{tf}.shape(INPUTS)[{0 if time_major is True else 1}]", INPUTS=inputs) if mode == "dynamic" else _parse("len(INPUTS)", INPUTS=inputs)
             call_kwargs.append(_kw("mask", _parse(f"{tf}.sequence_mask(LENGTHS, maxlen=MAXLEN)", LENGTHS=lengths, MAXLEN=maxlen)))
             options.append(("zero_output_for_mask", cst.Name("True")))
             notes.append("`sequence_length` is a mask: zero outputs past each length, the state of the last valid step")
@@ -319,6 +325,8 @@ class RnnCells(Codemod):
         steps: list[str] = []  # what becomes of Keras' output sequence: TF1's dropout, static_rnn's list
         if keep_out is not None:
             steps.append(f"{tf}.nn.dropout(OUTPUTS, rate=RATE)")
+        if time_major is True:
+            steps.append(f"{tf}.transpose(OUTPUTS, [1, 0, 2])")
         if mode == "static":
             steps.append(f"{tf}.unstack(OUTPUTS, axis=1)")
             notes.append("`static_rnn`'s list of steps stacked on axis 1 and unstacked again")
