@@ -2,8 +2,8 @@
 
 What it matches
     `tf.nn.rnn_cell.*` / `tf.contrib.rnn.*` cells (`BasicLSTMCell`, `LSTMCell`, `GRUCell`, `BasicRNNCell`,
-    `MultiRNNCell` of those) handed to `tf.nn.dynamic_rnn`, `tf.nn.static_rnn` / `tf.contrib.rnn.static_rnn`
-    or `tf.nn.bidirectional_dynamic_rnn`, the cell written in the call, bound to a name used only there
+    `MultiRNNCell` of those, a `DropoutWrapper` around one) handed to `tf.nn.dynamic_rnn`, `static_rnn`,
+    `bidirectional_dynamic_rnn` or `static_bidirectional_rnn` (`tf.nn.*` / `tf.contrib.rnn.*`), the cell written in the call, bound to a name used only there
     (and by `cell.zero_state(...)` as the initial state), or made by a module-level helper function:
 
         cell = tf.nn.rnn_cell.BasicLSTMCell(64)
@@ -47,6 +47,7 @@ import libcst as cst
 from libcst.metadata import ParentNodeProvider, ScopeProvider
 
 from tf2migrate.findings import FixKind
+from tf2migrate.traversal import find
 
 from .base import Codemod, Rule
 from .builders import with_commas
@@ -56,12 +57,12 @@ RNN_RULE = Rule(
     code="TFM247",
     name="tf1-rnn-cell",
     fix=FixKind.SAFE,
-    summary="TF1 RNN cells run by `dynamic_rnn` / `static_rnn` / `bidirectional_dynamic_rnn` become Keras RNN layers with the same outputs and states.",
+    summary="TF1 RNN cells run by `dynamic_rnn` / `static_rnn` / the bidirectional runs become Keras RNN layers with the same outputs and states.",
     explanation="""
         `tf.nn.rnn_cell.*`, `tf.contrib.rnn.*` and `tf.nn.dynamic_rnn` do not run under eager TensorFlow 2.21
         with Keras 3. A cell (`BasicLSTMCell`, `LSTMCell`, `GRUCell`, `BasicRNNCell`, `MultiRNNCell` of them)
-        run by `dynamic_rnn`, `static_rnn` or `bidirectional_dynamic_rnn` becomes the Keras layer built and
-        called where the call was (`LSTM` / `GRU` / `SimpleRNN`, or `RNN(StackedRNNCells([...]))`), which
+        run by `dynamic_rnn`, `static_rnn`, `bidirectional_dynamic_rnn` or `static_bidirectional_rnn` becomes
+        the Keras layer built and called where the call was (`LSTM` / `GRU` / `SimpleRNN`, or `RNN(StackedRNNCells([...]))`), which
         TFM234 then creates once. Outputs and states keep TF1's structure: `sequence_length` becomes a mask
         with zero outputs past each length (the final state is the one at the last valid step, as in TF1),
         an LSTM state `(c, h)` is read from Keras' `h, c`, `static_rnn`'s list of steps is stacked and
@@ -155,12 +156,12 @@ RUNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "tf.nn.dynamic_rnn": ("dynamic", ("cell", "inputs", "sequence_length", "initial_state", "dtype", "parallel_iterations", "swap_memory", "time_major", "scope")),
     "tf.nn.static_rnn": ("static", ("cell", "inputs", "initial_state", "dtype", "sequence_length", "scope")),
     "tf.contrib.rnn.static_rnn": ("static", ("cell", "inputs", "initial_state", "dtype", "sequence_length", "scope")),
+    "tf.nn.static_bidirectional_rnn": ("static_bidirectional", ("cell_fw", "cell_bw", "inputs", "initial_state_fw", "initial_state_bw", "dtype", "sequence_length", "scope")),
+    "tf.contrib.rnn.static_bidirectional_rnn": ("static_bidirectional", ("cell_fw", "cell_bw", "inputs", "initial_state_fw", "initial_state_bw", "dtype", "sequence_length", "scope")),
     "tf.nn.bidirectional_dynamic_rnn": ("bidirectional", ("cell_fw", "cell_bw", "inputs", "sequence_length", "initial_state_fw", "initial_state_bw",
                                                           "dtype", "parallel_iterations", "swap_memory", "time_major", "scope")),
 }  # fmt: skip
 UNSUPPORTED_RUNS = {
-    "tf.nn.static_bidirectional_rnn": "`static_bidirectional_rnn` is not converted yet: write `tf.keras.layers.Bidirectional(tf.keras.layers.LSTM(n, return_sequences=True))` by hand",
-    "tf.contrib.rnn.static_bidirectional_rnn": "`static_bidirectional_rnn` is not converted yet: write `tf.keras.layers.Bidirectional(tf.keras.layers.LSTM(n, return_sequences=True))` by hand",
     "tf.nn.raw_rnn": "`raw_rnn` has no Keras counterpart",
     "tf.contrib.rnn.stack_bidirectional_dynamic_rnn": "`stack_bidirectional_dynamic_rnn` is not converted: stack `tf.keras.layers.Bidirectional` layers by hand",
 }
@@ -207,6 +208,8 @@ class RnnCells(Codemod):
         self.tree = node
         calls = [call for call in _calls(node) if self._rnn_name(call) is not None]
         self.taken = {n.value for n in _names(node)}
+        self.dropped = self._old_version_fallbacks(node)
+        calls = [call for call in calls if id(call) not in self.dropped]
         if not calls:
             return False
         self.tf = module_alias(node, "tensorflow") or module_alias(node, "tensorflow.compat.v1") or ""
@@ -253,6 +256,34 @@ class RnnCells(Codemod):
             schedule_removal_of_imports_used_by(self.context, call.func)
         return True
 
+    def _old_version_fallbacks(self, module: cst.Module) -> set[int]:
+        """`try: outputs, _, _ = run(...)` / `except Exception: outputs = run(...)` (the same call; the handler served
+        TensorFlow versions whose run returned only the outputs): the `try` becomes its body. The ids of the
+        handler's nodes, which go."""
+        dropped: set[int] = set()
+        self.unwrapped: set[cst.Try] = set()
+        for node in find(module, cst.Try):  # type: ignore[attr-defined]
+            if len(node.body.body) != 1 or len(node.handlers) != 1 or node.orelse is not None or node.finalbody is not None:
+                continue
+            handler = node.handlers[0]
+            if not (isinstance(handler.type, cst.Name) and handler.type.value == "Exception" and handler.name is None and len(handler.body.body) == 1):
+                continue
+            pair = [node.body.body[0], handler.body.body[0]]
+            values = [_single_assign(statement) for statement in pair]
+            if any(v is None or not isinstance(v[1], cst.Call) or self._rnn_name(v[1]) not in RUNS for v in values):
+                continue
+            (first_target, first), (second_target, second) = values  # type: ignore[misc]
+            def code(part: cst.CSTNode) -> str:
+                return "".join(cst.Module(body=[]).code_for_node(part).split())
+
+            if code(first) != code(second) or not isinstance(first_target, cst.Tuple) or not isinstance(second_target, cst.Name):
+                continue
+            if code(first_target.elements[0].value) != second_target.value:
+                continue
+            self.unwrapped.add(node)
+            dropped.update(id(n) for n in _all_nodes(pair[1]))
+        return dropped
+
     def _rnn_name(self, call: cst.Call) -> str | None:
         name = self.qualified_name(call)
         if name is None:
@@ -288,8 +319,11 @@ class RnnCells(Codemod):
         parent = self.get_metadata(ParentNodeProvider, call)
         statement, target = self._target(call, parent)
         lengths = bound.get("sequence_length")
-        if mode == "bidirectional":
-            return self._plan_bidirectional(call, bound, statement, target, lengths)
+        block = self.get_metadata(ParentNodeProvider, statement, None) if statement is not None else None
+        unwrapped = block is not None and self.get_metadata(ParentNodeProvider, block, None) in self.unwrapped
+        suffix = "; the `except Exception:` retry of the same call (for TensorFlow versions that returned only the outputs) goes" if unwrapped else ""
+        if mode in ("bidirectional", "static_bidirectional"):
+            return self._plan_bidirectional(call, bound, statement, target, lengths, static=mode == "static_bidirectional") + suffix
         keep_in, keep_out, cell_node = None, None, bound["cell"]
         wrapped = self._dropout_wrapper(cell_node, call)
         if wrapped is not None:
@@ -342,14 +376,16 @@ class RnnCells(Codemod):
         self._write(statement, target, value, state_targets, parent, call, wrap=wrap if steps else None)
         kind = {"lstm": "LSTM", "gru": "GRU", "rnn": "SimpleRNN"}.get(cell.kind, "RNN")
         run_name = name.rsplit(".", 1)[-1]
-        return f"`{run_name}` of a TF1 cell -> Keras `{kind}` layer (created once by TFM234)" + "".join(f"; {note}" for note in dict.fromkeys(notes))
+        return f"`{run_name}` of a TF1 cell -> Keras `{kind}` layer (created once by TFM234)" + "".join(f"; {note}" for note in dict.fromkeys(notes)) + suffix
 
-    def _plan_bidirectional(self, call: cst.Call, bound: dict[str, cst.BaseExpression], statement, target, lengths) -> str:  # type: ignore[no-untyped-def]
+    def _plan_bidirectional(self, call: cst.Call, bound: dict[str, cst.BaseExpression], statement, target, lengths, static: bool = False) -> str:  # type: ignore[no-untyped-def]
         tf = self._spell()
+        run = "static_bidirectional_rnn" if static else "bidirectional_dynamic_rnn"
         for key in ("initial_state_fw", "initial_state_bw"):
             if key in bound:
                 self._zero_state(bound[key], bound["cell_fw" if key.endswith("fw") else "cell_bw"], call)
         inputs = bound["inputs"]
+        layer_inputs = _parse(f"{tf}.stack(INPUTS, axis=1)", INPUTS=inputs) if static else inputs
         forward = self._cell(bound["cell_fw"], call)
         backward = self._cell(bound["cell_bw"], call)
         call_kwargs: list[cst.Arg] = []
@@ -358,20 +394,25 @@ class RnnCells(Codemod):
         if lengths is not None:
             if not isinstance(inputs, (cst.Name, cst.Attribute)):
                 raise Decline(call, "`sequence_length` with inputs that are not a plain name (the mask needs their length)")
-            call_kwargs.append(_kw("mask", _parse(f"{tf}.sequence_mask(LENGTHS, maxlen={tf}.shape(INPUTS)[1])", LENGTHS=lengths, INPUTS=inputs)))
+            maxlen = _parse("len(INPUTS)", INPUTS=inputs) if static else _parse(f"{tf}.shape(INPUTS)[1]", INPUTS=inputs)
+            call_kwargs.append(_kw("mask", _parse(f"{tf}.sequence_mask(LENGTHS, maxlen=MAXLEN)", LENGTHS=lengths, MAXLEN=maxlen)))
             options.append(("zero_output_for_mask", cst.Name("True")))
             notes.append("`sequence_length` is a mask (the backward pass starts at each sequence's last valid step, as in TF1)")
-        if target is None or not isinstance(target, cst.Tuple) or len(target.elements) != 2:
-            raise Decline(call, "the result of `bidirectional_dynamic_rnn` is not unpacked into `outputs, states`")
-        outputs_target, states_target = target.elements[0].value, target.elements[1].value
-        if not self._unused(states_target):
-            raise Decline(call, "the final states of `bidirectional_dynamic_rnn` are read: not converted (only the outputs are)")
+        if target is None or not isinstance(target, cst.Tuple) or len(target.elements) != (3 if static else 2):
+            raise Decline(call, f"the result of `{run}` is not unpacked into `outputs, {'state_fw, state_bw' if static else 'states'}`")
+        outputs_target = target.elements[0].value if target is not None else None
+        if target is not None and not all(self._unused(element.value) for element in target.elements[1:]):
+            raise Decline(call, f"the final states of `{run}` are read: not converted (only the outputs are)")
         forward_layer = self._layer(forward, options)
         backward_layer = self._layer(backward, [*options, ("go_backwards", cst.Name("True"))])
-        forward_value = cst.Call(func=forward_layer, args=with_commas([cst.Arg(inputs), *call_kwargs]))
-        backward_value = cst.Call(func=backward_layer, args=with_commas([cst.Arg(inputs), *call_kwargs]))
+        forward_value = cst.Call(func=forward_layer, args=with_commas([cst.Arg(layer_inputs), *call_kwargs]))
+        backward_value = cst.Call(func=backward_layer, args=with_commas([cst.Arg(layer_inputs), *call_kwargs]))
         backward_value = _parse(f"{tf}.reverse(BACKWARD, [1])", BACKWARD=backward_value)
-        if isinstance(outputs_target, cst.Tuple) and len(outputs_target.elements) == 2 and statement is not None:
+        if static:
+            value = _parse(f"{tf}.unstack({tf}.concat([FORWARD, BACKWARD], 2), axis=1)", FORWARD=forward_value, BACKWARD=backward_value)
+            notes.append("the list of steps is the forward and backward outputs concatenated per step, as TF1 returned them")
+            self._write(statement, target, value, [], None, call, outputs_target)
+        elif isinstance(outputs_target, cst.Tuple) and len(outputs_target.elements) == 2 and statement is not None:
             # `(out_fw, out_bw) = ...` as two bindings (the Session rewrite follows single names)
             lines = [
                 statement.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(element.value)], value=part)])
@@ -385,7 +426,7 @@ class RnnCells(Codemod):
             value = cst.Tuple([cst.Element(forward_value), cst.Element(backward_value)])
             self._write(statement, target, value, [], None, call, outputs_target)
         notes.append("the backward outputs reversed back to input order, as TF1 returned them")
-        return "`bidirectional_dynamic_rnn` of TF1 cells -> a forward and a backward (`go_backwards=True`) Keras RNN layer (created once by TFM234)" + "".join(f"; {n}" for n in notes)
+        return f"`{run}` of TF1 cells -> a forward and a backward (`go_backwards=True`) Keras RNN layer (created once by TFM234)" + "".join(f"; {n}" for n in notes)
 
     # -- the call's result -------------------------------------------------------------------------
     def _target(self, call: cst.Call, parent: cst.CSTNode):  # type: ignore[no-untyped-def]
@@ -741,7 +782,7 @@ class RnnCells(Codemod):
         scope = self.get_metadata(ScopeProvider, target, None)
         if scope is None:
             return []
-        return [reference.node for assignment in scope.assignments[target.value] for reference in assignment.references]
+        return [reference.node for assignment in scope.assignments[target.value] for reference in assignment.references if id(reference.node) not in self.dropped]
 
     # -- writing -----------------------------------------------------------------------------------
     def _with_removed_lines(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
@@ -769,6 +810,9 @@ class RnnCells(Codemod):
             return cst.RemoveFromParent()
         if isinstance(original_node, cst.SimpleStatementLine):
             updated_node = self._with_removed_lines(original_node, updated_node)
+        if isinstance(original_node, cst.Try) and original_node in self.unwrapped and self.replacements:
+            body = list(updated_node.body.body)
+            return cst.FlattenSentinel([body[0].with_changes(leading_lines=updated_node.leading_lines), *body[1:]])
         if original_node in self.statements:
             lines = self.statements[original_node]
             lines = [lines[0].with_changes(leading_lines=updated_node.leading_lines), *lines[1:]]
@@ -783,6 +827,26 @@ class RnnCells(Codemod):
 
 def _blank_or_comment_lines(statement: cst.SimpleStatementLine) -> list[cst.EmptyLine]:
     return list(statement.leading_lines)
+
+
+def _single_assign(statement: cst.BaseStatement) -> tuple[cst.BaseExpression, cst.BaseExpression] | None:
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 and isinstance(statement.body[0], cst.Assign):
+        assign = statement.body[0]
+        if len(assign.targets) == 1:
+            return assign.targets[0].target, assign.value
+    return None
+
+
+def _all_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
+    found: list[cst.CSTNode] = []
+
+    class Collect(cst.CSTVisitor):
+        def on_visit(self, inner: cst.CSTNode) -> bool:
+            found.append(inner)
+            return True
+
+    node.visit(Collect())
+    return found
 
 
 def _calls(node: cst.CSTNode) -> list[cst.Call]:
