@@ -201,6 +201,7 @@ class RnnCells(Codemod):
         self.removed: set[cst.CSTNode] = set()
         self.statements: dict[cst.CSTNode, list[cst.SimpleStatementLine]] = {}  # statements that become several
         self.taken: set[str] = set()
+        self.carried: dict[cst.CSTNode, list[cst.EmptyLine]] = {}
         self.tf = "tf"
 
     # -- analysis ----------------------------------------------------------------------------------
@@ -254,6 +255,7 @@ class RnnCells(Codemod):
                 return False
         for call in self.consumed:
             schedule_removal_of_imports_used_by(self.context, call.func)
+        self._carry_removed_lines()
         return True
 
     def _old_version_fallbacks(self, module: cst.Module) -> set[int]:
@@ -785,17 +787,24 @@ class RnnCells(Codemod):
         return [reference.node for assignment in scope.assignments[target.value] for reference in assignment.references if id(reference.node) not in self.dropped]
 
     # -- writing -----------------------------------------------------------------------------------
-    def _with_removed_lines(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
+    def _carry_removed_lines(self) -> None:
         """The blank lines and comments above removed cell statements stay, above the next statement kept."""
-        parent = self.get_metadata(ParentNodeProvider, original, None)
-        body = getattr(parent, "body", None)
-        if not isinstance(body, (list, tuple)) or original not in body:
-            return updated
-        index = body.index(original)
-        carried: list[cst.EmptyLine] = []
-        while index > 0 and body[index - 1] in self.removed:
-            index -= 1
-            carried = list(body[index].leading_lines) + carried
+        self.carried: dict[cst.CSTNode, list[cst.EmptyLine]] = {}
+        for statement in self.removed:
+            parent = self.get_metadata(ParentNodeProvider, statement, None)
+            body = list(getattr(parent, "body", ()) or ())
+            index = next((i for i, node in enumerate(body) if node is statement), None)
+            if index is None or (index > 0 and body[index - 1] in self.removed):
+                continue  # not the first of a run of removed statements
+            carried: list[cst.EmptyLine] = []
+            while index < len(body) and body[index] in self.removed:
+                carried.extend(body[index].leading_lines)
+                index += 1
+            if index < len(body) and carried:
+                self.carried[body[index]] = carried
+
+    def _with_removed_lines(self, original: cst.CSTNode, updated):  # type: ignore[no-untyped-def]
+        carried = self.carried.get(original)
         if not carried:
             return updated
         own = list(updated.leading_lines)
@@ -808,7 +817,7 @@ class RnnCells(Codemod):
     def on_leave(self, original_node, updated_node):  # type: ignore[no-untyped-def]
         if original_node in self.removed and isinstance(original_node, cst.SimpleStatementLine):
             return cst.RemoveFromParent()
-        if isinstance(original_node, cst.SimpleStatementLine):
+        if self.removed and isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             updated_node = self._with_removed_lines(original_node, updated_node)
         if isinstance(original_node, cst.Try) and original_node in self.unwrapped and self.replacements:
             body = list(updated_node.body.body)
