@@ -216,6 +216,7 @@ class RnnCells(Codemod):
         self.tf = module_alias(node, "tensorflow") or module_alias(node, "tensorflow.compat.v1") or ""
         self.consumed: set[cst.Call] = set()  # cell constructors the plans account for
         self.helpers: dict[str, cst.FunctionDef] = {}
+        self.helper_notes: dict[str, list[str]] = {}
         declines: list[Decline] = []
         plans: list[tuple[cst.Call, str]] = []
         restores = _restores(node)
@@ -694,9 +695,8 @@ class RnnCells(Codemod):
                 if not isinstance(value, cst.Call) or self._rnn_name(value) is None:
                     raise Decline(run, f"`{name}` returns something other than a cell constructor")
                 notes += self._cell(value, run).notes
-            self._helper_notes = getattr(self, "_helper_notes", {})
-            self._helper_notes[name] = notes
-        return Cell(node, "helper", None, list(getattr(self, "_helper_notes", {}).get(name, [])))
+            self.helper_notes[name] = notes
+        return Cell(node, "helper", None, list(self.helper_notes.get(name, [])))
 
     def _layer(self, cell: Cell, options: list[tuple[str, cst.BaseExpression]]) -> cst.Call:
         tf = self._spell()
@@ -832,10 +832,6 @@ class RnnCells(Codemod):
         if isinstance(original_node, cst.Assign):
             return updated_node.with_changes(targets=replacement.targets, value=replacement.value)
         return replacement
-
-
-def _blank_or_comment_lines(statement: cst.SimpleStatementLine) -> list[cst.EmptyLine]:
-    return list(statement.leading_lines)
 
 
 def _single_assign(statement: cst.BaseStatement) -> tuple[cst.BaseExpression, cst.BaseExpression] | None:
