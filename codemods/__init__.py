@@ -20,6 +20,7 @@ CODEMOD_MODULES: tuple[str, ...] = (
     "private_keras_imports",
     "layer_variables",
     "contrib_layers",
+    "rnn_cells",  # before tf1_variables: its Keras RNN layers are created once by TFM234
     "tf1_variables",
     "sessions",
     "graph_plumbing",

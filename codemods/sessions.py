@@ -992,6 +992,8 @@ class Sessions(Codemod):
         return any((self.qualified_name(call) or "").startswith("tf.") for call in _calls_in(node))
 
     def _is_graph_expression(self, program: Program, value: cst.BaseExpression) -> bool:
+        if isinstance(value, cst.Call) and (self.qualified_name(value) or "").startswith("keras.layers."):
+            return False  # a Keras layer object made once (TFM234, TFM247): plain Python, even with `tf.*` calls in its arguments
         known = program.graph_names()
         if any(m.matches(call.func, m.Attribute(attr=m.Name("run") | m.Name("eval"))) for call in _calls_in(value)):
             return False  # a value computed by running the graph: plain Python

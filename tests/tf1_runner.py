@@ -15,6 +15,12 @@ import sys
 
 
 def main() -> None:
+    import os
+    from pathlib import Path
+
+    if "rnn_cell" in Path(sys.argv[1]).read_text(encoding="utf-8"):
+        # TF1's `tf.nn.rnn_cell` cells are served by tf_keras (Keras 2) on TF 2.16+; set before TensorFlow loads
+        os.environ["TF_USE_LEGACY_KERAS"] = "1"
     import tensorflow.compat.v1 as tf1
 
     tf1.disable_v2_behavior()
