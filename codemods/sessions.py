@@ -63,6 +63,7 @@ from libcst.metadata import ParentNodeProvider, PositionProvider, ScopeProvider
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
+from . import session_checkpoints
 from .base import Codemod, Rule
 from .plumbing import PLUMBING_CODE, argument_of_removed_api, fallback_cannot_switch, handed_to_other_code, session_only_plumbing
 
@@ -248,7 +249,7 @@ GRAPH_MODE_SWITCHES = frozenset({"tf.disable_v2_behavior", "tf.disable_eager_exe
 # Calls whose value changes from one run to the next: a tensor using one is recomputed per fetch.
 STATEFUL_MARKERS = ("random", "dropout", "shuffle", "multinomial", "categorical")
 # TensorFlow-provided helpers that build no graph (data loaders and the like).
-NOT_GRAPH = ("tf.examples.", "tf.contrib.learn.datasets", "tf.compat.", "tf.io.gfile", "tf.gfile", "tf.logging", "tf.app.", "tf.flags")
+NOT_GRAPH = ("tf.train.latest_checkpoint", "tf.train.get_checkpoint_state", "tf.examples.", "tf.contrib.learn.datasets", "tf.compat.", "tf.io.gfile", "tf.gfile", "tf.logging", "tf.app.", "tf.flags")
 # Imported code the rule trusts not to create variables when called (what creates them is listed above).
 SEEN_THROUGH = ("tf.", "tensorflow.", "keras.", "numpy.", "math.", "functools.", "operator.", "itertools.")
 # Graph-only machinery that a tensor definition must not use for the rewrite to go ahead.
@@ -346,6 +347,7 @@ class TrainOp:
     loss: str
     var_list: cst.BaseExpression | None
     steps: dict[tuple[str, ...], str] = field(default_factory=dict)  # extra fetches -> step function name
+    keras_optimizer: str = ""  # the name the Keras optimizer of an inline `tf.train.X(...).minimize` is given
 
 
 @dataclass
@@ -377,6 +379,7 @@ class Program:
     fetched_over: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)
     feed_statements: dict[int, cst.SimpleStatementLine] = field(default_factory=dict)
     defaults: dict[str, cst.BaseExpression] = field(default_factory=dict)  # placeholder_with_default -> its default  # `feed = {X: ...}` inlined at its runs
+    savers: dict[str, session_checkpoints.Saver] = field(default_factory=dict)  # `saver = tf.train.Saver()` (session_checkpoints)
 
     def graph_names(self) -> set[str]:
         return (
@@ -461,7 +464,7 @@ def _code(node: cst.CSTNode) -> str:
 
 
 class Sessions(Codemod):
-    RULES = (CONVERT, COMPAT_IMPORT, SESSION_USE, FETCH_FEED, OPTIMIZER, GRAPH)
+    RULES = (CONVERT, COMPAT_IMPORT, SESSION_USE, FETCH_FEED, OPTIMIZER, GRAPH, *session_checkpoints.RULES)
     TRIGGERS = ("Session",)
     METADATA_DEPENDENCIES = Codemod.METADATA_DEPENDENCIES
 
@@ -499,8 +502,8 @@ class Sessions(Codemod):
                     raise Decline(sessions[0], GRAPH.code, "TensorFlow is not imported as a module (`import tensorflow as tf`): convert the program by hand")
                 self._analyse(program)
                 programs.append(program)
-            except Decline as decline:
-                declined.append(decline)
+            except (Decline, session_checkpoints.Declined) as decline:
+                declined.append(decline)  # type: ignore[arg-type]
         leftover = None
         if programs and not declined and not skipped:
             leftover = self._leftover_graph_code(node, programs)
@@ -752,10 +755,11 @@ class Sessions(Codemod):
             for session in program.sessions:
                 if self._in_loop(program, session):
                     raise Decline(session, SESSION_USE.code, "the Session is opened inside a loop (each one starts the variables uninitialised again)")
-        if len(program.sessions) > 1 and (program.variables or program.inits or program.train_ops):
+        if len(program.sessions) > 1 and (program.variables or program.inits or program.train_ops) and not session_checkpoints.restored_sessions(self, program):
             raise Decline(program.sessions[1], SESSION_USE.code, "more than one Session over variables (each new session starts them uninitialised again)")
         self._check_definitions(program)
         self._find_runs(program)
+        session_checkpoints.check(self, program)
         self._check_references(program)
 
     def _note_graph(self, program: Program, statement: cst.CSTNode) -> None:
@@ -819,6 +823,8 @@ class Sessions(Codemod):
         """Record what a top-level statement defines (or nothing, for plain Python)."""
         small = _single_small(statement)
         target = _assign_target(small)
+        if session_checkpoints.classify(self, program, statement):
+            return
         if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Attribute):
             root: cst.BaseExpression = small.targets[0].target
             while isinstance(root, cst.Attribute):
@@ -1298,6 +1304,7 @@ class Sessions(Codemod):
                         runs.append(("run", call, receiver, feed.value if feed else None))
         runs.sort(key=lambda run: self.position(run[1]))
         initializing = [run for run in runs if run[0] == "init" or (run[0] == "run" and self._fetches_init(program, run[2]))]
+        initializing = [run for run in initializing if not session_checkpoints.reset_by_restore(self, program, run[1])]
         if len(initializing) > 1:
             raise Decline(initializing[1][1], SESSION_USE.code, "the variables are initialised more than once (a reset the eager code would not do)")
         if initializing and any(self.position(run[1]) < self.position(initializing[0][1]) for run in runs if run[0] == "run" and run not in initializing):
@@ -1522,6 +1529,7 @@ class Sessions(Codemod):
                     self.edits.with_prefix[id(session)] = kept
             else:
                 statements[id(session)] = [kept.with_changes(leading_lines=session.leading_lines)] if kept is not None else []  # type: ignore[union-attr]
+        session_checkpoints.plan(self, program)
 
     def _kept_config(self, program: Program, session: cst.CSTNode) -> cst.SimpleStatementLine | None:
         """`tf.Session(config=tf.ConfigProto(options))`: the options outlive the session as
@@ -1665,6 +1673,7 @@ class Sessions(Codemod):
         optimizer = train.optimizer
         if train.inline_optimizer is not None:
             optimizer = program.fresh("optimizer") if train.name != "optimizer" else "optimizer"
+            train.keras_optimizer = optimizer
             keras = self._keras_optimizer(program, train.inline_optimizer, train.statement)
             line = cst.parse_statement(f"{optimizer} = _\n", config=self.tree.config_for_parsing)
             assert isinstance(line, cst.SimpleStatementLine)
