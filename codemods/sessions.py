@@ -63,7 +63,7 @@ from libcst.metadata import ParentNodeProvider, PositionProvider, ScopeProvider
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
-from . import session_checkpoints
+from . import session_checkpoints, session_summaries
 from .base import Codemod, Rule
 from .plumbing import PLUMBING_CODE, argument_of_removed_api, fallback_cannot_switch, handed_to_other_code, session_only_plumbing
 
@@ -380,6 +380,7 @@ class Program:
     feed_statements: dict[int, cst.SimpleStatementLine] = field(default_factory=dict)
     defaults: dict[str, cst.BaseExpression] = field(default_factory=dict)  # placeholder_with_default -> its default  # `feed = {X: ...}` inlined at its runs
     savers: dict[str, session_checkpoints.Saver] = field(default_factory=dict)  # `saver = tf.train.Saver()` (session_checkpoints)
+    summaries: session_summaries.State | None = None  # summary ops and writers (session_summaries)
 
     def graph_names(self) -> set[str]:
         return (
@@ -464,7 +465,7 @@ def _code(node: cst.CSTNode) -> str:
 
 
 class Sessions(Codemod):
-    RULES = (CONVERT, COMPAT_IMPORT, SESSION_USE, FETCH_FEED, OPTIMIZER, GRAPH, *session_checkpoints.RULES)
+    RULES = (CONVERT, COMPAT_IMPORT, SESSION_USE, FETCH_FEED, OPTIMIZER, GRAPH, *session_checkpoints.RULES, *session_summaries.RULES)
     TRIGGERS = ("Session",)
     METADATA_DEPENDENCIES = Codemod.METADATA_DEPENDENCIES
 
@@ -502,7 +503,7 @@ class Sessions(Codemod):
                     raise Decline(sessions[0], GRAPH.code, "TensorFlow is not imported as a module (`import tensorflow as tf`): convert the program by hand")
                 self._analyse(program)
                 programs.append(program)
-            except (Decline, session_checkpoints.Declined) as decline:
+            except (Decline, session_checkpoints.Declined, session_summaries.Declined) as decline:
                 declined.append(decline)  # type: ignore[arg-type]
         leftover = None
         if programs and not declined and not skipped:
@@ -760,6 +761,7 @@ class Sessions(Codemod):
         self._check_definitions(program)
         self._find_runs(program)
         session_checkpoints.check(self, program)
+        session_summaries.check(self, program)
         self._check_references(program)
 
     def _note_graph(self, program: Program, statement: cst.CSTNode) -> None:
@@ -824,6 +826,8 @@ class Sessions(Codemod):
         small = _single_small(statement)
         target = _assign_target(small)
         if session_checkpoints.classify(self, program, statement):
+            return
+        if session_summaries.classify(self, program, statement, lambda name, line, value: program.tensors.__setitem__(name, Tensor(name=name, statement=line, value=value, dynamic=True))):
             return
         if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Attribute):
             root: cst.BaseExpression = small.targets[0].target
@@ -1530,6 +1534,7 @@ class Sessions(Codemod):
             else:
                 statements[id(session)] = [kept.with_changes(leading_lines=session.leading_lines)] if kept is not None else []  # type: ignore[union-attr]
         session_checkpoints.plan(self, program)
+        session_summaries.plan(self, program)
 
     def _kept_config(self, program: Program, session: cst.CSTNode) -> cst.SimpleStatementLine | None:
         """`tf.Session(config=tf.ConfigProto(options))`: the options outlive the session as
@@ -1573,7 +1578,8 @@ class Sessions(Codemod):
 
     def _fetch_value(self, program: Program, fetch: cst.BaseExpression, values: dict[str, cst.BaseExpression]) -> cst.BaseExpression:
         if isinstance(fetch, cst.Name):
-            return self._numpy(self._value_of(program, fetch.value, values))
+            value = self._value_of(program, fetch.value, values)
+            return session_summaries.numpy_of(self, program, [fetch.value], value) or self._numpy(value)
         replacements = {id(n): self._value_of(program, n.value, values) for n in _names_in(fetch) if n.value in program.graph_names()}
 
         class Inline(cst.CSTTransformer):
@@ -1612,8 +1618,9 @@ class Sessions(Codemod):
             extras = tuple(n for n in names if n != trains[0])
             key = _step_key(train, extras)
             step = self._call(program, train.steps[key], self._step_params(program, train, key), values)
+            nested = session_summaries.numpy_of(self, program, list(extras), step)  # a summary op's value is a tuple
             if len(extras) == 1:
-                results: list[cst.BaseExpression] = [self._numpy(step)]
+                results: list[cst.BaseExpression] = [nested or self._numpy(step)]
                 starred = False
             else:
                 results, starred = [], True
@@ -1625,7 +1632,7 @@ class Sessions(Codemod):
             if starred and extras:
                 generator = cst.parse_expression("(value.numpy() for value in _)")
                 assert isinstance(generator, cst.GeneratorExp)
-                generator = generator.with_changes(for_in=generator.for_in.with_changes(iter=step))
+                generator = nested or generator.with_changes(for_in=generator.for_in.with_changes(iter=step))
                 if names[-1] == trains[0]:  # `[cost, pred, train_op]`: the values, then the train op's None
                     elements.insert(0, cst.StarredElement(generator))
                 else:
