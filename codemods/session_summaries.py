@@ -459,9 +459,12 @@ def plan(codemod, program) -> None:  # noqa: ANN001
         return
     tf = codemod.tf
     statements = codemod.edits.statements
+    merged_only = {id(reference) for reference in summaries.claims}
     for summary in summaries.summaries:
         if summary.name is None:
             statements[id(summary.statement)] = []
+        elif all(id(a.node) in merged_only for a in program.scope.accesses[summary.name]):
+            statements[id(summary.statement)] = []  # only merged: `compute_merged` computes its value
     notes = []
     if any(s.kind == "image" for s in summaries.summaries):
         notes.append("TF2 image summaries are tagged `tag`, not `tag/image/N`, and clip float images to [0, 1] where TF1 rescaled them")
