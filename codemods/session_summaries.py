@@ -50,7 +50,8 @@ CONVERT = Rule(
     explanation="""
         Part of the Session rewrite (TFM201). Summary ops and `merge_all` / `merge` become functions
         returning the values they record, computed where `sess.run` fetched them (in the train step when
-        fetched with the train op). `tf.summary.FileWriter(logdir, ...)` becomes
+        fetched with the train op; a variable is read there, before the update: TF1 did not order such a
+        read against the update, so its value could be either). `tf.summary.FileWriter(logdir, ...)` becomes
         `tf.summary.create_file_writer(logdir)` and `writer.add_summary(summary, step)` becomes
         `with writer.as_default():` followed by the TF2 `tf.summary.scalar` / `histogram` /
         `image` op of each summary, with the same tags and `step=step`. The events file holds the same scalars; TF2
