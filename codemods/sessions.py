@@ -142,8 +142,8 @@ SESSION_USE = Rule(
     fix=FixKind.MANUAL,
     summary="A Session is used in a way the eager rewrite cannot follow (handed to other code, graph=, several sessions).",
     explanation="""
-        The session object is used for more than `sess.run(...)`, `.eval()` and `sess.close()`: passed
-        to a `Saver`, a library or another function, created with a `graph=`/target argument, created
+        The session object is used for more than `sess.run(...)`, `.eval()`, `sess.close()` and a
+        `tf.train.Saver`'s save/restore (TFM207): passed to a library or another function, created with a `graph=`/target argument, created
         several times (each one re-initialises the variables), or `sess.run(init)` happens inside a
         loop. The program is left in graph mode (see TFM25x for the fallback). Rewrite it by hand: call
         the functions directly, save with `tf.train.Checkpoint`.
@@ -217,11 +217,11 @@ GRAPH = Rule(
     """,
     before="""
         loss = tf.reduce_mean(tf.square(x - y))
-        tf.summary.scalar("loss", loss)
+        tf.add_to_collection("losses", loss)
     """,
     after="""
         loss = tf.reduce_mean(tf.square(x - y))
-        tf.summary.scalar("loss", loss)
+        tf.add_to_collection("losses", loss)
     """,
 )
 
