@@ -497,7 +497,7 @@ def plan(codemod, program) -> None:  # noqa: ANN001
             "TF2's summary ops need the `tensorboard` package (TF 2.20+ no longer installs it: `pip install tensorboard`)",
         )
     if not summaries.writers and summaries.summaries:
-        codemod.offer_fix(summaries.summaries[0].statement, CONVERT.code, "TF1 summary ops now functions returning their values (no writer in this program)")
+        codemod.offer_fix(summaries.summaries[0].statement, CONVERT.code, "TF1 summary ops without a writer: the fetched ones now functions returning their values, the others (never run by TF1) dropped")
 
 
 def _write_block(codemod, writer: Writer, statement: cst.SimpleStatementLine, value: cst.BaseExpression, step: cst.BaseExpression | None, members: list[Summary]) -> cst.With:  # noqa: ANN001
