@@ -399,4 +399,4 @@ def check_not_empty(codemod, program) -> None:  # noqa: ANN001
     for saver in program.savers.values():
         where = codemod.position(saver.statement)
         if not any(min(codemod.position(a.node) for a in program.scope.assignments[n]) < where for n in program.variables if program.scope.assignments[n]):
-            raise _decline(saver.statement, "the Saver is built before any variable (TF1 raised 'No variables to save')")
+            raise _decline(saver.statement, "the Saver saves no variable created at the top level of this program (its variables come from layers or helpers, or do not exist yet): list what to save in a `tf.train.Checkpoint` by hand")
