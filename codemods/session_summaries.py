@@ -223,6 +223,8 @@ def classify(codemod, program, statement: cst.CSTNode, make_tensor: Callable[[st
         raise _decline(statement, f"`{qualified}` bound to something other than a plain name")
     if not codemod.enabled(CONVERT.code) or codemod.run.is_suppressed(CONVERT.code, codemod.position(statement)[0]):
         raise _decline(statement, "the summary rewrite (TFM206) is not selected or is suppressed here")
+    if qualified in KINDS and _in_name_scope(codemod, statement):
+        raise _decline(statement, "a summary inside `tf.name_scope`: TF1 prefixed its tag with the scope, which the rewrite does not reproduce")
     summaries = state(program)
     name = target.value if isinstance(target, cst.Name) else None
     if qualified == WRITER:
@@ -268,6 +270,27 @@ def classify(codemod, program, statement: cst.CSTNode, make_tensor: Callable[[st
     summaries.merges[name] = statement
     make_tensor(name, statement, _values(codemod, program, members))
     return True
+
+
+def name_scope_block(codemod, item: cst.BaseExpression) -> bool:  # noqa: ANN001
+    """`tf.name_scope("Loss")` (a literal name): the scope names ops only, eager code does without it; the
+    summaries in it would lose their tag prefix, so they decline (`classify`)."""
+    return (
+        isinstance(item, cst.Call)
+        and codemod.qualified_name(item) == "tf.name_scope"
+        and len(item.args) == 1
+        and item.args[0].keyword is None
+        and isinstance(item.args[0].value, cst.SimpleString)
+    )
+
+
+def _in_name_scope(codemod, statement: cst.CSTNode) -> bool:  # noqa: ANN001
+    node = codemod.get_metadata(ParentNodeProvider, statement, None)
+    while node is not None and not isinstance(node, (cst.FunctionDef, cst.Module)):
+        if isinstance(node, cst.With) and any(name_scope_block(codemod, i.item) for i in node.items):
+            return True
+        node = codemod.get_metadata(ParentNodeProvider, node, None)
+    return False
 
 
 def _values(codemod, program, members: list[Summary]) -> cst.Tuple:  # noqa: ANN001

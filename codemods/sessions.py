@@ -778,6 +778,8 @@ class Sessions(Codemod):
         if not isinstance(statement.body, cst.IndentedBlock):
             return False
         item = statement.items[0].item
+        if session_summaries.name_scope_block(self, item):
+            return True  # `with tf.name_scope("Loss"):` names ops only: its body is the program's own top level
         if not m.matches(item, m.Call(func=m.Attribute(attr=m.Name("as_default")), args=[])):
             return False
         graph = item.func.value  # type: ignore[attr-defined]
