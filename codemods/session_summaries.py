@@ -223,8 +223,6 @@ def classify(codemod, program, statement: cst.CSTNode, make_tensor: Callable[[st
         raise _decline(statement, f"`{qualified}` bound to something other than a plain name")
     if not codemod.enabled(CONVERT.code) or codemod.run.is_suppressed(CONVERT.code, codemod.position(statement)[0]):
         raise _decline(statement, "the summary rewrite (TFM206) is not selected or is suppressed here")
-    if qualified in KINDS and _in_name_scope(codemod, statement):
-        raise _decline(statement, "a summary inside `tf.name_scope`: TF1 prefixed its tag with the scope, which the rewrite does not reproduce")
     summaries = state(program)
     name = target.value if isinstance(target, cst.Name) else None
     if qualified == WRITER:
@@ -239,6 +237,10 @@ def classify(codemod, program, statement: cst.CSTNode, make_tensor: Callable[[st
         text = tag.evaluated_value if isinstance(tag, cst.SimpleString) else None
         if not isinstance(text, str) or not TAG.match(text):
             raise _decline(statement, f"the summary tag `{_code(tag)}` is not a plain string literal of valid characters (TF1 cleaned and uniquified such tags)")
+        prefix = _scope_prefix(codemod, statement)
+        if prefix:
+            text = prefix + text
+            tag = cst.SimpleString(f'"{text}"')  # the tag TF1 wrote: scope/name
         if any(s.tag == text for s in summaries.summaries):
             raise _decline(statement, f"the summary tag {text!r} is used twice (TF1 wrote the second one as {text + '_1'!r})")
         summary = Summary(kind, text, tag, data, given.get("max_outputs"), statement, name)
@@ -274,7 +276,7 @@ def classify(codemod, program, statement: cst.CSTNode, make_tensor: Callable[[st
 
 def name_scope_block(codemod, item: cst.BaseExpression) -> bool:  # noqa: ANN001
     """`tf.name_scope("Loss")` (a literal name): the scope names ops only, eager code does without it; the
-    summaries in it would lose their tag prefix, so they decline (`classify`)."""
+    summaries in it get the prefix TF1 gave their tags (`Loss/loss`) written into the tag."""
     return (
         isinstance(item, cst.Call)
         and codemod.qualified_name(item) == "tf.name_scope"
@@ -284,13 +286,26 @@ def name_scope_block(codemod, item: cst.BaseExpression) -> bool:  # noqa: ANN001
     )
 
 
-def _in_name_scope(codemod, statement: cst.CSTNode) -> bool:  # noqa: ANN001
+def _scope_prefix(codemod, statement: cst.CSTNode) -> str:  # noqa: ANN001
+    """`Layer1/` for a summary in `with tf.name_scope("Layer1"):` (TF1 prefixed the tag with the scope), when
+    TF1 kept that scope name as written: a literal given to only one `tf.name_scope` of the file."""
+    scopes: list[str] = []
     node = codemod.get_metadata(ParentNodeProvider, statement, None)
     while node is not None and not isinstance(node, (cst.FunctionDef, cst.Module)):
-        if isinstance(node, cst.With) and any(name_scope_block(codemod, i.item) for i in node.items):
-            return True
+        if isinstance(node, cst.With):
+            for item in node.items:
+                if codemod.qualified_name(item.item) == "tf.name_scope":
+                    if not name_scope_block(codemod, item.item):
+                        raise _decline(statement, "a summary inside a `tf.name_scope` whose name is not a literal (TF1 prefixed the tag with it)")
+                    scopes.insert(0, item.item.args[0].value.evaluated_value)  # type: ignore[attr-defined]
         node = codemod.get_metadata(ParentNodeProvider, node, None)
-    return False
+    if not scopes:
+        return ""
+    used = [c.args[0].value.evaluated_value for c in find(codemod.tree, cst.Call) if name_scope_block(codemod, c)]  # type: ignore[attr-defined]
+    for scope in scopes:
+        if used.count(scope) != 1 or not TAG.match(scope):
+            raise _decline(statement, f"a summary inside `tf.name_scope({scope!r})`, a scope name given more than once (TF1 made it unique: the tag prefix is not certain)")
+    return "/".join(scopes) + "/"
 
 
 def _values(codemod, program, members: list[Summary]) -> cst.Tuple:  # noqa: ANN001
