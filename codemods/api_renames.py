@@ -477,6 +477,11 @@ class ApiRenames(Codemod):
             return self._replacement(original, compat)
         return updated
 
+    def _tf2_summary_call(self, original: cst.BaseExpression, name: str) -> bool:
+        """`tf.summary.scalar(tag, value, step=step)`: TF1's summary ops had no `step`, so this is TF2's."""
+        call = self.get_metadata(ParentNodeProvider, original, None)
+        return name.startswith("tf.summary.") and isinstance(call, cst.Call) and any(a.keyword is not None and a.keyword.value == "step" for a in call.args)
+
     def _handle_name(self, original: cst.BaseExpression, updated: cst.BaseExpression, *, called: bool) -> cst.BaseExpression:
         spelled = self._spelled(original)
         if spelled is None:
@@ -510,7 +515,7 @@ class ApiRenames(Codemod):
             return updated
         if entry.kind == "compat_v1":
             if api_table.tf2_name_exists(entry.name):
-                if self._on_original_line(original):
+                if self._on_original_line(original) and not (called and self._tf2_summary_call(original, name)):
                     note = f": {entry.note}" if entry.note else ""
                     self.flag(original, CHANGED.code, f"`{name}` exists in TF2 with a different behaviour{note}; if this code relies on TF1's, use `tf.compat.v1.{name[3:]}`")
                 return updated

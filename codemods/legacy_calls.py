@@ -54,10 +54,13 @@ from libcst.helpers import get_full_name_for_node
 from libcst.metadata import Assignment, ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
 
 from tf2migrate.findings import FixKind
+from tf2migrate.traversal import find
 
 from . import keras3_modules, keras3_training, names, removed_apis
 from .base import Codemod, Rule
 from .removed_apis import Removal
+
+GRAPH_MODE_SWITCHES = frozenset({"tf.disable_v2_behavior", "tf.disable_eager_execution", "tf.compat.v1.disable_v2_behavior", "tf.compat.v1.disable_eager_execution"})
 
 # ----------------------------------------------------------------------------------------------------------
 # rules
@@ -287,6 +290,15 @@ class LegacyCalls(Codemod):
 
     def visit_Module(self, node: cst.Module) -> None:
         self._defined_generators = keras3_training.defined_generator_methods(node)
+        self._module = node
+        self._graph_mode: bool | None = None  # computed at the first removed API that has a compat.v1 shim
+
+    def _in_graph_mode(self) -> bool:
+        """The file runs in graph mode (the TFM260 fallback wrote `tf.disable_v2_behavior()`, or it was ported
+        so by hand): what it reaches through `tensorflow.compat.v1` and still exists there runs."""
+        if self._graph_mode is None:
+            self._graph_mode = any(self.qualified_name(call) in GRAPH_MODE_SWITCHES for call in find(self._module, cst.Call))
+        return self._graph_mode
 
     # -- origins: what a value is -----------------------------------------------------------------------
     def origin(self, node: cst.CSTNode) -> Origin | None:
@@ -611,6 +623,8 @@ class LegacyCalls(Codemod):
         removal = removed_apis.find(api)
         if removal is None:
             return
+        if removal.in_compat_v1 and names.through_compat_v1(self, node) and self._in_graph_mode():
+            return  # `tf.train.Saver` in a graph-mode file importing `tensorflow.compat.v1 as tf`: it runs there
         parent = self.get_metadata(ParentNodeProvider, node, None)
         if isinstance(parent, cst.Attribute) and parent.value is node and self.qualified_name(parent) is not None:
             return  # the longer chain (`tf.contrib.layers` in `tf.contrib.layers.conv2d`) is the use

@@ -63,6 +63,7 @@ from libcst.metadata import ParentNodeProvider, PositionProvider, ScopeProvider
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
+from . import session_checkpoints, session_summaries
 from .base import Codemod, Rule
 from .plumbing import PLUMBING_CODE, argument_of_removed_api, fallback_cannot_switch, handed_to_other_code, session_only_plumbing
 
@@ -141,8 +142,8 @@ SESSION_USE = Rule(
     fix=FixKind.MANUAL,
     summary="A Session is used in a way the eager rewrite cannot follow (handed to other code, graph=, several sessions).",
     explanation="""
-        The session object is used for more than `sess.run(...)`, `.eval()` and `sess.close()`: passed
-        to a `Saver`, a library or another function, created with a `graph=`/target argument, created
+        The session object is used for more than `sess.run(...)`, `.eval()`, `sess.close()` and a
+        `tf.train.Saver`'s save/restore (TFM207): passed to a library or another function, created with a `graph=`/target argument, created
         several times (each one re-initialises the variables), or `sess.run(init)` happens inside a
         loop. The program is left in graph mode (see TFM25x for the fallback). Rewrite it by hand: call
         the functions directly, save with `tf.train.Checkpoint`.
@@ -216,11 +217,11 @@ GRAPH = Rule(
     """,
     before="""
         loss = tf.reduce_mean(tf.square(x - y))
-        tf.summary.scalar("loss", loss)
+        tf.add_to_collection("losses", loss)
     """,
     after="""
         loss = tf.reduce_mean(tf.square(x - y))
-        tf.summary.scalar("loss", loss)
+        tf.add_to_collection("losses", loss)
     """,
 )
 
@@ -248,7 +249,7 @@ GRAPH_MODE_SWITCHES = frozenset({"tf.disable_v2_behavior", "tf.disable_eager_exe
 # Calls whose value changes from one run to the next: a tensor using one is recomputed per fetch.
 STATEFUL_MARKERS = ("random", "dropout", "shuffle", "multinomial", "categorical")
 # TensorFlow-provided helpers that build no graph (data loaders and the like).
-NOT_GRAPH = ("tf.examples.", "tf.contrib.learn.datasets", "tf.compat.", "tf.io.gfile", "tf.gfile", "tf.logging", "tf.app.", "tf.flags")
+NOT_GRAPH = ("tf.train.latest_checkpoint", "tf.train.get_checkpoint_state", "tf.examples.", "tf.contrib.learn.datasets", "tf.compat.", "tf.io.gfile", "tf.gfile", "tf.logging", "tf.app.", "tf.flags")
 # Imported code the rule trusts not to create variables when called (what creates them is listed above).
 SEEN_THROUGH = ("tf.", "tensorflow.", "keras.", "numpy.", "math.", "functools.", "operator.", "itertools.")
 # Graph-only machinery that a tensor definition must not use for the rewrite to go ahead.
@@ -346,6 +347,7 @@ class TrainOp:
     loss: str
     var_list: cst.BaseExpression | None
     steps: dict[tuple[str, ...], str] = field(default_factory=dict)  # extra fetches -> step function name
+    keras_optimizer: str = ""  # the name the Keras optimizer of an inline `tf.train.X(...).minimize` is given
 
 
 @dataclass
@@ -377,6 +379,8 @@ class Program:
     fetched_over: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)
     feed_statements: dict[int, cst.SimpleStatementLine] = field(default_factory=dict)
     defaults: dict[str, cst.BaseExpression] = field(default_factory=dict)  # placeholder_with_default -> its default  # `feed = {X: ...}` inlined at its runs
+    savers: dict[str, session_checkpoints.Saver] = field(default_factory=dict)  # `saver = tf.train.Saver()` (session_checkpoints)
+    summaries: session_summaries.State | None = None  # summary ops and writers (session_summaries)
 
     def graph_names(self) -> set[str]:
         return (
@@ -461,7 +465,7 @@ def _code(node: cst.CSTNode) -> str:
 
 
 class Sessions(Codemod):
-    RULES = (CONVERT, COMPAT_IMPORT, SESSION_USE, FETCH_FEED, OPTIMIZER, GRAPH)
+    RULES = (CONVERT, COMPAT_IMPORT, SESSION_USE, FETCH_FEED, OPTIMIZER, GRAPH, *session_checkpoints.RULES, *session_summaries.RULES)
     TRIGGERS = ("Session",)
     METADATA_DEPENDENCIES = Codemod.METADATA_DEPENDENCIES
 
@@ -499,8 +503,8 @@ class Sessions(Codemod):
                     raise Decline(sessions[0], GRAPH.code, "TensorFlow is not imported as a module (`import tensorflow as tf`): convert the program by hand")
                 self._analyse(program)
                 programs.append(program)
-            except Decline as decline:
-                declined.append(decline)
+            except (Decline, session_checkpoints.Declined, session_summaries.Declined) as decline:
+                declined.append(decline)  # type: ignore[arg-type]
         leftover = None
         if programs and not declined and not skipped:
             leftover = self._leftover_graph_code(node, programs)
@@ -752,10 +756,12 @@ class Sessions(Codemod):
             for session in program.sessions:
                 if self._in_loop(program, session):
                     raise Decline(session, SESSION_USE.code, "the Session is opened inside a loop (each one starts the variables uninitialised again)")
-        if len(program.sessions) > 1 and (program.variables or program.inits or program.train_ops):
+        if len(program.sessions) > 1 and (program.variables or program.inits or program.train_ops) and not session_checkpoints.restored_sessions(self, program):
             raise Decline(program.sessions[1], SESSION_USE.code, "more than one Session over variables (each new session starts them uninitialised again)")
         self._check_definitions(program)
         self._find_runs(program)
+        session_checkpoints.check(self, program)
+        session_summaries.check(self, program)
         self._check_references(program)
 
     def _note_graph(self, program: Program, statement: cst.CSTNode) -> None:
@@ -772,6 +778,8 @@ class Sessions(Codemod):
         if not isinstance(statement.body, cst.IndentedBlock):
             return False
         item = statement.items[0].item
+        if session_summaries.name_scope_block(self, item):
+            return True  # `with tf.name_scope("Loss"):` names ops only: its body is the program's own top level
         if not m.matches(item, m.Call(func=m.Attribute(attr=m.Name("as_default")), args=[])):
             return False
         graph = item.func.value  # type: ignore[attr-defined]
@@ -819,6 +827,10 @@ class Sessions(Codemod):
         """Record what a top-level statement defines (or nothing, for plain Python)."""
         small = _single_small(statement)
         target = _assign_target(small)
+        if session_checkpoints.classify(self, program, statement):
+            return
+        if session_summaries.classify(self, program, statement, lambda name, line, value: program.tensors.__setitem__(name, Tensor(name=name, statement=line, value=value, dynamic=True))):
+            return
         if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Attribute):
             root: cst.BaseExpression = small.targets[0].target
             while isinstance(root, cst.Attribute):
@@ -1300,6 +1312,7 @@ class Sessions(Codemod):
                         runs.append(("run", call, receiver, feed.value if feed else None))
         runs.sort(key=lambda run: self.position(run[1]))
         initializing = [run for run in runs if run[0] == "init" or (run[0] == "run" and self._fetches_init(program, run[2]))]
+        initializing = [run for run in initializing if not session_checkpoints.reset_by_restore(self, program, run[1])]
         if len(initializing) > 1:
             raise Decline(initializing[1][1], SESSION_USE.code, "the variables are initialised more than once (a reset the eager code would not do)")
         if initializing and any(self.position(run[1]) < self.position(initializing[0][1]) for run in runs if run[0] == "run" and run not in initializing):
@@ -1524,6 +1537,8 @@ class Sessions(Codemod):
                     self.edits.with_prefix[id(session)] = kept
             else:
                 statements[id(session)] = [kept.with_changes(leading_lines=session.leading_lines)] if kept is not None else []  # type: ignore[union-attr]
+        session_checkpoints.plan(self, program)
+        session_summaries.plan(self, program)
 
     def _kept_config(self, program: Program, session: cst.CSTNode) -> cst.SimpleStatementLine | None:
         """`tf.Session(config=tf.ConfigProto(options))`: the options outlive the session as
@@ -1567,7 +1582,8 @@ class Sessions(Codemod):
 
     def _fetch_value(self, program: Program, fetch: cst.BaseExpression, values: dict[str, cst.BaseExpression]) -> cst.BaseExpression:
         if isinstance(fetch, cst.Name):
-            return self._numpy(self._value_of(program, fetch.value, values))
+            value = self._value_of(program, fetch.value, values)
+            return session_summaries.numpy_of(self, program, [fetch.value], value) or self._numpy(value)
         replacements = {id(n): self._value_of(program, n.value, values) for n in _names_in(fetch) if n.value in program.graph_names()}
 
         class Inline(cst.CSTTransformer):
@@ -1606,8 +1622,9 @@ class Sessions(Codemod):
             extras = tuple(n for n in names if n != trains[0])
             key = _step_key(train, extras)
             step = self._call(program, train.steps[key], self._step_params(program, train, key), values)
+            nested = session_summaries.numpy_of(self, program, list(extras), step)  # a summary op's value is a tuple
             if len(extras) == 1:
-                results: list[cst.BaseExpression] = [self._numpy(step)]
+                results: list[cst.BaseExpression] = [nested or self._numpy(step)]
                 starred = False
             else:
                 results, starred = [], True
@@ -1619,7 +1636,7 @@ class Sessions(Codemod):
             if starred and extras:
                 generator = cst.parse_expression("(value.numpy() for value in _)")
                 assert isinstance(generator, cst.GeneratorExp)
-                generator = generator.with_changes(for_in=generator.for_in.with_changes(iter=step))
+                generator = nested or generator.with_changes(for_in=generator.for_in.with_changes(iter=step))
                 if names[-1] == trains[0]:  # `[cost, pred, train_op]`: the values, then the train op's None
                     elements.insert(0, cst.StarredElement(generator))
                 else:
@@ -1667,6 +1684,7 @@ class Sessions(Codemod):
         optimizer = train.optimizer
         if train.inline_optimizer is not None:
             optimizer = program.fresh("optimizer") if train.name != "optimizer" else "optimizer"
+            train.keras_optimizer = optimizer
             keras = self._keras_optimizer(program, train.inline_optimizer, train.statement)
             line = cst.parse_statement(f"{optimizer} = _\n", config=self.tree.config_for_parsing)
             assert isinstance(line, cst.SimpleStatementLine)
