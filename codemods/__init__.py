@@ -24,6 +24,7 @@ CODEMOD_MODULES: tuple[str, ...] = (
     "sessions",
     "graph_plumbing",
     "keras3_modules",
+    "keras3_layers",
     "keras3_training",
     "keras3_saving",
     "keras_backend",
