@@ -268,6 +268,7 @@ class Keras3Layers(Codemod):
         self._keras_ns: tuple[str, tuple[str, str | None] | None] | None = None
         self._bindings = _Bindings()
         self._used_names: set[str] = set()
+        self._callback_classes: list[bool] = []
 
     def visit_Module(self, node: cst.Module) -> None:
         self._module = node
@@ -491,9 +492,17 @@ class Keras3Layers(Codemod):
         return False
 
     # TFM538: model.reset_states()
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        bases = [self._keras_name(b.value) or "" for b in node.bases]
+        self._callback_classes.append(any(b.startswith("keras.callbacks.") for b in bases))
+
+    def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.ClassDef:
+        self._callback_classes.pop()
+        return updated_node
+
     def _is_model(self, node: cst.BaseExpression, seen: frozenset[str] = frozenset()) -> bool:
         if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self" and node.attr.value == "model":
-            return True  # a callback's model
+            return bool(self._callback_classes) and self._callback_classes[-1]  # a Keras callback's model
         if isinstance(node, cst.Call):
             if self._keras_name(node.func) in MODEL_MAKERS:
                 return True
@@ -526,9 +535,12 @@ class Keras3Layers(Codemod):
         assert isinstance(call.func, cst.Attribute)
         receiver = call.func.value
         if not self._is_model_node(receiver):
+            written = get_full_name_for_node(receiver) or ""
+            if "model" in written.rsplit(".", 1)[-1].lower():
+                self.flag(call, BATCH_SHAPE.code, f"`{written}.reset_states()`: if `{written}` is a Keras model, Keras 3 models have no `reset_states()` (AttributeError): write Keras 2's loop, `for layer in {written}.layers: if getattr(layer, \"stateful\", False): layer.reset_states()`")
             return None
-        variable = next(n for n in ("layer", "stateful_layer", "model_layer", "layer_") if n not in self._used_names)
-        self._used_names.add(variable)
+        # one loop variable for the file, a name the file does not use (the loops may share it)
+        variable = next(n for n in ("layer", "stateful_layer", *(f"layer_{i}" for i in range(1, 10**6))) if n not in self._used_names)
         if not self.offer_fix(call, BATCH_SHAPE.code, f"Keras 3 models have no `reset_states()`: Keras 2's own loop over `{_code(receiver)}.layers` (Keras 2 also reset the stateful layers of a nested model; reset those the same way)"):
             return None
         assert isinstance(after, cst.SimpleStatementLine)
