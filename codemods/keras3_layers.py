@@ -6,7 +6,7 @@ What it matches
     - the first layer of a `Sequential` model given `batch_input_shape=` or `batch_size=` (with `input_shape=` /
       `input_dim=`), as `model.add(LSTM(..., batch_size=b, input_shape=s))` right after `model = Sequential()` or as
       the first item of `Sequential([...])`; `model.reset_states()` on a name bound to a Keras model in this file
-      or on `self.model` (TFM538);
+      or on a Keras callback's `self.model` (TFM538; other `*model.reset_states()` calls are reported);
     - `TensorBoard(batch_size=, write_grads=, embeddings_layer_names=, embeddings_data=)` (TFM542).
 
 What it writes
@@ -80,9 +80,11 @@ BATCH_SHAPE = Rule(
         `keras.Input(batch_shape=(batch_size, *input_shape))` (with the layer's `dtype=`, as Keras 2 gave it) goes
         before it and the layer loses its shape arguments. Keras 3 models also have no `reset_states()`: on a name
         bound in this file to `Sequential(...)` / `Model(...)` / `load_model(...)` (or to a call of a function of
-        this file returning one), and on `self.model`, the call becomes Keras 2's own body, a loop over the model's
-        layers calling `reset_states()` on the stateful ones. Keras 2 also recursed into a nested model; the loop
-        does not (the finding says so). Other layers with these arguments are TFM539's report.
+        this file returning one), and on `self.model` in a Keras callback, the call becomes Keras 2's own body, a
+        loop over the model's layers calling `reset_states()` on the stateful ones. Keras 2 also recursed into a
+        nested model; the loop does not (the finding says so). Another receiver whose name ends in `model`
+        (`self.target_model`) is reported with the loop to write; a layer's `reset_states()` still exists and is
+        left alone. Other layers with the shape arguments are TFM539's report.
     """,
     before="""
         model = Sequential()
