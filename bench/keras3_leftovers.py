@@ -10,7 +10,9 @@ Keras 3.15 / TF 2.21 lacks:
     rules own it);
   - `.fit_generator(` / `.evaluate_generator(` / `.predict_generator(` calls, `lr=` / `decay=` keywords of
     `*optimizers*` calls, `.optimizer.lr`, Keras 1 keywords of the TFM533 table;
-and each leftover is "reported" when `tf2migrate check` has a finding on its line, else "silent".
+  - a Keras layer's `weights=` (but `Embedding` / `Bidirectional`), `batch_size=` (but `Input`), `batch_input_shape=`,
+    `TensorBoard`'s and `compile`'s arguments Keras 3 rejects, `<...model>.reset_states()`;
+and each leftover is "reported" when `tf2migrate check` has a finding on one of its lines, else "silent".
 Prints, per folder: files, fixes applied per rule, findings left per rule, leftovers reported / silent (listed).
 """
 
@@ -26,9 +28,17 @@ from collections import Counter
 from pathlib import Path
 
 from tf2migrate.codemods import keras3_modules
+from tf2migrate.codemods.keras3_layers import TENSORBOARD_DROPPED
 from tf2migrate.codemods.keras3_training import KERAS1_KEYWORDS
 
 GENERATORS = {"fit_generator", "evaluate_generator", "predict_generator"}
+# Layer keywords Keras 3 rejects -> the layer classes that still take them (TFM537 / TFM538 / TFM539).
+LAYER_ONLY = {"weights": ("Embedding", "Bidirectional"), "batch_size": ("Input", "InputLayer"), "batch_input_shape": ()}
+
+
+def _layer_class(callee: str) -> bool:
+    name = callee.split(".")[-1]
+    return name[:1].isupper() and keras3_modules.exists("keras", f"layers.{name}")
 KERAS1_ONLY = set(KERAS1_KEYWORDS) - {"output_dim", "bias", "init"}  # distinctive enough on any call
 
 
@@ -49,12 +59,12 @@ def _module_exists(root: str, relative: str) -> bool:
     return relative == "" or (keras3_modules.exists(root, relative) and relative not in keras3_modules.UNUSABLE)
 
 
-def leftovers(path: Path) -> list[tuple[int, str]]:
+def leftovers(path: Path) -> list[tuple[int, str, int]]:
     try:
         tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
     except SyntaxError:
         return []
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, str, int]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and not node.level:
             split = _split(node.module)
@@ -62,29 +72,37 @@ def leftovers(path: Path) -> list[tuple[int, str]]:
                 continue
             root, relative = split
             if not _module_exists(root, relative):
-                found.append((node.lineno, f"module {node.module}"))
+                found.append((node.lineno, f"module {node.module}", node.lineno))
                 continue
             for alias in node.names:
                 name = f"{relative}.{alias.name}" if relative else alias.name
                 if alias.name != "*" and alias.name != "backend" and not alias.name.startswith("__") and not keras3_modules.exists(root, name):
-                    found.append((node.lineno, f"name {node.module}.{alias.name}"))
+                    found.append((node.lineno, f"name {node.module}.{alias.name}", node.lineno))
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 split = _split(alias.name)
                 if split is not None and not split[1].startswith("backend") and not _module_exists(*split):
-                    found.append((node.lineno, f"module {alias.name}"))
+                    found.append((node.lineno, f"module {alias.name}", node.lineno))
         elif isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Attribute) and func.attr in GENERATORS:
-                found.append((node.lineno, f"method {func.attr}"))
+                found.append((node.lineno, f"method {func.attr}", node.lineno))
             callee = ast.unparse(func)
             for keyword in node.keywords:
                 if keyword.arg in ("lr", "decay") and "optimizers" in callee or keyword.arg in ("lr",) and callee.split(".")[-1] in ("SGD", "Adam", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam"):
-                    found.append((node.lineno, f"keyword {callee}({keyword.arg}=)"))
+                    found.append((node.lineno, f"keyword {callee}({keyword.arg}=)", node.end_lineno or node.lineno))
                 elif keyword.arg == "nb_epoch" or keyword.arg in KERAS1_ONLY and keras3_modules.exists("keras", f"layers.{callee.split('.')[-1]}"):
-                    found.append((node.lineno, f"keyword {callee}({keyword.arg}=)"))
+                    found.append((node.lineno, f"keyword {callee}({keyword.arg}=)", node.end_lineno or node.lineno))
+                elif keyword.arg in LAYER_ONLY and _layer_class(callee) and callee.split(".")[-1] not in LAYER_ONLY[keyword.arg]:
+                    found.append((node.lineno, f"keyword {callee}({keyword.arg}=)", node.end_lineno or node.lineno))
+                elif keyword.arg in TENSORBOARD_DROPPED and callee.split(".")[-1] == "TensorBoard":
+                    found.append((node.lineno, f"keyword {callee}({keyword.arg}=)", node.end_lineno or node.lineno))
+                elif keyword.arg in ("target_tensors", "sample_weight_mode") and callee.endswith(".compile"):
+                    found.append((node.lineno, f"keyword {callee}({keyword.arg}=)", node.end_lineno or node.lineno))
+            if isinstance(func, ast.Attribute) and func.attr == "reset_states" and "model" in ast.unparse(func.value).split(".")[-1].lower():
+                found.append((node.lineno, f"method {ast.unparse(func.value)}.reset_states", node.lineno))
         elif isinstance(node, ast.Attribute) and node.attr == "lr" and isinstance(node.value, ast.Attribute) and node.value.attr == "optimizer":
-            found.append((node.lineno, "attribute optimizer.lr"))
+            found.append((node.lineno, "attribute optimizer.lr", node.lineno))
     return sorted(set(found))
 
 
@@ -110,8 +128,8 @@ def measure(folder: Path) -> None:
         files = sorted(copy.rglob("*.py"))
         for path in files:
             at = lines.get(str(path.resolve()), set())
-            for line, what in leftovers(path):
-                if line in at:
+            for line, what, end in leftovers(path):
+                if any(line <= at_line <= end for at_line in at):  # a finding on the construct's lines (a keyword's call: all its lines)
                     reported += 1
                 else:
                     silent.append(f"{path.relative_to(copy)}:{line}: {what}")

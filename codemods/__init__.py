@@ -25,6 +25,7 @@ CODEMOD_MODULES: tuple[str, ...] = (
     "sessions",
     "graph_plumbing",
     "keras3_modules",
+    "keras3_layers",
     "keras3_training",
     "keras3_saving",
     "keras_backend",

@@ -47,7 +47,7 @@ def require_module(context: CodemodContext, module: cst.Module, target: str, pre
     existing = module_alias(module, target)
     if existing is not None:
         return existing
-    AddImportsVisitor.add_needed_import(context, target, asname=preferred_alias)
+    AddImportsVisitor.add_needed_import(context, target, asname=None if preferred_alias == target else preferred_alias)
     return preferred_alias
 
 

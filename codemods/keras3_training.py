@@ -239,9 +239,10 @@ TRAINING_MANUAL = Rule(
         - `Conv2D(32, 3, 3)` in standalone Keras: a 3x3 kernel in Keras 2.3, strides 3 in Keras 2.4+ / Keras 3.
         - Arguments Keras 3 rejects with no exact counterpart: `compile(target_tensors=)` (targets come from
           the data: `fit(dataset)`), `compile(sample_weight_mode=)` (read from the weights' shape), a layer's
-          initial `weights=` (`layer.set_weights(...)` once built; `Embedding` keeps it), a layer's `batch_size=` /
-          `batch_input_shape=` (`keras.Input(batch_shape=...)` first), `TensorBoard(batch_size=,
-          write_grads=, embeddings_layer_names=, embeddings_data=)`; and `model.add_loss(tensor)` at module
+          initial `weights=` that TFM537 cannot turn into initializers (`layer.set_weights(...)` once built;
+          `Embedding` keeps it), a layer's `batch_size=` / `batch_input_shape=` where TFM538 cannot put a
+          `keras.Input(batch_shape=...)` first, `TensorBoard(batch_size=, write_grads=, embeddings_layer_names=,
+          embeddings_data=)` that TFM542 does not drop; and `model.add_loss(tensor)` at module
           level (a functional model's symbolic loss: put it in a layer's `call` or in `train_step`).
         - A learning rate set (`K.set_value(model.optimizer.lr, v)`, `.lr.assign(v)`) in a file whose only optimizer gets
           `decay=` (with several optimizers, the TFM532 finding carries the warning): TFM531 makes the rate an `InverseTimeDecay` schedule, whose value cannot be set; Keras 2 changed

@@ -305,7 +305,10 @@ REMOVED_KERAS: tuple[Removal, ...] = (
     _keras("keras.layers.DenseFeatures", "feature columns are gone from Keras 3: use `keras.utils.FeatureSpace` or preprocessing layers", "keras.utils.FeatureSpace"),
     _keras(
         "keras.wrappers.scikit_learn",
-        "use `keras.wrappers.SKLearnClassifier` / `SKLearnRegressor` (Keras 3.5+) or the `scikeras` package",
+        "Keras 2's `KerasClassifier(build_fn, **sk_params)` has no drop-in: use SciKeras (`pip install scikeras`; "
+        "`scikeras.wrappers.KerasClassifier(model=build_fn, ...)`, build arguments routed as `model__name=`, also in a "
+        "grid search's `param_grid`) or Keras 3.5+'s `keras.wrappers.SKLearnClassifier` / `SKLearnRegressor("
+        "model=build_fn, model_kwargs={...}, fit_kwargs={...})`",
         "keras.wrappers.SKLearnClassifier",
         "keras.wrappers.SKLearnRegressor",
     ),

@@ -13,7 +13,7 @@ import os
 
 import pytest
 
-from tf2migrate.codemods import keras3_modules, keras3_training
+from tf2migrate.codemods import keras3_layers, keras3_modules, keras3_training
 
 pytestmark = pytest.mark.tensorflow
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -81,3 +81,42 @@ def test_inverse_time_decay_is_keras2_decay():
     schedule = keras.optimizers.schedules.InverseTimeDecay(lr, decay_steps=1, decay_rate=decay)
     for step in range(6):
         assert float(schedule(step)) == pytest.approx(lr / (1 + decay * step), rel=1e-6)
+
+
+def _build_shapes(module, cls: str, switches: dict[str, bool]) -> list[tuple[int, ...]]:
+    layer_class = getattr(module.layers, cls)
+    args = {"Dense": (3,), "DepthwiseConv2D": (3,), "BatchNormalization": (), "PReLU": ()}.get(cls, (2, 3))
+    rank = {"1D": 3, "3D": 5}.get(next((k for k in ("1D", "3D") if k in cls), ""), 4)
+    if cls in ("Dense", "BatchNormalization", "PReLU"):
+        rank = 2
+    layer = layer_class(*args, **switches)
+    layer.build((2,) + (5,) * (rank - 2) + (4,))
+    return [tuple(int(d) for d in w.shape) for w in layer.weights]
+
+
+@pytest.mark.parametrize("cls", sorted(keras3_layers.WEIGHT_INITIALIZERS))
+def test_initial_weights_order_is_keras2_get_weights_order(cls):
+    """TFM537: each initializer exists on the Keras 3 layer, and the Keras 3 weights come in the order (and shapes)
+    of Keras 2's `get_weights()` (tf_keras), with and without the optional weights."""
+    tf_keras = pytest.importorskip("tf_keras")
+    order = keras3_layers.WEIGHT_INITIALIZERS[cls]
+    if not hasattr(keras.layers, cls) or not hasattr(tf_keras.layers, cls):
+        pytest.skip(f"{cls} is not a layer of both")
+    assert set(order) <= _parameters(getattr(keras.layers, cls)), cls
+    switches = sorted({keras3_layers.OPTIONAL_WEIGHTS[i] for i in order if i in keras3_layers.OPTIONAL_WEIGHTS})
+    for off in [None, *switches]:
+        kwargs = {off: False} if off else {}
+        expected = [i for i in order if off is None or keras3_layers.OPTIONAL_WEIGHTS.get(i) != off]
+        new, old = _build_shapes(keras, cls, kwargs), _build_shapes(tf_keras, cls, kwargs)
+        assert new == old and len(new) == len(expected), (cls, off, new, old)
+
+
+def test_tensorboard_and_input_arguments():
+    """TFM542 drops what Keras 3's TensorBoard lacks and keeps what it has; TFM538 writes `keras.Input(batch_shape=)`."""
+    accepted = _parameters(keras.callbacks.TensorBoard)
+    assert not set(keras3_layers.TENSORBOARD_DROPPED) & accepted
+    assert {"histogram_freq", "write_graph", "write_images", "embeddings_freq", "embeddings_metadata", "update_freq"} <= accepted
+    assert "batch_shape" in inspect.signature(keras.Input).parameters
+    with pytest.raises((TypeError, ValueError)):
+        keras.layers.LSTM(2, batch_size=3)
+    assert not hasattr(keras.Sequential(), "reset_states") and hasattr(keras.layers.LSTM(2), "reset_states")
