@@ -64,6 +64,7 @@ from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
 from .base import Codemod, Rule
+from .session_program_shapes import item_of, stateful_call, unpacked_targets
 from .plumbing import PLUMBING_CODE, argument_of_removed_api, fallback_cannot_switch, handed_to_other_code, session_only_plumbing
 
 # -- rules ---------------------------------------------------------------------------------------
@@ -827,6 +828,9 @@ class Sessions(Codemod):
                 program.claimed.add(id(root))  # `config.gpu_options.allow_growth = True`: goes with the session
                 program.config_statements.append(statement)  # type: ignore[arg-type]
                 return
+        if target is None and isinstance(small, cst.Assign) and unpacked_targets(small) is not None:
+            self._unpacked_tensors(program, statement, small)  # type: ignore[arg-type]
+            return
         if target is None:
             if isinstance(small, (cst.AugAssign, cst.AnnAssign)) and self._mentions_tf_graph(small):
                 raise Decline(statement, GRAPH.code, "graph code in an augmented or annotated assignment")
@@ -854,6 +858,7 @@ class Sessions(Codemod):
         elif self._variable_container(program, value):
             program.variables.add(name)  # a dict/list/tuple of variables: read by helpers, passed as var_list
             program.containers.add(name)
+            program.claimed.update(id(n) for n in _names_in(value) if n.value in program.variables)  # its items
         elif isinstance(value, cst.Call) and self._is_optimizer(value):
             program.optimizers[name] = (statement, value)
         elif isinstance(value, cst.Call) and self.qualified_name(value) in INITIALIZERS:
@@ -866,6 +871,23 @@ class Sessions(Codemod):
             earlier = program.tensors.get(name)
             chain = [*earlier.chain, (earlier.statement, earlier.value)] if earlier is not None else []
             program.tensors[name] = Tensor(name=name, statement=statement, value=value, chain=chain)
+
+    def _unpacked_tensors(self, program: Program, statement: cst.SimpleStatementLine, assign: cst.Assign) -> None:
+        """`D_prob, D_logit = discriminator(X)`: each name a tensor `discriminator(X)[i]` (`_` skipped). Each
+        function computes its item on its own, so the value must be the same on every call (nothing random)."""
+        names = unpacked_targets(assign)
+        assert names is not None
+        if not self._is_graph_expression(program, assign.value):
+            return
+        kept = [(index, name) for index, name in enumerate(names) if name is not None]
+        if any(name in program.graph_names() for _, name in kept):
+            raise Decline(statement, GRAPH.code, f"`{_code(assign.targets[0].target)}` rebinds a graph name")
+        if len(kept) > 1:
+            random = stateful_call(self, assign.value, STATEFUL_MARKERS)
+            if random is not None:
+                raise Decline(statement, GRAPH.code, f"`{_code(assign.targets[0].target)}` unpacks a value built with `{random}`, which eager code would draw again for each item")
+        for index, name in kept:
+            program.tensors[name] = Tensor(name=name, statement=statement, value=item_of(assign.value, index))
 
     def _placeholder_with_default(self, program: Program, name: str, statement: cst.SimpleStatementLine, call: cst.Call) -> None:
         """`is_training = tf.placeholder_with_default(False, shape=())`: a placeholder that runs not feeding it
@@ -1495,7 +1517,11 @@ class Sessions(Codemod):
             self.edits.unwrap.add(id(context))
         for tensor in program.tensors.values():
             if tensor.dynamic:
-                statements[id(tensor.statement)] = [self._function_for(program, tensor)]
+                function = self._function_for(program, tensor)
+                if id(tensor.statement) in statements:  # `a, b = f(x)`: one function per item
+                    statements[id(tensor.statement)].append(function.with_changes(leading_lines=[cst.EmptyLine(indent=False)]))
+                else:
+                    statements[id(tensor.statement)] = [function]
                 for statement, _ in tensor.chain:
                     statements[id(statement)] = []
         for name, (statement, call) in program.optimizers.items():
