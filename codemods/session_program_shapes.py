@@ -62,3 +62,24 @@ def stateful_call(codemod, node: cst.CSTNode, markers: tuple[str, ...], seen: se
                     if found is not None:
                         return found
     return None
+
+
+def builds_graph_through_helper(codemod, node: cst.CSTNode, not_graph: tuple[str, ...], seen: set[str] | None = None) -> bool:  # noqa: ANN001
+    """`n = noise()` where `def noise(): return tf.random_normal([2])` is in this file: the call builds graph
+    ops (a TensorFlow call other than the `not_graph` helpers, directly or through further local functions)."""
+    seen = set() if seen is None else seen
+    for call in find(node, cst.Call):
+        assert isinstance(call, cst.Call)
+        if not isinstance(call.func, cst.Name) or call.func.value in seen or codemod.qualified_name(call) is not None:
+            continue
+        seen.add(call.func.value)
+        for definition in find(codemod.tree, cst.FunctionDef):
+            if definition.name.value != call.func.value:  # type: ignore[attr-defined]
+                continue
+            for inner in find(definition, cst.Call):
+                qualified = codemod.qualified_name(inner) or ""
+                if qualified.startswith("tf.") and not qualified.startswith(not_graph):
+                    return True
+            if builds_graph_through_helper(codemod, definition, not_graph, seen):
+                return True
+    return False

@@ -64,7 +64,7 @@ from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
 from .base import Codemod, Rule
-from .session_program_shapes import item_of, stateful_call, unpacked_targets
+from .session_program_shapes import builds_graph_through_helper, item_of, stateful_call, unpacked_targets
 from .plumbing import PLUMBING_CODE, argument_of_removed_api, fallback_cannot_switch, handed_to_other_code, session_only_plumbing
 
 # -- rules ---------------------------------------------------------------------------------------
@@ -262,6 +262,12 @@ VARIABLE_FACTORIES = (
     "tf.variable_scope",
     "tf.name_scope",
     "tf.make_template",
+    "tf.nn.rnn_cell.",  # RNN cells and the helpers that build their weights on first call
+    "tf.nn.dynamic_rnn",
+    "tf.nn.static_rnn",
+    "tf.nn.bidirectional_dynamic_rnn",
+    "tf.nn.static_bidirectional_rnn",
+    "tf.nn.raw_rnn",
     "keras.layers.",  # a Keras layer built where the tensor is computed would be built again on every call
     "keras.Sequential",
     "keras.Model",
@@ -377,6 +383,8 @@ class Program:
     # `y = tf.nn.relu(x); ...; y = sess.run(y)`: from that statement on, the name holds the fetched value
     fetched_over: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)
     feed_statements: dict[int, cst.SimpleStatementLine] = field(default_factory=dict)
+    renames: dict[int, str] = field(default_factory=dict)  # id(Name) -> new name (a variable's name rebound to a fetched value)
+    synthetic: set[str] = field(default_factory=set)  # tensors the rewrite names (`minimize(-loss)`'s loss)
     defaults: dict[str, cst.BaseExpression] = field(default_factory=dict)  # placeholder_with_default -> its default  # `feed = {X: ...}` inlined at its runs
 
     def graph_names(self) -> set[str]:
@@ -407,6 +415,7 @@ class Edits:
     unwrap: set[int] = field(default_factory=set)  # With statements replaced by their body
     with_prefix: dict[int, cst.SimpleStatementLine] = field(default_factory=dict)  # written before the unwrapped body
     compat_import: bool = False
+    renames: dict[int, str] = field(default_factory=dict)  # id(original Name) -> new name
 
 
 def _single_small(statement: cst.CSTNode) -> cst.BaseSmallStatement | None:
@@ -1023,7 +1032,7 @@ class Sessions(Codemod):
             qualified = self.qualified_name(call) or ""
             if qualified.startswith("tf.") and not qualified.startswith(NOT_GRAPH):
                 return True
-        return False
+        return builds_graph_through_helper(self, value, NOT_GRAPH)
 
     def _train_op(self, program: Program, name: str, statement: cst.SimpleStatementLine, call: cst.Call) -> None:
         assert isinstance(call.func, cst.Attribute)
@@ -1040,9 +1049,16 @@ class Sessions(Codemod):
             what = f"`{qualified}`" if qualified else f"`{_code(receiver)}`"
             raise Decline(statement, OPTIMIZER.code, f"`minimize` on {what}, which has no faithful Keras counterpart here")
         loss_arg = _arg(call, 0, "loss")
-        if loss_arg is None or not isinstance(loss_arg.value, cst.Name) or loss_arg.value.value not in program.tensors:
+        if loss_arg is not None and not isinstance(loss_arg.value, cst.Name) and self._is_graph_expression(program, loss_arg.value):
+            # `minimize(-D_loss)`: the expression is a loss tensor of its own, computed in the step
+            loss_name = program.fresh(f"{name}_loss")
+            program.tensors[loss_name] = Tensor(name=loss_name, statement=statement, value=loss_arg.value)
+            program.synthetic.add(loss_name)
+        elif loss_arg is None or not isinstance(loss_arg.value, cst.Name) or loss_arg.value.value not in program.tensors:
             raise Decline(statement, OPTIMIZER.code, "`minimize` of something that is not a tensor built in this program")
-        program.claimed.add(id(loss_arg.value))
+        else:
+            program.claimed.add(id(loss_arg.value))
+            loss_name = loss_arg.value.value
         var_list = None
         for index, argument in enumerate(call.args):
             keyword = argument.keyword.value if argument.keyword else ("loss", "global_step", "var_list")[min(index, 2)]
@@ -1055,7 +1071,7 @@ class Sessions(Codemod):
                 if reference.value in program.graph_names() and reference.value not in program.variables:
                     raise Decline(statement, OPTIMIZER.code, "`var_list` holds something other than variables")
                 program.claimed.add(id(reference))
-        program.train_ops[name] = TrainOp(name, statement, optimizer, inline, loss_arg.value.value, var_list)
+        program.train_ops[name] = TrainOp(name, statement, optimizer, inline, loss_name, var_list)
 
     def _check_initial_value(self, program: Program, node: cst.CSTNode, statement: cst.CSTNode) -> None:
         """A variable's initial value is computed once, at its creation: it must not read the graph."""
@@ -1066,7 +1082,9 @@ class Sessions(Codemod):
     def _check_definitions(self, program: Program) -> None:
         """Each tensor: its dependencies, whether it must be recomputed, its parameters."""
         for name in list(program.placeholders) + list(program.variables) + list(program.tensors) + list(program.train_ops) + list(program.optimizers) + list(program.inits) + list(program.configs) + list(program.graphs):
-            assignments = self._fetched_over(program, name, program.scope.assignments[name])  # type: ignore[attr-defined]
+            if name in program.synthetic:
+                continue
+            assignments = self._fetched_over(program, name, self._dead_before_graph(program, name, program.scope.assignments[name]))  # type: ignore[attr-defined]
             if len(assignments) != 1 and not (name in program.tensors and self._chain(program, program.tensors[name], assignments)):
                 node = program.tensors[name].statement if name in program.tensors else program.session
                 raise Decline(node, GRAPH.code, f"`{name}` is bound more than once")
@@ -1087,6 +1105,8 @@ class Sessions(Codemod):
                 concern = self._call_concern(call)
                 if concern is not None:
                     raise Decline(tensor.statement, GRAPH.code, concern)
+            if not tensor.dynamic and any(stateful_call(self, value, STATEFUL_MARKERS) for value in tensor.values()):
+                tensor.dynamic = True  # a helper of this file draws random numbers: a new draw on each run, as in TF1
             for reference in (n for value in tensor.values() for n in _names_in(value)):
                 if reference.value == tensor.name and tensor.chain:
                     program.claimed.add(id(reference))  # the previous binding of the chain, inside the function
@@ -1136,8 +1156,8 @@ class Sessions(Codemod):
         """The bindings of `name` without the ones that rebind it, after the graph is built, to its value fetched
         by `sess.run` (`y_relu, y_tanh = sess.run([y_relu, y_tanh])`): the name is plain Python from there on."""
         assignments = list(assignments)
-        if len(assignments) < 2 or name not in program.tensors:
-            return assignments  # (a variable rebound so would be read so by the functions called afterwards)
+        if len(assignments) < 2 or name not in program.tensors and not (name in program.variables and name not in program.containers):
+            return assignments
         kept, over = [], []
         for assignment in assignments:
             statement = self._fetch_rebinding(program, assignment.node)
@@ -1147,8 +1167,57 @@ class Sessions(Codemod):
         first = min((statement for _, statement in over), key=self.position)
         if any(self.position(a.node) > self.position(first) for a, _ in kept):
             return assignments  # bound again as a tensor after its value was fetched
+        if name in program.variables and self._graph_runs_after(program, first):
+            # the functions called afterwards would read the fetched value where TF1's graph kept the variable:
+            # the fetched value gets a name of its own (`b = sess.run(h)` -> `b_value = ...`), or nothing is done
+            if not self._rename_fetched(program, name, first, [a for a, _ in over]):
+                return assignments
         program.fetched_over[name] = first
         return [a for a, _ in kept]
+
+    def _rename_fetched(self, program: Program, name: str, first: cst.CSTNode, over: list) -> bool:  # type: ignore[type-arg]
+        """Plan `name` -> a fresh name for the bindings in `over` and every use after `first` (all in the program's
+        own code, straight-line from `first` on); False when a use elsewhere makes that uncertain."""
+        end = self.get_metadata(PositionProvider, first).start
+        later = []
+        for access in program.scope.accesses[name]:  # type: ignore[attr-defined]
+            start = self.get_metadata(PositionProvider, access.node).start
+            if (start.line, start.column) < (end.line, end.column):
+                continue
+            if access.scope is not program.scope or not isinstance(access.node, cst.Name):
+                return False
+            later.append(access.node)
+        new = program.fresh(f"{name}_value")
+        for node in [*(a.node for a in over), *later]:
+            program.renames[id(node)] = new
+        return True
+
+    def _graph_runs_after(self, program: Program, statement: cst.CSTNode) -> bool:
+        """Some `x.run(...)` / `t.eval(...)` of the program's block comes after `statement`."""
+        end = self.get_metadata(PositionProvider, statement).end
+        for call in self._own(program.block, cst.Call, m.Call(func=m.Attribute(attr=m.Name("run") | m.Name("eval")))):
+            start = self.get_metadata(PositionProvider, call).start
+            if (start.line, start.column) > (end.line, end.column):
+                return True
+        return False
+
+    def _dead_before_graph(self, program: Program, name: str, assignments: object) -> list:  # type: ignore[type-arg]
+        """The bindings of `name` without plain top-level ones that nothing reads before the name is bound
+        again (`c = 0` ... `c = tf.placeholder(...)`): the graph code never saw them."""
+        ordered = sorted(assignments, key=lambda a: self.position(a.node) if isinstance(a.node, cst.CSTNode) else (0, 0))  # type: ignore[attr-defined]
+        while len(ordered) >= 2 and isinstance(ordered[0].node, cst.Name) and isinstance(ordered[1].node, cst.CSTNode):
+            target = self.get_metadata(ParentNodeProvider, ordered[0].node, None)
+            assign = self.get_metadata(ParentNodeProvider, target, None) if isinstance(target, cst.AssignTarget) else None
+            statement = self.get_metadata(ParentNodeProvider, assign, None) if isinstance(assign, cst.Assign) else None
+            if statement is None or statement not in program.top or self._in_loop(program, statement) or _single_small(statement) is not assign:  # type: ignore[attr-defined]
+                break
+            if self._is_graph_expression(program, assign.value) or self._mentions_tf_graph(assign.value):  # type: ignore[union-attr]
+                break
+            start, following = self.position(statement), self.position(ordered[1].node)
+            if any(start < self.position(access.node) < following for access in program.scope.accesses[name]):  # type: ignore[attr-defined]
+                break
+            ordered = ordered[1:]
+        return ordered
 
     def _fetch_rebinding(self, program: Program, target: cst.CSTNode) -> cst.SimpleStatementLine | None:
         """The top-level statement `target = sess.run(...)` / `a, target = sess.run([...])` that `target` is bound by."""
@@ -1408,7 +1477,8 @@ class Sessions(Codemod):
         if elements is not None and any(isinstance(e, cst.StarredElement) for e in elements):
             raise Decline(call, FETCH_FEED.code, "a starred fetch")
         if elements is not None and len(fetches) == 1 and isinstance(fetches[0], cst.Name) and fetches[0].value in program.train_ops:
-            raise Decline(call, FETCH_FEED.code, "a list holding only the train op")
+            if not isinstance(self.get_metadata(ParentNodeProvider, call), cst.Expr):
+                raise Decline(call, FETCH_FEED.code, "the value of a run of a list holding only the train op (`[None]`) is used")
         for item in fetches:
             if not isinstance(item, cst.Name):
                 if self._is(item, INITIALIZERS) and elements is None:
@@ -1509,6 +1579,7 @@ class Sessions(Codemod):
 
     def _plan(self, program: Program) -> None:
         statements = self.edits.statements
+        self.edits.renames.update(program.renames)
         for name, statement in program.placeholder_statements.items():
             statements[id(statement)] = []
         for statement in [*program.inits.values(), *program.graphs.values(), *program.feed_statements.values()]:
@@ -1528,8 +1599,8 @@ class Sessions(Codemod):
             small = statement.body[0]
             assert isinstance(small, cst.Assign)
             statements[id(statement)] = [statement.with_changes(body=[small.with_changes(value=self._keras_optimizer(program, call, statement))])]
-        for train in program.train_ops.values():
-            statements[id(train.statement)] = self._train_steps(program, train)
+        for train in program.train_ops.values():  # (after the function of a `minimize(-loss)` expression)
+            statements[id(train.statement)] = statements.get(id(train.statement), []) + self._train_steps(program, train)
         for kind, call, fetch, feed in program.runs:  # type: ignore[attr-defined]
             parent = self.get_metadata(ParentNodeProvider, call)
             statement = self.get_metadata(ParentNodeProvider, parent) if isinstance(parent, cst.Expr) else None
@@ -1592,10 +1663,13 @@ class Sessions(Codemod):
     def _fetch_value(self, program: Program, fetch: cst.BaseExpression, values: dict[str, cst.BaseExpression]) -> cst.BaseExpression:
         if isinstance(fetch, cst.Name):
             return self._numpy(self._value_of(program, fetch.value, values))
-        replacements = {id(n): self._value_of(program, n.value, values) for n in _names_in(fetch) if n.value in program.graph_names()}
+        replacements = {id(n): self._value_of(program, n.value, values) for n in _names_in(fetch) if n.value in program.graph_names() and id(n) not in program.renames}
+        renames = program.renames
 
         class Inline(cst.CSTTransformer):
             def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+                if id(original_node) in renames:
+                    return updated_node.with_changes(value=renames[id(original_node)])
                 return replacements.get(id(original_node), updated_node)
 
         inlined = fetch.visit(Inline())
@@ -1624,6 +1698,9 @@ class Sessions(Codemod):
             return self._fetch_value(program, fetch, values)
         names = [e.value.value if isinstance(e.value, cst.Name) else "" for e in fetch.elements]  # type: ignore[attr-defined]
         trains = [n for n in names if n in program.train_ops]
+        if names == trains:  # `sess.run([train_op], feed)` as a statement (checked): the step alone
+            train = program.train_ops[trains[0]]
+            return self._call(program, train.steps[()], self._step_params(program, train, ()), values)
         elements: list[cst.BaseElement] = []
         if trains:
             train = program.train_ops[trains[0]]
@@ -1752,7 +1829,14 @@ class Sessions(Codemod):
     # -- applying the plan -------------------------------------------------------------------
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        return self.edits.expressions.get(id(original_node), updated_node)
+        replacement = self.edits.expressions.get(id(original_node))
+        if replacement is None:
+            return updated_node
+        return replacement.visit(_Renamer(self.edits.renames)) if self.edits.renames else replacement  # type: ignore[return-value]
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        new = self.edits.renames.get(id(original_node))
+        return updated_node.with_changes(value=new) if new is not None else updated_node
 
     def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine):  # noqa: ANN201
         replacement = self.edits.statements.get(id(original_node))
@@ -1831,6 +1915,18 @@ class Sessions(Codemod):
 def _step_key(train: TrainOp, extras: tuple[str, ...]) -> tuple[str, ...]:
     """The values a train step returns besides updating: () means just the loss."""
     return () if extras in ((), (train.loss,)) else extras
+
+
+class _Renamer(cst.CSTTransformer):
+    """Renames the original Name nodes (by identity) inside a generated expression built from them."""
+
+    def __init__(self, renames: dict[int, str]) -> None:
+        super().__init__()
+        self.renames = renames
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        new = self.renames.get(id(original_node))
+        return updated_node.with_changes(value=new) if new is not None else updated_node
 
 
 def _commas(arguments: list[cst.Arg]) -> list[cst.Arg]:
