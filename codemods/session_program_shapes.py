@@ -36,6 +36,18 @@ def unpacked_targets(assign: cst.Assign) -> list[str | None] | None:
     return names
 
 
+def unpacked_variables(value: cst.BaseExpression, count: int, is_variable) -> list[cst.BaseExpression] | None:  # noqa: ANN001
+    """`[tf.Variable(p) for p in INIT]` or `[tf.Variable(0.0), tf.Variable(1.0)]` unpacked into `count` names:
+    the variable constructor calls (each item a variable); None for any other value."""
+    if isinstance(value, cst.ListComp) and is_variable(value.elt) and value.for_in.inner_for_in is None:
+        return [value.elt]
+    if isinstance(value, (cst.List, cst.Tuple)) and len(value.elements) == count:
+        items = [e.value for e in value.elements if isinstance(e, cst.Element)]
+        if len(items) == count and all(is_variable(item) for item in items):
+            return items
+    return None
+
+
 def item_of(value: cst.BaseExpression, index: int) -> cst.BaseExpression:
     """`value[index]` (the original value node is kept, so its names keep their identity)."""
     if not isinstance(value, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)) and not value.lpar:
@@ -64,22 +76,37 @@ def stateful_call(codemod, node: cst.CSTNode, markers: tuple[str, ...], seen: se
     return None
 
 
-def builds_graph_through_helper(codemod, node: cst.CSTNode, not_graph: tuple[str, ...], seen: set[str] | None = None) -> bool:  # noqa: ANN001
+def builds_graph_through_helper(codemod, node: cst.CSTNode, not_graph: tuple[str, ...], creates: tuple[str, ...]) -> bool:  # noqa: ANN001
     """`n = noise()` where `def noise(): return tf.random_normal([2])` is in this file: the call builds graph
-    ops (a TensorFlow call other than the `not_graph` helpers, directly or through further local functions)."""
-    seen = set() if seen is None else seen
+    ops (a TensorFlow call other than the `not_graph` helpers, directly or through further local functions).
+    A helper that creates variables (`creates`: `w = init_weights(shape)`) does not count: what it returns is
+    made once, where it is called, as in TF1."""
     for call in find(node, cst.Call):
         assert isinstance(call, cst.Call)
-        if not isinstance(call.func, cst.Name) or call.func.value in seen or codemod.qualified_name(call) is not None:
+        if not isinstance(call.func, cst.Name) or codemod.qualified_name(call) is not None:
             continue
-        seen.add(call.func.value)
-        for definition in find(codemod.tree, cst.FunctionDef):
-            if definition.name.value != call.func.value:  # type: ignore[attr-defined]
-                continue
-            for inner in find(definition, cst.Call):
-                qualified = codemod.qualified_name(inner) or ""
-                if qualified.startswith("tf.") and not qualified.startswith(not_graph):
-                    return True
-            if builds_graph_through_helper(codemod, definition, not_graph, seen):
-                return True
+        called = _tf_calls_of(codemod, call.func.value, set())
+        if any(q.startswith(creates) for q in called):
+            continue
+        if any(q.startswith("tf.") and not q.startswith(not_graph) for q in called):
+            return True
     return False
+
+
+def _tf_calls_of(codemod, name: str, seen: set[str]) -> list[str]:  # noqa: ANN001
+    """Qualified names of the TensorFlow calls in the local function(s) `name`, and in the ones they call."""
+    if name in seen:
+        return []
+    seen.add(name)
+    found: list[str] = []
+    for definition in find(codemod.tree, cst.FunctionDef):
+        if definition.name.value != name:  # type: ignore[attr-defined]
+            continue
+        for inner in find(definition, cst.Call):
+            assert isinstance(inner, cst.Call)
+            qualified = codemod.qualified_name(inner)
+            if qualified is not None:
+                found.append(qualified)
+            elif isinstance(inner.func, cst.Name):
+                found.extend(_tf_calls_of(codemod, inner.func.value, seen))
+    return found

@@ -64,7 +64,7 @@ from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
 from .base import Codemod, Rule
-from .session_program_shapes import builds_graph_through_helper, item_of, stateful_call, unpacked_targets
+from .session_program_shapes import builds_graph_through_helper, item_of, stateful_call, unpacked_targets, unpacked_variables
 from .plumbing import PLUMBING_CODE, argument_of_removed_api, fallback_cannot_switch, handed_to_other_code, session_only_plumbing
 
 # -- rules ---------------------------------------------------------------------------------------
@@ -886,9 +886,17 @@ class Sessions(Codemod):
         function computes its item on its own, so the value must be the same on every call (nothing random)."""
         names = unpacked_targets(assign)
         assert names is not None
+        kept = [(index, name) for index, name in enumerate(names) if name is not None]
+        made = unpacked_variables(assign.value, len(names), lambda call: self._is(call, VARIABLE))
+        if made is not None:  # `a, b = [tf.Variable(p) for p in INIT]`: variables, created once as in TF1
+            for item in made:
+                self._check_initial_value(program, item, statement)
+            for _, name in kept:
+                program.variables.add(name)
+                program.tensors.pop(name, None)
+            return
         if not self._is_graph_expression(program, assign.value):
             return
-        kept = [(index, name) for index, name in enumerate(names) if name is not None]
         if any(name in program.graph_names() for _, name in kept):
             raise Decline(statement, GRAPH.code, f"`{_code(assign.targets[0].target)}` rebinds a graph name")
         if len(kept) > 1:
@@ -1032,7 +1040,7 @@ class Sessions(Codemod):
             qualified = self.qualified_name(call) or ""
             if qualified.startswith("tf.") and not qualified.startswith(NOT_GRAPH):
                 return True
-        return builds_graph_through_helper(self, value, NOT_GRAPH)
+        return builds_graph_through_helper(self, value, NOT_GRAPH, (VARIABLE, *VARIABLE_FACTORIES))
 
     def _train_op(self, program: Program, name: str, statement: cst.SimpleStatementLine, call: cst.Call) -> None:
         assert isinstance(call.func, cst.Attribute)
@@ -1156,11 +1164,11 @@ class Sessions(Codemod):
         """The bindings of `name` without the ones that rebind it, after the graph is built, to its value fetched
         by `sess.run` (`y_relu, y_tanh = sess.run([y_relu, y_tanh])`): the name is plain Python from there on."""
         assignments = list(assignments)
-        if len(assignments) < 2 or name not in program.tensors and not (name in program.variables and name not in program.containers):
+        if len(assignments) < 2 or name not in program.tensors and name not in program.placeholders and not (name in program.variables and name not in program.containers):
             return assignments
         kept, over = [], []
         for assignment in assignments:
-            statement = self._fetch_rebinding(program, assignment.node)
+            statement = self._fetch_rebinding(program, assignment.node) or self._late_rebinding(program, assignment.node)
             (over if statement is not None else kept).append((assignment, statement))
         if not over or not kept:
             return assignments
@@ -1191,6 +1199,13 @@ class Sessions(Codemod):
         for node in [*(a.node for a in over), *later]:
             program.renames[id(node)] = new
         return True
+
+    def _late_rebinding(self, program: Program, target: object) -> cst.CSTNode | None:
+        """`for p, y in zip(pred, y_data):` after the program's last run: a plain Python binding of a graph name
+        in the program's own code that no run comes after (the name is plain Python from there on)."""
+        if not isinstance(target, cst.Name) or self.get_metadata(ScopeProvider, target, None) is not program.scope:
+            return None
+        return None if self._graph_runs_after(program, target) else target
 
     def _graph_runs_after(self, program: Program, statement: cst.CSTNode) -> bool:
         """Some `x.run(...)` / `t.eval(...)` of the program's block comes after `statement`."""
