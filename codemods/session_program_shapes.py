@@ -21,6 +21,10 @@ import libcst as cst
 from tf2migrate.traversal import find
 
 
+# TensorFlow calls that load or describe data rather than build graph ops (a helper using only these is plain Python).
+DATA_HELPERS = ("tf.keras.datasets.", "tf.keras.utils.", "tf.keras.preprocessing.", "tf.io.", "tf.errors.", "tf.test.", "tf.print", "tf.get_logger")
+
+
 def unpacked_targets(assign: cst.Assign) -> list[str | None] | None:
     """`a, _, b = ...` -> ["a", None, "b"] (`_` is None); None when the target is anything else."""
     if len(assign.targets) != 1 or not isinstance(assign.targets[0].target, (cst.Tuple, cst.List)):
@@ -88,7 +92,7 @@ def builds_graph_through_helper(codemod, node: cst.CSTNode, not_graph: tuple[str
         called = _tf_calls_of(codemod, call.func.value, set())
         if any(q.startswith(creates) for q in called):
             continue
-        if any(q.startswith("tf.") and not q.startswith(not_graph) for q in called):
+        if any(q.startswith("tf.") and not q.startswith(not_graph + DATA_HELPERS) for q in called):
             return True
     return False
 

@@ -1205,7 +1205,14 @@ class Sessions(Codemod):
         in the program's own code that no run comes after (the name is plain Python from there on)."""
         if not isinstance(target, cst.Name) or self.get_metadata(ScopeProvider, target, None) is not program.scope:
             return None
-        return None if self._graph_runs_after(program, target) else target
+        if self._graph_runs_after(program, target):
+            return None
+        node = self.get_metadata(ParentNodeProvider, target, None)
+        while node is not None and node is not program.block:
+            if isinstance(node, (cst.For, cst.While)) and any(m.matches(c.func, m.Attribute(attr=m.Name("run") | m.Name("eval"))) for c in _calls_in(node)):
+                return None  # a loop that runs the graph again after the binding
+            node = self.get_metadata(ParentNodeProvider, node, None)
+        return target
 
     def _graph_runs_after(self, program: Program, statement: cst.CSTNode) -> bool:
         """Some `x.run(...)` / `t.eval(...)` of the program's block comes after `statement`."""
