@@ -1558,6 +1558,7 @@ class Sessions(Codemod):
         tensor_op = (
             isinstance(item, (cst.BinaryOperation, cst.UnaryOperation, cst.Subscript))
             or isinstance(item, cst.Call) and (self.qualified_name(item) or "").startswith("tf.")
+            or self._helper_built(item)  # `sess.run(G(z), feed)`: a helper of this file building the tensor
         )
         if not tensor_op:
             raise Decline(call, FETCH_FEED.code, f"the fetch `{_code(item)}` is not a tensor (a dict, list or other structure built differently)")
@@ -1583,6 +1584,12 @@ class Sessions(Codemod):
                 raise Decline(call, FETCH_FEED.code, f"`{name}` needs placeholder(s) {', '.join(missing)} that the feed does not give")
             program.claimed.add(id(reference))
 
+    def _helper_built(self, item: cst.BaseExpression) -> bool:
+        """`G(z)`: a call of a function of this file that builds graph ops and creates no variables."""
+        if not (isinstance(item, cst.Call) and isinstance(item.func, cst.Name) and self.qualified_name(item) is None):
+            return False
+        return builds_graph_through_helper(self, item, NOT_GRAPH, (VARIABLE, *VARIABLE_FACTORIES)) and self._call_concern(item) is None
+
     def _check_references(self, program: Program) -> None:
         """Every use of a graph name must be one the rewrite understands."""
         scope = program.scope
@@ -1593,6 +1600,8 @@ class Sessions(Codemod):
                         continue
                     if name in program.variables and access.scope is not scope:
                         continue  # a helper function reading a variable: it is the same object in eager code
+                    if name in program.variables and m.matches(self.get_metadata(ParentNodeProvider, access.node, None), m.Param(default=m.Name(name))):
+                        continue  # `def D(x, w=d_weights)`: the helper's default is the same object in eager code
                     kind = "session" if name in program.session_names else "graph name"
                     code = SESSION_USE.code if name in program.session_names else GRAPH.code
                     raise Decline(access.node, code, f"the {kind} `{name}` is used in a way the eager rewrite cannot follow")
@@ -1677,6 +1686,11 @@ class Sessions(Codemod):
         return cst.Call(func=cst.parse_expression(f"{self.tf}.cast"), args=_commas([cst.Arg(value), cst.Arg(dtype)]))
 
     def _call(self, program: Program, function: str, params: list[str], values: dict[str, cst.BaseExpression]) -> cst.Call:
+        fed = [p for p in values if p in params]  # in the feed's order: the order its values were computed in
+        if fed != [p for p in params if p in values] and sum(bool(_calls_in(values[p])) for p in fed) > 1:
+            # `{X: next_x(), z: sample_z()}` where the function takes (z, X): keywords keep the feed's order of calls
+            rest = [p for p in params if p not in values]
+            return cst.Call(func=cst.Name(function), args=_commas([_keyword(p, self._cast(program, p, values.get(p, program.defaults.get(p)))) for p in fed + rest]))  # type: ignore[arg-type]
         return cst.Call(func=cst.Name(function), args=_commas([cst.Arg(self._cast(program, p, values.get(p, program.defaults.get(p)))) for p in params]))  # type: ignore[arg-type]
 
     def _numpy(self, expression: cst.BaseExpression) -> cst.BaseExpression:
@@ -1802,6 +1816,8 @@ class Sessions(Codemod):
             params = self._step_params(program, train, extras)
             tf = self.tf
             variables = _code(train.var_list) if train.var_list is not None else "tape.watched_variables()"
+            if train.var_list is not None and not isinstance(train.var_list, (cst.Name, cst.List, cst.Tuple)):
+                variables = f"list({variables})"  # `d_weights.values()`: a view the tape cannot take
             loss_name = train.loss
             lines = [
                 "with " + tf + ".GradientTape() as tape:",
@@ -1949,6 +1965,10 @@ class _Renamer(cst.CSTTransformer):
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
         new = self.renames.get(id(original_node))
         return updated_node.with_changes(value=new) if new is not None else updated_node
+
+
+def _keyword(name: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(keyword=cst.Name(name), value=value, equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
 
 
 def _commas(arguments: list[cst.Arg]) -> list[cst.Arg]:
