@@ -25,10 +25,22 @@ What it writes (TFM201)
     its own fetched value (`y = sess.run(y)`) is plain Python from that statement on. A
     `tf.placeholder_with_default(<literal>, ...)` (training flags) is a placeholder whose default is passed
     where a run does not feed it; `True`/`False` fed to a bool placeholder stay Python bools.
+    Helpers of the same file that build graph ops (`G_sample = generator(z)`, `sess.run(G(z), feed)`) are
+    called in the functions; names unpacked from one graph value (`prob, logit = D(x)`) each get a
+    function (declined when the value draws random numbers); `a, b = [tf.Variable(p) for p in INIT]` are
+    variables; `minimize(-score)` computes its expression as the loss. Names bound more than once: a plain
+    binding nothing reads before the graph binds the name is left as it is; a plain rebinding after the
+    program's last run (outside loops that run again) makes the name plain Python from there on; a
+    variable's name rebound to a fetched value while the graph still runs gets a name of its own
+    (`b = sess.run(h)` -> `b_value = ...`). Feed values that call functions are passed in the feed's
+    order (keywords where the parameters are in another order), so that random batches are drawn alike.
     The optimizer becomes its Keras counterpart (arguments mapped by TF1's positional order, TF1
     defaults that differ passed explicitly: Adam's epsilon 1e-8, Adagrad's epsilon 0), and each
     `minimize` a `@tf.function` train step with a `tf.GradientTape` over the variables the loss reads
-    (`tape.watched_variables()`, or the `var_list` given). Placeholders, the initializer, the graph,
+    (`tape.watched_variables()`, or the `var_list` given); `minimize(..., global_step=step)` adds 1 to the
+    step variable after each update, and a rate computed from variables (`tf.train.exponential_decay(lr,
+    step, ...)`, as a `tf.keras.optimizers.schedules.ExponentialDecay` of the step) is the Keras optimizer's
+    callable `learning_rate` (codemods/session_schedules.py). Placeholders, the initializer, the graph,
     the session and `sess.close()` go; a session's config stays behind as `config = tf.ConfigProto(...)`
     for TFM253. Each `sess.run(fetches, feed_dict)` / `t.eval(...)` / `op.run(...)` becomes calls that
     return the same values in the same structure: a tensor `.numpy()`, a list a list, the train op
@@ -64,6 +76,7 @@ from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
 from .base import Codemod, Rule
+from .session_schedules import SCHEDULES, ScheduleCalls, keras_schedule, schedule_arguments
 from .session_program_shapes import builds_graph_through_helper, item_of, stateful_call, unpacked_targets, unpacked_variables
 from .plumbing import PLUMBING_CODE, argument_of_removed_api, fallback_cannot_switch, handed_to_other_code, session_only_plumbing
 
@@ -189,8 +202,9 @@ OPTIMIZER = Rule(
         `GradientDescentOptimizer`, `MomentumOptimizer`, `AdamOptimizer` and `AdagradOptimizer` are
         mapped to Keras `SGD`/`Adam`/`Adagrad` with the same update rule. Others differ (RMSProp starts
         its mean square at 1, Ftrl and the proximal optimizers have no Keras twin), as does a learning rate that
-        is itself a tensor, `minimize(global_step=..., ...)`, and one optimizer minimizing several
-        losses. Port the training step by hand with `tf.GradientTape` and the Keras optimizer whose
+        is a tensor of placeholders or an expression, a decayed rate over a step no `minimize(global_step=)`
+        increments, and one optimizer minimizing several losses. (`minimize(loss, global_step=step)` and a
+        rate computed from variables, such as `tf.train.exponential_decay(..., step, ...)`, are converted.) Port the training step by hand with `tf.GradientTape` and the Keras optimizer whose
         update you want.
     """,
     before="""
@@ -352,6 +366,7 @@ class TrainOp:
     inline_optimizer: cst.Call | None  # `tf.train.X(...).minimize(...)`: the constructor call
     loss: str
     var_list: cst.BaseExpression | None
+    global_step: str | None = None  # `minimize(..., global_step=step)`: the variable the step increments
     steps: dict[tuple[str, ...], str] = field(default_factory=dict)  # extra fetches -> step function name
 
 
@@ -384,7 +399,8 @@ class Program:
     fetched_over: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)
     feed_statements: dict[int, cst.SimpleStatementLine] = field(default_factory=dict)
     renames: dict[int, str] = field(default_factory=dict)  # id(Name) -> new name (a variable's name rebound to a fetched value)
-    synthetic: set[str] = field(default_factory=set)  # tensors the rewrite names (`minimize(-loss)`'s loss)
+    synthetic: set[str] = field(default_factory=set)
+    schedules: dict[int, cst.BaseExpression] = field(default_factory=dict)  # id(exponential_decay call) -> Keras schedule  # tensors the rewrite names (`minimize(-loss)`'s loss)
     defaults: dict[str, cst.BaseExpression] = field(default_factory=dict)  # placeholder_with_default -> its default  # `feed = {X: ...}` inlined at its runs
 
     def graph_names(self) -> set[str]:
@@ -1068,9 +1084,15 @@ class Sessions(Codemod):
             program.claimed.add(id(loss_arg.value))
             loss_name = loss_arg.value.value
         var_list = None
+        global_step = None
         for index, argument in enumerate(call.args):
             keyword = argument.keyword.value if argument.keyword else ("loss", "global_step", "var_list")[min(index, 2)]
             if keyword == "loss":
+                continue
+            value = argument.value
+            if keyword == "global_step" and isinstance(value, cst.Name) and value.value in program.variables and value.value not in program.containers:
+                global_step = value.value  # incremented after each update, as TF1's minimize did
+                program.claimed.add(id(value))
                 continue
             if keyword != "var_list":
                 raise Decline(statement, OPTIMIZER.code, f"`minimize(..., {keyword}=...)` has no direct eager counterpart")
@@ -1079,7 +1101,7 @@ class Sessions(Codemod):
                 if reference.value in program.graph_names() and reference.value not in program.variables:
                     raise Decline(statement, OPTIMIZER.code, "`var_list` holds something other than variables")
                 program.claimed.add(id(reference))
-        program.train_ops[name] = TrainOp(name, statement, optimizer, inline, loss_name, var_list)
+        program.train_ops[name] = TrainOp(name, statement, optimizer, inline, loss_name, var_list, global_step)
 
     def _check_initial_value(self, program: Program, node: cst.CSTNode, statement: cst.CSTNode) -> None:
         """A variable's initial value is computed once, at its creation: it must not read the graph."""
@@ -1099,6 +1121,9 @@ class Sessions(Codemod):
         for tensor in program.tensors.values():
             for call in (c for value in tensor.values() for c in _calls_in(value)):
                 qualified = self.qualified_name(call) or ""
+                if qualified in SCHEDULES:
+                    self._schedule(program, tensor, call, qualified)
+                    continue
                 if qualified.startswith(VARIABLE_FACTORIES):
                     raise Decline(tensor.statement, GRAPH.code, f"`{qualified}` creates variables when called (convert it to a Keras layer or tf.Module first)")
                 if qualified.startswith(UNSUPPORTED_IN_TENSORS):
@@ -1159,6 +1184,16 @@ class Sessions(Codemod):
             loss = program.tensors[train.loss]
             if not loss.dynamic:
                 raise Decline(train.statement, OPTIMIZER.code, "the loss depends on no variable")
+
+    def _schedule(self, program: Program, tensor: Tensor, call: cst.Call, qualified: str) -> None:
+        """`lr = tf.train.exponential_decay(0.1, global_step, ...)` over a step variable that a `minimize`
+        increments: the Keras schedule read at the same step (codemods/session_schedules.py)."""
+        given = schedule_arguments(call, qualified)
+        step = given.get("global_step") if given is not None else None
+        counters = {train.global_step for train in program.train_ops.values()}
+        if not (isinstance(step, cst.Name) and step.value in counters):
+            raise Decline(tensor.statement, OPTIMIZER.code, f"`{qualified}` over a step that no `minimize(..., global_step=...)` of this program increments")
+        program.schedules[id(call)] = keras_schedule(self.tf or "tf", call, qualified)
 
     def _fetched_over(self, program: Program, name: str, assignments: list) -> list:  # type: ignore[type-arg]
         """The bindings of `name` without the ones that rebind it, after the graph is built, to its value fetched
@@ -1344,6 +1379,11 @@ class Sessions(Codemod):
                 raise Decline(statement, OPTIMIZER.code, "too many positional optimizer arguments")
             if keyword not in mapping.v1_args:
                 raise Decline(statement, OPTIMIZER.code, f"optimizer argument `{keyword}` is not understood")
+            rate = program.tensors.get(argument.value.value) if isinstance(argument.value, cst.Name) else None
+            if keyword == "learning_rate" and rate is not None and rate.dynamic and not rate.params and rate.function:
+                given[keyword] = cst.Name(rate.function)  # a function of variables only: Keras calls it at each update
+                program.claimed.add(id(argument.value))
+                continue
             for reference in _names_in(argument.value):
                 if reference.value in program.graph_names():
                     raise Decline(statement, OPTIMIZER.code, f"the optimizer's `{keyword}` is a tensor (`{reference.value}`)")
@@ -1544,6 +1584,8 @@ class Sessions(Codemod):
                 raise Decline(call, FETCH_FEED.code, "a train op fetched between other values")
             train = program.train_ops[trains[0].value]
             extras = tuple(item.value for item in fetches if item is not trains[0])  # type: ignore[union-attr]
+            if train.global_step is not None and train.global_step in extras:
+                raise Decline(call, FETCH_FEED.code, f"`{train.global_step}` fetched together with the train op that increments it (TF1 does not order that read and the increment): fetch it in a run of its own")
             for extra in extras:
                 if extra in program.containers or (extra in program.tensors and not program.tensors[extra].dynamic):
                     raise Decline(call, FETCH_FEED.code, f"`{extra}` fetched together with the train op")
@@ -1778,6 +1820,12 @@ class Sessions(Codemod):
         return [p for p in program.placeholders if p in needed]
 
     def _function_for(self, program: Program, tensor: Tensor) -> cst.FunctionDef:
+        if program.schedules:
+            transform = ScheduleCalls(program.schedules)
+            tensor = Tensor(
+                tensor.name, tensor.statement, tensor.value.visit(transform), tensor.deps, tensor.dynamic, tensor.params, tensor.function,  # type: ignore[arg-type]
+                [(statement, value.visit(transform)) for statement, value in tensor.chain],  # type: ignore[misc]
+            )
         lines = []
         for dep in tensor.deps:
             inner = program.tensors.get(dep)
@@ -1837,6 +1885,7 @@ class Sessions(Codemod):
                 f"variables = {variables}",
                 f"gradients = tape.gradient({loss_name}, variables)",
                 f"{optimizer}.apply_gradients(zip(gradients, variables))",
+                *([f"{train.global_step}.assign_add(1)"] if train.global_step else []),
                 f"return {', '.join(returned) if returned else loss_name}",
             ]
             source = f"@{tf}.function\ndef {step}({', '.join(params)}):\n" + "".join(f"    {line}\n" for line in lines)
