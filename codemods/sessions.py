@@ -25,10 +25,22 @@ What it writes (TFM201)
     its own fetched value (`y = sess.run(y)`) is plain Python from that statement on. A
     `tf.placeholder_with_default(<literal>, ...)` (training flags) is a placeholder whose default is passed
     where a run does not feed it; `True`/`False` fed to a bool placeholder stay Python bools.
+    Helpers of the same file that build graph ops (`G_sample = generator(z)`, `sess.run(G(z), feed)`) are
+    called in the functions; names unpacked from one graph value (`prob, logit = D(x)`) each get a
+    function (declined when the value draws random numbers); `a, b = [tf.Variable(p) for p in INIT]` are
+    variables; `minimize(-score)` computes its expression as the loss. Names bound more than once: a plain
+    binding nothing reads before the graph binds the name is left as it is; a plain rebinding after the
+    program's last run (outside loops that run again) makes the name plain Python from there on; a
+    variable's name rebound to a fetched value while the graph still runs gets a name of its own
+    (`b = sess.run(h)` -> `b_value = ...`). Feed values that call functions are passed in the feed's
+    order (keywords where the parameters are in another order), so that random batches are drawn alike.
     The optimizer becomes its Keras counterpart (arguments mapped by TF1's positional order, TF1
     defaults that differ passed explicitly: Adam's epsilon 1e-8, Adagrad's epsilon 0), and each
     `minimize` a `@tf.function` train step with a `tf.GradientTape` over the variables the loss reads
-    (`tape.watched_variables()`, or the `var_list` given). Placeholders, the initializer, the graph,
+    (`tape.watched_variables()`, or the `var_list` given); `minimize(..., global_step=step)` adds 1 to the
+    step variable after each update, and a rate computed from variables (`tf.train.exponential_decay(lr,
+    step, ...)`, as a `tf.keras.optimizers.schedules.ExponentialDecay` of the step) is the Keras optimizer's
+    callable `learning_rate` (codemods/session_schedules.py). Placeholders, the initializer, the graph,
     the session and `sess.close()` go; a session's config stays behind as `config = tf.ConfigProto(...)`
     for TFM253. Each `sess.run(fetches, feed_dict)` / `t.eval(...)` / `op.run(...)` becomes calls that
     return the same values in the same structure: a tensor `.numpy()`, a list a list, the train op
@@ -65,6 +77,8 @@ from tf2migrate.traversal import find
 
 from . import session_checkpoints, session_summaries
 from .base import Codemod, Rule
+from .session_schedules import SCHEDULES, ScheduleCalls, keras_schedule, schedule_arguments
+from .session_program_shapes import builds_graph_through_helper, item_of, stateful_call, unpacked_targets, unpacked_variables
 from .plumbing import PLUMBING_CODE, argument_of_removed_api, fallback_cannot_switch, handed_to_other_code, session_only_plumbing
 
 # -- rules ---------------------------------------------------------------------------------------
@@ -189,8 +203,9 @@ OPTIMIZER = Rule(
         `GradientDescentOptimizer`, `MomentumOptimizer`, `AdamOptimizer` and `AdagradOptimizer` are
         mapped to Keras `SGD`/`Adam`/`Adagrad` with the same update rule. Others differ (RMSProp starts
         its mean square at 1, Ftrl and the proximal optimizers have no Keras twin), as does a learning rate that
-        is itself a tensor, `minimize(global_step=..., ...)`, and one optimizer minimizing several
-        losses. Port the training step by hand with `tf.GradientTape` and the Keras optimizer whose
+        is a tensor of placeholders or an expression, a decayed rate over a step no `minimize(global_step=)`
+        increments, and one optimizer minimizing several losses. (`minimize(loss, global_step=step)` and a
+        rate computed from variables, such as `tf.train.exponential_decay(..., step, ...)`, are converted.) Port the training step by hand with `tf.GradientTape` and the Keras optimizer whose
         update you want.
     """,
     before="""
@@ -262,6 +277,12 @@ VARIABLE_FACTORIES = (
     "tf.variable_scope",
     "tf.name_scope",
     "tf.make_template",
+    "tf.nn.rnn_cell.",  # RNN cells and the helpers that build their weights on first call
+    "tf.nn.dynamic_rnn",
+    "tf.nn.static_rnn",
+    "tf.nn.bidirectional_dynamic_rnn",
+    "tf.nn.static_bidirectional_rnn",
+    "tf.nn.raw_rnn",
     "keras.layers.",  # a Keras layer built where the tensor is computed would be built again on every call
     "keras.Sequential",
     "keras.Model",
@@ -346,6 +367,7 @@ class TrainOp:
     inline_optimizer: cst.Call | None  # `tf.train.X(...).minimize(...)`: the constructor call
     loss: str
     var_list: cst.BaseExpression | None
+    global_step: str | None = None  # `minimize(..., global_step=step)`: the variable the step increments
     steps: dict[tuple[str, ...], str] = field(default_factory=dict)  # extra fetches -> step function name
     keras_optimizer: str = ""  # the name the Keras optimizer of an inline `tf.train.X(...).minimize` is given
 
@@ -378,6 +400,9 @@ class Program:
     # `y = tf.nn.relu(x); ...; y = sess.run(y)`: from that statement on, the name holds the fetched value
     fetched_over: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)
     feed_statements: dict[int, cst.SimpleStatementLine] = field(default_factory=dict)
+    renames: dict[int, str] = field(default_factory=dict)  # id(Name) -> new name (a variable's name rebound to a fetched value)
+    synthetic: set[str] = field(default_factory=set)
+    schedules: dict[int, cst.BaseExpression] = field(default_factory=dict)  # id(exponential_decay call) -> Keras schedule  # tensors the rewrite names (`minimize(-loss)`'s loss)
     defaults: dict[str, cst.BaseExpression] = field(default_factory=dict)  # placeholder_with_default -> its default  # `feed = {X: ...}` inlined at its runs
     savers: dict[str, session_checkpoints.Saver] = field(default_factory=dict)  # `saver = tf.train.Saver()` (session_checkpoints)
     summaries: session_summaries.State | None = None  # summary ops and writers (session_summaries)
@@ -410,6 +435,7 @@ class Edits:
     unwrap: set[int] = field(default_factory=set)  # With statements replaced by their body
     with_prefix: dict[int, cst.SimpleStatementLine] = field(default_factory=dict)  # written before the unwrapped body
     compat_import: bool = False
+    renames: dict[int, str] = field(default_factory=dict)  # id(original Name) -> new name
 
 
 def _single_small(statement: cst.CSTNode) -> cst.BaseSmallStatement | None:
@@ -839,6 +865,9 @@ class Sessions(Codemod):
                 program.claimed.add(id(root))  # `config.gpu_options.allow_growth = True`: goes with the session
                 program.config_statements.append(statement)  # type: ignore[arg-type]
                 return
+        if target is None and isinstance(small, cst.Assign) and unpacked_targets(small) is not None:
+            self._unpacked_tensors(program, statement, small)  # type: ignore[arg-type]
+            return
         if target is None:
             if isinstance(small, (cst.AugAssign, cst.AnnAssign)) and self._mentions_tf_graph(small):
                 raise Decline(statement, GRAPH.code, "graph code in an augmented or annotated assignment")
@@ -866,6 +895,7 @@ class Sessions(Codemod):
         elif self._variable_container(program, value):
             program.variables.add(name)  # a dict/list/tuple of variables: read by helpers, passed as var_list
             program.containers.add(name)
+            program.claimed.update(id(n) for n in _names_in(value) if n.value in program.variables)  # its items
         elif isinstance(value, cst.Call) and self._is_optimizer(value):
             program.optimizers[name] = (statement, value)
         elif isinstance(value, cst.Call) and self.qualified_name(value) in INITIALIZERS:
@@ -878,6 +908,31 @@ class Sessions(Codemod):
             earlier = program.tensors.get(name)
             chain = [*earlier.chain, (earlier.statement, earlier.value)] if earlier is not None else []
             program.tensors[name] = Tensor(name=name, statement=statement, value=value, chain=chain)
+
+    def _unpacked_tensors(self, program: Program, statement: cst.SimpleStatementLine, assign: cst.Assign) -> None:
+        """`D_prob, D_logit = discriminator(X)`: each name a tensor `discriminator(X)[i]` (`_` skipped). Each
+        function computes its item on its own, so the value must be the same on every call (nothing random)."""
+        names = unpacked_targets(assign)
+        assert names is not None
+        kept = [(index, name) for index, name in enumerate(names) if name is not None]
+        made = unpacked_variables(assign.value, len(names), lambda call: self._is(call, VARIABLE))
+        if made is not None:  # `a, b = [tf.Variable(p) for p in INIT]`: variables, created once as in TF1
+            for item in made:
+                self._check_initial_value(program, item, statement)
+            for _, name in kept:
+                program.variables.add(name)
+                program.tensors.pop(name, None)
+            return
+        if not self._is_graph_expression(program, assign.value):
+            return
+        if any(name in program.graph_names() for _, name in kept):
+            raise Decline(statement, GRAPH.code, f"`{_code(assign.targets[0].target)}` rebinds a graph name")
+        if len(kept) > 1:
+            random = stateful_call(self, assign.value, STATEFUL_MARKERS)
+            if random is not None:
+                raise Decline(statement, GRAPH.code, f"`{_code(assign.targets[0].target)}` unpacks a value built with `{random}`, which eager code would draw again for each item")
+        for index, name in kept:
+            program.tensors[name] = Tensor(name=name, statement=statement, value=item_of(assign.value, index))
 
     def _placeholder_with_default(self, program: Program, name: str, statement: cst.SimpleStatementLine, call: cst.Call) -> None:
         """`is_training = tf.placeholder_with_default(False, shape=())`: a placeholder that runs not feeding it
@@ -1015,7 +1070,7 @@ class Sessions(Codemod):
             qualified = self.qualified_name(call) or ""
             if qualified.startswith("tf.") and not qualified.startswith(NOT_GRAPH):
                 return True
-        return False
+        return builds_graph_through_helper(self, value, NOT_GRAPH, (VARIABLE, *VARIABLE_FACTORIES))
 
     def _train_op(self, program: Program, name: str, statement: cst.SimpleStatementLine, call: cst.Call) -> None:
         assert isinstance(call.func, cst.Attribute)
@@ -1032,13 +1087,26 @@ class Sessions(Codemod):
             what = f"`{qualified}`" if qualified else f"`{_code(receiver)}`"
             raise Decline(statement, OPTIMIZER.code, f"`minimize` on {what}, which has no faithful Keras counterpart here")
         loss_arg = _arg(call, 0, "loss")
-        if loss_arg is None or not isinstance(loss_arg.value, cst.Name) or loss_arg.value.value not in program.tensors:
+        if loss_arg is not None and not isinstance(loss_arg.value, cst.Name) and self._is_graph_expression(program, loss_arg.value):
+            # `minimize(-D_loss)`: the expression is a loss tensor of its own, computed in the step
+            loss_name = program.fresh(f"{name}_loss")
+            program.tensors[loss_name] = Tensor(name=loss_name, statement=statement, value=loss_arg.value)
+            program.synthetic.add(loss_name)
+        elif loss_arg is None or not isinstance(loss_arg.value, cst.Name) or loss_arg.value.value not in program.tensors:
             raise Decline(statement, OPTIMIZER.code, "`minimize` of something that is not a tensor built in this program")
-        program.claimed.add(id(loss_arg.value))
+        else:
+            program.claimed.add(id(loss_arg.value))
+            loss_name = loss_arg.value.value
         var_list = None
+        global_step = None
         for index, argument in enumerate(call.args):
             keyword = argument.keyword.value if argument.keyword else ("loss", "global_step", "var_list")[min(index, 2)]
             if keyword == "loss":
+                continue
+            value = argument.value
+            if keyword == "global_step" and isinstance(value, cst.Name) and value.value in program.variables and value.value not in program.containers:
+                global_step = value.value  # incremented after each update, as TF1's minimize did
+                program.claimed.add(id(value))
                 continue
             if keyword != "var_list":
                 raise Decline(statement, OPTIMIZER.code, f"`minimize(..., {keyword}=...)` has no direct eager counterpart")
@@ -1047,7 +1115,7 @@ class Sessions(Codemod):
                 if reference.value in program.graph_names() and reference.value not in program.variables:
                     raise Decline(statement, OPTIMIZER.code, "`var_list` holds something other than variables")
                 program.claimed.add(id(reference))
-        program.train_ops[name] = TrainOp(name, statement, optimizer, inline, loss_arg.value.value, var_list)
+        program.train_ops[name] = TrainOp(name, statement, optimizer, inline, loss_name, var_list, global_step)
 
     def _check_initial_value(self, program: Program, node: cst.CSTNode, statement: cst.CSTNode) -> None:
         """A variable's initial value is computed once, at its creation: it must not read the graph."""
@@ -1058,13 +1126,18 @@ class Sessions(Codemod):
     def _check_definitions(self, program: Program) -> None:
         """Each tensor: its dependencies, whether it must be recomputed, its parameters."""
         for name in list(program.placeholders) + list(program.variables) + list(program.tensors) + list(program.train_ops) + list(program.optimizers) + list(program.inits) + list(program.configs) + list(program.graphs):
-            assignments = self._fetched_over(program, name, program.scope.assignments[name])  # type: ignore[attr-defined]
+            if name in program.synthetic:
+                continue
+            assignments = self._fetched_over(program, name, self._dead_before_graph(program, name, program.scope.assignments[name]))  # type: ignore[attr-defined]
             if len(assignments) != 1 and not (name in program.tensors and self._chain(program, program.tensors[name], assignments)):
                 node = program.tensors[name].statement if name in program.tensors else program.session
                 raise Decline(node, GRAPH.code, f"`{name}` is bound more than once")
         for tensor in program.tensors.values():
             for call in (c for value in tensor.values() for c in _calls_in(value)):
                 qualified = self.qualified_name(call) or ""
+                if qualified in SCHEDULES:
+                    self._schedule(program, tensor, call, qualified)
+                    continue
                 if qualified.startswith(VARIABLE_FACTORIES):
                     raise Decline(tensor.statement, GRAPH.code, f"`{qualified}` creates variables when called (convert it to a Keras layer or tf.Module first)")
                 if qualified.startswith(UNSUPPORTED_IN_TENSORS):
@@ -1079,6 +1152,8 @@ class Sessions(Codemod):
                 concern = self._call_concern(call)
                 if concern is not None:
                     raise Decline(tensor.statement, GRAPH.code, concern)
+            if not tensor.dynamic and any(stateful_call(self, value, STATEFUL_MARKERS) for value in tensor.values()):
+                tensor.dynamic = True  # a helper of this file draws random numbers: a new draw on each run, as in TF1
             for reference in (n for value in tensor.values() for n in _names_in(value)):
                 if reference.value == tensor.name and tensor.chain:
                     program.claimed.add(id(reference))  # the previous binding of the chain, inside the function
@@ -1124,23 +1199,96 @@ class Sessions(Codemod):
             if not loss.dynamic:
                 raise Decline(train.statement, OPTIMIZER.code, "the loss depends on no variable")
 
+    def _schedule(self, program: Program, tensor: Tensor, call: cst.Call, qualified: str) -> None:
+        """`lr = tf.train.exponential_decay(0.1, global_step, ...)` over a step variable that a `minimize`
+        increments: the Keras schedule read at the same step (codemods/session_schedules.py)."""
+        given = schedule_arguments(call, qualified)
+        step = given.get("global_step") if given is not None else None
+        counters = {train.global_step for train in program.train_ops.values()}
+        if not (isinstance(step, cst.Name) and step.value in counters):
+            raise Decline(tensor.statement, OPTIMIZER.code, f"`{qualified}` over a step that no `minimize(..., global_step=...)` of this program increments")
+        program.schedules[id(call)] = keras_schedule(self.tf or "tf", call, qualified)
+
     def _fetched_over(self, program: Program, name: str, assignments: list) -> list:  # type: ignore[type-arg]
         """The bindings of `name` without the ones that rebind it, after the graph is built, to its value fetched
         by `sess.run` (`y_relu, y_tanh = sess.run([y_relu, y_tanh])`): the name is plain Python from there on."""
         assignments = list(assignments)
-        if len(assignments) < 2 or name not in program.tensors:
-            return assignments  # (a variable rebound so would be read so by the functions called afterwards)
+        if len(assignments) < 2 or name not in program.tensors and name not in program.placeholders and not (name in program.variables and name not in program.containers):
+            return assignments
         kept, over = [], []
         for assignment in assignments:
-            statement = self._fetch_rebinding(program, assignment.node)
+            statement = self._fetch_rebinding(program, assignment.node) or self._late_rebinding(program, assignment.node)
             (over if statement is not None else kept).append((assignment, statement))
         if not over or not kept:
             return assignments
         first = min((statement for _, statement in over), key=self.position)
         if any(self.position(a.node) > self.position(first) for a, _ in kept):
             return assignments  # bound again as a tensor after its value was fetched
+        if name in program.variables and self._graph_runs_after(program, first):
+            # the functions called afterwards would read the fetched value where TF1's graph kept the variable:
+            # the fetched value gets a name of its own (`b = sess.run(h)` -> `b_value = ...`), or nothing is done
+            if not self._rename_fetched(program, name, first, [a for a, _ in over]):
+                return assignments
         program.fetched_over[name] = first
         return [a for a, _ in kept]
+
+    def _rename_fetched(self, program: Program, name: str, first: cst.CSTNode, over: list) -> bool:  # type: ignore[type-arg]
+        """Plan `name` -> a fresh name for the bindings in `over` and every use after `first` (all in the program's
+        own code, straight-line from `first` on); False when a use elsewhere makes that uncertain."""
+        end = self.get_metadata(PositionProvider, first).start
+        later = []
+        for access in program.scope.accesses[name]:  # type: ignore[attr-defined]
+            start = self.get_metadata(PositionProvider, access.node).start
+            if (start.line, start.column) < (end.line, end.column):
+                continue
+            if access.scope is not program.scope or not isinstance(access.node, cst.Name):
+                return False
+            later.append(access.node)
+        new = program.fresh(f"{name}_value")
+        for node in [*(a.node for a in over), *later]:
+            program.renames[id(node)] = new
+        return True
+
+    def _late_rebinding(self, program: Program, target: object) -> cst.CSTNode | None:
+        """`for p, y in zip(pred, y_data):` after the program's last run: a plain Python binding of a graph name
+        in the program's own code that no run comes after (the name is plain Python from there on)."""
+        if not isinstance(target, cst.Name) or self.get_metadata(ScopeProvider, target, None) is not program.scope:
+            return None
+        if self._graph_runs_after(program, target):
+            return None
+        node = self.get_metadata(ParentNodeProvider, target, None)
+        while node is not None and node is not program.block:
+            if isinstance(node, (cst.For, cst.While)) and any(m.matches(c.func, m.Attribute(attr=m.Name("run") | m.Name("eval"))) for c in _calls_in(node)):
+                return None  # a loop that runs the graph again after the binding
+            node = self.get_metadata(ParentNodeProvider, node, None)
+        return target
+
+    def _graph_runs_after(self, program: Program, statement: cst.CSTNode) -> bool:
+        """Some `x.run(...)` / `t.eval(...)` of the program's block comes after `statement`."""
+        end = self.get_metadata(PositionProvider, statement).end
+        for call in self._own(program.block, cst.Call, m.Call(func=m.Attribute(attr=m.Name("run") | m.Name("eval")))):
+            start = self.get_metadata(PositionProvider, call).start
+            if (start.line, start.column) > (end.line, end.column):
+                return True
+        return False
+
+    def _dead_before_graph(self, program: Program, name: str, assignments: object) -> list:  # type: ignore[type-arg]
+        """The bindings of `name` without plain top-level ones that nothing reads before the name is bound
+        again (`c = 0` ... `c = tf.placeholder(...)`): the graph code never saw them."""
+        ordered = sorted(assignments, key=lambda a: self.position(a.node) if isinstance(a.node, cst.CSTNode) else (0, 0))  # type: ignore[attr-defined]
+        while len(ordered) >= 2 and isinstance(ordered[0].node, cst.Name) and isinstance(ordered[1].node, cst.CSTNode):
+            target = self.get_metadata(ParentNodeProvider, ordered[0].node, None)
+            assign = self.get_metadata(ParentNodeProvider, target, None) if isinstance(target, cst.AssignTarget) else None
+            statement = self.get_metadata(ParentNodeProvider, assign, None) if isinstance(assign, cst.Assign) else None
+            if statement is None or statement not in program.top or self._in_loop(program, statement) or _single_small(statement) is not assign:  # type: ignore[attr-defined]
+                break
+            if self._is_graph_expression(program, assign.value) or self._mentions_tf_graph(assign.value):  # type: ignore[union-attr]
+                break
+            start, following = self.position(statement), self.position(ordered[1].node)
+            if any(start < self.position(access.node) < following for access in program.scope.accesses[name]):  # type: ignore[attr-defined]
+                break
+            ordered = ordered[1:]
+        return ordered
 
     def _fetch_rebinding(self, program: Program, target: cst.CSTNode) -> cst.SimpleStatementLine | None:
         """The top-level statement `target = sess.run(...)` / `a, target = sess.run([...])` that `target` is bound by."""
@@ -1245,6 +1393,11 @@ class Sessions(Codemod):
                 raise Decline(statement, OPTIMIZER.code, "too many positional optimizer arguments")
             if keyword not in mapping.v1_args:
                 raise Decline(statement, OPTIMIZER.code, f"optimizer argument `{keyword}` is not understood")
+            rate = program.tensors.get(argument.value.value) if isinstance(argument.value, cst.Name) else None
+            if keyword == "learning_rate" and rate is not None and rate.dynamic and not rate.params and rate.function:
+                given[keyword] = cst.Name(rate.function)  # a function of variables only: Keras calls it at each update
+                program.claimed.add(id(argument.value))
+                continue
             for reference in _names_in(argument.value):
                 if reference.value in program.graph_names():
                     raise Decline(statement, OPTIMIZER.code, f"the optimizer's `{keyword}` is a tensor (`{reference.value}`)")
@@ -1401,7 +1554,8 @@ class Sessions(Codemod):
         if elements is not None and any(isinstance(e, cst.StarredElement) for e in elements):
             raise Decline(call, FETCH_FEED.code, "a starred fetch")
         if elements is not None and len(fetches) == 1 and isinstance(fetches[0], cst.Name) and fetches[0].value in program.train_ops:
-            raise Decline(call, FETCH_FEED.code, "a list holding only the train op")
+            if not isinstance(self.get_metadata(ParentNodeProvider, call), cst.Expr):
+                raise Decline(call, FETCH_FEED.code, "the value of a run of a list holding only the train op (`[None]`) is used")
         for item in fetches:
             if not isinstance(item, cst.Name):
                 if self._is(item, INITIALIZERS) and elements is None:
@@ -1445,6 +1599,8 @@ class Sessions(Codemod):
                 raise Decline(call, FETCH_FEED.code, "a train op fetched between other values")
             train = program.train_ops[trains[0].value]
             extras = tuple(item.value for item in fetches if item is not trains[0])  # type: ignore[union-attr]
+            if train.global_step is not None and train.global_step in extras:
+                raise Decline(call, FETCH_FEED.code, f"`{train.global_step}` fetched together with the train op that increments it (TF1 does not order that read and the increment): fetch it in a run of its own")
             for extra in extras:
                 if extra in program.containers or (extra in program.tensors and not program.tensors[extra].dynamic):
                     raise Decline(call, FETCH_FEED.code, f"`{extra}` fetched together with the train op")
@@ -1459,6 +1615,7 @@ class Sessions(Codemod):
         tensor_op = (
             isinstance(item, (cst.BinaryOperation, cst.UnaryOperation, cst.Subscript))
             or isinstance(item, cst.Call) and (self.qualified_name(item) or "").startswith("tf.")
+            or self._helper_built(item)  # `sess.run(G(z), feed)`: a helper of this file building the tensor
         )
         if not tensor_op:
             raise Decline(call, FETCH_FEED.code, f"the fetch `{_code(item)}` is not a tensor (a dict, list or other structure built differently)")
@@ -1484,6 +1641,12 @@ class Sessions(Codemod):
                 raise Decline(call, FETCH_FEED.code, f"`{name}` needs placeholder(s) {', '.join(missing)} that the feed does not give")
             program.claimed.add(id(reference))
 
+    def _helper_built(self, item: cst.BaseExpression) -> bool:
+        """`G(z)`: a call of a function of this file that builds graph ops and creates no variables."""
+        if not (isinstance(item, cst.Call) and isinstance(item.func, cst.Name) and self.qualified_name(item) is None):
+            return False
+        return builds_graph_through_helper(self, item, NOT_GRAPH, (VARIABLE, *VARIABLE_FACTORIES)) and self._call_concern(item) is None
+
     def _check_references(self, program: Program) -> None:
         """Every use of a graph name must be one the rewrite understands."""
         scope = program.scope
@@ -1494,6 +1657,8 @@ class Sessions(Codemod):
                         continue
                     if name in program.variables and access.scope is not scope:
                         continue  # a helper function reading a variable: it is the same object in eager code
+                    if name in program.variables and m.matches(self.get_metadata(ParentNodeProvider, access.node, None), m.Param(default=m.Name(name))):
+                        continue  # `def D(x, w=d_weights)`: the helper's default is the same object in eager code
                     kind = "session" if name in program.session_names else "graph name"
                     code = SESSION_USE.code if name in program.session_names else GRAPH.code
                     raise Decline(access.node, code, f"the {kind} `{name}` is used in a way the eager rewrite cannot follow")
@@ -1502,6 +1667,7 @@ class Sessions(Codemod):
 
     def _plan(self, program: Program) -> None:
         statements = self.edits.statements
+        self.edits.renames.update(program.renames)
         for name, statement in program.placeholder_statements.items():
             statements[id(statement)] = []
         for statement in [*program.inits.values(), *program.graphs.values(), *program.feed_statements.values()]:
@@ -1510,15 +1676,19 @@ class Sessions(Codemod):
             self.edits.unwrap.add(id(context))
         for tensor in program.tensors.values():
             if tensor.dynamic:
-                statements[id(tensor.statement)] = [self._function_for(program, tensor)]
+                function = self._function_for(program, tensor)
+                if id(tensor.statement) in statements:  # `a, b = f(x)`: one function per item
+                    statements[id(tensor.statement)].append(function.with_changes(leading_lines=[cst.EmptyLine(indent=False)]))
+                else:
+                    statements[id(tensor.statement)] = [function]
                 for statement, _ in tensor.chain:
                     statements[id(statement)] = []
         for name, (statement, call) in program.optimizers.items():
             small = statement.body[0]
             assert isinstance(small, cst.Assign)
             statements[id(statement)] = [statement.with_changes(body=[small.with_changes(value=self._keras_optimizer(program, call, statement))])]
-        for train in program.train_ops.values():
-            statements[id(train.statement)] = self._train_steps(program, train)
+        for train in program.train_ops.values():  # (after the function of a `minimize(-loss)` expression)
+            statements[id(train.statement)] = statements.get(id(train.statement), []) + self._train_steps(program, train)
         for kind, call, fetch, feed in program.runs:  # type: ignore[attr-defined]
             parent = self.get_metadata(ParentNodeProvider, call)
             statement = self.get_metadata(ParentNodeProvider, parent) if isinstance(parent, cst.Expr) else None
@@ -1575,6 +1745,11 @@ class Sessions(Codemod):
         return cst.Call(func=cst.parse_expression(f"{self.tf}.cast"), args=_commas([cst.Arg(value), cst.Arg(dtype)]))
 
     def _call(self, program: Program, function: str, params: list[str], values: dict[str, cst.BaseExpression]) -> cst.Call:
+        fed = [p for p in values if p in params]  # in the feed's order: the order its values were computed in
+        if fed != [p for p in params if p in values] and sum(bool(_calls_in(values[p])) for p in fed) > 1:
+            # `{X: next_x(), z: sample_z()}` where the function takes (z, X): keywords keep the feed's order of calls
+            rest = [p for p in params if p not in values]
+            return cst.Call(func=cst.Name(function), args=_commas([_keyword(p, self._cast(program, p, values.get(p, program.defaults.get(p)))) for p in fed + rest]))  # type: ignore[arg-type]
         return cst.Call(func=cst.Name(function), args=_commas([cst.Arg(self._cast(program, p, values.get(p, program.defaults.get(p)))) for p in params]))  # type: ignore[arg-type]
 
     def _numpy(self, expression: cst.BaseExpression) -> cst.BaseExpression:
@@ -1584,10 +1759,13 @@ class Sessions(Codemod):
         if isinstance(fetch, cst.Name):
             value = self._value_of(program, fetch.value, values)
             return session_summaries.numpy_of(self, program, [fetch.value], value) or self._numpy(value)
-        replacements = {id(n): self._value_of(program, n.value, values) for n in _names_in(fetch) if n.value in program.graph_names()}
+        replacements = {id(n): self._value_of(program, n.value, values) for n in _names_in(fetch) if n.value in program.graph_names() and id(n) not in program.renames}
+        renames = program.renames
 
         class Inline(cst.CSTTransformer):
             def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+                if id(original_node) in renames:
+                    return updated_node.with_changes(value=renames[id(original_node)])
                 return replacements.get(id(original_node), updated_node)
 
         inlined = fetch.visit(Inline())
@@ -1616,6 +1794,9 @@ class Sessions(Codemod):
             return self._fetch_value(program, fetch, values)
         names = [e.value.value if isinstance(e.value, cst.Name) else "" for e in fetch.elements]  # type: ignore[attr-defined]
         trains = [n for n in names if n in program.train_ops]
+        if names == trains:  # `sess.run([train_op], feed)` as a statement (checked): the step alone
+            train = program.train_ops[trains[0]]
+            return self._call(program, train.steps[()], self._step_params(program, train, ()), values)
         elements: list[cst.BaseElement] = []
         if trains:
             train = program.train_ops[trains[0]]
@@ -1658,6 +1839,12 @@ class Sessions(Codemod):
         return [p for p in program.placeholders if p in needed]
 
     def _function_for(self, program: Program, tensor: Tensor) -> cst.FunctionDef:
+        if program.schedules:
+            transform = ScheduleCalls(program.schedules)
+            tensor = Tensor(
+                tensor.name, tensor.statement, tensor.value.visit(transform), tensor.deps, tensor.dynamic, tensor.params, tensor.function,  # type: ignore[arg-type]
+                [(statement, value.visit(transform)) for statement, value in tensor.chain],  # type: ignore[misc]
+            )
         lines = []
         for dep in tensor.deps:
             inner = program.tensors.get(dep)
@@ -1697,6 +1884,8 @@ class Sessions(Codemod):
             params = self._step_params(program, train, extras)
             tf = self.tf
             variables = _code(train.var_list) if train.var_list is not None else "tape.watched_variables()"
+            if train.var_list is not None and not isinstance(train.var_list, (cst.Name, cst.List, cst.Tuple)):
+                variables = f"list({variables})"  # `d_weights.values()`: a view the tape cannot take
             loss_name = train.loss
             lines = [
                 "with " + tf + ".GradientTape() as tape:",
@@ -1716,6 +1905,7 @@ class Sessions(Codemod):
                 f"variables = {variables}",
                 f"gradients = tape.gradient({loss_name}, variables)",
                 f"{optimizer}.apply_gradients(zip(gradients, variables))",
+                *([f"{train.global_step}.assign_add(1)"] if train.global_step else []),
                 f"return {', '.join(returned) if returned else loss_name}",
             ]
             source = f"@{tf}.function\ndef {step}({', '.join(params)}):\n" + "".join(f"    {line}\n" for line in lines)
@@ -1746,7 +1936,14 @@ class Sessions(Codemod):
     # -- applying the plan -------------------------------------------------------------------
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        return self.edits.expressions.get(id(original_node), updated_node)
+        replacement = self.edits.expressions.get(id(original_node))
+        if replacement is None:
+            return updated_node
+        return replacement.visit(_Renamer(self.edits.renames)) if self.edits.renames else replacement  # type: ignore[return-value]
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        new = self.edits.renames.get(id(original_node))
+        return updated_node.with_changes(value=new) if new is not None else updated_node
 
     def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine):  # noqa: ANN201
         replacement = self.edits.statements.get(id(original_node))
@@ -1825,6 +2022,22 @@ class Sessions(Codemod):
 def _step_key(train: TrainOp, extras: tuple[str, ...]) -> tuple[str, ...]:
     """The values a train step returns besides updating: () means just the loss."""
     return () if extras in ((), (train.loss,)) else extras
+
+
+class _Renamer(cst.CSTTransformer):
+    """Renames the original Name nodes (by identity) inside a generated expression built from them."""
+
+    def __init__(self, renames: dict[int, str]) -> None:
+        super().__init__()
+        self.renames = renames
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        new = self.renames.get(id(original_node))
+        return updated_node.with_changes(value=new) if new is not None else updated_node
+
+
+def _keyword(name: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(keyword=cst.Name(name), value=value, equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
 
 
 def _commas(arguments: list[cst.Arg]) -> list[cst.Arg]:
