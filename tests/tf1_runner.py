@@ -4,17 +4,23 @@
 
 `tensorflow.compat.v1` with v2 behaviour disabled (graph mode, Sessions, placeholders) stands in for
 the `tensorflow` module, so `import tensorflow as tf` and `import tensorflow.compat.v1 as tf` both
-get the TF1 API. The equivalence test compares what the original prints this way with what the
+get the TF1 API. A program that calls `tf.layers.*` (gone with Keras 3) gets them from tf_keras:
+`TF_USE_LEGACY_KERAS=1` is set before TensorFlow is imported, TensorFlow's documented route, under which
+`tf.compat.v1.layers` is TF1's own code again. The equivalence test compares what the original prints this way with what the
 migrated program prints under TF2.
 """
 
 from __future__ import annotations
 
+import os
 import runpy
 import sys
 
 
 def main() -> None:
+    with open(sys.argv[1], encoding="utf-8") as source:
+        if "tf.layers." in source.read():
+            os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
     import tensorflow.compat.v1 as tf1
 
     tf1.disable_v2_behavior()
