@@ -78,7 +78,7 @@ from tf2migrate.traversal import find
 
 from . import legacy_keras
 from . import graph_layers
-from .contrib_layer_specs import ARG_SCOPES, CONTRIB_LAYER_RULE, CONTRIB_LAYERS, CONTRIB_MODULES, LayerSpec, translate
+from .contrib_layer_specs import ARG_SCOPES, CONTRIB_LAYER_RULE, contrib_bessel, CONTRIB_LAYERS, CONTRIB_MODULES, LayerSpec, translate
 from .base import Codemod, Rule
 from .builders import with_commas
 from .imports import module_alias, schedule_removal_of_imports_used_by, tensorflow_name
@@ -626,7 +626,8 @@ class Tf1Variables(Codemod):
             if self.run.graph_mode and unproven is not None:
                 self.flag(site.call, _code(site.kind), f"`{_spelled(site.kind)}` left as it is: {unproven}")
                 continue
-            if not self.offer_fix(site.call, _code(site.kind), self._message(site)):
+            bessel = contrib_bessel(LAYERS[site.kind], self._arguments(site.call, LAYERS[site.kind], site.kind)[1])
+            if not self.offer_fix(site.call, _code(site.kind), self._message(site) + (bessel or ""), unsafe=bessel is not None):
                 continue
             if unproven is not None or self.legacy:
                 self.run.graph_unproven += 1
