@@ -443,10 +443,17 @@ _LOOPS = (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.Gener
 # needs a Python bool (a tensor raises OperatorNotAllowedInGraphError), Dropout with `training=True` draws one
 # mask for every `session.run`, and BatchNormalization's moving averages are never updated there.
 GRAPH_PROVEN_WHEN_NOT_TRAINING = frozenset({"Dropout", "BatchNormalization"})
+# Keras 3 layers measured to fail in v1 graph mode (TF 2.21): v1 shapes hand them `Dimension` objects.
+GRAPH_FAILS = {"Conv2DTranspose": "its output shape is built from v1 `Dimension` objects: TypeError in `Conv2DBackpropInput`"}
 
 
 def graph_unproven(spec: LayerSpec, pairs: list[tuple[str, cst.BaseExpression]], called_later: bool = False) -> str | None:
     """Why the Keras 3 counterpart of a TF1 layer is not proven to run as TF1's did in v1 graph mode, or None."""
+    if spec.keras in GRAPH_FAILS:
+        return (
+            f"this file stays in graph mode (TFM260), where Keras 3 `{spec.keras}` fails ({GRAPH_FAILS[spec.keras]}); port the program to eager TF2"
+            + (", or run `tf2migrate fix --legacy-keras-fallback` to keep `tf.layers` on tf_keras" if spec.source == "tf.layers" else "")
+        )
     if spec.keras not in GRAPH_PROVEN_WHEN_NOT_TRAINING:
         return None
     training = next((v for k, v in pairs if k == "training"), None)
