@@ -18,8 +18,9 @@ Left alone and reported
     `reuse`, collections other than None, `data_format` that is not a literal, `embed_sequence(unique=True)`,
     `batch_norm` without `updates_collections=None` (its moving averages were updated only when the program ran
     UPDATE_OPS; Keras updates them on every training call), its `param_initializers` / `activation_fn` /
-    renorm arguments, and every contrib layer of a
-    file that uses `arg_scope` (the defaults it set would be lost): expand the scope by hand first.
+    renorm arguments. `arg_scope` blocks are expanded (their defaults written into the calls they cover, the
+    `with` removed; `arg_scopes.py`) when every call that can run in them is written in them; otherwise every
+    contrib layer of the file is reported: expand the scope by hand first.
 """
 
 from __future__ import annotations
@@ -48,8 +49,10 @@ CONTRIB_LAYER_RULE = Rule(
         Glorot-uniform embeddings for `embed_sequence`, `momentum=decay` (0.999), `scale=False` and
         `training=is_training` (True) for `batch_norm`, which is converted only with `updates_collections=None`
         (in-place moving-average updates, as Keras does). Arguments with TF1-only semantics (normalizer
-        functions, regularizers added to collections, `reuse`, collections) and every contrib layer of a file
-        that uses `arg_scope` are reported: expand the scope's defaults into the calls first.
+        functions, regularizers added to collections, `reuse`, collections) are reported. `with arg_scope([...],
+        **defaults):` is expanded: the defaults go into each listed call written in the block (its own arguments
+        win) and the `with` goes, when every call that can run in the block is written there (no call to a
+        function of the file, no nested scopes); otherwise every contrib layer of the file is reported.
     """,
     before="""
         def model(x):

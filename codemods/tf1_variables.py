@@ -77,7 +77,7 @@ from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
 from . import legacy_keras
-from . import graph_layers
+from . import arg_scopes, graph_layers
 from .contrib_layer_specs import ARG_SCOPES, CONTRIB_LAYER_RULE, contrib_bessel, CONTRIB_LAYERS, CONTRIB_MODULES, LayerSpec, translate
 from .base import Codemod, Rule
 from .builders import with_commas
@@ -427,6 +427,11 @@ LAYER_CLASSES = {spec.keras: kind for kind, spec in LAYERS.items()}
 LAYERS.update({f"contrib.layers.{name}": spec for name, spec in CONTRIB_LAYERS.items()})
 
 
+def _contrib_layer_name(name: str) -> bool:
+    """`tf.contrib.layers.conv2d`, `tf.contrib.slim.conv2d`: a contrib layer function TFM237 converts."""
+    return name.startswith(CONTRIB_MODULES) and name.count(".") == 3 and name.split(".")[-1] in CONTRIB_LAYERS
+
+
 def _spelled(kind: str) -> str:
     return f"tf.{kind}" if kind.startswith("contrib.") else f"tf.layers.{kind}"
 
@@ -580,9 +585,17 @@ class Tf1Variables(Codemod):
         self.keras_builders: dict[cst.FunctionDef | None, bool] = {}
         sites: list[LayerSite] = []
         arg_scope = any(self.resolved[c] in ARG_SCOPES for c in self.candidates)
+        self.scope_defaults: dict[cst.Call, list[tuple[str, cst.BaseExpression]]] = {}
+        expansion = None
+        if arg_scope:
+            local_functions = {f.name.value for f in find(node, cst.FunctionDef)}  # type: ignore[attr-defined]
+            expansion = arg_scopes.expand(node, self.qualified_name, ARG_SCOPES, _contrib_layer_name, local_functions)
+            if expansion is not None:
+                self.scope_defaults = expansion.defaults
+                arg_scope = False
         for call in self.candidates:
             name = self.resolved[call]
-            if name is not None and name.startswith(CONTRIB_MODULES) and name.count(".") == 3 and name.split(".")[-1] in CONTRIB_LAYERS:
+            if name is not None and _contrib_layer_name(name):
                 kind = "contrib.layers." + name.split(".")[-1]
                 if not self.enabled(CONTRIB_LAYER_RULE.code):
                     continue
@@ -643,6 +656,11 @@ class Tf1Variables(Codemod):
             if site.hoisted:
                 anchor = site.function if site.function is not None else site.statement
                 self.plan.before.setdefault(anchor, []).append(site)
+        if expansion is not None:
+            for block, covered in expansion.blocks.items():
+                if all(call in self.plan.sites for call in covered) and isinstance(block.body, cst.IndentedBlock):
+                    self.plan.unwrap.add(block)  # its defaults are in the calls now
+                    schedule_removal_of_imports_used_by(self.context, block.items[0].item.func)  # type: ignore[attr-defined]
         self.plan.sites.update(self.classes)
         graph_or_tape = bool(called & {"tf.Session", "tf.InteractiveSession", "tf.placeholder", "tf.GradientTape"})
         if self.enabled(KERAS_RULE.code) and graph_or_tape:
@@ -891,6 +909,12 @@ class Tf1Variables(Codemod):
                 raise Unsupported(f"unknown argument `{keyword}` for `{_spelled(kind)}`")
         if inputs is None:
             raise Unsupported("no `inputs` argument")
+        given = {keyword for keyword, _ in pairs}
+        for keyword, value in getattr(self, "scope_defaults", {}).get(call, []):  # `arg_scope` defaults (`arg_scopes`)
+            if keyword not in spec.params:
+                raise Unsupported(f"`arg_scope` sets `{keyword}=`, which `{_spelled(kind)}` does not take")
+            if keyword not in given:
+                pairs.append((keyword, value))
         return inputs, pairs
 
     @staticmethod
