@@ -77,7 +77,8 @@ from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
 from . import legacy_keras
-from .contrib_layer_specs import ARG_SCOPES, CONTRIB_LAYER_RULE, CONTRIB_LAYERS, CONTRIB_MODULES, LayerSpec, translate
+from . import arg_scopes, graph_layers
+from .contrib_layer_specs import ARG_SCOPES, CONTRIB_LAYER_RULE, contrib_bessel, CONTRIB_LAYERS, CONTRIB_MODULES, LayerSpec, translate
 from .base import Codemod, Rule
 from .builders import with_commas
 from .imports import module_alias, schedule_removal_of_imports_used_by, tensorflow_name
@@ -426,6 +427,11 @@ LAYER_CLASSES = {spec.keras: kind for kind, spec in LAYERS.items()}
 LAYERS.update({f"contrib.layers.{name}": spec for name, spec in CONTRIB_LAYERS.items()})
 
 
+def _contrib_layer_name(name: str) -> bool:
+    """`tf.contrib.layers.conv2d`, `tf.contrib.slim.conv2d`: a contrib layer function TFM237 converts."""
+    return name.startswith(CONTRIB_MODULES) and name.count(".") == 3 and name.split(".")[-1] in CONTRIB_LAYERS
+
+
 def _spelled(kind: str) -> str:
     return f"tf.{kind}" if kind.startswith("contrib.") else f"tf.layers.{kind}"
 
@@ -442,10 +448,17 @@ _LOOPS = (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.Gener
 # needs a Python bool (a tensor raises OperatorNotAllowedInGraphError), Dropout with `training=True` draws one
 # mask for every `session.run`, and BatchNormalization's moving averages are never updated there.
 GRAPH_PROVEN_WHEN_NOT_TRAINING = frozenset({"Dropout", "BatchNormalization"})
+# Keras 3 layers measured to fail in v1 graph mode (TF 2.21): v1 shapes hand them `Dimension` objects.
+GRAPH_FAILS = {"Conv2DTranspose": "its output shape is built from v1 `Dimension` objects: TypeError in `Conv2DBackpropInput`"}
 
 
 def graph_unproven(spec: LayerSpec, pairs: list[tuple[str, cst.BaseExpression]], called_later: bool = False) -> str | None:
     """Why the Keras 3 counterpart of a TF1 layer is not proven to run as TF1's did in v1 graph mode, or None."""
+    if spec.keras in GRAPH_FAILS:
+        return (
+            f"this file stays in graph mode (TFM260), where Keras 3 `{spec.keras}` fails ({GRAPH_FAILS[spec.keras]}); port the program to eager TF2"
+            + (", or run `tf2migrate fix --legacy-keras-fallback` to keep `tf.layers` on tf_keras" if spec.source == "tf.layers" else "")
+        )
     if spec.keras not in GRAPH_PROVEN_WHEN_NOT_TRAINING:
         return None
     training = next((v for k, v in pairs if k == "training"), None)
@@ -477,6 +490,7 @@ class LayerSite:
     in_loop: bool = False
     hoisted: bool = False  # created once before the function or statement (always, for layers with variables)
     object_name: str = ""
+    graph_inline: bool = False  # graph-mode fallback: built in the call, as TF1 built it (`graph_layers`)
 
 
 @dataclass
@@ -534,6 +548,7 @@ class Tf1Variables(Codemod):
         super().__init__(context, run)
         self.plan = Plan()
         self.tf = "tf"
+        self._shares: bool | None = None
 
     # -- analysis ------------------------------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -570,9 +585,17 @@ class Tf1Variables(Codemod):
         self.keras_builders: dict[cst.FunctionDef | None, bool] = {}
         sites: list[LayerSite] = []
         arg_scope = any(self.resolved[c] in ARG_SCOPES for c in self.candidates)
+        self.scope_defaults: dict[cst.Call, list[tuple[str, cst.BaseExpression]]] = {}
+        expansion = None
+        if arg_scope:
+            local_functions = {f.name.value for f in find(node, cst.FunctionDef)}  # type: ignore[attr-defined]
+            expansion = arg_scopes.expand(node, self.qualified_name, ARG_SCOPES, _contrib_layer_name, local_functions)
+            if expansion is not None:
+                self.scope_defaults = expansion.defaults
+                arg_scope = False
         for call in self.candidates:
             name = self.resolved[call]
-            if name is not None and name.startswith(CONTRIB_MODULES) and name.count(".") == 3 and name.split(".")[-1] in CONTRIB_LAYERS:
+            if name is not None and _contrib_layer_name(name):
                 kind = "contrib.layers." + name.split(".")[-1]
                 if not self.enabled(CONTRIB_LAYER_RULE.code):
                     continue
@@ -583,8 +606,10 @@ class Tf1Variables(Codemod):
                     site = self._site(call, kind)
                     self._build(site)
                 except Unsupported as reason:
-                    self.flag(call, CONTRIB_LAYER_RULE.code, f"`{name}` left as it is: {reason}")
-                    continue
+                    site = self._graph_inline(call, kind)
+                    if site is None:
+                        self.flag(call, CONTRIB_LAYER_RULE.code, f"`{name}` left as it is: {reason}")
+                        continue
                 sites.append(site)
                 continue
             if name is None or not name.startswith("tf.layers.") or name.count(".") != 2:
@@ -603,17 +628,26 @@ class Tf1Variables(Codemod):
                 site = self._site(call, kind)
                 self._build(site)
             except Unsupported as reason:
-                self.flag(call, LAYER_RULE.code, f"`tf.layers.{kind}` left as it is: {reason}")
-                continue
+                site = self._graph_inline(call, kind)
+                if site is None:
+                    self.flag(call, LAYER_RULE.code, f"`tf.layers.{kind}` left as it is: {reason}")
+                    continue
             sites.append(site)
         for site in sites:
-            unproven = graph_unproven(LAYERS[site.kind], self._pairs(site.call, site.kind))
             if self.run.graph_mode and self.legacy and not site.kind.startswith("contrib."):
                 continue  # the fallback runs `tf.layers` itself on tf_keras (TFM260)
+            if self.run.graph_mode and LAYERS[site.kind].keras == "Dropout":
+                try:
+                    self._graph_dropout(site)
+                except Unsupported as reason:
+                    self.flag(site.call, _code(site.kind), f"`{_spelled(site.kind)}` left as it is: {reason}")
+                    continue
+            unproven = None if site.graph_inline else graph_unproven(LAYERS[site.kind], self._pairs(site.call, site.kind))
             if self.run.graph_mode and unproven is not None:
                 self.flag(site.call, _code(site.kind), f"`{_spelled(site.kind)}` left as it is: {unproven}")
                 continue
-            if not self.offer_fix(site.call, _code(site.kind), self._message(site)):
+            bessel = contrib_bessel(LAYERS[site.kind], self._arguments(site.call, LAYERS[site.kind], site.kind)[1])
+            if not self.offer_fix(site.call, _code(site.kind), self._message(site) + (bessel or ""), unsafe=bessel is not None):
                 continue
             if unproven is not None or self.legacy:
                 self.run.graph_unproven += 1
@@ -622,6 +656,11 @@ class Tf1Variables(Codemod):
             if site.hoisted:
                 anchor = site.function if site.function is not None else site.statement
                 self.plan.before.setdefault(anchor, []).append(site)
+        if expansion is not None:
+            for block, covered in expansion.blocks.items():
+                if all(call in self.plan.sites for call in covered) and isinstance(block.body, cst.IndentedBlock):
+                    self.plan.unwrap.add(block)  # its defaults are in the calls now
+                    schedule_removal_of_imports_used_by(self.context, block.items[0].item.func)  # type: ignore[attr-defined]
         self.plan.sites.update(self.classes)
         graph_or_tape = bool(called & {"tf.Session", "tf.InteractiveSession", "tf.placeholder", "tf.GradientTape"})
         if self.enabled(KERAS_RULE.code) and graph_or_tape:
@@ -639,6 +678,9 @@ class Tf1Variables(Codemod):
 
     def _message(self, site: LayerSite) -> str:
         spec = LAYERS[site.kind]
+        if site.graph_inline:
+            made = "`tf.nn.dropout` (TF1's dropout as graph ops: Keras 3 `Dropout` cannot take TF1's `training` there)" if spec.keras == "Dropout" else f"`tf.keras.layers.{spec.keras}` built in the call, a new layer each time it runs, as TF1 made one"
+            return f"`{_spelled(site.kind)}` is gone in TF 2.21; this file stays in graph mode (TFM260): now {made}"
         where = f"before `{site.function.name.value}`" if site.function is not None else "at module level"
         if spec.stateful:
             return f"`{_spelled(site.kind)}` (gone in TF 2.21) makes variables on every eager call: now `tf.keras.layers.{spec.keras}` created once ({site.object_name}, {where})"
@@ -674,6 +716,48 @@ class Tf1Variables(Codemod):
         if function is not None:
             self._check_function_called_once(function)
         return site
+
+    def _graph_inline(self, call: cst.Call, kind: str) -> LayerSite | None:
+        """A layer whose call count cannot be proven, in a file that stays in graph mode and shares no variables
+        by name: built in the call (TF1 made a new layer on every call too). On the first pass it only asks
+        for the graph-mode pass (`graph_unproven`), since the file may yet become eager."""
+        if self.legacy and not kind.startswith("contrib."):
+            return None
+        if self._shares is None:
+            self._shares = graph_layers.shares_variables(self.tree.code)
+        if self._shares:
+            return None
+        spec = LAYERS[kind]
+        site = LayerSite(call=call, kind=kind, statement=None, function=None, in_loop=True, graph_inline=True)  # type: ignore[arg-type]
+        try:
+            if spec.keras == "Dropout":
+                self._graph_dropout(site)
+            else:
+                inputs, pairs = self._arguments(call, spec, kind)
+                site.inputs_index = self._inputs_index
+                site.constructor, call_keywords = self._constructor(spec, self._translated(spec, pairs), None)
+                site.invocation = cst.Call(func=site.constructor, args=with_commas([cst.Arg(value=inputs), *call_keywords]))
+        except Unsupported:
+            return None
+        if not self.run.graph_mode:
+            self.run.graph_unproven += 1  # would run in graph mode: ask for that pass
+            return None
+        return site
+
+    def _graph_dropout(self, site: LayerSite) -> None:
+        """TF1's dropout as `tf.nn.dropout` in a graph-mode file (`graph_layers.graph_dropout`)."""
+        spec = LAYERS[site.kind]
+        inputs, pairs = self._arguments(site.call, spec, site.kind)
+        site.inputs_index = self._inputs_index
+        if spec.source != "tf.layers":  # contrib: keep_prob may be a tensor here (`tf.nn.dropout` takes one)
+            pairs = [("rate", cst.parse_expression(f"1 - {_source(v) if isinstance(v, (cst.Name, cst.Attribute, cst.Integer, cst.Float)) else '(' + _source(v) + ')'}"))
+                     if k == "keep_prob" and _NUMBER.match(_source(v)) is None else (k, v) for k, v in pairs]  # fmt: skip
+        pairs = [(k, v) for k, v in self._translated(spec, pairs) if not (k in _DROP_IF and _source(v) in _DROP_IF[k])]
+        try:
+            site.invocation = graph_layers.graph_dropout(self.tf, inputs, pairs, dict(spec.call_args)["training"])
+        except ValueError as reason:
+            raise Unsupported(str(reason)) from None
+        site.hoisted, site.constructor, site.graph_inline = False, None, True
 
     # How many times a module-level function builds its variables: 1, or the reason it cannot be told.
     def _check_function_called_once(self, function: cst.FunctionDef, honour_reuse: bool = True) -> None:
@@ -825,6 +909,12 @@ class Tf1Variables(Codemod):
                 raise Unsupported(f"unknown argument `{keyword}` for `{_spelled(kind)}`")
         if inputs is None:
             raise Unsupported("no `inputs` argument")
+        given = {keyword for keyword, _ in pairs}
+        for keyword, value in getattr(self, "scope_defaults", {}).get(call, []):  # `arg_scope` defaults (`arg_scopes`)
+            if keyword not in spec.params:
+                raise Unsupported(f"`arg_scope` sets `{keyword}=`, which `{_spelled(kind)}` does not take")
+            if keyword not in given:
+                pairs.append((keyword, value))
         return inputs, pairs
 
     @staticmethod

@@ -104,7 +104,11 @@ def run_python(path: Path, timeout: float = 600) -> subprocess.CompletedProcess[
 
 def run_tf1(path: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     """Run a TF1-era program with TF1 semantics (`tests/tf1_runner.py`: compat.v1, v2 behaviour off)."""
+    from tf1_runner import needs_legacy_keras
+
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "", "PYTHONHASHSEED": "0"}
+    if needs_legacy_keras(path.read_text(encoding="utf-8")):
+        env["TF_USE_LEGACY_KERAS"] = "1"  # before TensorFlow loads: a zygote of its own
     runner = Path(__file__).resolve().parent / "tf1_runner.py"
     return _run_program("tf1", [str(runner), str(path)], path, timeout, env)
 

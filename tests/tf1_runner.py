@@ -4,23 +4,29 @@
 
 `tensorflow.compat.v1` with v2 behaviour disabled (graph mode, Sessions, placeholders) stands in for
 the `tensorflow` module, so `import tensorflow as tf` and `import tensorflow.compat.v1 as tf` both
-get the TF1 API. The equivalence test compares what the original prints this way with what the
+get the TF1 API. A program that calls `tf.layers.*` or `tf.nn.rnn_cell` (gone with Keras 3) gets them from tf_keras:
+`TF_USE_LEGACY_KERAS=1` is set before TensorFlow is imported, TensorFlow's documented route, under which
+`tf.compat.v1.layers` is TF1's own code again. The equivalence test compares what the original prints this way with what the
 migrated program prints under TF2.
 """
 
 from __future__ import annotations
 
+import os
 import runpy
 import sys
 
 
-def main() -> None:
-    import os
-    from pathlib import Path
+def needs_legacy_keras(program_text: str) -> bool:
+    """TF1's `tf.layers.*` and `tf.nn.rnn_cell` cells are served by tf_keras (Keras 2) on TF 2.16+: the program
+    needs TF_USE_LEGACY_KERAS=1 before TensorFlow loads (`harness.run_tf1` sets it for the zygote too)."""
+    return "tf.layers." in program_text or "rnn_cell" in program_text
 
-    if "rnn_cell" in Path(sys.argv[1]).read_text(encoding="utf-8"):
-        # TF1's `tf.nn.rnn_cell` cells are served by tf_keras (Keras 2) on TF 2.16+; set before TensorFlow loads
-        os.environ["TF_USE_LEGACY_KERAS"] = "1"
+
+def main() -> None:
+    with open(sys.argv[1], encoding="utf-8") as source:
+        if needs_legacy_keras(source.read()):
+            os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
     import tensorflow.compat.v1 as tf1
 
     tf1.disable_v2_behavior()
