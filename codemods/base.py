@@ -148,6 +148,17 @@ class Codemod(ContextAwareTransformer):
             getattr(self, name)(original_node)
         return None
 
+    def direct_hooks(self) -> tuple[traversal.HookTable, traversal.HookTable] | None:
+        """For `traversal.transform`: tables of this codemod's `visit_<Node>` / `leave_<Node>` methods,
+        when `on_visit` / `on_leave` are the ones above (they only call those); None otherwise."""
+        kind = type(self)
+        if kind.on_visit is not Codemod.on_visit or kind.on_leave is not Codemod.on_leave or _hooks(kind) is None:
+            return None
+        tables = self.__dict__.get("_direct_hooks")
+        if tables is None:
+            tables = self.__dict__["_direct_hooks"] = (traversal.HookTable(self, "visit_"), traversal.HookTable(self, "leave_"))
+        return tables
+
     # -- what the engine asks ----------------------------------------------------------------
     @classmethod
     def wanted(cls, text: str, selection: Selection) -> bool:

@@ -95,6 +95,7 @@ from . import CODEMOD_MODULES, api_table, legacy_keras, removed_apis
 from .base import Codemod, Rule
 from .builders import dotted
 from .imports import module_alias, schedule_removal_of_imports_used_by
+from .graph_mode import EAGER_SWITCHES, GRAPH_DRIVERS, GRAPH_MODE_NAMES, PLUMBING_NAMES, graph_mode_names  # noqa: F401 (re-exported)
 from .plumbing import handed_to_other_code
 
 # -- rules ------------------------------------------------------------------------------------------
@@ -331,50 +332,13 @@ RULES: tuple[Rule, ...] = (GRAPH_CONTEXT, KERAS_SESSION, RESET_GRAPH, SESSION_CO
 
 # -- names ------------------------------------------------------------------------------------------
 
-# Sessions-scenario names that are plumbing, not a reason to fall back: part 1 converts them or reports them.
-PLUMBING_NAMES = frozenset(
-    {
-        "tf.get_default_graph",
-        "tf.reset_default_graph",
-        "tf.enable_eager_execution",
-        "tf.enable_v2_behavior",
-        "tf.disable_eager_execution",
-        "tf.disable_v2_behavior",
-    }
-)
+# The graph-mode name tables (PLUMBING_NAMES, GRAPH_DRIVERS, EAGER_SWITCHES, GRAPH_MODE_NAMES) live in
+# `graph_mode`, which `plumbing` reads too.
 DISABLE_CALLS = frozenset({"tf.disable_v2_behavior", "tf.disable_eager_execution"})
 KERAS_SESSION_FUNCTIONS = frozenset({"keras.backend.get_session", "keras.backend.set_session", "keras.backend.get_graph"})
 GRAPH_FACTORIES = frozenset({"tf.get_default_graph", "keras.backend.get_graph"})
 SESSION_FACTORIES = frozenset({"tf.Session", "keras.backend.get_session"})
 PLUMBING_CALLS = GRAPH_FACTORIES | SESSION_FACTORIES | {"keras.backend.set_session", "tf.reset_default_graph"}
-
-
-# What makes a file a graph program: something that runs a graph or feeds it.
-GRAPH_DRIVERS = frozenset(
-    {
-        "feed_dict",
-        "tf.Session",
-        "tf.InteractiveSession",
-        "tf.train.MonitoredSession",
-        "tf.train.MonitoredTrainingSession",
-        "tf.train.SingularMonitoredSession",
-        "tf.placeholder",
-        "tf.placeholder_with_default",
-        "tf.sparse_placeholder",
-        "tf.ragged.placeholder",
-        "tf.get_default_session",
-        "tf.train.start_queue_runners",
-    }
-)
-EAGER_SWITCHES = frozenset({"tf.enable_eager_execution", "tf.enable_v2_behavior"})
-
-
-def graph_mode_names() -> frozenset[str]:
-    """TF1 names that drive a graph: the API table's sessions scenario, minus plumbing."""
-    return frozenset(e.name for e in api_table.iter_kind("scenario") if e.owner == "sessions") - PLUMBING_NAMES
-
-
-GRAPH_MODE_NAMES = graph_mode_names()
 
 
 def _imported_names(visitor: Codemod, node: cst.CSTNode) -> set[str]:

@@ -27,6 +27,7 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
 
+from .graph_mode import EAGER_SWITCHES, GRAPH_DRIVERS, GRAPH_MODE_NAMES
 from .names import only_binding
 
 if TYPE_CHECKING:
@@ -138,7 +139,6 @@ def fallback_cannot_switch(visitor: "Codemod", node: cst.CSTNode) -> bool:
     Later rules (api_renames' TFM407) stay quiet there: TFM261 already says what to do.
     """
     from . import CODEMOD_MODULES
-    from .graph_plumbing import EAGER_SWITCHES, GRAPH_DRIVERS, GRAPH_MODE_NAMES
 
     if "graph_plumbing" not in CODEMOD_MODULES or not (visitor.enabled("TFM260") and visitor.enabled("TFM261")):
         return False

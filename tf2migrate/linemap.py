@@ -23,14 +23,34 @@ GAP_LIMIT = 250_000  # largest (lines x lines) gap handed to SequenceMatcher
 
 class LineMap:
     def __init__(self, original: str, current: str) -> None:
-        self._starts: list[int] = []  # current-text block starts (0-based)
+        # The diff is made when a line is first mapped: most rewritten texts never need it.
+        self._texts: tuple[str, str] | None = (original, current)
+        self._original_lines = 1
+        self._starts_list: list[int] = []  # current-text block starts (0-based)
+        self._blocks_list: list[tuple[int, int, int, int, str]] = []
+
+    def _diff(self) -> None:
+        assert self._texts is not None
+        original, current = self._texts
+        self._texts = None
         self._original_lines = max(1, len(original.splitlines()))
-        self._blocks: list[tuple[int, int, int, int, str]] = []
         if original == current:
             return
         for tag, i1, i2, j1, j2 in line_opcodes(original.splitlines(), current.splitlines()):
-            self._starts.append(j1)
-            self._blocks.append((i1, i2, j1, j2, tag))
+            self._starts_list.append(j1)
+            self._blocks_list.append((i1, i2, j1, j2, tag))
+
+    @property
+    def _blocks(self) -> list[tuple[int, int, int, int, str]]:
+        if self._texts is not None:
+            self._diff()
+        return self._blocks_list
+
+    @property
+    def _starts(self) -> list[int]:
+        if self._texts is not None:
+            self._diff()
+        return self._starts_list
 
     def to_original(self, line: int) -> int:
         """1-based line in the current text -> 1-based line in the original text."""

@@ -241,7 +241,74 @@ class _Replay(cst.CSTTransformer):
 
 def transform(node: CSTNode, transformer: cst.CSTTransformer) -> CSTNode | RemovalSentinel | FlattenSentinel:
     """`node.visit(transformer)`, rebuilding only the nodes below which something changed."""
-    return _transform(node, transformer, not _silent_attribute_hooks(transformer))
+    loud = not _silent_attribute_hooks(transformer)
+    direct = getattr(transformer, "direct_hooks", None)
+    tables = direct() if direct is not None else None
+    if tables is not None:
+        return _transform_direct(node, transformer, loud, tables[0], tables[1])
+    return _transform(node, transformer, loud)
+
+
+class HookTable(dict):
+    """node type -> the bound `visit_<Node>` (or `leave_<Node>`) method of one visitor, None where it has none;
+    filled on first lookup of each type."""
+
+    __slots__ = ("_visitor", "_prefix")
+
+    def __init__(self, visitor: object, prefix: str) -> None:
+        super().__init__()
+        self._visitor = visitor
+        self._prefix = prefix
+
+    def __missing__(self, kind: type) -> object:
+        name = self._prefix + kind.__name__
+        found = getattr(self._visitor, name, None)
+        if getattr(getattr(type(self._visitor), name, None), "__module__", None) == _TYPED_FUNCTIONS:
+            found = None  # LibCST's no-op default (`visit_X` returns None, `leave_X` its updated node)
+        self[kind] = found
+        return found
+
+
+def _transform_direct(node: CSTNode, transformer: cst.CSTTransformer, loud: bool, visit_of: HookTable, leave_of: HookTable) -> CSTNode | RemovalSentinel | FlattenSentinel:
+    """`_transform` for a transformer whose `on_visit` / `on_leave` only call its `visit_<Node>` /
+    `leave_<Node>` method (see `direct_hooks`): those methods are called here, in the same order with
+    the same arguments, without going through `on_visit` / `on_leave` for every node."""
+    kind = type(node)
+    hook = visit_of[kind]
+    if hook is None or hook(node) is not False:
+        fields, skipped_when_none, others = _PLANS.get(kind) or _plan(node)
+        if others and _irregular(node, others):
+            updated = node._visit_and_replace_children(transformer)  # noqa: SLF001
+        else:
+            results: dict[int, object] = {}
+            for name in fields:
+                value = getattr(node, name)
+                value_type = KINDS.get(type(value)) or value_kind(value)
+                if loud:
+                    if value is None and name in skipped_when_none:
+                        continue
+                    transformer.on_visit_attribute(node, name)
+                if value_type == NODE:
+                    result = _transform_direct(value, transformer, loud, visit_of, leave_of)
+                    if result is not value:
+                        results[id(value)] = result
+                elif value_type == SEQUENCE:
+                    for child in value:
+                        result = _transform_direct(child, transformer, loud, visit_of, leave_of)
+                        if result is not child:
+                            results[id(child)] = result
+                if loud:
+                    transformer.on_leave_attribute(node, name)
+            updated = node._visit_and_replace_children(_Replay(results)) if results else node  # noqa: SLF001
+    else:
+        updated = node
+    hook = leave_of[kind]
+    if hook is None:
+        return updated
+    result = hook(node, updated)
+    if (KINDS.get(type(result)) or value_kind(result)) != NODE and not isinstance(result, (RemovalSentinel, FlattenSentinel)):
+        raise CSTValidationError(f"Expected a node of type CSTNode or a RemovalSentinel, but got a return value of {type(result).__name__}")
+    return result
 
 
 def _transform(node: CSTNode, transformer: cst.CSTTransformer, loud: bool) -> CSTNode | RemovalSentinel | FlattenSentinel:
