@@ -46,9 +46,15 @@ def _lines(stdout: str) -> dict[str, str]:
 @pytest.mark.parametrize(("run", "eager", "keras"), [(run_python, "True", "keras"), (run_tf1, "False", "keras"), (run_keras2, "True", "tf_keras")])
 def test_fresh_process_state(run, eager: str, keras: str, tmp_path: Path):
     path = _program(tmp_path, PROBE)
+    kind = {run_python: "tf2", run_tf1: "tf1", run_keras2: "keras2"}[run]
+    maybe_plain = run(path)  # the first request of a kind starts the zygote and runs plainly
+    assert zygote_client.wait_ready(kind), "the zygote did not start"
+    count = zygote_client.served.get(kind, 0)
     first, second = run(path), run(path)
+    assert zygote_client.served[kind] == count + 2
     assert first.returncode == 0, first.stderr[-3000:]
     seen = _lines(first.stdout)
+    assert {**_lines(maybe_plain.stdout), "random": ""} == {**seen, "random": ""}
     assert seen["name"] == "__main__" and seen["argv"] == repr([str(path)])
     assert seen["cwd"] == str(tmp_path) and seen["stdin"] == "''"
     assert seen["path0"] == (str(tmp_path.resolve()) if run is run_python else str(Path(__file__).resolve().parent))
@@ -91,7 +97,11 @@ def test_the_command_line(tmp_path: Path):
 
 def test_same_results_without_zygote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     path = _program(tmp_path, "import sys\nimport tensorflow as tf\nprint(float(tf.reduce_sum(tf.ones([3]))))\nprint('w', file=sys.stderr)\nsys.exit(4)\n")
+    run_python(_program(tmp_path, "pass\n", "start.py"))
+    assert zygote_client.wait_ready("tf2")
+    count = zygote_client.served.get("tf2", 0)
     served = run_python(path)
+    assert zygote_client.served["tf2"] == count + 1
     monkeypatch.setenv(zygote_client.DISABLE, "1")
     plain = run_python(path)
     assert (served.returncode, served.stdout) == (plain.returncode, plain.stdout) == (4, "3.0\n")

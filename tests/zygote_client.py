@@ -2,8 +2,8 @@
 
 `run(kind, argv, cwd, env, timeout)` returns what `subprocess.run(..., capture_output=True, text=True)` would:
 a `CompletedProcess` with the exit code and the decoded output, or raises `subprocess.TimeoutExpired` after
-killing the program. It returns None when no zygote can serve the request (none could start, it declared
-itself unfit, it died before forking, the pytest worker forked, TF2MIGRATE_TEST_NO_ZYGOTE is set): the caller
+killing the program. It returns None when no zygote can serve the request (the first request of a kind starts
+one in the background and is not served; it is still importing; it could not start, it declared itself unfit, it died before forking, the pytest worker forked, TF2MIGRATE_TEST_NO_ZYGOTE is set): the caller
 then runs a plain subprocess, so the zygote only ever saves time. One zygote per kind lives per process,
 for the environment it was started with; a request with another environment replaces it.
 """
@@ -25,7 +25,6 @@ from pathlib import Path
 
 SERVER = Path(__file__).resolve().parent / "zygote.py"
 DISABLE = "TF2MIGRATE_TEST_NO_ZYGOTE"
-START_TIMEOUT = 600.0
 
 
 class ZygoteGone(Exception):
@@ -53,9 +52,19 @@ class Zygote:
         )
         self.selector = selectors.DefaultSelector()
         self.selector.register(self.process.stdout, selectors.EVENT_READ)
-        if self._line(time.monotonic() + START_TIMEOUT) != "ready":
-            self.close()
-            raise ZygoteGone(f"the {kind} zygote did not start")
+        self.started = False
+
+    def ready(self) -> bool:
+        """Whether the zygote has finished its imports (it starts in the background: until then, and
+        so for a test that times the command line, requests run as plain subprocesses)."""
+        if not self.started:
+            line = self._line(time.monotonic())
+            if line is None:
+                return False
+            if line != "ready":
+                raise ZygoteGone(f"the {self.kind} zygote did not start: {line}")
+            self.started = True
+        return True
 
     def _line(self, deadline: float | None) -> str | None:
         """The next reply line, or None at the deadline; ZygoteGone if the pipe closed."""
@@ -128,6 +137,24 @@ def _text(path: str) -> str:
 
 _zygotes: dict[str, Zygote | None] = {}
 _lock = threading.Lock()
+served: dict[str, int] = {}  # requests each kind's zygote ran, for the tests of the zygote itself
+
+
+def wait_ready(kind: str, timeout: float = 600) -> bool:
+    """Wait until this process's zygote of `kind` (started by an earlier request) serves requests."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with _lock:
+            zygote = _zygotes.get(kind)
+            try:
+                if zygote is None or zygote.owner != os.getpid():
+                    return False
+                if zygote.ready():
+                    return True
+            except ZygoteGone:
+                return False
+        time.sleep(0.2)
+    return False
 
 
 def run(kind: str, argv: list[str], cwd: Path | str, env: dict[str, str], timeout: float | None, args: list[str]) -> subprocess.CompletedProcess[str] | None:
@@ -146,13 +173,16 @@ def run(kind: str, argv: list[str], cwd: Path | str, env: dict[str, str], timeou
             if kind in _zygotes:  # this kind failed to start before: do not pay for it again
                 return None
             try:
-                zygote = Zygote(kind, env)
-            except (OSError, ZygoteGone):
+                _zygotes[kind] = Zygote(kind, env)
+            except OSError:
                 _zygotes[kind] = None
-                return None
-            _zygotes[kind] = zygote
+            return None  # this request runs plainly while the zygote imports
         try:
-            return zygote.run(argv, str(cwd), timeout, args)
+            if not zygote.ready():
+                return None
+            done = zygote.run(argv, str(cwd), timeout, args)
+            served[kind] = served.get(kind, 0) + 1
+            return done
         except ZygoteGone:
             zygote.close()
             _zygotes[kind] = None
