@@ -78,6 +78,7 @@ from .builders import dotted
 from .graph_plumbing import PLUMBING_CALLS, manual_plumbing_factories
 from .imports import module_alias, schedule_removal_of_imports_used_by
 from .plumbing import fallback_cannot_switch, value_only_handed
+from .source_text import module_text
 
 RENAME = Rule(
     code="TFM401",
@@ -335,7 +336,7 @@ class ApiRenames(Codemod):
         self._module = node
         self._manual_plumbing: set[int] | None = None  # computed on the first TFM407 that needs it
         self._fallback_file = (
-            "graph_plumbing" in CODEMOD_MODULES and self.enabled("TFM261") and "disable_v2_behavior" in node.code
+            "graph_plumbing" in CODEMOD_MODULES and self.enabled("TFM261") and "disable_v2_behavior" in module_text(node)
         )
         existing = module_alias(node, "tensorflow") or self._global_import_alias(node)
         if existing is not None:

@@ -26,6 +26,8 @@ Why
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
@@ -194,13 +196,19 @@ def _weights_name(tail: str) -> str | None:
     return None
 
 
+# What the rules below can act on, spelled in the text: a call of (or a name) `save_weights`, `ModelCheckpoint`,
+# `load_weights`, `load_model`, or an attribute `.save` / `.input_shape` / `.output_shape` (the dot may be followed
+# by spaces, line continuations and comments). A file without any of them produces nothing here.
+_CAN_ACT = re.compile(r"save_weights|ModelCheckpoint|load_weights|load_model|\.(?:\s|\\|#[^\n]*)*(?:save|input_shape|output_shape)\b")
+
+
 class Keras3Saving(Codemod):
     RULES = RULES
     TRIGGERS = ("save_weights", "load_weights", "ModelCheckpoint", "load_model", ".save(", "output_shape", "input_shape")
 
     @classmethod
     def wanted(cls, text: str, selection) -> bool:  # type: ignore[no-untyped-def]
-        return "keras" in text and super().wanted(text, selection)
+        return "keras" in text and super().wanted(text, selection) and _CAN_ACT.search(text) is not None
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

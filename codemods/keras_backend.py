@@ -60,6 +60,7 @@ from .builders import dotted
 from .imports import schedule_removal_of_imports_used_by
 from .keras_gradients import GradientFunctions
 from .layer_variables import is_layer_base
+from .source_text import module_text
 
 _DATA = Path(__file__).resolve().parent / "data" / "keras_backend.json"
 PREFIX = "keras.backend."
@@ -343,7 +344,8 @@ class KerasBackend(Codemod):
         self._module = node
         self._keras_name, self._keras_import_needed = self._keras_spelling(node)
         self._tfm330 = "legacy_calls" in CODEMOD_MODULES and self.enabled("TFM330")
-        self._gradients = GradientFunctions(self, node) if "gradients" in node.code or "function" in node.code else None
+        text = module_text(node)
+        self._gradients = GradientFunctions(self, node) if "gradients" in text or "function" in text else None
         self._wrapped: dict[str, tuple[cst.Attribute, str, list[int]]] = {}  # name -> (first use, module, lines)
         self._add_training: set[int] = set()  # ids of `call` methods that get a `training=None` parameter
 

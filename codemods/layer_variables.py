@@ -57,6 +57,7 @@ from . import imports
 from .base import Codemod, Rule
 from .builders import dotted, with_commas
 from .names import last_name, only_assign, only_binding
+from .source_text import module_text
 from .tf1_initializers import CONTRIB_INITIALIZERS, CONTRIB_REGULARIZERS, KERAS_PARAMS, STRING_INITIALIZERS, TF1_INITIALIZERS, TF2_DEFAULTS, contrib_initializer
 
 
@@ -822,7 +823,7 @@ class LayerVariables(Codemod):
             return new
         assert self.source_module is not None
         if self._lines is None:
-            self._lines = self.source_module.code.splitlines()
+            self._lines = module_text(self.source_module).splitlines()
         line, _ = self.position(original)
         text = self._lines[line - 1] if 0 < line <= len(self._lines) else ""
         base = text[: len(text) - len(text.lstrip())]

@@ -17,6 +17,7 @@ API whichever package provides it (`tensorflow.keras`, `tensorflow.python.keras`
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -91,10 +92,29 @@ def resolve(visitor: "MetadataDependent", node: cst.CSTNode) -> str | None:
         node = node.func
     if not isinstance(node, (cst.Name, cst.Attribute)):
         return None
+    # One answer per node and per tree: the qualified-name mapping is shared by every rule until the tree
+    # changes, and so is this cache (rules ask about the same callee many times).
+    try:
+        mapping = visitor.metadata[QualifiedNameProvider]
+        cache = _RESOLVED.get(mapping)
+        if cache is None:
+            cache = _RESOLVED[mapping] = {}
+    except (KeyError, TypeError):  # no qualified names for this visitor, or a mapping that cannot be weakly keyed
+        cache = None
+    if cache is not None:
+        try:
+            return cache[node]
+        except KeyError:
+            pass
     names = visitor.get_metadata(QualifiedNameProvider, node, None)
-    if not names:
-        return None
-    return _pick(names)
+    found = _pick(names) if names else None
+    if cache is not None:
+        cache[node] = found
+    return found
+
+
+# qualified-name mapping of a tree -> {node: canonical name or None}
+_RESOLVED: "WeakKeyDictionary[object, dict[cst.CSTNode, str | None]]" = WeakKeyDictionary()
 
 
 def dotted(node: cst.CSTNode) -> str | None:

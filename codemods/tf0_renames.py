@@ -180,6 +180,9 @@ CROSS_ENTROPY = {
 }
 
 _LEAVES = sorted({name.rsplit(".", 1)[-1] for name in (*RENAMES, *KEYWORDS, *CROSS_ENTROPY)} | {"reverse"})
+# The last part of every name the rules act on: the one cheap test before a name is resolved.
+_RENAMED_LEAVES = frozenset(name.rsplit(".", 1)[-1] for name in RENAMES)
+_CALL_LEAVES = frozenset(name.rsplit(".", 1)[-1] for name in (*KEYWORDS, *CROSS_ENTROPY, "tf.concat", "tf.split", "tf.reverse"))
 _WANTED = re.compile(r"\b(" + "|".join(map(re.escape, _LEAVES)) + r")\b")
 
 
@@ -221,6 +224,8 @@ class Tf0Renames(Codemod):
 
     # -- names --------------------------------------------------------------------------------------
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+        if original_node.attr.value not in _RENAMED_LEAVES:
+            return updated_node  # a resolved name ends with the attribute as written: it cannot be one of RENAMES
         parent = self.get_metadata(ParentNodeProvider, original_node, None)
         if isinstance(parent, cst.Attribute) and parent.value is original_node:
             return updated_node
@@ -240,7 +245,10 @@ class Tf0Renames(Codemod):
 
     # -- calls --------------------------------------------------------------------------------------
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        name = self._tf0_name(original_node.func)
+        func = original_node.func
+        if not isinstance(func, cst.Attribute) or func.attr.value not in _CALL_LEAVES:
+            return updated_node  # `_tf0_name` names dotted chains only, and every call handled below ends so
+        name = self._tf0_name(func)
         if name is None:
             return updated_node
         args = list(updated_node.args)
