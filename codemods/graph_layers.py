@@ -4,7 +4,7 @@ What it matches
     Helpers for `tf1_variables` (TFM230 / TFM237), used only on the second pass of a file that stays in graph
     mode (`FileRun.graph_mode`):
     - `shares_variables(code)`: whether the file shares variables between layer calls by name (`reuse=` other
-      than None / False, `reuse_variables()`, `AUTO_REUSE`). Where it does not, each TF1 layer call made a new
+      than None / False, `reuse_variables()`, `AUTO_REUSE`, or the `VariableStore` tf1_variables writes for them). Where it does not, each TF1 layer call made a new
       layer with new variables every time it ran while the graph was built; a Keras 3 layer built in the call
       (`tf.keras.layers.Dense(16)(x)`) does exactly that in v1 graph mode (measured: its variables are graph
       variables that `global_variables_initializer()` initialises and TF1 optimizers train), so call sites
@@ -26,7 +26,9 @@ import re
 
 import libcst as cst
 
-_SHARING = re.compile(r"\breuse\s*=\s*(?!None\b|False\b)|reuse_variables|AUTO_REUSE")
+# `VariableStore`: the store tf1_variables writes for `variable_scope` / `get_variable` keeps TF1's sharing by
+# name; a file that has one (a second run over the tool's own output) is judged as the first run judged it
+_SHARING = re.compile(r"\breuse\s*=\s*(?!None\b|False\b)|reuse_variables|AUTO_REUSE|\bVariableStore\b")
 
 
 def shares_variables(code: str) -> bool:

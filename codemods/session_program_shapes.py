@@ -22,7 +22,7 @@ from tf2migrate.traversal import find
 
 
 # TensorFlow calls that load or describe data rather than build graph ops (a helper using only these is plain Python).
-DATA_HELPERS = ("tf.keras.datasets.", "tf.keras.utils.", "tf.keras.preprocessing.", "tf.io.", "tf.errors.", "tf.test.", "tf.print", "tf.get_logger")
+DATA_HELPERS = ("tf.keras.datasets.", "tf.keras.utils.", "tf.keras.preprocessing.", "tf.io.", "tf.errors.", "tf.test.", "tf.print", "tf.get_logger", "tf.core.")  # tf.core.*: protocol buffer classes, no graph ops
 
 
 def unpacked_targets(assign: cst.Assign) -> list[str | None] | None:
