@@ -170,3 +170,23 @@ def through_compat_v1(visitor: "MetadataDependent", node: cst.CSTNode) -> bool:
     return bool(imported) and all(
         name == "tensorflow.compat.v1" or name.startswith("tensorflow.compat.v1.") for name in imported
     )
+
+
+def references_in(node: cst.CSTNode) -> list[cst.Name]:
+    """The Name nodes of `node` that are references (not attribute members or keyword names), in order."""
+    found: list[cst.Name] = []
+
+    class Collector(cst.CSTVisitor):
+        def visit_Attribute(self, node: cst.Attribute) -> bool:
+            node.value.visit(self)
+            return False
+
+        def visit_Arg(self, node: cst.Arg) -> bool:
+            node.value.visit(self)
+            return False
+
+        def visit_Name(self, node: cst.Name) -> None:
+            found.append(node)
+
+    node.visit(Collector())
+    return found

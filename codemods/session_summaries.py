@@ -41,6 +41,7 @@ from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
 from .base import Rule
+from .names import references_in as _names
 
 CONVERT = Rule(
     code="TFM206",
@@ -156,25 +157,6 @@ class State:
 
 def _code(node: cst.CSTNode) -> str:
     return cst.Module(body=[]).code_for_node(node)
-
-
-def _names(node: cst.CSTNode) -> list[cst.Name]:
-    found: list[cst.Name] = []
-
-    class Collector(cst.CSTVisitor):
-        def visit_Attribute(self, node: cst.Attribute) -> bool:
-            node.value.visit(self)
-            return False
-
-        def visit_Arg(self, node: cst.Arg) -> bool:
-            node.value.visit(self)
-            return False
-
-        def visit_Name(self, node: cst.Name) -> None:
-            found.append(node)
-
-    node.visit(Collector())
-    return found
 
 
 def _decline(node: cst.CSTNode, message: str) -> Declined:

@@ -77,6 +77,7 @@ from tf2migrate.traversal import find
 
 from . import session_checkpoints, session_summaries
 from .base import Codemod, Rule
+from .names import references_in as _names_in
 from .session_schedules import SCHEDULES, ScheduleCalls, keras_schedule, schedule_arguments
 from .session_program_shapes import builds_graph_through_helper, item_of, stateful_call, unpacked_targets, unpacked_variables
 from .plumbing import PLUMBING_CODE, argument_of_removed_api, fallback_cannot_switch, handed_to_other_code, session_only_plumbing
@@ -449,25 +450,6 @@ def _assign_target(small: cst.BaseSmallStatement | None) -> tuple[str, cst.BaseE
         return small.targets[0].target.value, small.value
     return None
 
-
-def _names_in(node: cst.CSTNode) -> list[cst.Name]:
-    """Name nodes that are references (not attribute members or keyword names)."""
-    found: list[cst.Name] = []
-
-    class Collector(cst.CSTVisitor):
-        def visit_Attribute(self, node: cst.Attribute) -> bool:
-            node.value.visit(self)
-            return False
-
-        def visit_Arg(self, node: cst.Arg) -> bool:
-            node.value.visit(self)
-            return False
-
-        def visit_Name(self, node: cst.Name) -> None:
-            found.append(node)
-
-    node.visit(Collector())
-    return found
 
 
 def _calls_in(node: cst.CSTNode) -> list[cst.Call]:
