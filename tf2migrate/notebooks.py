@@ -35,6 +35,7 @@ import warnings
 from dataclasses import dataclass, field
 
 from tf2migrate.findings import FileResult, FileStatus, Finding
+from tf2migrate.engine import _compiles  # the engine's own check: syntax and symbol table
 from tf2migrate.sourcefile import SourceError, atomic_write, read_bytes
 
 SENTINEL = "# ---- tf2migrate notebook cell boundary {} ----"
@@ -91,16 +92,6 @@ class MaskedCell:
     @property
     def number(self) -> int:
         return self.position + 1
-
-
-def _compiles(text: str) -> bool:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            compile(text, "<cell>", "exec", dont_inherit=True)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return False
-    return True
 
 
 def _is_ipython_line(line: str) -> bool:
