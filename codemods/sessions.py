@@ -35,7 +35,8 @@ What it writes (TFM201)
     (`b = sess.run(h)` -> `b_value = ...`). Feed values that call functions are passed in the feed's
     order (keywords where the parameters are in another order), so that random batches are drawn alike.
     The optimizer becomes its Keras counterpart (arguments mapped by TF1's positional order, TF1
-    defaults that differ passed explicitly: Adam's epsilon 1e-8, Adagrad's epsilon 0), and each
+    defaults that differ passed explicitly: Adam's epsilon 1e-8, Adagrad's epsilon 0; RMSProp from a class
+    written into the file, codemods/session_optimizers.py), and each
     `minimize` a `@tf.function` train step with a `tf.GradientTape` over the variables the loss reads
     (`tape.watched_variables()`, or the `var_list` given); `minimize(..., global_step=step)` adds 1 to the
     step variable after each update, and a rate computed from variables (`tf.train.exponential_decay(lr,
@@ -75,7 +76,7 @@ from libcst.metadata import ParentNodeProvider, PositionProvider, ScopeProvider
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
-from . import session_checkpoints, session_summaries
+from . import session_checkpoints, session_optimizers, session_summaries
 from .base import Codemod, Rule
 from .names import references_in as _names_in
 from .session_schedules import SCHEDULES, ScheduleCalls, keras_schedule, schedule_arguments
@@ -202,18 +203,19 @@ OPTIMIZER = Rule(
     summary="A TF1 optimizer or `minimize` call without a faithful Keras 3 counterpart.",
     explanation="""
         `GradientDescentOptimizer`, `MomentumOptimizer`, `AdamOptimizer` and `AdagradOptimizer` are
-        mapped to Keras `SGD`/`Adam`/`Adagrad` with the same update rule. Others differ (RMSProp starts
-        its mean square at 1, Ftrl and the proximal optimizers have no Keras twin), as does a learning rate that
+        mapped to Keras `SGD`/`Adam`/`Adagrad` with the same update rule, `RMSPropOptimizer` to a
+        subclass of Keras' `RMSprop` written into the file whose mean square starts at 1 as TF1's did.
+        Others differ (Ftrl and the proximal optimizers have no Keras twin), as does a learning rate that
         is a tensor of placeholders or an expression, a decayed rate over a step no `minimize(global_step=)`
         increments, and one optimizer minimizing several losses. (`minimize(loss, global_step=step)` and a
         rate computed from variables, such as `tf.train.exponential_decay(..., step, ...)`, are converted.) Port the training step by hand with `tf.GradientTape` and the Keras optimizer whose
         update you want.
     """,
     before="""
-        train_op = tf.train.RMSPropOptimizer(0.01).minimize(loss)
+        train_op = tf.train.FtrlOptimizer(0.01).minimize(loss)
     """,
     after="""
-        train_op = tf.train.RMSPropOptimizer(0.01).minimize(loss)
+        train_op = tf.train.FtrlOptimizer(0.01).minimize(loss)
     """,
 )
 
@@ -338,6 +340,14 @@ OPTIMIZERS: dict[str, OptimizerMap] = {
         {"epsilon": "0.0"},  # TF1 divides by sqrt(accumulator); Keras adds epsilon (1e-7) under the root
         ("learning_rate",),
     ),
+    # Keras' RMSprop starts its mean square at 0, TF1's at 1: built from a class written into the file (session_optimizers)
+    "tf.train.RMSPropOptimizer": OptimizerMap(
+        "RMSprop",
+        ("learning_rate", "decay", "momentum", "epsilon", "use_locking", "centered", "name"),
+        {"learning_rate": "learning_rate", "decay": "rho", "momentum": "momentum", "epsilon": "epsilon", "centered": "centered"},
+        {"epsilon": "1e-10"},  # TF1 1e-10, Keras 1e-7
+        ("learning_rate",),
+    ),
 }
 
 
@@ -407,6 +417,8 @@ class Program:
     defaults: dict[str, cst.BaseExpression] = field(default_factory=dict)  # placeholder_with_default -> its default  # `feed = {X: ...}` inlined at its runs
     savers: dict[str, session_checkpoints.Saver] = field(default_factory=dict)  # `saver = tf.train.Saver()` (session_checkpoints)
     summaries: session_summaries.State | None = None  # summary ops and writers (session_summaries)
+    # TF1 optimizer -> (name of the class written into the file for it, the first statement building one)
+    optimizer_helpers: dict[str, tuple[str, cst.CSTNode]] = field(default_factory=dict)
 
     def graph_names(self) -> set[str]:
         return (
@@ -1396,7 +1408,17 @@ class Sessions(Codemod):
         for keyword, default in mapping.explicit.items():
             if not any(mapping.renames.get(k) == keyword for k in given):
                 arguments.append(cst.Arg(keyword=cst.Name(keyword), value=cst.parse_expression(default), equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
+        if qualified in session_optimizers.HELPERS:
+            return cst.Call(func=cst.Name(self._optimizer_helper(program, qualified, statement)), args=_commas(arguments))
         return cst.Call(func=cst.parse_expression(f"{self.tf}.keras.optimizers.{mapping.keras}"), args=_commas(arguments))
+
+    def _optimizer_helper(self, program: Program, qualified: str, statement: cst.CSTNode) -> str:
+        """The class written into the file for `qualified` (session_optimizers), before the first statement using it."""
+        known = program.optimizer_helpers.get(qualified)
+        name = known[0] if known is not None else program.fresh(session_optimizers.HELPER_BASE)
+        if known is None or self.position(statement) < self.position(known[1]):
+            program.optimizer_helpers[qualified] = (name, statement)
+        return name
 
     # -- uses of the graph: sess.run, .eval(), .run() ----------------------------------------
 
@@ -1689,6 +1711,12 @@ class Sessions(Codemod):
                     self.edits.with_prefix[id(session)] = kept
             else:
                 statements[id(session)] = [kept.with_changes(leading_lines=session.leading_lines)] if kept is not None else []  # type: ignore[union-attr]
+        for qualified, (name, statement) in program.optimizer_helpers.items():
+            replacement = statements[id(statement)]
+            helper = cst.parse_statement(session_optimizers.helper_source(qualified, name, self.tf or "tf"), config=self.tree.config_for_parsing)
+            helper = helper.with_changes(leading_lines=replacement[0].leading_lines or [cst.EmptyLine(indent=False)])
+            replacement[0] = replacement[0].with_changes(leading_lines=[cst.EmptyLine(indent=False)])  # type: ignore[union-attr]
+            statements[id(statement)] = [helper, *replacement]
         session_checkpoints.plan(self, program)
         session_summaries.plan(self, program)
 
