@@ -71,7 +71,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ParentNodeProvider, PositionProvider, ScopeProvider
+from libcst.metadata import FunctionScope, ParentNodeProvider, PositionProvider, ScopeProvider
 
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
@@ -1661,6 +1661,8 @@ class Sessions(Codemod):
                         continue
                     if name in program.variables and access.scope is not scope:
                         continue  # a helper function reading a variable: it is the same object in eager code
+                    if _local_elsewhere(access.scope, scope, name):
+                        continue  # `def model(X): X = tf.nn.dropout(X, p)`: the helper's own `X` (LibCST links the read before the binding to the outer name)
                     if name in program.variables and m.matches(self.get_metadata(ParentNodeProvider, access.node, None), m.Param(default=m.Name(name))):
                         continue  # `def D(x, w=d_weights)`: the helper's default is the same object in eager code
                     kind = "session" if name in program.session_names else "graph name"
@@ -2027,6 +2029,16 @@ class Sessions(Codemod):
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         return updated_node.with_changes(body=self._drop_removed(list(updated_node.body)))
+
+
+def _local_elsewhere(inner: object, outer: object, name: str) -> bool:
+    """Whether a function scope between `inner` (where a name is read) and `outer` binds `name` itself
+    (a parameter or assignment, not `global`/`nonlocal`): Python then reads that function's own name."""
+    while inner is not None and inner is not outer:
+        if isinstance(inner, FunctionScope) and any(True for _ in inner.assignments[name]):  # type: ignore[attr-defined]
+            return True
+        inner = getattr(inner, "parent", None)
+    return False
 
 
 def _step_key(train: TrainOp, extras: tuple[str, ...]) -> tuple[str, ...]:
