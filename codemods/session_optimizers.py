@@ -30,6 +30,12 @@ Why
 
 from __future__ import annotations
 
+import libcst as cst
+from libcst.metadata import ParentNodeProvider
+
+from . import session_summaries
+from .session_program_shapes import stateful_call
+
 HELPER_BASE = "RMSPropV1"
 
 RMSPROP_V1 = '''
@@ -49,3 +55,119 @@ HELPERS: dict[str, str] = {"tf.train.RMSPropOptimizer": RMSPROP_V1}
 def helper_source(qualified: str, name: str, tf: str) -> str:
     """The class to write into the file for the TF1 optimizer `qualified`, named `name`."""
     return HELPERS[qualified].format(name=name, tf=tf).lstrip("\n")
+
+
+# -- several train ops in one run ------------------------------------------------------------------
+#
+# `sess.run([train_gen, train_disc, gen_loss, disc_loss], feed)` (a GAN's two updates in one run) becomes
+# one train step: each train op's loss under a tape of its own and its gradients, the other values fetched,
+# all from the variables as they were before the run; then the updates, in the fetch order; then the values:
+#
+#     @tf.function
+#     def train_step(gen_input, disc_input):
+#         with tf.GradientTape() as tape:
+#             gen_loss = compute_gen_loss(gen_input)
+#         with tf.GradientTape() as tape_2:
+#             disc_loss = compute_disc_loss(disc_input, gen_input)
+#         variables = gen_vars
+#         gradients = tape.gradient(gen_loss, variables)
+#         variables_2 = disc_vars
+#         gradients_2 = tape_2.gradient(disc_loss, variables_2)
+#         optimizer_gen.apply_gradients(zip(gradients, variables))
+#         optimizer_disc.apply_gradients(zip(gradients_2, variables_2))
+#         return gen_loss, disc_loss
+#
+# TF1 computes every fetched value and gradient of one run from the same variable values (its
+# `apply_*` ops wait for their gradients, and the forward pass that all gradients start from runs
+# first); the eager step does the same explicitly. Each loss is computed once per run, as in TF1, so
+# a value shared by two losses is declined when it draws random numbers (computing it once per loss would
+# draw twice).
+
+
+def several_train_ops_concern(codemod, program, call, fetches, trains, markers: tuple[str, ...]) -> str | None:  # noqa: ANN001
+    """Why `sess.run([t1, t2, ...values])` cannot become one train step (None: it can); `markers`: what
+    marks a call drawing random numbers."""
+    names = [t.value for t in trains]
+    if len(set(names)) != len(names):
+        return "the same train op fetched twice in one run"
+    positions = [i for i, item in enumerate(fetches) if any(item is t for t in trains)]
+    if positions != list(range(len(trains))) and positions != list(range(len(fetches) - len(trains), len(fetches))):
+        return "several train ops in one run, with other values fetched between them"
+    ops = [program.train_ops[name] for name in names]
+    if any(op.global_step is not None for op in ops):
+        return "several train ops in one run, one with `global_step`"
+    optimizers = [op.optimizer for op in ops if op.inline_optimizer is None]
+    if len(set(optimizers)) != len(optimizers):
+        return "one optimizer in several train ops of one run"
+    values = [item.value for item in fetches if not any(item is t for t in trains)]
+    for name in values:
+        if session_summaries.is_summary(program, name):
+            return f"the summary `{name}` fetched with several train ops"
+        if not (name in program.tensors and program.tensors[name].dynamic or name in program.variables and name not in program.containers):
+            return f"`{name}` fetched with several train ops"
+    if not values and not isinstance(codemod.get_metadata(ParentNodeProvider, call), cst.Expr):
+        return "the value of a run of several train ops (a list of None) is used"
+    # a tensor that draws random numbers, read by two of the values computed in the step: TF1 drew once
+    seen: dict[str, str] = {}
+    for root in [op.loss for op in ops] + [v for v in values if v in program.tensors]:
+        for name in _tensors_read(program, root):
+            first = seen.setdefault(name, root)
+            if first != root and any(stateful_call(codemod, value, markers) for value in program.tensors[name].values()):
+                return f"`{first}` and `{root}` both read `{name}`, which draws random numbers (TF1 drew them once per run)"
+    return None
+
+
+def _tensors_read(program, root: str) -> set[str]:  # noqa: ANN001
+    """`root` and the graph tensors it is computed from."""
+    found: set[str] = set()
+    todo = [root]
+    while todo:
+        name = todo.pop()
+        if name in found or name not in program.tensors:
+            continue
+        found.add(name)
+        todo.extend(program.tensors[name].deps)
+    return found
+
+
+def other_train_op_lines(tf: str, program, others, optimizer_name) -> tuple[list[str], list[str]]:  # noqa: ANN001
+    """For the train ops run together with a step's own: (their tapes and gradients, their updates)."""
+    gradients: list[str] = []
+    updates: list[str] = []
+    for index, other in enumerate(others, start=2):
+        loss = program.tensors[other.loss]
+        variables = _code(other.var_list) if other.var_list is not None else f"tape_{index}.watched_variables()"
+        if other.var_list is not None and not isinstance(other.var_list, (cst.Name, cst.List, cst.Tuple)):
+            variables = f"list({variables})"
+        optimizer = other.optimizer if other.inline_optimizer is None else optimizer_name(program, other)
+        gradients += [
+            f"with {tf}.GradientTape() as tape_{index}:",
+            f"    {other.loss} = {loss.function}({', '.join(loss.params)})",
+            f"variables_{index} = {variables}",
+            f"gradients_{index} = tape_{index}.gradient({other.loss}, variables_{index})",
+        ]
+        updates.append(f"{optimizer}.apply_gradients(zip(gradients_{index}, variables_{index}))")
+    return gradients, updates
+
+
+def several_train_ops_value(fetch, names: list[str], trains: list[str], step: cst.BaseExpression) -> cst.BaseExpression:  # noqa: ANN001
+    """The value of `sess.run([t1, t2, a, b])`: None per train op, the step's values (`.numpy()`) in order."""
+    values = [name for name in names if name not in trains]
+    elements: list[cst.BaseElement] = []
+    if len(values) == 1:
+        value = cst.Call(func=cst.Attribute(value=step, attr=cst.Name("numpy")))
+        elements = [cst.Element(cst.Name("None")) if name in trains else cst.Element(value) for name in names]
+    else:
+        generator = cst.parse_expression("(value.numpy() for value in _)")
+        assert isinstance(generator, cst.GeneratorExp)
+        starred = cst.StarredElement(generator.with_changes(for_in=generator.for_in.with_changes(iter=step)))
+        nones = [cst.Element(cst.Name("None")) for _ in trains]
+        elements = [*nones, starred] if names[0] in trains else [starred, *nones]
+    elements = [e.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for e in elements[:-1]] + elements[-1:]
+    if isinstance(fetch, cst.Tuple):
+        return cst.Tuple(elements=elements)
+    return cst.List(elements=elements)
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)

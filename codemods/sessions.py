@@ -1594,12 +1594,14 @@ class Sessions(Codemod):
             raise Decline(call, FETCH_FEED.code, "an expression fetched together with the train op")
         if trains:
             if len(trains) > 1:
-                raise Decline(call, FETCH_FEED.code, "several train ops in one run")
+                concern = session_optimizers.several_train_ops_concern(self, program, call, fetches, trains, STATEFUL_MARKERS)
+                if concern is not None:
+                    raise Decline(call, FETCH_FEED.code, concern)
             if elements is None:
                 parent = self.get_metadata(ParentNodeProvider, call)
                 if not isinstance(parent, cst.Expr):
                     raise Decline(call, FETCH_FEED.code, "the value of a train-op run (None) is used")
-            elif trains[0] is not fetches[0] and trains[0] is not fetches[-1] and len(fetches) > 2:
+            elif len(trains) == 1 and trains[0] is not fetches[0] and trains[0] is not fetches[-1] and len(fetches) > 2:
                 raise Decline(call, FETCH_FEED.code, "a train op fetched between other values")
             train = program.train_ops[trains[0].value]
             extras = tuple(item.value for item in fetches if item is not trains[0])  # type: ignore[union-attr]
@@ -1806,15 +1808,18 @@ class Sessions(Codemod):
             return self._fetch_value(program, fetch, values)
         names = [e.value.value if isinstance(e.value, cst.Name) else "" for e in fetch.elements]  # type: ignore[attr-defined]
         trains = [n for n in names if n in program.train_ops]
-        if names == trains:  # `sess.run([train_op], feed)` as a statement (checked): the step alone
+        if names == trains:  # `sess.run([train_op], feed)` / `sess.run([g_train, d_train])` as a statement (checked): the step alone
             train = program.train_ops[trains[0]]
-            return self._call(program, train.steps[()], self._step_params(program, train, ()), values)
+            key = _step_key(train, tuple(trains[1:]))
+            return self._call(program, train.steps[key], self._step_params(program, train, key), values)
         elements: list[cst.BaseElement] = []
         if trains:
             train = program.train_ops[trains[0]]
-            extras = tuple(n for n in names if n != trains[0])
-            key = _step_key(train, extras)
+            key = _step_key(train, tuple(n for n in names if n != trains[0]))
             step = self._call(program, train.steps[key], self._step_params(program, train, key), values)
+            if len(trains) > 1:  # (session_optimizers) the step returns the values; each train op's value is None
+                return session_optimizers.several_train_ops_value(fetch, names, trains, step)
+            extras = tuple(n for n in names if n != trains[0])
             nested = session_summaries.numpy_of(self, program, list(extras), step)  # a summary op's value is a tuple
             if len(extras) == 1:
                 results: list[cst.BaseExpression] = [nested or self._numpy(step)]
@@ -1848,6 +1853,8 @@ class Sessions(Codemod):
         for extra in extras:
             if extra in program.tensors:  # a variable fetched with the train op needs no feed
                 needed.update(program.tensors[extra].params)
+            elif extra in program.train_ops:  # another train op of the same run (session_optimizers)
+                needed.update(program.tensors[program.train_ops[extra].loss].params)
         return [p for p in program.placeholders if p in needed]
 
     def _function_for(self, program: Program, tensor: Tensor) -> cst.FunctionDef:
@@ -1878,12 +1885,17 @@ class Sessions(Codemod):
         function = function.with_changes(body=body.with_changes(body=[*body.body[:-1], last]), leading_lines=leading or [cst.EmptyLine(indent=False)])
         return function
 
+    def _inline_optimizer_name(self, program: Program, train: TrainOp) -> str:
+        """The name given to the Keras optimizer of `tf.train.X(...).minimize(...)`."""
+        if not train.keras_optimizer:
+            train.keras_optimizer = program.fresh("optimizer") if train.name != "optimizer" else "optimizer"
+        return train.keras_optimizer
+
     def _train_steps(self, program: Program, train: TrainOp) -> list[cst.BaseStatement]:
         result: list[cst.BaseStatement] = []
         optimizer = train.optimizer
         if train.inline_optimizer is not None:
-            optimizer = program.fresh("optimizer") if train.name != "optimizer" else "optimizer"
-            train.keras_optimizer = optimizer
+            optimizer = self._inline_optimizer_name(program, train)
             keras = self._keras_optimizer(program, train.inline_optimizer, train.statement)
             line = cst.parse_statement(f"{optimizer} = _\n", config=self.tree.config_for_parsing)
             assert isinstance(line, cst.SimpleStatementLine)
@@ -1892,6 +1904,8 @@ class Sessions(Codemod):
             result.append(line.with_changes(body=[assign.with_changes(value=keras)], leading_lines=train.statement.leading_lines or [cst.EmptyLine(indent=False)]))
         loss = program.tensors[train.loss]
         steps = train.steps or {(): program.fresh("train_step")}
+        if not train.steps and any(train.name in key for other in program.train_ops.values() for key in other.steps):
+            steps = {}  # only run together with another train op, in that one's step (session_optimizers)
         for extras, step in steps.items():
             params = self._step_params(program, train, extras)
             tf = self.tf
@@ -1903,13 +1917,18 @@ class Sessions(Codemod):
                 "with " + tf + ".GradientTape() as tape:",
                 f"    {loss_name} = {loss.function}({', '.join(loss.params)})",
             ]
+            others = [program.train_ops[extra] for extra in extras if extra in program.train_ops]  # trained in the same run
+            extras = tuple(extra for extra in extras if extra not in program.train_ops)
+            updates = session_optimizers.other_train_op_lines(tf, program, others, self._inline_optimizer_name)
+            lines += updates[0]
+            computed = {loss_name, *(other.loss for other in others)}
             returned = []
             for extra in extras:
                 if extra in program.variables:
                     # TF1 returned a variable fetched with the train op as it was after the update
                     returned.append(f"{tf}.identity({extra})")
                     continue
-                if extra != loss_name and extra not in [r for r in returned]:
+                if extra not in computed and extra not in [r for r in returned]:
                     inner = program.tensors[extra]
                     lines.append(f"{extra} = {inner.function}({', '.join(inner.params)})")
                 returned.append(extra)
@@ -1917,6 +1936,7 @@ class Sessions(Codemod):
                 f"variables = {variables}",
                 f"gradients = tape.gradient({loss_name}, variables)",
                 f"{optimizer}.apply_gradients(zip(gradients, variables))",
+                *updates[1],
                 *([f"{train.global_step}.assign_add(1)"] if train.global_step else []),
                 f"return {', '.join(returned) if returned else loss_name}",
             ]
@@ -1925,7 +1945,7 @@ class Sessions(Codemod):
             assert isinstance(function, cst.FunctionDef)
             function = function.with_changes(leading_lines=[cst.EmptyLine(indent=False)])
             result.append(function)
-        if train.inline_optimizer is None:
+        if train.inline_optimizer is None and result:
             result[0] = result[0].with_changes(leading_lines=train.statement.leading_lines or [cst.EmptyLine(indent=False)])  # type: ignore[union-attr]
         return result
 
