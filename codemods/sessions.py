@@ -75,7 +75,7 @@ from libcst.metadata import ParentNodeProvider, PositionProvider, ScopeProvider
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
-from . import session_checkpoints, session_summaries
+from . import session_checkpoints, session_contexts, session_summaries
 from .base import Codemod, Rule
 from .names import references_in as _names_in
 from .session_schedules import SCHEDULES, ScheduleCalls, keras_schedule, schedule_arguments
@@ -407,6 +407,8 @@ class Program:
     defaults: dict[str, cst.BaseExpression] = field(default_factory=dict)  # placeholder_with_default -> its default  # `feed = {X: ...}` inlined at its runs
     savers: dict[str, session_checkpoints.Saver] = field(default_factory=dict)  # `saver = tf.train.Saver()` (session_checkpoints)
     summaries: session_summaries.State | None = None  # summary ops and writers (session_summaries)
+    devices: list[cst.With] = field(default_factory=list)  # `with tf.device("/cpu:0"):` blocks kept (session_contexts)
+    initial_reads: dict[str, tuple[cst.CSTNode, set[int]]] = field(default_factory=dict)  # tensor -> (statement, ids of reads by initial values)
 
     def graph_names(self) -> set[str]:
         return (
@@ -788,6 +790,9 @@ class Sessions(Codemod):
         item = statement.items[0].item
         if session_summaries.name_scope_block(self, item):
             return True  # `with tf.name_scope("Loss"):` names ops only: its body is the program's own top level
+        if session_contexts.device_block(self, item):
+            program.devices.append(statement)  # kept; its tensors' functions run in it (session_contexts)
+            return True
         if not m.matches(item, m.Call(func=m.Attribute(attr=m.Name("as_default")), args=[])):
             return False
         graph = item.func.value  # type: ignore[attr-defined]
@@ -1102,7 +1107,11 @@ class Sessions(Codemod):
     def _check_initial_value(self, program: Program, node: cst.CSTNode, statement: cst.CSTNode) -> None:
         """A variable's initial value is computed once, at its creation: it must not read the graph."""
         for reference in _names_in(node):
-            if reference.value in program.graph_names() and reference.value not in program.variables:
+            if reference.value in program.tensors and reference.value not in program.placeholders:
+                # computed once for the initializer: checked when the program is known (session_contexts)
+                program.initial_reads.setdefault(reference.value, (statement, set()))[1].add(id(reference))
+                program.claimed.add(id(reference))
+            elif reference.value in program.graph_names() and reference.value not in program.variables:
                 raise Decline(statement, GRAPH.code, f"a variable's initial value reads `{reference.value}`")
 
     def _check_definitions(self, program: Program) -> None:
@@ -1148,6 +1157,11 @@ class Sessions(Codemod):
                         raise Decline(tensor.statement, GRAPH.code, f"a tensor built from `{reference.value}`")
                 else:
                     self._check_frozen(program, tensor, reference)
+        for name, (statement, reads) in program.initial_reads.items():
+            reason = session_contexts.initial_value_only(program, name, reads)
+            if reason is not None:
+                raise Decline(statement, GRAPH.code, reason)
+            program.tensors[name].dynamic = False  # one value, computed once where it is defined, as the initializer did
         order = list(program.placeholders)
         for tensor in program.tensors.values():  # definition order: dependencies come first
             params: set[str] = set()
@@ -1655,7 +1669,8 @@ class Sessions(Codemod):
         for statement in [*program.inits.values(), *program.graphs.values(), *program.feed_statements.values()]:
             statements[id(statement)] = []
         for context in program.graph_contexts:
-            self.edits.unwrap.add(id(context))
+            if all(context is not device for device in program.devices):
+                self.edits.unwrap.add(id(context))
         for tensor in program.tensors.values():
             if tensor.dynamic:
                 function = self._function_for(program, tensor)
@@ -1846,7 +1861,8 @@ class Sessions(Codemod):
         last = last.with_changes(body=[returned.with_changes(value=tensor.value)], trailing_whitespace=tensor.statement.trailing_whitespace)
         leading = tensor.chain[0][0].leading_lines if tensor.chain else tensor.statement.leading_lines
         function = function.with_changes(body=body.with_changes(body=[*body.body[:-1], last]), leading_lines=leading or [cst.EmptyLine(indent=False)])
-        return function
+        device = session_contexts.device_of(self, tensor.statement, program.devices) if program.devices else None
+        return session_contexts.wrap_in_device(function, device) if device is not None else function
 
     def _train_steps(self, program: Program, train: TrainOp) -> list[cst.BaseStatement]:
         result: list[cst.BaseStatement] = []
