@@ -81,3 +81,33 @@ def initial_value_only(program, name: str, initial_reads: set[int]) -> str | Non
             if id(access.node) not in initial_reads:
                 return f"a variable's initial value reads `{name}`, which other code reads too (TF1 evaluated it again there)"
     return None
+
+
+# TensorFlow calls whose gradient with respect to a variable is an `IndexedSlices` (rows looked up).
+SPARSE_GRADIENT_CALLS = ("embedding_lookup", "gather", "nce_loss", "sampled_softmax_loss")
+
+
+def sparse_gradients(codemod, program, loss_name: str) -> str | None:  # noqa: ANN001
+    """The qualified name of a call (in the loss or a tensor it reads, through helpers of this file) whose
+    gradient is sparse (`tf.nn.embedding_lookup`, `tf.gather`, `tf.nn.nce_loss`); None if there is none.
+
+    TF1's optimizers summed the duplicate rows of such a gradient before updating; Keras 3's optimizers do
+    not (a row looked up twice is updated as if once with each part): the train step makes it dense, which
+    gives TF1's Adam, Adagrad and plain gradient descent updates. TF1's momentum touched only the rows looked
+    up, which no dense update reproduces: that case is declined by sessions.py."""
+    from .session_program_shapes import stateful_call
+
+    seen: set[str] = set()
+    pending = [loss_name]
+    while pending:
+        name = pending.pop()
+        if name in seen or name not in program.tensors:
+            continue
+        seen.add(name)
+        tensor = program.tensors[name]
+        for value in tensor.values():
+            found = stateful_call(codemod, value, SPARSE_GRADIENT_CALLS)
+            if found is not None:
+                return found
+        pending.extend(tensor.deps)
+    return None

@@ -371,6 +371,7 @@ class TrainOp:
     global_step: str | None = None  # `minimize(..., global_step=step)`: the variable the step increments
     steps: dict[tuple[str, ...], str] = field(default_factory=dict)  # extra fetches -> step function name
     keras_optimizer: str = ""  # the name the Keras optimizer of an inline `tf.train.X(...).minimize` is given
+    dense_gradients: bool = False  # the loss looks rows up (`tf.nn.embedding_lookup`): sparse gradients made dense (session_contexts)
 
 
 @dataclass
@@ -1194,6 +1195,12 @@ class Sessions(Codemod):
             loss = program.tensors[train.loss]
             if not loss.dynamic:
                 raise Decline(train.statement, OPTIMIZER.code, "the loss depends on no variable")
+            sparse = session_contexts.sparse_gradients(self, program, train.loss)
+            if sparse is not None:
+                optimizer_call = train.inline_optimizer if train.inline_optimizer is not None else program.optimizers[train.optimizer][1]
+                if self.qualified_name(optimizer_call) == "tf.train.MomentumOptimizer":
+                    raise Decline(train.statement, OPTIMIZER.code, f"momentum over the sparse gradient of `{sparse}`: TF1 updated only the rows looked up, Keras' SGD moves every row")
+                train.dense_gradients = True
 
     def _schedule(self, program: Program, tensor: Tensor, call: cst.Call, qualified: str) -> None:
         """`lr = tf.train.exponential_decay(0.1, global_step, ...)` over a step variable that a `minimize`
@@ -1902,6 +1909,7 @@ class Sessions(Codemod):
             lines += [
                 f"variables = {variables}",
                 f"gradients = tape.gradient({loss_name}, variables)",
+                *([f"gradients = [{tf}.convert_to_tensor(g) if isinstance(g, {tf}.IndexedSlices) else g for g in gradients]"] if train.dense_gradients else []),
                 f"{optimizer}.apply_gradients(zip(gradients, variables))",
                 *([f"{train.global_step}.assign_add(1)"] if train.global_step else []),
                 f"return {', '.join(returned) if returned else loss_name}",
