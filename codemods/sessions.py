@@ -76,7 +76,7 @@ from libcst.metadata import FunctionScope, ParentNodeProvider, PositionProvider,
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
-from . import session_checkpoints, session_optimizers, session_summaries
+from . import session_checkpoints, session_contexts, session_optimizers, session_summaries
 from .base import Codemod, Rule
 from .names import references_in as _names_in
 from .session_schedules import SCHEDULES, ScheduleCalls, keras_schedule, schedule_arguments
@@ -381,6 +381,7 @@ class TrainOp:
     global_step: str | None = None  # `minimize(..., global_step=step)`: the variable the step increments
     steps: dict[tuple[str, ...], str] = field(default_factory=dict)  # extra fetches -> step function name
     keras_optimizer: str = ""  # the name the Keras optimizer of an inline `tf.train.X(...).minimize` is given
+    dense_gradients: bool = False  # the loss looks rows up (`tf.nn.embedding_lookup`): sparse gradients made dense (session_contexts)
 
 
 @dataclass
@@ -419,6 +420,8 @@ class Program:
     summaries: session_summaries.State | None = None  # summary ops and writers (session_summaries)
     # TF1 optimizer -> (name of the class written into the file for it, the first statement building one)
     optimizer_helpers: dict[str, tuple[str, cst.CSTNode]] = field(default_factory=dict)
+    devices: list[cst.With] = field(default_factory=list)  # `with tf.device("/cpu:0"):` blocks kept (session_contexts)
+    initial_reads: dict[str, tuple[cst.CSTNode, set[int]]] = field(default_factory=dict)  # tensor -> (statement, ids of reads by initial values)
 
     def graph_names(self) -> set[str]:
         return (
@@ -800,6 +803,9 @@ class Sessions(Codemod):
         item = statement.items[0].item
         if session_summaries.name_scope_block(self, item):
             return True  # `with tf.name_scope("Loss"):` names ops only: its body is the program's own top level
+        if session_contexts.device_block(self, item):
+            program.devices.append(statement)  # kept; its tensors' functions run in it (session_contexts)
+            return True
         if not m.matches(item, m.Call(func=m.Attribute(attr=m.Name("as_default")), args=[])):
             return False
         graph = item.func.value  # type: ignore[attr-defined]
@@ -1114,7 +1120,11 @@ class Sessions(Codemod):
     def _check_initial_value(self, program: Program, node: cst.CSTNode, statement: cst.CSTNode) -> None:
         """A variable's initial value is computed once, at its creation: it must not read the graph."""
         for reference in _names_in(node):
-            if reference.value in program.graph_names() and reference.value not in program.variables:
+            if reference.value in program.tensors and reference.value not in program.placeholders:
+                # computed once for the initializer: checked when the program is known (session_contexts)
+                program.initial_reads.setdefault(reference.value, (statement, set()))[1].add(id(reference))
+                program.claimed.add(id(reference))
+            elif reference.value in program.graph_names() and reference.value not in program.variables:
                 raise Decline(statement, GRAPH.code, f"a variable's initial value reads `{reference.value}`")
 
     def _check_definitions(self, program: Program) -> None:
@@ -1160,6 +1170,11 @@ class Sessions(Codemod):
                         raise Decline(tensor.statement, GRAPH.code, f"a tensor built from `{reference.value}`")
                 else:
                     self._check_frozen(program, tensor, reference)
+        for name, (statement, reads) in program.initial_reads.items():
+            reason = session_contexts.initial_value_only(program, name, reads)
+            if reason is not None:
+                raise Decline(statement, GRAPH.code, reason)
+            program.tensors[name].dynamic = False  # one value, computed once where it is defined, as the initializer did
         order = list(program.placeholders)
         for tensor in program.tensors.values():  # definition order: dependencies come first
             params: set[str] = set()
@@ -1192,6 +1207,12 @@ class Sessions(Codemod):
             loss = program.tensors[train.loss]
             if not loss.dynamic:
                 raise Decline(train.statement, OPTIMIZER.code, "the loss depends on no variable")
+            sparse = session_contexts.sparse_gradients(self, program, train.loss)
+            if sparse is not None:
+                optimizer_call = train.inline_optimizer if train.inline_optimizer is not None else program.optimizers[train.optimizer][1]
+                if self.qualified_name(optimizer_call) == "tf.train.MomentumOptimizer":
+                    raise Decline(train.statement, OPTIMIZER.code, f"momentum over the sparse gradient of `{sparse}`: TF1 updated only the rows looked up, Keras' SGD moves every row")
+                train.dense_gradients = True
 
     def _schedule(self, program: Program, tensor: Tensor, call: cst.Call, qualified: str) -> None:
         """`lr = tf.train.exponential_decay(0.1, global_step, ...)` over a step variable that a `minimize`
@@ -1681,7 +1702,8 @@ class Sessions(Codemod):
         for statement in [*program.inits.values(), *program.graphs.values(), *program.feed_statements.values()]:
             statements[id(statement)] = []
         for context in program.graph_contexts:
-            self.edits.unwrap.add(id(context))
+            if all(context is not device for device in program.devices):
+                self.edits.unwrap.add(id(context))
         for tensor in program.tensors.values():
             if tensor.dynamic:
                 function = self._function_for(program, tensor)
@@ -1883,7 +1905,8 @@ class Sessions(Codemod):
         last = last.with_changes(body=[returned.with_changes(value=tensor.value)], trailing_whitespace=tensor.statement.trailing_whitespace)
         leading = tensor.chain[0][0].leading_lines if tensor.chain else tensor.statement.leading_lines
         function = function.with_changes(body=body.with_changes(body=[*body.body[:-1], last]), leading_lines=leading or [cst.EmptyLine(indent=False)])
-        return function
+        device = session_contexts.device_of(self, tensor.statement, program.devices) if program.devices else None
+        return session_contexts.wrap_in_device(function, device) if device is not None else function
 
     def _inline_optimizer_name(self, program: Program, train: TrainOp) -> str:
         """The name given to the Keras optimizer of `tf.train.X(...).minimize(...)`."""
@@ -1935,6 +1958,7 @@ class Sessions(Codemod):
             lines += [
                 f"variables = {variables}",
                 f"gradients = tape.gradient({loss_name}, variables)",
+                *([f"gradients = [{tf}.convert_to_tensor(g) if isinstance(g, {tf}.IndexedSlices) else g for g in gradients]"] if train.dense_gradients else []),
                 f"{optimizer}.apply_gradients(zip(gradients, variables))",
                 *updates[1],
                 *([f"{train.global_step}.assign_add(1)"] if train.global_step else []),
