@@ -27,11 +27,14 @@ CODEMOD_MODULES: tuple[str, ...] = (
     "graph_plumbing",
     "keras3_modules",
     "keras3_layers",
+    "keras3_input_tensors",  # before keras3_training, whose TFM539 reports `target_tensors=` it cannot rewrite
+    "keras3_functional_loss",  # before keras3_training, whose TFM539 reports the `add_loss` calls it cannot rewrite
     "keras3_training",
     "keras3_saving",
     "keras_backend",
     "mnist_reader",
     "legacy_calls",
+    "numpy_aliases",
     "api_renames",
     "missing_names",  # last: reports what the output still uses that TF 2.21 / Keras 3 lacks
 )

@@ -305,10 +305,14 @@ REMOVED_KERAS: tuple[Removal, ...] = (
     _keras("keras.layers.DenseFeatures", "feature columns are gone from Keras 3: use `keras.utils.FeatureSpace` or preprocessing layers", "keras.utils.FeatureSpace"),
     _keras(
         "keras.wrappers.scikit_learn",
-        "Keras 2's `KerasClassifier(build_fn, **sk_params)` has no drop-in: use SciKeras (`pip install scikeras`; "
-        "`scikeras.wrappers.KerasClassifier(model=build_fn, ...)`, build arguments routed as `model__name=`, also in a "
-        "grid search's `param_grid`) or Keras 3.5+'s `keras.wrappers.SKLearnClassifier` / `SKLearnRegressor("
-        "model=build_fn, model_kwargs={...}, fit_kwargs={...})`",
+        "Keras 2's `KerasClassifier(build_fn, **sk_params)` has no drop-in (tf_keras has none either): use SciKeras "
+        "(`pip install scikeras`; `scikeras.wrappers.KerasClassifier(model=build_fn, batch_size=..., epochs=...)`, the "
+        "build function's arguments routed as `model__name=`, also as a grid search's `param_grid` keys; one-hot "
+        "targets and `predict_proba` as in Keras 2; the fitted model is `.model_`, not `.model`) or Keras 3's "
+        "`keras.wrappers.SKLearnClassifier(model=build_fn, model_kwargs={...}, fit_kwargs={...})`, which differs "
+        "more: it calls `build_fn(X=..., y=..., **model_kwargs)`, takes 1-D class labels only (one-hot: ValueError), "
+        "has no `predict_proba` (`scoring='neg_log_loss'` gives nan scores), and a grid search varies whole "
+        "`model_kwargs` / `fit_kwargs` dicts",
         "keras.wrappers.SKLearnClassifier",
         "keras.wrappers.SKLearnRegressor",
     ),

@@ -75,8 +75,22 @@ class KerasToTfKeras(importlib.abc.MetaPathFinder):
         return None
 
 
+# NumPy's aliases of builtins, removed in NumPy 1.24 (`np.float is float` until then): the NumPy Keras 2 ran with.
+NUMPY_BUILTIN_ALIASES = {"float": float, "int": int, "bool": bool, "object": object, "str": str, "complex": complex}
+
+
+def keras2_era_numpy() -> None:
+    """Give NumPy back the builtin aliases Keras 2-era code used, where this NumPy lacks them."""
+    import numpy
+
+    for name, builtin in NUMPY_BUILTIN_ALIASES.items():
+        if name not in numpy.__dict__:
+            setattr(numpy, name, builtin)
+
+
 def main() -> None:
     os.environ["TF_USE_LEGACY_KERAS"] = "1"
+    keras2_era_numpy()
     sys.meta_path.insert(0, KerasToTfKeras())
     program = sys.argv[1]
     sys.argv = sys.argv[1:]
