@@ -33,6 +33,8 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import ParentNodeProvider
 
+from tf2migrate.traversal import find
+
 from . import session_summaries
 from .session_program_shapes import stateful_call
 
@@ -105,6 +107,9 @@ def several_train_ops_concern(codemod, program, call, fetches, trains, markers: 
             return f"the summary `{name}` fetched with several train ops"
         if not (name in program.tensors and program.tensors[name].dynamic or name in program.variables and name not in program.containers):
             return f"`{name}` fetched with several train ops"
+        assigned = assigns_variables(codemod, program, name)
+        if assigned is not None:
+            return f"`{name}` assigns variables (`{assigned}`) and is fetched together with train ops: TF1 does not order the assignment and the updates (fetch it in a run of its own)"
     if not values and not isinstance(codemod.get_metadata(ParentNodeProvider, call), cst.Expr):
         return "the value of a run of several train ops (a list of None) is used"
     # a tensor that draws random numbers, read by two of the values computed in the step: TF1 drew once
@@ -171,3 +176,40 @@ def several_train_ops_value(fetch, names: list[str], trains: list[str], step: cs
 
 def _code(node: cst.CSTNode) -> str:
     return cst.Module(body=[]).code_for_node(node)
+
+
+def joined_variable_lists(value: cst.BaseExpression, containers: set[str], is_container) -> bool:  # noqa: ANN001
+    """`theta_G = theta_G1 + theta_G2` (a `var_list` made of two): lists of variables joined with `+`, each a
+    name bound to a container of variables or a list literal of variables (`is_container`)."""
+    if not (isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add)):
+        return False
+
+    def part(side: cst.BaseExpression) -> bool:
+        if isinstance(side, cst.Name):
+            return side.value in containers  # (what `+` does to them, it did in TF1's graph building too)
+        if isinstance(side, cst.List):
+            return is_container(side)
+        return joined_variable_lists(side, containers, is_container)
+
+    return part(value.left) and part(value.right)
+
+
+ASSIGNMENTS = frozenset({"assign", "assign_add", "assign_sub", "scatter_update", "scatter_add", "scatter_sub"})
+
+
+def assigns_variables(codemod, program, name: str) -> str | None:  # noqa: ANN001
+    """The assignment (`p.assign(...)`, `tf.assign(...)`) that computing the tensor `name` performs, if any:
+    fetched in the run of a train op, TF1 leaves the order of that write and the update open."""
+    for tensor in _tensors_read(program, name):
+        for value in program.tensors[tensor].values():
+            for call in _calls(value):
+                qualified = codemod.qualified_name(call) or ""
+                if qualified.rsplit(".", 1)[-1] in ASSIGNMENTS and qualified.startswith("tf."):
+                    return qualified
+                if isinstance(call.func, cst.Attribute) and call.func.attr.value in ASSIGNMENTS:
+                    return _code(call.func)
+    return None
+
+
+def _calls(node: cst.CSTNode) -> list[cst.Call]:
+    return find(node, cst.Call)  # type: ignore[return-value]

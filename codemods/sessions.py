@@ -1026,7 +1026,10 @@ class Sessions(Codemod):
         return qualified in OPTIMIZERS or (qualified.startswith("tf.train.") and qualified.endswith("Optimizer"))
 
     def _variable_container(self, program: Program, value: cst.BaseExpression) -> bool:
-        """`{"h1": tf.Variable(...), ...}`, `[W, b]`, `[weights["h1"], ...]`: a literal holding only variables."""
+        """`{"h1": tf.Variable(...), ...}`, `[W, b]`, `[weights["h1"], ...]`: a literal holding only variables;
+        `theta_G1 + theta_G2`: lists of variables joined (session_optimizers)."""
+        if session_optimizers.joined_variable_lists(value, program.containers, lambda v: self._variable_container(program, v)):
+            return True
         if isinstance(value, cst.Dict):
             items = [e.value for e in value.elements if isinstance(e, cst.DictElement)]
             if len(items) != len(value.elements):
@@ -1610,6 +1613,9 @@ class Sessions(Codemod):
             for extra in extras:
                 if extra in program.containers or (extra in program.tensors and not program.tensors[extra].dynamic):
                     raise Decline(call, FETCH_FEED.code, f"`{extra}` fetched together with the train op")
+                assigned = session_optimizers.assigns_variables(self, program, extra)
+                if assigned is not None:
+                    raise Decline(call, FETCH_FEED.code, f"`{extra}` assigns variables (`{assigned}`) and is fetched together with the train op: TF1 does not order the assignment and the update (fetch it in a run of its own)")
             key = _step_key(train, extras)
             if key not in train.steps:
                 train.steps[key] = program.fresh("train_step")
