@@ -213,3 +213,34 @@ def assigns_variables(codemod, program, name: str) -> str | None:  # noqa: ANN00
 
 def _calls(node: cst.CSTNode) -> list[cst.Call]:
     return find(node, cst.Call)  # type: ignore[return-value]
+
+
+# -- one optimizer minimizing several losses -------------------------------------------------------
+#
+# `solver = tf.train.AdamOptimizer(lr); D_solver = solver.minimize(D_loss, var_list=theta_D);
+# G_solver = solver.minimize(G_loss, var_list=theta_G)`: TF1 keeps one slot set per variable and, for
+# Adam, one `beta1_power`/`beta2_power` pair per optimizer, advanced by every `apply_gradients` of either
+# train op. One Keras optimizer built once for all the variables does the same: slots per variable, one
+# `iterations` counter advanced by every `apply_gradients` (Keras' Adam takes its bias correction from it).
+# Keras builds an optimizer for the variables of its first update only, so it is built explicitly after
+# the last `minimize`:
+#
+#     solver.build([*theta_D, *theta_G])
+
+
+def shared_optimizer_concern(optimizer: str, trains) -> str | None:  # noqa: ANN001
+    """Why the train ops of one optimizer cannot share one Keras optimizer (None: they can)."""
+    if any(train.var_list is None for train in trains):
+        return f"`{optimizer}` minimizes several losses, one without `var_list` (the Keras optimizer must be built for all their variables at once)"
+    if any(train.global_step is not None for train in trains):
+        return f"`{optimizer}` minimizes several losses, one with `global_step`"
+    return None
+
+
+def build_statement(optimizer: str, trains, config) -> cst.SimpleStatementLine:  # noqa: ANN001
+    """`solver.build([*theta_D, *theta_G])`: the Keras optimizer made for every variable its train ops update
+    (a variable in two lists shares its slots, as in TF1)."""
+    parts = ", ".join(f"*{_code(train.var_list)}" for train in trains)
+    statement = cst.parse_statement(f"{optimizer}.build([{parts}])\n", config=config)
+    assert isinstance(statement, cst.SimpleStatementLine)
+    return statement

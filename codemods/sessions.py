@@ -207,7 +207,8 @@ OPTIMIZER = Rule(
         subclass of Keras' `RMSprop` written into the file whose mean square starts at 1 as TF1's did.
         Others differ (Ftrl and the proximal optimizers have no Keras twin), as does a learning rate that
         is a tensor of placeholders or an expression, a decayed rate over a step no `minimize(global_step=)`
-        increments, and one optimizer minimizing several losses. (`minimize(loss, global_step=step)` and a
+        increments, and one optimizer minimizing several losses where one has no `var_list` or a `global_step`. (One
+        optimizer with a `var_list` per loss becomes one Keras optimizer built for all of them.) (`minimize(loss, global_step=step)` and a
         rate computed from variables, such as `tf.train.exponential_decay(..., step, ...)`, are converted.) Port the training step by hand with `tf.GradientTape` and the Keras optimizer whose
         update you want.
     """,
@@ -419,6 +420,7 @@ class Program:
     summaries: session_summaries.State | None = None  # summary ops and writers (session_summaries)
     # TF1 optimizer -> (name of the class written into the file for it, the first statement building one)
     optimizer_helpers: dict[str, tuple[str, cst.CSTNode]] = field(default_factory=dict)
+    shared_optimizers: dict[str, list[TrainOp]] = field(default_factory=dict)  # optimizer -> its train ops (session_optimizers)
 
     def graph_names(self) -> set[str]:
         return (
@@ -1184,14 +1186,17 @@ class Sessions(Codemod):
                 tensor.function = program.fresh(f"compute_{tensor.name}")
         for name, (statement, call) in program.optimizers.items():
             self._keras_optimizer(program, call, statement)
-        used: dict[str, int] = {}
+        used: dict[str, list[TrainOp]] = {}
         for train in program.train_ops.values():
             if train.inline_optimizer is not None:
                 self._keras_optimizer(program, train.inline_optimizer, train.statement)
             else:
-                used[train.optimizer] = used.get(train.optimizer, 0) + 1
-                if used[train.optimizer] > 1:
-                    raise Decline(train.statement, OPTIMIZER.code, f"`{train.optimizer}` minimizes several losses (a Keras optimizer is built for one set of variables)")
+                used.setdefault(train.optimizer, []).append(train)
+                if len(used[train.optimizer]) > 1:  # one optimizer, several losses: built once for all their variables
+                    concern = session_optimizers.shared_optimizer_concern(train.optimizer, used[train.optimizer])
+                    if concern is not None:
+                        raise Decline(train.statement, OPTIMIZER.code, concern)
+                    program.shared_optimizers[train.optimizer] = used[train.optimizer]
             loss = program.tensors[train.loss]
             if not loss.dynamic:
                 raise Decline(train.statement, OPTIMIZER.code, "the loss depends on no variable")
@@ -1721,6 +1726,9 @@ class Sessions(Codemod):
                     self.edits.with_prefix[id(session)] = kept
             else:
                 statements[id(session)] = [kept.with_changes(leading_lines=session.leading_lines)] if kept is not None else []  # type: ignore[union-attr]
+        for name, trains in program.shared_optimizers.items():
+            last = max(trains, key=lambda train: self.position(train.statement))
+            statements[id(last.statement)] = [*statements.get(id(last.statement), []), session_optimizers.build_statement(name, trains, self.tree.config_for_parsing)]
         for qualified, (name, statement) in program.optimizer_helpers.items():
             replacement = statements[id(statement)]
             helper = cst.parse_statement(session_optimizers.helper_source(qualified, name, self.tf or "tf"), config=self.tree.config_for_parsing)
