@@ -33,6 +33,8 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import ParentNodeProvider
 
+from tf2migrate.traversal import find
+
 from . import session_summaries
 from .session_program_shapes import stateful_call
 
@@ -105,6 +107,9 @@ def several_train_ops_concern(codemod, program, call, fetches, trains, markers: 
             return f"the summary `{name}` fetched with several train ops"
         if not (name in program.tensors and program.tensors[name].dynamic or name in program.variables and name not in program.containers):
             return f"`{name}` fetched with several train ops"
+        assigned = assigns_variables(codemod, program, name)
+        if assigned is not None:
+            return f"`{name}` assigns variables (`{assigned}`) and is fetched together with train ops: TF1 does not order the assignment and the updates (fetch it in a run of its own)"
     if not values and not isinstance(codemod.get_metadata(ParentNodeProvider, call), cst.Expr):
         return "the value of a run of several train ops (a list of None) is used"
     # a tensor that draws random numbers, read by two of the values computed in the step: TF1 drew once
@@ -171,3 +176,71 @@ def several_train_ops_value(fetch, names: list[str], trains: list[str], step: cs
 
 def _code(node: cst.CSTNode) -> str:
     return cst.Module(body=[]).code_for_node(node)
+
+
+def joined_variable_lists(value: cst.BaseExpression, containers: set[str], is_container) -> bool:  # noqa: ANN001
+    """`theta_G = theta_G1 + theta_G2` (a `var_list` made of two): lists of variables joined with `+`, each a
+    name bound to a container of variables or a list literal of variables (`is_container`)."""
+    if not (isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add)):
+        return False
+
+    def part(side: cst.BaseExpression) -> bool:
+        if isinstance(side, cst.Name):
+            return side.value in containers  # (what `+` does to them, it did in TF1's graph building too)
+        if isinstance(side, cst.List):
+            return is_container(side)
+        return joined_variable_lists(side, containers, is_container)
+
+    return part(value.left) and part(value.right)
+
+
+ASSIGNMENTS = frozenset({"assign", "assign_add", "assign_sub", "scatter_update", "scatter_add", "scatter_sub"})
+
+
+def assigns_variables(codemod, program, name: str) -> str | None:  # noqa: ANN001
+    """The assignment (`p.assign(...)`, `tf.assign(...)`) that computing the tensor `name` performs, if any:
+    fetched in the run of a train op, TF1 leaves the order of that write and the update open."""
+    for tensor in _tensors_read(program, name):
+        for value in program.tensors[tensor].values():
+            for call in _calls(value):
+                qualified = codemod.qualified_name(call) or ""
+                if qualified.rsplit(".", 1)[-1] in ASSIGNMENTS and qualified.startswith("tf."):
+                    return qualified
+                if isinstance(call.func, cst.Attribute) and call.func.attr.value in ASSIGNMENTS:
+                    return _code(call.func)
+    return None
+
+
+def _calls(node: cst.CSTNode) -> list[cst.Call]:
+    return find(node, cst.Call)  # type: ignore[return-value]
+
+
+# -- one optimizer minimizing several losses -------------------------------------------------------
+#
+# `solver = tf.train.AdamOptimizer(lr); D_solver = solver.minimize(D_loss, var_list=theta_D);
+# G_solver = solver.minimize(G_loss, var_list=theta_G)`: TF1 keeps one slot set per variable and, for
+# Adam, one `beta1_power`/`beta2_power` pair per optimizer, advanced by every `apply_gradients` of either
+# train op. One Keras optimizer built once for all the variables does the same: slots per variable, one
+# `iterations` counter advanced by every `apply_gradients` (Keras' Adam takes its bias correction from it).
+# Keras builds an optimizer for the variables of its first update only, so it is built explicitly after
+# the last `minimize`:
+#
+#     solver.build([*theta_D, *theta_G])
+
+
+def shared_optimizer_concern(optimizer: str, trains) -> str | None:  # noqa: ANN001
+    """Why the train ops of one optimizer cannot share one Keras optimizer (None: they can)."""
+    if any(train.var_list is None for train in trains):
+        return f"`{optimizer}` minimizes several losses, one without `var_list` (the Keras optimizer must be built for all their variables at once)"
+    if any(train.global_step is not None for train in trains):
+        return f"`{optimizer}` minimizes several losses, one with `global_step`"
+    return None
+
+
+def build_statement(optimizer: str, trains, config) -> cst.SimpleStatementLine:  # noqa: ANN001
+    """`solver.build([*theta_D, *theta_G])`: the Keras optimizer made for every variable its train ops update
+    (a variable in two lists shares its slots, as in TF1)."""
+    parts = ", ".join(f"*{_code(train.var_list)}" for train in trains)
+    statement = cst.parse_statement(f"{optimizer}.build([{parts}])\n", config=config)
+    assert isinstance(statement, cst.SimpleStatementLine)
+    return statement

@@ -207,7 +207,8 @@ OPTIMIZER = Rule(
         subclass of Keras' `RMSprop` written into the file whose mean square starts at 1 as TF1's did.
         Others differ (Ftrl and the proximal optimizers have no Keras twin), as does a learning rate that
         is a tensor of placeholders or an expression, a decayed rate over a step no `minimize(global_step=)`
-        increments, and one optimizer minimizing several losses. (`minimize(loss, global_step=step)` and a
+        increments, and one optimizer minimizing several losses where one has no `var_list` or a `global_step`. (One
+        optimizer with a `var_list` per loss becomes one Keras optimizer built for all of them.) (`minimize(loss, global_step=step)` and a
         rate computed from variables, such as `tf.train.exponential_decay(..., step, ...)`, are converted.) Port the training step by hand with `tf.GradientTape` and the Keras optimizer whose
         update you want.
     """,
@@ -422,6 +423,7 @@ class Program:
     optimizer_helpers: dict[str, tuple[str, cst.CSTNode]] = field(default_factory=dict)
     devices: list[cst.With] = field(default_factory=list)  # `with tf.device("/cpu:0"):` blocks kept (session_contexts)
     initial_reads: dict[str, tuple[cst.CSTNode, set[int]]] = field(default_factory=dict)  # tensor -> (statement, ids of reads by initial values)
+    shared_optimizers: dict[str, list[TrainOp]] = field(default_factory=dict)  # optimizer -> its train ops (session_optimizers)
 
     def graph_names(self) -> set[str]:
         return (
@@ -1032,7 +1034,10 @@ class Sessions(Codemod):
         return qualified in OPTIMIZERS or (qualified.startswith("tf.train.") and qualified.endswith("Optimizer"))
 
     def _variable_container(self, program: Program, value: cst.BaseExpression) -> bool:
-        """`{"h1": tf.Variable(...), ...}`, `[W, b]`, `[weights["h1"], ...]`: a literal holding only variables."""
+        """`{"h1": tf.Variable(...), ...}`, `[W, b]`, `[weights["h1"], ...]`: a literal holding only variables;
+        `theta_G1 + theta_G2`: lists of variables joined (session_optimizers)."""
+        if session_optimizers.joined_variable_lists(value, program.containers, lambda v: self._variable_container(program, v)):
+            return True
         if isinstance(value, cst.Dict):
             items = [e.value for e in value.elements if isinstance(e, cst.DictElement)]
             if len(items) != len(value.elements):
@@ -1196,14 +1201,17 @@ class Sessions(Codemod):
                 tensor.function = program.fresh(f"compute_{tensor.name}")
         for name, (statement, call) in program.optimizers.items():
             self._keras_optimizer(program, call, statement)
-        used: dict[str, int] = {}
+        used: dict[str, list[TrainOp]] = {}
         for train in program.train_ops.values():
             if train.inline_optimizer is not None:
                 self._keras_optimizer(program, train.inline_optimizer, train.statement)
             else:
-                used[train.optimizer] = used.get(train.optimizer, 0) + 1
-                if used[train.optimizer] > 1:
-                    raise Decline(train.statement, OPTIMIZER.code, f"`{train.optimizer}` minimizes several losses (a Keras optimizer is built for one set of variables)")
+                used.setdefault(train.optimizer, []).append(train)
+                if len(used[train.optimizer]) > 1:  # one optimizer, several losses: built once for all their variables
+                    concern = session_optimizers.shared_optimizer_concern(train.optimizer, used[train.optimizer])
+                    if concern is not None:
+                        raise Decline(train.statement, OPTIMIZER.code, concern)
+                    program.shared_optimizers[train.optimizer] = used[train.optimizer]
             loss = program.tensors[train.loss]
             if not loss.dynamic:
                 raise Decline(train.statement, OPTIMIZER.code, "the loss depends on no variable")
@@ -1631,6 +1639,9 @@ class Sessions(Codemod):
             for extra in extras:
                 if extra in program.containers or (extra in program.tensors and not program.tensors[extra].dynamic):
                     raise Decline(call, FETCH_FEED.code, f"`{extra}` fetched together with the train op")
+                assigned = session_optimizers.assigns_variables(self, program, extra)
+                if assigned is not None:
+                    raise Decline(call, FETCH_FEED.code, f"`{extra}` assigns variables (`{assigned}`) and is fetched together with the train op: TF1 does not order the assignment and the update (fetch it in a run of its own)")
             key = _step_key(train, extras)
             if key not in train.steps:
                 train.steps[key] = program.fresh("train_step")
@@ -1737,6 +1748,9 @@ class Sessions(Codemod):
                     self.edits.with_prefix[id(session)] = kept
             else:
                 statements[id(session)] = [kept.with_changes(leading_lines=session.leading_lines)] if kept is not None else []  # type: ignore[union-attr]
+        for name, trains in program.shared_optimizers.items():
+            last = max(trains, key=lambda train: self.position(train.statement))
+            statements[id(last.statement)] = [*statements.get(id(last.statement), []), session_optimizers.build_statement(name, trains, self.tree.config_for_parsing)]
         for qualified, (name, statement) in program.optimizer_helpers.items():
             replacement = statements[id(statement)]
             helper = cst.parse_statement(session_optimizers.helper_source(qualified, name, self.tf or "tf"), config=self.tree.config_for_parsing)
