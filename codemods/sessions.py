@@ -410,6 +410,7 @@ class Program:
     summaries: session_summaries.State | None = None  # summary ops and writers (session_summaries)
     devices: list[cst.With] = field(default_factory=list)  # `with tf.device("/cpu:0"):` blocks kept (session_contexts)
     initial_reads: dict[str, tuple[cst.CSTNode, set[int]]] = field(default_factory=dict)  # tensor -> (statement, ids of reads by initial values)
+    static_shapes: dict[int, tuple[cst.CSTNode, list]] = field(default_factory=dict)  # `assert t.shape...` statements (session_contexts)
 
     def graph_names(self) -> set[str]:
         return (
@@ -1662,6 +1663,8 @@ class Sessions(Codemod):
                         continue  # a helper function reading a variable: it is the same object in eager code
                     if name in program.variables and m.matches(self.get_metadata(ParentNodeProvider, access.node, None), m.Param(default=m.Name(name))):
                         continue  # `def D(x, w=d_weights)`: the helper's default is the same object in eager code
+                    if name not in program.session_names and session_contexts.static_shape_use(self, program, name, access.node):
+                        continue  # `assert y.shape.as_list() == Y.shape.as_list()`: the static shapes TF1 inferred
                     kind = "session" if name in program.session_names else "graph name"
                     code = SESSION_USE.code if name in program.session_names else GRAPH.code
                     raise Decline(access.node, code, f"the {kind} `{name}` is used in a way the eager rewrite cannot follow")
@@ -1713,6 +1716,8 @@ class Sessions(Codemod):
                 statements[id(session)] = [kept.with_changes(leading_lines=session.leading_lines)] if kept is not None else []  # type: ignore[union-attr]
         session_checkpoints.plan(self, program)
         session_summaries.plan(self, program)
+        if program.static_shapes:
+            session_contexts.plan_static_shapes(self, program, statements, lambda name, position, keyword: _arg(program.placeholder_statements[name].body[0].value, position, keyword).value if _arg(program.placeholder_statements[name].body[0].value, position, keyword) else None)  # type: ignore[attr-defined]
 
     def _kept_config(self, program: Program, session: cst.CSTNode) -> cst.SimpleStatementLine | None:
         """`tf.Session(config=tf.ConfigProto(options))`: the options outlive the session as
@@ -1762,7 +1767,7 @@ class Sessions(Codemod):
     def _fetch_value(self, program: Program, fetch: cst.BaseExpression, values: dict[str, cst.BaseExpression]) -> cst.BaseExpression:
         if isinstance(fetch, cst.Name):
             value = self._value_of(program, fetch.value, values)
-            return session_summaries.numpy_of(self, program, [fetch.value], value) or self._numpy(value)
+            return session_summaries.numpy_of(self, program, [fetch.value], value) or session_contexts.listed_values(program, fetch.value, value) or self._numpy(value)
         replacements = {id(n): self._value_of(program, n.value, values) for n in _names_in(fetch) if n.value in program.graph_names() and id(n) not in program.renames}
         renames = program.renames
 
