@@ -199,3 +199,14 @@ def listed_values(program, name: str, value: cst.BaseExpression) -> cst.BaseExpr
     if isinstance(tensor.value, cst.Tuple):
         return cst.Call(func=cst.Name("tuple"), args=[cst.Arg(listed)])
     return listed
+
+
+def printed(codemod, node: cst.Name) -> bool:  # noqa: ANN001
+    """`print(dot_operation)` / `print("x:", X)`: a graph name given to `print` as it is.
+
+    Not converted: TF1 printed the symbolic tensor (`Tensor("MatMul:0", shape=(1, 1), dtype=int32)`: the op's
+    name in its graph, the static shape with `?`, the dtype), which has no eager counterpart that prints the
+    same text; eager code would print the values instead."""
+    argument = codemod.get_metadata(ParentNodeProvider, node, None)
+    call = codemod.get_metadata(ParentNodeProvider, argument, None) if isinstance(argument, cst.Arg) else None
+    return isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value == "print" and argument.value is node

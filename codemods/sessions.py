@@ -1665,6 +1665,8 @@ class Sessions(Codemod):
                         continue  # `def D(x, w=d_weights)`: the helper's default is the same object in eager code
                     if name not in program.session_names and session_contexts.static_shape_use(self, program, name, access.node):
                         continue  # `assert y.shape.as_list() == Y.shape.as_list()`: the static shapes TF1 inferred
+                    if name not in program.session_names and session_contexts.printed(self, access.node):
+                        raise Decline(access.node, GRAPH.code, f"the graph name `{name}` is printed: TF1 printed the symbolic tensor (its op name, static shape and dtype), which eager code cannot print alike (it has values); remove that print to convert")
                     kind = "session" if name in program.session_names else "graph name"
                     code = SESSION_USE.code if name in program.session_names else GRAPH.code
                     raise Decline(access.node, code, f"the {kind} `{name}` is used in a way the eager rewrite cannot follow")
