@@ -111,3 +111,102 @@ def sparse_gradients(codemod, program, loss_name: str) -> str | None:  # noqa: A
                 return found
         pending.extend(tensor.deps)
     return None
+
+
+def static_shape_use(codemod, program, name: str, node: cst.Name) -> bool:  # noqa: ANN001
+    """`assert y_pred.shape.as_list() == Y.shape.as_list()` (a top-level `assert` of the program reading the
+    static shape of a placeholder, a variable or a tensor the rewrite computes in a function): recorded for
+    `plan_static_shapes`; False for any other use.
+
+    TF1 checked the shapes its shape inference gave the graph's tensors. The same ops traced by
+    `tf.function(...).get_concrete_function(<TensorSpec of each placeholder>)` get the same shapes from the
+    same shape functions; a placeholder's static shape is the one it was declared with; a variable's is its
+    own. Printing a graph tensor is not taken: TF1 printed the op's name in its graph, which eager code has
+    no counterpart for."""
+    parent = codemod.get_metadata(ParentNodeProvider, node, None)
+    if not (isinstance(parent, cst.Attribute) and parent.value is node and parent.attr.value in ("shape", "get_shape")):
+        return False
+    use: cst.CSTNode = parent
+    if parent.attr.value == "get_shape":
+        call = codemod.get_metadata(ParentNodeProvider, parent, None)
+        if not (isinstance(call, cst.Call) and call.func is parent and not call.args):
+            return False
+        use = call
+    statement: cst.CSTNode | None = use
+    while statement is not None and not isinstance(statement, cst.SimpleStatementLine):
+        statement = codemod.get_metadata(ParentNodeProvider, statement, None)
+    if statement is None or not any(statement is s for s in program.top) or len(statement.body) != 1 or not isinstance(statement.body[0], cst.Assert):
+        return False
+    if name in program.placeholders:
+        if name in program.defaults:
+            return False
+    elif name in program.tensors:
+        tensor = program.tensors[name]
+        if not tensor.dynamic or any(p in program.defaults for p in tensor.params):
+            return False
+    elif name not in program.variables or name in program.containers:
+        return False
+    program.claimed.add(id(node))
+    program.static_shapes.setdefault(id(statement), (statement, []))[1].append((name, use))
+    return True
+
+
+def plan_static_shapes(codemod, program, statements: dict, placeholder_call) -> None:  # noqa: ANN001
+    """Each recorded `assert` with its static shapes computed as TF1's shape inference gave them."""
+    tf = codemod.tf or "tf"
+    for statement, uses in program.static_shapes.values():
+        replacements: dict[int, cst.BaseExpression] = {}
+        for name, use in uses:
+            if name in program.variables:
+                shape = f"{name}.shape"
+            elif name in program.placeholders:
+                shape = f"{tf}.TensorShape({_code(placeholder_call(name, 1, 'shape')) if placeholder_call(name, 1, 'shape') is not None else 'None'})"
+            else:
+                tensor = program.tensors[name]
+                specs = []
+                for param in tensor.params:
+                    declared = placeholder_call(param, 1, "shape")
+                    specs.append(f"{tf}.TensorSpec({_code(declared) if declared is not None else 'None'}, {_code(program.placeholders[param])})")
+                shape = f"{tf}.function({tensor.function}).get_concrete_function({', '.join(specs)}).structured_outputs.shape"
+            replacements[id(use)] = cst.parse_expression(shape)
+        statements[id(statement)] = [statement.visit(_Replace(replacements))]
+
+
+class _Replace(cst.CSTTransformer):
+    def __init__(self, replacements: dict[int, cst.BaseExpression]) -> None:
+        super().__init__()
+        self.replacements = replacements
+
+    def on_leave(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+        return self.replacements.get(id(original_node), updated_node)
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def listed_values(program, name: str, value: cst.BaseExpression) -> cst.BaseExpression | None:  # noqa: ANN001
+    """`sess.run(update)` where `update = [tf.assign(W, ...), tf.assign(b, ...)]`: TF1 returned a list (a tuple
+    for a tuple) of arrays, one per item; the eager function returns a list of tensors. None for other names."""
+    tensor = program.tensors.get(name)
+    if tensor is None or not tensor.dynamic or not isinstance(tensor.value, (cst.List, cst.Tuple)):
+        return None
+    if not all(isinstance(e, cst.Element) and not isinstance(e.value, (cst.List, cst.Tuple, cst.Dict, cst.Set)) for e in tensor.value.elements):
+        return None
+    listed = cst.parse_expression("[item.numpy() for item in _]")
+    assert isinstance(listed, cst.ListComp)
+    listed = listed.with_changes(for_in=listed.for_in.with_changes(iter=value))
+    if isinstance(tensor.value, cst.Tuple):
+        return cst.Call(func=cst.Name("tuple"), args=[cst.Arg(listed)])
+    return listed
+
+
+def printed(codemod, node: cst.Name) -> bool:  # noqa: ANN001
+    """`print(dot_operation)` / `print("x:", X)`: a graph name given to `print` as it is.
+
+    Not converted: TF1 printed the symbolic tensor (`Tensor("MatMul:0", shape=(1, 1), dtype=int32)`: the op's
+    name in its graph, the static shape with `?`, the dtype), which has no eager counterpart that prints the
+    same text; eager code would print the values instead."""
+    argument = codemod.get_metadata(ParentNodeProvider, node, None)
+    call = codemod.get_metadata(ParentNodeProvider, argument, None) if isinstance(argument, cst.Arg) else None
+    return isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value == "print" and argument.value is node

@@ -424,6 +424,7 @@ class Program:
     devices: list[cst.With] = field(default_factory=list)  # `with tf.device("/cpu:0"):` blocks kept (session_contexts)
     initial_reads: dict[str, tuple[cst.CSTNode, set[int]]] = field(default_factory=dict)  # tensor -> (statement, ids of reads by initial values)
     shared_optimizers: dict[str, list[TrainOp]] = field(default_factory=dict)  # optimizer -> its train ops (session_optimizers)
+    static_shapes: dict[int, tuple[cst.CSTNode, list]] = field(default_factory=dict)  # `assert t.shape...` statements (session_contexts)
 
     def graph_names(self) -> set[str]:
         return (
@@ -1699,6 +1700,10 @@ class Sessions(Codemod):
                         continue  # `def model(X): X = tf.nn.dropout(X, p)`: the helper's own `X` (LibCST links the read before the binding to the outer name)
                     if name in program.variables and m.matches(self.get_metadata(ParentNodeProvider, access.node, None), m.Param(default=m.Name(name))):
                         continue  # `def D(x, w=d_weights)`: the helper's default is the same object in eager code
+                    if name not in program.session_names and session_contexts.static_shape_use(self, program, name, access.node):
+                        continue  # `assert y.shape.as_list() == Y.shape.as_list()`: the static shapes TF1 inferred
+                    if name not in program.session_names and session_contexts.printed(self, access.node):
+                        raise Decline(access.node, GRAPH.code, f"the graph name `{name}` is printed: TF1 printed the symbolic tensor (its op name, static shape and dtype), which eager code cannot print alike (it has values); remove that print to convert")
                     kind = "session" if name in program.session_names else "graph name"
                     code = SESSION_USE.code if name in program.session_names else GRAPH.code
                     raise Decline(access.node, code, f"the {kind} `{name}` is used in a way the eager rewrite cannot follow")
@@ -1759,6 +1764,8 @@ class Sessions(Codemod):
             statements[id(statement)] = [helper, *replacement]
         session_checkpoints.plan(self, program)
         session_summaries.plan(self, program)
+        if program.static_shapes:
+            session_contexts.plan_static_shapes(self, program, statements, lambda name, position, keyword: _arg(program.placeholder_statements[name].body[0].value, position, keyword).value if _arg(program.placeholder_statements[name].body[0].value, position, keyword) else None)  # type: ignore[attr-defined]
 
     def _kept_config(self, program: Program, session: cst.CSTNode) -> cst.SimpleStatementLine | None:
         """`tf.Session(config=tf.ConfigProto(options))`: the options outlive the session as
@@ -1808,7 +1815,7 @@ class Sessions(Codemod):
     def _fetch_value(self, program: Program, fetch: cst.BaseExpression, values: dict[str, cst.BaseExpression]) -> cst.BaseExpression:
         if isinstance(fetch, cst.Name):
             value = self._value_of(program, fetch.value, values)
-            return session_summaries.numpy_of(self, program, [fetch.value], value) or self._numpy(value)
+            return session_summaries.numpy_of(self, program, [fetch.value], value) or session_contexts.listed_values(program, fetch.value, value) or self._numpy(value)
         replacements = {id(n): self._value_of(program, n.value, values) for n in _names_in(fetch) if n.value in program.graph_names() and id(n) not in program.renames}
         renames = program.renames
 
