@@ -49,7 +49,9 @@ SAVE_NAMES = Rule(
         `.hdf5` weights -> `.weights.h5`; a full-model `.hdf5` checkpoint -> `.h5` (still HDF5, as Keras 2 wrote
         it). `load_weights` / `load_model` calls on the same literal in the file follow, so the program reads
         what it wrote. A `load_weights("old.h5")` of a file written elsewhere is left alone: Keras 3 still reads
-        Keras 2 HDF5 weights. Paths the rule cannot read are TFM549's.
+        Keras 2 HDF5 weights. A path held in a name (`weight_path = os.path.join(tmp, 'saved_wt.h5')`) is
+        rewritten where the name is bound, when it is bound once and used only as the path of `save_weights` /
+        `load_weights` calls. Paths the rule cannot read are TFM549's.
     """,
     before="""
         model.save_weights("model.h5")
@@ -214,11 +216,49 @@ class Keras3Saving(Codemod):
         super().__init__(*args, **kwargs)
         self._renamed: dict[str, tuple[str, str]] = {}  # path literal as written -> (old tail, new tail)
         self._module: cst.Module | None = None
+        self._bound_paths: dict[cst.BaseExpression, tuple[str, str]] = {}  # value of `name = path` -> (old, new)
+        self._named_saves: set[cst.Call] = set()  # save_weights(name) calls whose name's binding is rewritten
+        self._named_writes: list[cst.Call] = []  # save_weights(name) calls, found by the first pass
 
     def visit_Module(self, node: cst.Module) -> None:
         self._module = node
         # first pass: which literals are written by save_weights / ModelCheckpoint (their loads follow)
         node.visit(_Writes(self))
+        for call in self._named_writes:
+            self._plan_named_path(call)
+
+    def _plan_named_path(self, call: cst.Call) -> None:
+        """`save_weights(name)` where `name = <path ending in .h5>` is bound once and used only by save / load_weights."""
+        path = call.args[0].value
+        assert isinstance(path, cst.Name)
+        scope = self.get_metadata(ScopeProvider, path, None)
+        if scope is None:
+            return
+        assignments = list(scope.assignments[path.value])
+        if len(assignments) != 1 or not isinstance(assignments[0].node, cst.Name):
+            return
+        target = self.get_metadata(ParentNodeProvider, assignments[0].node, None)
+        assign = self.get_metadata(ParentNodeProvider, target, None) if isinstance(target, cst.AssignTarget) else None
+        if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1 and assign.targets[0] is target):
+            return
+        tail = _string_tail(assign.value)
+        old = _weights_name(tail) if tail is not None else None
+        if old is None:
+            return
+        for access in scope.accesses[path.value]:
+            arg = self.get_metadata(ParentNodeProvider, access.node, None)
+            user = self.get_metadata(ParentNodeProvider, arg, None) if isinstance(arg, cst.Arg) else None
+            if not (isinstance(user, cst.Call) and user.args and user.args[0] is arg and arg.keyword is None and isinstance(user.func, cst.Attribute) and user.func.attr.value in ("save_weights", "load_weights")):
+                return
+        if self.offer_fix(path, SAVE_NAMES.code, f"Keras 3 `save_weights` writes only `.weights.h5` files: `{path.value}` is bound to a `{old}` path; `{old}` -> `.weights.h5` where it is bound (its `load_weights` follow)"):
+            self._bound_paths[assign.value] = (old, ".weights.h5")
+        self._named_saves.add(call)
+
+    def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
+        if original_node.value in self._bound_paths:
+            old, new = self._bound_paths[original_node.value]
+            return updated_node.with_changes(value=_with_tail(updated_node.value, old, new))
+        return updated_node
 
     # -- helpers ---------------------------------------------------------------------------------
     def _api(self, node: cst.Call) -> str | None:
@@ -278,6 +318,8 @@ class Keras3Saving(Codemod):
             return updated_node
         if method == "save_weights":
             path = original_node.args[0].value if original_node.args and original_node.args[0].keyword is None else None
+            if original_node in self._named_saves:
+                return updated_node  # the path's binding is rewritten (TFM540 above)
             if path is not None and _string_tail(path) is None:
                 self.flag(original_node, SAVING_MANUAL.code, f"`save_weights({_key(path)})`: Keras 3 writes only `.weights.h5` files (ValueError otherwise); make sure the path ends in `.weights.h5`")
             return updated_node
@@ -347,8 +389,12 @@ class _Writes(cst.CSTVisitor):
 
     def __init__(self, owner: Keras3Saving) -> None:
         self.owner = owner
+        owner._named_writes = []
 
     def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "save_weights" and node.args and node.args[0].keyword is None and isinstance(node.args[0].value, cst.Name) and self.owner.enabled(SAVE_NAMES.code):
+            self.owner._named_writes.append(node)
         try:
             plan = self.owner.planned_write(node)
         except KeyError:  # a node without metadata
