@@ -210,3 +210,18 @@ def printed(codemod, node: cst.Name) -> bool:  # noqa: ANN001
     argument = codemod.get_metadata(ParentNodeProvider, node, None)
     call = codemod.get_metadata(ParentNodeProvider, argument, None) if isinstance(argument, cst.Arg) else None
     return isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value == "print" and argument.value is node
+
+
+def bound_before(codemod, program, statement: cst.CSTNode, assignments) -> bool:  # noqa: ANN001
+    """Every binding of a Python name a tensor reads comes before the tensor's statement, in the program's own
+    block (`predictions = np.zeros(...)`, `for ...: predictions += p`, then `tf.argmax(predictions, 1)`): TF1
+    used the value the name had there, and nothing binds it again afterwards, so a function reading it on each
+    call reads that same value."""
+    start = codemod.position(statement)
+    for assignment in assignments:
+        node = getattr(assignment, "node", None)
+        if not isinstance(node, cst.CSTNode) or getattr(assignment, "scope", None) is not program.scope:
+            return False
+        if codemod.position(node) >= start:
+            return False
+    return True

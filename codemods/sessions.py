@@ -1378,6 +1378,8 @@ class Sessions(Codemod):
         assignments = program.scope.assignments[reference.value]  # type: ignore[attr-defined]
         if not assignments:
             return  # a global, import or builtin of an enclosing scope
+        if session_contexts.bound_before(self, program, tensor.chain[0][0] if tensor.chain else tensor.statement, assignments):
+            return  # bound (and rebound, by loops too) only before the tensor is built: the value TF1 used stays
         if len(assignments) > 1:
             raise Decline(tensor.statement, GRAPH.code, f"`{tensor.name}` reads `{reference.value}`, which is rebound later (TF1 used its value at graph-building time)")
         node: cst.CSTNode | None = next(iter(assignments)).node
