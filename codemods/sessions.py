@@ -47,7 +47,9 @@ What it writes (TFM201)
     return the same values in the same structure: a tensor `.numpy()`, a list a list, the train op
     `None`; values fetched with the train op are computed in the step, before the update. Fetches and
     feeds by tensor name (`"cost:0"`) resolve through `name=`. Fed values are cast to the
-    placeholder's dtype, as feeding did.
+    placeholder's dtype, as feeding did. A variable update fetched (`sess.run(v.assign(e))`,
+    `tf.assign_add(v, e)`, a list of independent updates) is done in place (`v.assign(e)`); a train
+    run bound to a name nothing reads (`opt = sess.run(train_op)`) stays bound (codemods/session_fetches.py).
 
     TFM202: when every Session program of a file was converted, `import tensorflow.compat.v1 as tf`
     becomes `import tensorflow as tf` and `tf.disable_v2_behavior()` / `disable_eager_execution()` go.
@@ -76,7 +78,7 @@ from libcst.metadata import FunctionScope, ParentNodeProvider, PositionProvider,
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
-from . import session_checkpoints, session_contexts, session_optimizers, session_summaries
+from . import session_checkpoints, session_contexts, session_fetches, session_optimizers, session_summaries
 from .base import Codemod, Rule
 from .names import references_in as _names_in
 from .session_schedules import SCHEDULES, ScheduleCalls, keras_schedule, schedule_arguments
@@ -1597,6 +1599,10 @@ class Sessions(Codemod):
         fetches = [e.value for e in elements] if elements is not None else [fetch]
         if elements is not None and any(isinstance(e, cst.StarredElement) for e in elements):
             raise Decline(call, FETCH_FEED.code, "a starred fetch")
+        updates = [u for u in (session_fetches.variable_update(self, program.variables - program.containers, item) for item in fetches) if u]
+        unordered = session_fetches.unordered(updates, len(fetches) - len(updates), lambda value: self._variables_read(program, value))
+        if unordered:
+            raise Decline(call, FETCH_FEED.code, unordered)
         if elements is not None and len(fetches) == 1 and isinstance(fetches[0], cst.Name) and fetches[0].value in program.train_ops:
             if not isinstance(self.get_metadata(ParentNodeProvider, call), cst.Expr):
                 raise Decline(call, FETCH_FEED.code, "the value of a run of a list holding only the train op (`[None]`) is used")
@@ -1639,7 +1645,7 @@ class Sessions(Codemod):
                     raise Decline(call, FETCH_FEED.code, concern)
             if elements is None:
                 parent = self.get_metadata(ParentNodeProvider, call)
-                if not isinstance(parent, cst.Expr):
+                if not isinstance(parent, cst.Expr) and not session_fetches.unread_binding(self, call):
                     raise Decline(call, FETCH_FEED.code, "the value of a train-op run (None) is used")
             elif len(trains) == 1 and trains[0] is not fetches[0] and trains[0] is not fetches[-1] and len(fetches) > 2:
                 raise Decline(call, FETCH_FEED.code, "a train op fetched between other values")
@@ -1657,8 +1663,24 @@ class Sessions(Codemod):
             if key not in train.steps:
                 train.steps[key] = program.fresh("train_step")
 
+    def _variables_read(self, program: Program, value: cst.BaseExpression) -> set[str]:
+        """The program's variables that `value` reads, directly or through the tensors it uses."""
+        seen: set[str] = set()
+        todo = [n.value for n in _names_in(value)]
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                todo += program.tensors[name].deps if name in program.tensors else []
+        return seen & program.variables
+
     def _check_fetched_expression(self, program: Program, call: cst.Call, item: cst.BaseExpression, values: dict[str, cst.BaseExpression]) -> None:
         """`sess.run(tf.argmax(pred, 1), feed)`: an expression over the graph, evaluated eagerly in place."""
+        update = session_fetches.variable_update(self, program.variables - program.containers, item)
+        if update is not None:  # `sess.run(v.assign(e))`: the update done in place (session_fetches)
+            program.claimed.add(id(update.variable))
+            self._check_fed(program, call, update.value, values, f"`{_code(item)}`")
+            return
         if isinstance(item, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
             raise Decline(call, FETCH_FEED.code, f"fetch by name ({_code(item)}) that no tensor of this program was given with `name=` (exactly once)")
         tensor_op = (
@@ -1672,6 +1694,12 @@ class Sessions(Codemod):
         calls = [self.qualified_name(c) or "" for c in _calls_in(item)]
         if not references and not any(q.startswith("tf.") for q in calls):
             raise Decline(call, FETCH_FEED.code, f"the fetch `{_code(item)}` is not a tensor of this program's graph")
+        self._check_fed(program, call, item, values, f"`{_code(item)}`")
+
+    def _check_fed(self, program: Program, call: cst.Call, item: cst.BaseExpression, values: dict[str, cst.BaseExpression], what: str) -> None:
+        """The calls in a fetched expression run eagerly and the graph names it reads are given by the feed."""
+        references = [n for n in _names_in(item) if n.value in program.graph_names()]
+        calls = [self.qualified_name(c) or "" for c in _calls_in(item)]
         for qualified in calls:
             if qualified.startswith(UNSUPPORTED_IN_TENSORS + VARIABLE_FACTORIES) or qualified in INITIALIZERS or qualified == VARIABLE:
                 raise Decline(call, FETCH_FEED.code, f"the fetch uses `{qualified}`")
@@ -1684,7 +1712,7 @@ class Sessions(Codemod):
             elif name in program.variables:
                 needed = []
             else:
-                raise Decline(call, FETCH_FEED.code, f"the fetch `{_code(item)}` uses `{name}`")
+                raise Decline(call, FETCH_FEED.code, f"the fetch {what} uses `{name}`")
             missing = [p for p in needed if p not in values and p not in program.defaults]
             if missing:
                 raise Decline(call, FETCH_FEED.code, f"`{name}` needs placeholder(s) {', '.join(missing)} that the feed does not give")
@@ -1754,6 +1782,8 @@ class Sessions(Codemod):
                 statements[id(statement)] = []
                 continue
             replacement = self._run_expression(program, fetch, self._feed(program, call, feed))
+            if statement is not None:
+                replacement = session_fetches.statement_form(replacement)
             self.edits.expressions[id(call)] = replacement
         for session in program.sessions:
             kept = self._kept_config(program, session)
@@ -1826,6 +1856,7 @@ class Sessions(Codemod):
         if isinstance(fetch, cst.Name):
             value = self._value_of(program, fetch.value, values)
             return session_summaries.numpy_of(self, program, [fetch.value], value) or session_contexts.listed_values(program, fetch.value, value) or self._numpy(value)
+        fetch = session_fetches.method_form(self, program.variables - program.containers, fetch)  # `tf.assign(v, e)` -> `v.assign(e)`
         replacements = {id(n): self._value_of(program, n.value, values) for n in _names_in(fetch) if n.value in program.graph_names() and id(n) not in program.renames}
         renames = program.renames
 
