@@ -34,7 +34,7 @@ from libcst.matchers._decorators import (
 )
 from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider, ScopeProvider
 
-from tf2migrate import traversal
+from tf2migrate import summary, traversal
 from tf2migrate.findings import Finding, FixKind, FixState
 from tf2migrate.linemap import LineMap
 from tf2migrate.selection import Selection
@@ -94,6 +94,10 @@ class Codemod(ContextAwareTransformer):
     RULES: ClassVar[tuple[Rule, ...]] = ()
     # Cheap text check: the codemod is not run on a file that contains none of these strings.
     TRIGGERS: ClassVar[tuple[str, ...]] = ("tensorflow", "keras")
+    # Exact trigger test (optional): the identifiers without one of which this codemod can neither find nor
+    # change anything (the names, attributes and keywords its detection starts from). When set, `wanted`
+    # also asks `tf2migrate.summary` whether the text spells one of them; None: the TRIGGERS test alone.
+    IDENTIFIERS: ClassVar[frozenset[str] | None] = None
     METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
 
     def __init__(self, context: CodemodContext, run: FileRun) -> None:
@@ -162,7 +166,11 @@ class Codemod(ContextAwareTransformer):
     # -- what the engine asks ----------------------------------------------------------------
     @classmethod
     def wanted(cls, text: str, selection: Selection) -> bool:
-        return any(selection.enabled(rule.code) for rule in cls.RULES) and any(t in text for t in cls.TRIGGERS)
+        return (
+            any(selection.enabled(rule.code) for rule in cls.RULES)
+            and any(t in text for t in cls.TRIGGERS)
+            and (cls.IDENTIFIERS is None or summary.mentions_any(text, cls.IDENTIFIERS))
+        )
 
     # -- helpers for rules -------------------------------------------------------------------
     def enabled(self, code: str) -> bool:

@@ -23,6 +23,7 @@ from tf2migrate import traversal
 from tf2migrate.metadata import resolve
 
 from .base import without_matcher_decorators
+from .source_text import module_text
 
 
 def module_alias(module: cst.Module, target: str) -> str | None:
@@ -275,7 +276,7 @@ def keras_namespace(module: cst.Module) -> tuple[str, tuple[str, str | None] | N
     bound = _from_tensorflow_import_keras(module)
     if bound is not None:
         return bound, None
-    if "tensorflow" not in module.code:
+    if "tensorflow" not in module_text(module):
         return "keras", ("keras", None)
     return "tf.keras", ("tensorflow", "tf")
 

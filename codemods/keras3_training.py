@@ -946,3 +946,14 @@ class Keras3Training(Codemod):
 
 
 CODEMOD = Keras3Training
+
+# The identifiers every finding and rewrite of this module starts from (`Codemod.IDENTIFIERS`): the methods
+# `leave_Call` dispatches on, the callee names and keywords `_worth_resolving` lets through, `.lr`, and the
+# method names of TFM535 / TFM539's class checks. A file that spells none of them has nothing for it.
+Keras3Training.IDENTIFIERS = frozenset(
+    {*GENERATOR_TARGETS, "fit", "evaluate", "predict", "compile", "add_loss", "predict_classes"}
+    | {*KERAS2_OPTIMIZERS, *OPTIMIZER_ALIASES, *CONV_KERNEL_ARITY, "Model", "TensorBoard"}
+    | LAYER_KEYWORDS
+    | REPORTED_LAYER_KEYWORDS
+    | {"lr", "get_output_shape_for", "get_updates"}
+)

@@ -53,6 +53,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import Assignment, ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
 
+from tf2migrate import summary
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
@@ -247,11 +248,17 @@ class Origin:
     """Where a value comes from: a graph/session/GraphDef handle, or some other TensorFlow/Keras object."""
 
     kind: str
-    source: str  # the producing expression as written, e.g. "tf.keras.backend.get_graph()"
+    # the producing expression, rendered (`source`) only when a message shows it: its text as written
+    # ("tf.keras.backend.get_graph()"), or the node whose (shortened) code that is
+    written: str | cst.CSTNode
     api: str = ""  # canonical TF/Keras name that produced an OBJECT
     # the callee(s) of the factory call(s) a handle comes from (`tf.keras.backend.get_graph` in
     # `tf.keras.backend.get_graph()`): a removed factory whose handle is handed over is reported once, by TFM301/302
     factories: tuple[cst.CSTNode, ...] = field(default=(), compare=False)
+
+    @property
+    def source(self) -> str:
+        return self.written if isinstance(self.written, str) else _short(_code(self.written))
 
 
 def _code(node: cst.CSTNode) -> str:
@@ -272,13 +279,27 @@ def _lines(lines: list[int]) -> str:
 @dataclass
 class _Use:
     node: cst.CSTNode
-    written: str
     removal: Removal
     api: str
+
+    @property
+    def written(self) -> str:
+        """The use as written (shortened), rendered only for the use a finding names."""
+        return _short(_code(self.node), 50)
 
 
 class LegacyCalls(Codemod):
     RULES = (GRAPH_TO_LIBRARY, GRAPH_TO_LOCAL, CONTRIB, REMOVED_TF, REMOVED_KERAS)
+
+    @classmethod
+    def wanted(cls, text: str, selection) -> bool:  # type: ignore[no-untyped-def]
+        """Every finding starts from a handle factory (`get_default_graph`, `Session`, ...), a removed method or
+        keyword, or a removed API, whose canonical name is made of identifiers the file spells (all but a `tf` /
+        `keras` root, which `names.canonical` may have written for `tensorflow` / `tensorflow.keras`)."""
+        if not super().wanted(text, selection):
+            return False
+        spelled = summary.identifiers(text)
+        return not _SIMPLE_TRIGGERS.isdisjoint(spelled) or any(parts <= spelled for parts in _REMOVAL_PARTS)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -315,26 +336,26 @@ class LegacyCalls(Codemod):
         if isinstance(node, cst.Call):
             api = self.qualified_name(node)
             if api in HANDLE_FACTORIES:
-                return Origin(HANDLE_FACTORIES[api], _short(_code(node)), factories=(node.func,))
+                return Origin(HANDLE_FACTORIES[api], node, factories=(node.func,))
             receiver = self.origin(node.func.value) if isinstance(node.func, cst.Attribute) else None
             if receiver is not None and receiver.kind in HANDLE_KINDS:
                 method = node.func.attr.value  # type: ignore[attr-defined]
                 kind = HANDLE_METHODS.get((receiver.kind, method), OBJECT)
-                source = receiver.source if method == "as_default" and kind != OBJECT else _short(_code(node))
+                source = receiver.written if method == "as_default" and kind != OBJECT else node
                 return Origin(kind, source, receiver.api, receiver.factories if kind != OBJECT else ())
             if api is not None and names.is_tensorflow_or_keras(api):
-                return Origin(OBJECT, _short(_code(node)), api)
-            return Origin(OBJECT, _short(_code(node)), receiver.api) if receiver is not None else None
+                return Origin(OBJECT, node, api)
+            return Origin(OBJECT, node, receiver.api) if receiver is not None else None
         if isinstance(node, cst.Attribute):
             receiver = self.origin(node.value)
             if receiver is not None and receiver.kind in HANDLE_KINDS:
                 kind = HANDLE_ATTRIBUTES.get((receiver.kind, node.attr.value), OBJECT)
-                return Origin(kind, _short(_code(node)), receiver.api, receiver.factories if kind != OBJECT else ())
+                return Origin(kind, node, receiver.api, receiver.factories if kind != OBJECT else ())
             api = self.qualified_name(node)
             if api is not None and names.is_tensorflow_or_keras(api):
-                return Origin(OBJECT, _short(_code(node)), api)
+                return Origin(OBJECT, node, api)
             if receiver is not None:
-                return Origin(OBJECT, _short(_code(node)), receiver.api)
+                return Origin(OBJECT, node, receiver.api)
             return self._attribute_of_self(node)
         if isinstance(node, cst.Name):
             api = self.qualified_name(node)
@@ -353,7 +374,7 @@ class LegacyCalls(Codemod):
         if len(kinds) != 1:
             return None
         factories = tuple(f for o in origins for f in o.factories)  # type: ignore[union-attr]
-        return Origin(origins[0].kind, origins[0].source, origins[0].api, factories)  # type: ignore[union-attr]
+        return Origin(origins[0].kind, origins[0].written, origins[0].api, factories)  # type: ignore[union-attr]
 
     def _access_referents(self, node: cst.Name) -> set | None:
         scope = self.get_metadata(ScopeProvider, node, None)
@@ -636,7 +657,7 @@ class LegacyCalls(Codemod):
             through = removed_apis.find(root_api)
             if through is not None and through.name == removal.name:
                 return  # the import of that name is reported, and nothing more specific is known
-        self._uses.setdefault(removal.name, []).append(_Use(node, _short(_code(node), 50), removal, api))
+        self._uses.setdefault(removal.name, []).append(_Use(node, removal, api))
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         # one finding per removed API (entry), at its first use; the other uses are listed in the message
@@ -751,3 +772,16 @@ class _SelfAssignments(cst.CSTVisitor):
 
 
 CODEMOD = LegacyCalls
+
+# `LegacyCalls.wanted`: the last part of each handle factory, the removed methods and keywords; and, for each
+# removed API, the parts of its canonical name a file must spell to reach it.
+_SIMPLE_TRIGGERS = frozenset(
+    {name.rsplit(".", 1)[-1] for name in HANDLE_FACTORIES}
+    | set(removed_apis.REMOVED_TF_METHODS)
+    | set(removed_apis.REMOVED_KERAS_METHODS)
+    | {keyword for keywords in removed_apis.REMOVED_KERAS_KEYWORDS.values() for keyword in keywords}
+)
+_REMOVAL_PARTS = tuple(
+    frozenset(parts[1:] if parts[0] in ("tf", "keras") else parts)
+    for parts in (removal.name.split(".") for removal in removed_apis.ALL)
+)

@@ -24,6 +24,7 @@ from tf2migrate.codemods import load_codemods, rules_by_code
 from tf2migrate.codemods.base import FileRun
 from tf2migrate.codemods.imports import apply_import_edits
 from tf2migrate.codemods.meta import UNUSED_SUPPRESSION
+from tf2migrate.module_text import remember as remember_text
 from tf2migrate.diffs import unified_diff
 from tf2migrate.findings import FileResult, FileStatus, Finding, FixState, traceback_text
 from tf2migrate.linemap import LineMap
@@ -75,28 +76,30 @@ def _compiles(text: str) -> bool:
 
 
 def _parse(text: str) -> cst.Module:
-    _refuse_beyond_python(text)
+    python = _refuse_beyond_python(text)
     try:
-        return cst.parse_module(text)
+        tree = cst.parse_module(text)
+        remember_text(tree, text, python)  # rules reading the module's text, and positions, get it without a rendering
+        return tree
     except cst.ParserSyntaxError as error:
         raise MigrationError(_syntax_error_reason(text, error)) from None
     except (RecursionError, MemoryError) as error:
         raise MigrationError(f"cannot parse: {type(error).__name__}") from None
 
 
-def _refuse_beyond_python(text: str) -> None:
+def _refuse_beyond_python(text: str) -> ast.Module | None:
     """Code nested deeper than CPython's parser allows (about 3,000 levels) cannot run; LibCST's parser
     would crash the process on some of it (a stack overflow in native code), so it is not handed over."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            ast.parse(text)
+            return ast.parse(text)
     except (RecursionError, MemoryError):
         raise MigrationError(
             "syntax error: too deeply nested for Python's own parser (Python cannot run this file either); left untouched"
         ) from None
     except (SyntaxError, ValueError):
-        pass  # reported by the parse that follows, in LibCST's or CPython's words
+        return None  # reported by the parse that follows, in LibCST's or CPython's words
 
 
 def _syntax_error_reason(text: str, error: cst.ParserSyntaxError) -> str:
@@ -191,6 +194,7 @@ def _migrate_once(text: str, selection: Selection, filename: str, graph_mode: bo
                     # Re-parse the output: the next rule gets a tree whose nodes are all distinct (metadata is
                     # keyed by node) and whose positions are those of the text; it also proves the text parses.
                     tree, current_text, wrapper = _parse_output(new_text, codemod_class), new_text, None
+                    remember_text(tree, current_text)
                     linemap = LineMap(text, current_text)
                     suppressions = SuppressionIndex.from_text(current_text)
 
