@@ -4,8 +4,12 @@ What it matches (called by the Session rewrite in `codemods/sessions.py` while i
 - `sess.run(v.assign(e))`, `sess.run(v.assign_add(e))`, `sess.run(v.assign_sub(e))` where `v` is a variable
   created at the top level of the program (`tf.Variable`) and `e` is built from the program's names: the
   update is done where the run was (`v.assign(e).numpy()`: TF1's run returned the value after the
-  update; an eager `assign` returns the variable holding it). The receiver must be a plain name bound to
-  the variable; `e` is checked like any fetched expression (its placeholders must be fed).
+  update; an eager `assign` returns the variable holding it; as a statement of its own, `v.assign(e)`).
+  `tf.assign(v, e)` (and `tf.assign_add`, `tf.assign_sub`) is written as the method. The receiver must
+  be a plain name bound to the variable; `e` is checked like any fetched expression (its placeholders
+  must be fed). Several updates in one run are done one after the other only when that order cannot
+  matter: different variables, no update's value reading (directly or through tensors) a variable
+  another one writes, no other value fetched with them (TF1 runs them in no fixed order).
 - `opt = sess.run(train_op, feed)` where the name `opt` is never read anywhere: TF1 returned None, the
   binding is dead, so the step's return value bound there instead changes nothing the program can see.
 
@@ -87,8 +91,7 @@ def method_form(visitor: Codemod, variables: set[str], fetch: cst.BaseExpression
 
 
 def unread_binding(visitor: Codemod, call: cst.Call) -> bool:
-    """`name = <call>` where the plain name `name` is never read: no access in its scope (LibCST records
-    there the reads of nested functions too, and `del name`)."""
+    """`name = <call>` where the plain name `name` is never read: none of its bindings is referenced."""
     assign = visitor.get_metadata(ParentNodeProvider, call, None)
     if not (isinstance(assign, cst.Assign) and assign.value is call and len(assign.targets) == 1):
         return False
@@ -98,9 +101,9 @@ def unread_binding(visitor: Codemod, call: cst.Call) -> bool:
     scope = visitor.get_metadata(ScopeProvider, target, None)
     if scope is None:
         return False
-    if scope.accesses[target.value]:
-        return False
-    return all(isinstance(assignment.node, cst.Name) for assignment in scope.assignments[target.value])
+    assignments = scope.assignments[target.value]
+    # (an assignment's references include the reads of nested functions, `global` declarations and `del`)
+    return all(isinstance(a.node, cst.Name) and not a.references for a in assignments) and not scope.accesses[target.value]
 
 
 def statement_form(replacement: cst.BaseExpression) -> cst.BaseExpression:

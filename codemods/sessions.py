@@ -78,7 +78,7 @@ from libcst.metadata import FunctionScope, ParentNodeProvider, PositionProvider,
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
-from . import session_checkpoints, session_contexts, session_fetches, session_optimizers, session_summaries
+from . import session_checkpoints, session_classes, session_contexts, session_fetches, session_optimizers, session_summaries
 from .base import Codemod, Rule
 from .names import references_in as _names_in
 from .session_schedules import SCHEDULES, ScheduleCalls, keras_schedule, schedule_arguments
@@ -1202,7 +1202,8 @@ class Sessions(Codemod):
                         tensor.dynamic = True
                         params.update(inner.params)
                 elif dep in program.session_names:
-                    raise Decline(tensor.statement, SESSION_USE.code, f"`{tensor.name} = {_code(tensor.value)}` uses the session outside `sess.run`")
+                    keeping = session_classes.session_keeping_class(self.tree, tensor.value, dep)
+                    raise Decline(tensor.statement, SESSION_USE.code, f"`{tensor.name} = {_code(tensor.value)}` uses the session outside `sess.run`" + (f": {keeping}" if keeping else ""))
             tensor.params = [p for p in order if p in params]
             if tensor.dynamic:
                 tensor.function = program.fresh(f"compute_{tensor.name}")
