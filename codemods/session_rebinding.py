@@ -60,7 +60,8 @@ VERSIONS = Rule(
         only by top-level statements of the Session's block and read only there, the earlier values get
         fresh names (`outputs_1`) in their bindings and reads; a binding that only transforms the previous
         one (`L1 = tf.nn.relu(L1)`) stays in the same version. Applied only when this renaming is what
-        lets the Session program convert.
+        lets the Session program convert; when the program would still stay in graph mode, a manual
+        finding names what else keeps it there.
     """,
     before="""
         a = tf.constant(2)
