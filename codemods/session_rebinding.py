@@ -60,7 +60,8 @@ VERSIONS = Rule(
         only by top-level statements of the Session's block and read only there, the earlier values get
         fresh names (`outputs_1`) in their bindings and reads; a binding that only transforms the previous
         one (`L1 = tf.nn.relu(L1)`) stays in the same version. Applied only when this renaming is what
-        lets the Session program convert.
+        lets the Session program convert; when the program would still stay in graph mode, a manual
+        finding names what else keeps it there.
     """,
     before="""
         a = tf.constant(2)
@@ -105,17 +106,26 @@ class SessionRebinding(Codemod):
             return False
         taken = {name.value for name in find(node, cst.Name)}  # type: ignore[attr-defined]
         renames: dict[int, str] = {}
-        messages: list[tuple[cst.CSTNode, str]] = []
+        messages: list[tuple[cst.CSTNode, str, str]] = []
         for block in self._session_blocks(node):
-            for statement, message in self._versions(block, taken, renames):
-                messages.append((statement, message))
+            for statement, name, message in self._versions(block, taken, renames):
+                messages.append((statement, name, message))
         if not renames:
             return False
-        if any(self.run.is_suppressed(VERSIONS.code, self.position(statement)[0]) for statement, _ in messages):
+        if any(self.run.is_suppressed(VERSIONS.code, self.position(statement)[0]) for statement, _, _ in messages):
             return False
-        if self._converts(node) or not self._converts(node.visit(sessions._Renamer(renames))):
-            return False  # converts without the renaming, or not even with it: nothing to gain
-        for statement, message in messages:
+        if self._converts(node)[0]:
+            return False  # converts without the renaming: nothing to gain
+        converts, findings = self._converts(node.visit(sessions._Renamer(renames)))
+        if not converts:
+            # the renaming alone would not do: say what would still keep the program in graph mode
+            blocker = next((f for f in findings if f.fix is FixState.MANUAL and f.code.startswith("TFM2")), None)
+            if blocker is not None:
+                for statement, name, _ in messages:
+                    self.flag(statement, VERSIONS.code, f"`{name}` is bound several times while the graph is built; a name for each value would not be enough: "
+                              f"the Session program would still stay in graph mode ({blocker.code} at line {blocker.line}: {blocker.message.removesuffix('; left in graph mode')})")
+            return False
+        for statement, _, message in messages:
             self.offer_fix(statement, VERSIONS.code, message)
         self._renamed = node.visit(sessions._Renamer(renames))
         return False
@@ -154,7 +164,7 @@ class SessionRebinding(Codemod):
 
     # -- versions of one name ----------------------------------------------------------------
 
-    def _versions(self, block: cst.CSTNode, taken: set[str], renames: dict[int, str]) -> list[tuple[cst.CSTNode, str]]:
+    def _versions(self, block: cst.CSTNode, taken: set[str], renames: dict[int, str]) -> list[tuple[cst.CSTNode, str, str]]:
         top = self._top(block)
         if not top:
             return []
@@ -163,7 +173,7 @@ class SessionRebinding(Codemod):
             return []
         top_ids = {id(statement) for statement in top}
         names = sorted({assignment.name for assignment in scope.assignments})
-        found: list[tuple[cst.CSTNode, str]] = []
+        found: list[tuple[cst.CSTNode, str, str]] = []
         for name in names:
             assignments = list(scope.assignments[name])
             if len(assignments) < 2:
@@ -172,9 +182,11 @@ class SessionRebinding(Codemod):
             if bindings is None:
                 continue
             versions = self._split(name, scope, bindings, assignments)
-            if versions is None or len(versions) < 2:
+            if versions is None:
                 continue
             segments, reads = versions
+            if len(segments) < 2:
+                continue  # one chain of graph building: the Session rewrite takes it as it is
             new_names = []
             for segment in segments[:-1]:
                 index = 1
@@ -189,6 +201,7 @@ class SessionRebinding(Codemod):
                         renames[id(read)] = new
             found.append((
                 bindings[0].statement,
+                name,
                 f"`{name}` is bound {len(bindings)} times while the graph is built (each value a tensor of its own in TF1): "
                 f"the earlier value{'s are' if len(new_names) > 1 else ' is'} now {', '.join(f'`{n}`' for n in new_names)}, so that the Session program converts",
             ))
@@ -274,8 +287,9 @@ class SessionRebinding(Codemod):
 
     # -- the proof ---------------------------------------------------------------------------
 
-    def _converts(self, module: cst.Module) -> bool:
-        """The Session rewrite converts this module's Session programs (its analysis, run on a copy)."""
+    def _converts(self, module: cst.Module) -> tuple[bool, list]:  # type: ignore[type-arg]
+        """Whether the Session rewrite converts this module's Session programs (its analysis, run on a copy),
+        and the findings it would report."""
         wrapper = MetadataWrapper(cst.parse_module(module.code), unsafe_skip_copy=True)
         run = dataclasses.replace(self.run, findings=[], fixes_applied=0, used_suppressions=set())
         codemod = sessions.Sessions(CodemodContext(filename=self.context.filename, wrapper=wrapper), run)
@@ -284,7 +298,7 @@ class SessionRebinding(Codemod):
             codemod.visit_Module(wrapper.module)
         finally:
             codemod.metadata = {}
-        return any(f.code == sessions.CONVERT.code and f.fix is FixState.APPLIED for f in run.findings)
+        return any(f.code == sessions.CONVERT.code and f.fix is FixState.APPLIED for f in run.findings), run.findings
 
 
 CODEMOD = SessionRebinding

@@ -43,7 +43,9 @@ def test_not_renamed_when_the_program_still_declines():
     source = SOURCE.replace("print(sess.run(a + 1, feed_dict={a: 3}))", "print(sess.run(a + 1, feed_dict={a: 3}))\nprint(a)")
     migration = migrate_text(source, _selection("TFM20,TFM21,TFM275"))
     assert "a_1" not in migration.text
-    assert [f.code for f in migration.findings] == ["TFM214"]
+    assert sorted(f.code for f in migration.findings) == ["TFM214", "TFM275"]
+    note = next(f for f in migration.findings if f.code == "TFM275")
+    assert note.fix.value == "manual" and "would still stay in graph mode (TFM214 at line " in note.message and "`a` is printed" in note.message
 
 
 def test_suppressed_binding_keeps_the_names():
