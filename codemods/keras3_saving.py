@@ -242,6 +242,9 @@ class Keras3Saving(Codemod):
         if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1 and assign.targets[0] is target):
             return
         tail = _string_tail(assign.value)
+        if tail is not None and tail.endswith(".weights.h5"):
+            self._named_saves.add(call)  # a path Keras 3 accepts: nothing to report
+            return
         old = _weights_name(tail) if tail is not None else None
         if old is None:
             return
