@@ -1729,23 +1729,25 @@ class Sessions(Codemod):
         """Every use of a graph name must be one the rewrite understands."""
         scope = program.scope
         for name in sorted(program.session_names) + sorted(program.graph_names() - program.session_names):
-            for assignment in scope.assignments[name]:  # type: ignore[attr-defined]
-                for access in assignment.references:
-                    if id(access.node) in program.claimed or self._after_fetch(program, name, access.node):
-                        continue
-                    if name in program.variables and access.scope is not scope:
-                        continue  # a helper function reading a variable: it is the same object in eager code
-                    if _local_elsewhere(access.scope, scope, name):
-                        continue  # `def model(X): X = tf.nn.dropout(X, p)`: the helper's own `X` (LibCST links the read before the binding to the outer name)
-                    if name in program.variables and m.matches(self.get_metadata(ParentNodeProvider, access.node, None), m.Param(default=m.Name(name))):
-                        continue  # `def D(x, w=d_weights)`: the helper's default is the same object in eager code
-                    if name not in program.session_names and session_contexts.static_shape_use(self, program, name, access.node):
-                        continue  # `assert y.shape.as_list() == Y.shape.as_list()`: the static shapes TF1 inferred
-                    if name not in program.session_names and session_contexts.printed(self, access.node):
-                        raise Decline(access.node, GRAPH.code, f"the graph name `{name}` is printed: TF1 printed the symbolic tensor (its op name, static shape and dtype), which eager code cannot print alike (it has values); remove that print to convert")
-                    kind = "session" if name in program.session_names else "graph name"
-                    code = SESSION_USE.code if name in program.session_names else GRAPH.code
-                    raise Decline(access.node, code, f"the {kind} `{name}` is used in a way the eager rewrite cannot follow")
+            # LibCST keeps references in sets (ordered by node address): sorted by position, the use reported is
+            # the first one in the file on every run
+            accesses = {id(access): access for assignment in scope.assignments[name] for access in assignment.references}  # type: ignore[attr-defined]
+            for access in sorted(accesses.values(), key=lambda access: self.position(access.node)):
+                if id(access.node) in program.claimed or self._after_fetch(program, name, access.node):
+                    continue
+                if name in program.variables and access.scope is not scope:
+                    continue  # a helper function reading a variable: it is the same object in eager code
+                if _local_elsewhere(access.scope, scope, name):
+                    continue  # `def model(X): X = tf.nn.dropout(X, p)`: the helper's own `X` (LibCST links the read before the binding to the outer name)
+                if name in program.variables and m.matches(self.get_metadata(ParentNodeProvider, access.node, None), m.Param(default=m.Name(name))):
+                    continue  # `def D(x, w=d_weights)`: the helper's default is the same object in eager code
+                if name not in program.session_names and session_contexts.static_shape_use(self, program, name, access.node):
+                    continue  # `assert y.shape.as_list() == Y.shape.as_list()`: the static shapes TF1 inferred
+                if name not in program.session_names and session_contexts.printed(self, access.node):
+                    raise Decline(access.node, GRAPH.code, f"the graph name `{name}` is printed: TF1 printed the symbolic tensor (its op name, static shape and dtype), which eager code cannot print alike (it has values); remove that print to convert")
+                kind = "session" if name in program.session_names else "graph name"
+                code = SESSION_USE.code if name in program.session_names else GRAPH.code
+                raise Decline(access.node, code, f"the {kind} `{name}` is used in a way the eager rewrite cannot follow")
 
     # -- planning the rewrite ----------------------------------------------------------------
 

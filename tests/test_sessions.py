@@ -143,3 +143,27 @@ def test_method_program_is_converted_with_nested_functions():
     migration = migrate(ODD_SHAPES["method_program"])
     assert "def compute_y(x):" in migration.text
     assert "return compute_y(tf.cast(data, tf.float32)).numpy()" in migration.text
+
+
+def test_reported_use_of_a_graph_name_is_the_first_in_the_file():
+    """LibCST keeps a name's references in sets ordered by node address; the use the finding names must not
+    depend on that order (it changed from run to run on real files): many unsupported uses, the first reported."""
+    uses = "\n".join(f"handles.append(y{i % 3} if flag else None)" for i in range(40))
+    source = textwrap.dedent(
+        """\
+        import tensorflow as tf
+        x = tf.placeholder(tf.float32, [None])
+        y0 = x * 2.0
+        y1 = x * 3.0
+        y2 = x * 4.0
+        handles, flag = [], True
+        """
+    ) + uses + textwrap.dedent(
+        """
+        with tf.Session() as sess:
+            print(sess.run(y0, {x: [1.0]}), sess.run(y1, {x: [1.0]}), sess.run(y2, {x: [1.0]}))
+        """
+    )
+    for _ in range(3):
+        findings = [f for f in migrate_text(source, Selection(), "t.py").findings if f.code == "TFM214"]
+        assert findings and findings[0].line == 7, findings
