@@ -231,6 +231,8 @@ class SessionRebinding(Codemod):
             return None
         if any(self._runs(b.value) for b in bindings) or not any(self._builds_graph(b.value) for b in bindings):
             return None  # a fetched value (`y = sess.run(y)`) or plain Python: the Session rewrite's own rules
+        if any(self._trains(b.value) for b in bindings):
+            return None  # `step = [tf.assign(...)]`, later `step = opt.minimize(cost)`: runs of the renamed train op are not followed
         return bindings
 
     def _split(self, name: str, scope, bindings: list[_Binding], assignments: list):  # type: ignore[no-untyped-def]  # noqa: ANN001
@@ -281,6 +283,9 @@ class SessionRebinding(Codemod):
 
     def _runs(self, value: cst.BaseExpression) -> bool:
         return any(isinstance(call.func, cst.Attribute) and call.func.attr.value in ("run", "eval") for call in find(value, cst.Call))  # type: ignore[attr-defined]
+
+    def _trains(self, value: cst.BaseExpression) -> bool:
+        return any(isinstance(call.func, cst.Attribute) and call.func.attr.value in ("minimize", "apply_gradients") for call in find(value, cst.Call))  # type: ignore[attr-defined]
 
     def _builds_graph(self, value: cst.BaseExpression) -> bool:
         return any((self.qualified_name(call) or "").startswith("tf.") for call in find(value, cst.Call))

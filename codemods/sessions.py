@@ -1140,6 +1140,9 @@ class Sessions(Codemod):
         for name in list(program.placeholders) + list(program.variables) + list(program.tensors) + list(program.train_ops) + list(program.optimizers) + list(program.inits) + list(program.configs) + list(program.graphs):
             if name in program.synthetic:
                 continue
+            if name in program.train_ops and (name in program.tensors or name in program.variables or name in program.placeholders):
+                # `step = [tf.assign(...)]` run, then `step = opt.minimize(cost)`: which binding a run sees is not followed
+                raise Decline(program.train_ops[name].statement, GRAPH.code, f"`{name}` is bound more than once (a train op and another graph value)")
             assignments = self._fetched_over(program, name, self._dead_before_graph(program, name, program.scope.assignments[name]))  # type: ignore[attr-defined]
             if len(assignments) != 1 and not (name in program.tensors and self._chain(program, program.tensors[name], assignments)):
                 node = program.tensors[name].statement if name in program.tensors else program.session
