@@ -282,10 +282,10 @@ class SessionRebinding(Codemod):
         return (where.start.line, where.start.column) <= (start.line, start.column) <= (where.end.line, where.end.column)
 
     def _runs(self, value: cst.BaseExpression) -> bool:
-        return any(isinstance(call.func, cst.Attribute) and call.func.attr.value in ("run", "eval") for call in find(value, cst.Call))  # type: ignore[attr-defined]
+        return _calls_method(value, ("run", "eval"))
 
     def _trains(self, value: cst.BaseExpression) -> bool:
-        return any(isinstance(call.func, cst.Attribute) and call.func.attr.value in ("minimize", "apply_gradients") for call in find(value, cst.Call))  # type: ignore[attr-defined]
+        return _calls_method(value, ("minimize", "apply_gradients"))
 
     def _builds_graph(self, value: cst.BaseExpression) -> bool:
         return any((self.qualified_name(call) or "").startswith("tf.") for call in find(value, cst.Call))
@@ -307,3 +307,8 @@ class SessionRebinding(Codemod):
 
 
 CODEMOD = SessionRebinding
+
+
+def _calls_method(value: cst.BaseExpression, methods: tuple[str, ...]) -> bool:
+    """`value` calls a method of one of these names (`sess.run(...)`, `opt.minimize(...)`)."""
+    return any(isinstance(call.func, cst.Attribute) and call.func.attr.value in methods for call in find(value, cst.Call))  # type: ignore[attr-defined]
