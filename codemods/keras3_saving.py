@@ -200,8 +200,10 @@ def _weights_name(tail: str) -> str | None:
 
 # What the rules below can act on, spelled in the text: a call of (or a name) `save_weights`, `ModelCheckpoint`,
 # `load_weights`, `load_model`, or an attribute `.save` / `.input_shape` / `.output_shape` (the dot may be followed
-# by spaces, line continuations and comments). A file without any of them produces nothing here.
-_CAN_ACT = re.compile(r"save_weights|ModelCheckpoint|load_weights|load_model|\.(?:\s|\\|#[^\n]*)*(?:save|input_shape|output_shape)\b")
+# by spaces, line continuations and comments). A file without any of them produces nothing here. A comment runs to
+# the end of its line (`(?![^\n])`): without that, a run of `#` after a dot could be split into comments in
+# exponentially many ways, and a file with `.` before a `####...` banner took minutes to be rejected.
+_CAN_ACT = re.compile(r"save_weights|ModelCheckpoint|load_weights|load_model|\.(?:\s|\\|#[^\n]*(?![^\n]))*(?:save|input_shape|output_shape)\b")
 
 
 class Keras3Saving(Codemod):

@@ -120,3 +120,19 @@ def test_tensorboard_and_input_arguments():
     with pytest.raises((TypeError, ValueError)):
         keras.layers.LSTM(2, batch_size=3)
     assert not hasattr(keras.Sequential(), "reset_states") and hasattr(keras.layers.LSTM(2), "reset_states")
+
+
+def test_saving_trigger_is_linear_on_comment_banners():
+    """A dot followed by a `####` banner made Keras3Saving's text test backtrack exponentially (ssd_keras' model
+    files took minutes before any rule ran); the test runs in a subprocess so a regression fails instead of hanging."""
+    import subprocess
+    import sys
+
+    program = (
+        "from tf2migrate.codemods.keras3_saving import Keras3Saving\n"
+        "from tf2migrate.selection import Selection\n"
+        "text = 'import keras\\nx = 1.\\n' + '#' * 60 + '\\ny.output_shape_ = 2\\n'\n"
+        "assert not Keras3Saving.wanted(text, Selection())\n"
+        "assert Keras3Saving.wanted('import keras\\nm.save(\"m.keras\")\\n', Selection())\n"
+    )
+    subprocess.run([sys.executable, "-c", program], check=True, timeout=30)
