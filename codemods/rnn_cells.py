@@ -35,7 +35,8 @@ When it declines (TFM248)
     no exact counterpart: `DropoutWrapper` inside a `MultiRNNCell`, `state_keep_prob` or
     `variational_recurrent`, peepholes, `cell_clip`, `num_proj`, another `forget_bias`, `state_is_tuple=False`,
     `reuse`, a shape-dependent or seeded initializer, an initial state other than
-    `zero_state`, a final state read where Keras has no matching structure, a cell used in other ways, or a
+    `zero_state`, a final state read where Keras has no matching structure, a cell used in other ways (an
+    LSTM's `cell.state_size` that is read: a GRU's is `num_units`, an unread LSTM's `(num_units, num_units)`), or a
     program that restores a checkpoint (TF1's RNN variables are not laid out as Keras').
 """
 
@@ -67,7 +68,9 @@ RNN_RULE = Rule(
         with zero outputs past each length (the final state is the one at the last valid step, as in TF1),
         an LSTM state `(c, h)` is read from Keras' `h, c`, `static_rnn`'s list of steps is stacked and
         unstacked, the backward outputs of `bidirectional_dynamic_rnn` are put back in input order, and a
-        `cell.zero_state(...)` initial state is Keras' own zero state.
+        `cell.zero_state(...)` initial state is Keras' own zero state. `cell.state_size` is the cell's `num_units`
+        (GRU, basic RNN); an LSTM's (TF1's `LSTMStateTuple(c, h)` of sizes) becomes `(num_units, num_units)` where
+        its value is never read (bound to a name nobody reads, directly or through a helper's returned tuple).
 
         Cell semantics: TF1's `forget_bias=1.0` (added to the forget gate at every step, bias starting at
         0) is Keras' `unit_forget_bias=True` (bias starting at 1.0): the gradients are the same, so a model
@@ -108,7 +111,7 @@ RNN_MANUAL = Rule(
         `reuse`, a shape-dependent or seeded initializer (TF1 drew it over the joint
         kernel), `MultiRNNCell([cell] * n)` (one cell object on every layer), an initial state other than
         `cell.zero_state(...)`, a final state read in a structure Keras does not return, a cell used for
-        anything else (`cell.state_size`, called directly), and programs that restore a checkpoint (TF1's
+        anything else (called directly, `cell.output_size`, an LSTM's `cell.state_size` that is read), and programs that restore a checkpoint (TF1's
         RNN variables are one joint kernel with gate order i-j-f-o; Keras keeps a kernel and a recurrent
         kernel with gate order i-f-c-o). Rewrite the RNN with `tf.keras.layers.LSTM` / `GRU` / `RNN` by
         hand, or keep the program in graph mode (`--legacy-keras-fallback`).
