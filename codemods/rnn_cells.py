@@ -547,6 +547,9 @@ class RnnCells(Codemod):
                 if isinstance(parent, cst.Attribute) and parent.value is reference and parent.attr.value == "state_size":
                     sizes.append(parent)
                     continue
+                if isinstance(parent, cst.Attribute) and parent.value is reference and parent.attr.value == "zero_state":
+                    raise Decline(run, f"the zero state of `{node.value}` is used for more than this run's `initial_state` (fed a state carried over"
+                                       " from an earlier run, or read): pass the state to the Keras layer as `initial_state=[h, c]` by hand")
                 raise Decline(run, f"the cell `{node.value}` is used for more than this run (called directly, `{node.value}.output_size`, ...)")
             self.removed.add(statement)
             cell = self._cell(value, run)
