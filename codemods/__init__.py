@@ -22,6 +22,7 @@ CODEMOD_MODULES: tuple[str, ...] = (
     "contrib_layers",
     "seq2seq_loss",  # before sessions: the contrib loss becomes a plain function the Session rewrite follows
     "rnn_cells",  # before tf1_variables: its Keras RNN layers are created once by TFM234
+    "contrib_rnn_names",  # after rnn_cells: what it left of tf.contrib.rnn gets its core tf.nn names
     "tf1_variables",
     "session_rebinding",  # before sessions: renames a graph name bound again when that lets sessions convert
     "sessions",

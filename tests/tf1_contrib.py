@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import sys
 import types
 
 
@@ -42,8 +43,18 @@ def install(tf) -> None:  # type: ignore[no-untyped-def]
                 return tf.div_no_nan(tf.reduce_sum(loss, axis=axis), tf.cast(tf.count_nonzero(weights, axis=axis), loss.dtype))
             return loss
 
+    contrib, rnn, seq2seq = (types.ModuleType(name) for name in ("tensorflow.contrib", "tensorflow.contrib.rnn", "tensorflow.contrib.seq2seq"))
     cells = tf.nn.rnn_cell
-    rnn = types.SimpleNamespace(**{name: getattr(cells, name) for name in dir(cells) if not name.startswith("_")})
-    rnn.static_rnn = tf.nn.static_rnn
-    rnn.static_bidirectional_rnn = tf.nn.static_bidirectional_rnn
-    tf.contrib = types.SimpleNamespace(seq2seq=types.SimpleNamespace(sequence_loss=sequence_loss), rnn=rnn)
+    for name in ("BasicLSTMCell", "BasicRNNCell", "DeviceWrapper", "DropoutWrapper", "GRUCell", "LSTMCell", "LSTMStateTuple", "MultiRNNCell",
+                 "RNNCell", "ResidualWrapper"):  # fmt: skip
+        try:
+            setattr(rnn, name, getattr(cells, name))
+        except Exception:  # noqa: BLE001 (without tf_keras the cells do not load: `needs_legacy_keras` asks for it)
+            pass
+    for name in ("static_rnn", "static_bidirectional_rnn", "static_state_saving_rnn"):
+        setattr(rnn, name, getattr(tf.nn, name))
+    seq2seq.sequence_loss = sequence_loss
+    contrib.rnn, contrib.seq2seq = rnn, seq2seq
+    tf.contrib = contrib
+    for module in (contrib, rnn, seq2seq):  # `from tensorflow.contrib import rnn` (the runner serves compat.v1 as `tensorflow`)
+        sys.modules[module.__name__] = module

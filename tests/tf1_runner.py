@@ -18,9 +18,10 @@ import sys
 
 
 def needs_legacy_keras(program_text: str) -> bool:
-    """TF1's `tf.layers.*` and `tf.nn.rnn_cell` cells are served by tf_keras (Keras 2) on TF 2.16+: the program
-    needs TF_USE_LEGACY_KERAS=1 before TensorFlow loads (`harness.run_tf1` sets it for the zygote too)."""
-    return "tf.layers." in program_text or "rnn_cell" in program_text or "contrib.rnn" in program_text
+    """TF1's `tf.layers.*` and `tf.nn.rnn_cell` cells (also as `tf.contrib.rnn.*`, tests/tf1_contrib.py) are served by
+    tf_keras (Keras 2) on TF 2.16+: the program needs TF_USE_LEGACY_KERAS=1 before TensorFlow loads (`harness.run_tf1`
+    sets it for the zygote too)."""
+    return "tf.layers." in program_text or "rnn_cell" in program_text or "contrib.rnn" in program_text or "contrib import rnn" in program_text
 
 
 def main() -> None:
@@ -31,7 +32,7 @@ def main() -> None:
     import tensorflow.compat.v1 as tf1
 
     tf1.disable_v2_behavior()
-    if "tf.contrib." in text:  # TF1's contrib parts the fixtures use (tests/tf1_contrib.py)
+    if "contrib" in text:  # TF1's contrib parts the fixtures use (tests/tf1_contrib.py)
         from tf1_contrib import install
 
         install(tf1)
