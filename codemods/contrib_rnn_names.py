@@ -29,10 +29,11 @@ import libcst as cst
 from libcst.metadata import ParentNodeProvider
 
 from tf2migrate.findings import FixKind
+from tf2migrate.selection import Selection
 from tf2migrate.traversal import find
 
 from .base import Codemod, Rule
-from .imports import schedule_removal_of_imports_used_by, tensorflow_name
+from .imports import module_alias, schedule_removal_of_imports_used_by, tensorflow_name
 
 PREFIX = "tf.contrib.rnn."
 CORE_CELLS = frozenset({"BasicLSTMCell", "BasicRNNCell", "DeviceWrapper", "DropoutWrapper", "GRUCell", "LSTMCell", "LSTMStateTuple", "MultiRNNCell",
@@ -68,11 +69,18 @@ RULE = Rule(
 
 class ContribRnnNames(Codemod):
     RULES = (RULE,)
-    TRIGGERS = ("rnn",)
+    TRIGGERS = ("contrib",)
+
+    @classmethod
+    def wanted(cls, text: str, selection: Selection) -> bool:
+        return "rnn" in text and super().wanted(text, selection)
 
     def visit_Module(self, node: cst.Module) -> bool:
         self.planned: dict[cst.CSTNode, str] = {}
         for candidate in [*find(node, cst.Attribute), *find(node, cst.Name)]:  # type: ignore[attr-defined]
+            last = candidate.attr.value if isinstance(candidate, cst.Attribute) else candidate.value  # type: ignore[attr-defined]
+            if last not in CORE_CELLS and last not in CORE_RUNS:
+                continue
             core = self._core_name(candidate)
             if core is None or self._in_import(candidate):
                 continue
@@ -87,7 +95,7 @@ class ContribRnnNames(Codemod):
         applied: dict[cst.CSTNode, str] = {}
         for candidate, core in sorted(self.planned.items(), key=lambda item: self.position(item[0])):
             if self.offer_fix(candidate, RULE.code, f"`tf.contrib.rnn.{core.rsplit('.', 1)[-1]}` is TF1's `tf.{core}` (the same object): now called so, without `tf.contrib`"):
-                tf = tf or tensorflow_name(self.context, node)
+                tf = tf or module_alias(node, "tensorflow") or module_alias(node, "tensorflow.compat.v1") or tensorflow_name(self.context, node)
                 applied[candidate] = f"{tf}.{core}"
                 schedule_removal_of_imports_used_by(self.context, candidate)
         self.planned = applied

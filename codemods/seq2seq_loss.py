@@ -36,7 +36,7 @@ from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
 from .base import Codemod, Rule
-from .imports import schedule_removal_of_imports_used_by, tensorflow_name
+from .imports import module_alias, schedule_removal_of_imports_used_by, tensorflow_name
 
 SEQUENCE_LOSS = "tf.contrib.seq2seq.sequence_loss"
 MAX_POSITIONAL = 5  # logits, targets, weights, average_across_timesteps, average_across_batch: the same in every TF1
@@ -166,7 +166,8 @@ class Seq2seqLoss(Codemod):
             return False
         first = min(self.calls, key=self.position)
         self.before = self._top_level(node, first)
-        self.tf = tensorflow_name(self.context, node)
+        # (every op the function uses is also in `tf.compat.v1`: a file that imports only that keeps its alias)
+        self.tf = module_alias(node, "tensorflow") or module_alias(node, "tensorflow.compat.v1") or tensorflow_name(self.context, node)
         return True
 
     def _top_level(self, module: cst.Module, node: cst.CSTNode) -> cst.CSTNode:
