@@ -6,7 +6,7 @@ What it matches
         sequence_loss = tf.contrib.seq2seq.sequence_loss(logits=outputs, targets=Y, weights=weights)
 
 What it writes (TFM286)
-    A module-level function `sequence_loss(logits, targets, weights, average_across_timesteps=True,
+    A module-level function `seq2seq_sequence_loss(logits, targets, weights, average_across_timesteps=True,
     average_across_batch=True, sum_over_timesteps=False, sum_over_batch=False, softmax_loss_function=None,
     name=None)` written once, before the first statement that calls it, and the calls call it with the
     same arguments. Its body is what TF 1.15's `sequence_loss` computed, op for op: the logits flattened to
@@ -15,7 +15,9 @@ What it writes (TFM286)
     (`tf.math.divide_no_nan`) by the weights' sum (averages) or by their number of non-zero entries
     (sums), over the axes TF1 chose, with TF1's `ValueError`s for wrong ranks and contradictory flags.
     The function uses only TensorFlow ops that exist in TF2 and in `tf.compat.v1`: it runs eagerly and
-    in a graph-mode fallback alike, and it creates no variables (TF1's did not either).
+    in a graph-mode fallback alike, and it creates no variables (TF1's did not either). `name` named TF1's
+    ops (a name scope): the function takes it and names nothing (eager ops have no names; the Session rewrite
+    treats a name scope as graph building).
 
 Why
     `tf.contrib` is gone in TF2, and the eager Session rewrite would otherwise take the call for one that
@@ -63,12 +65,12 @@ RULE = Rule(
         loss = tf.reduce_mean(tf.contrib.seq2seq.sequence_loss(logits=outputs, targets=Y, weights=weights))
     """,
     after="""
-        def sequence_loss(logits, targets, weights, average_across_timesteps=True, average_across_batch=True,
-                          sum_over_timesteps=False, sum_over_batch=False, softmax_loss_function=None, name=None):
+        def seq2seq_sequence_loss(logits, targets, weights, average_across_timesteps=True, average_across_batch=True,
+                                  sum_over_timesteps=False, sum_over_batch=False, softmax_loss_function=None, name=None):
             ...  # TF 1.15's computation, written in full
 
 
-        loss = tf.reduce_mean(sequence_loss(logits=outputs, targets=Y, weights=weights))
+        loss = tf.reduce_mean(seq2seq_sequence_loss(logits=outputs, targets=Y, weights=weights))
     """,
 )
 
@@ -151,7 +153,7 @@ class Seq2seqLoss(Codemod):
         if not candidates:
             return False
         taken = {name.value for name in find(node, cst.Name)}  # type: ignore[attr-defined]
-        self.name = next(n for n in ("sequence_loss", "seq2seq_sequence_loss", *(f"seq2seq_sequence_loss_{i}" for i in range(1, 100))) if n not in taken)
+        self.name = next(n for n in ("seq2seq_sequence_loss", *(f"seq2seq_sequence_loss_{i}" for i in range(1, 100))) if n not in taken)
         for call in candidates:
             problem = _problem(call)
             if problem is not None:
