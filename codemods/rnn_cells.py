@@ -35,7 +35,8 @@ When it declines (TFM248)
     no exact counterpart: `DropoutWrapper` inside a `MultiRNNCell`, `state_keep_prob` or
     `variational_recurrent`, peepholes, `cell_clip`, `num_proj`, another `forget_bias`, `state_is_tuple=False`,
     `reuse`, a shape-dependent or seeded initializer, an initial state other than
-    `zero_state`, a final state read where Keras has no matching structure, a cell used in other ways, or a
+    `zero_state`, a final state read where Keras has no matching structure, a cell used in other ways (an
+    LSTM's `cell.state_size` that is read: a GRU's is `num_units`, an unread LSTM's `(num_units, num_units)`), or a
     program that restores a checkpoint (TF1's RNN variables are not laid out as Keras').
 """
 
@@ -67,7 +68,9 @@ RNN_RULE = Rule(
         with zero outputs past each length (the final state is the one at the last valid step, as in TF1),
         an LSTM state `(c, h)` is read from Keras' `h, c`, `static_rnn`'s list of steps is stacked and
         unstacked, the backward outputs of `bidirectional_dynamic_rnn` are put back in input order, and a
-        `cell.zero_state(...)` initial state is Keras' own zero state.
+        `cell.zero_state(...)` initial state is Keras' own zero state. `cell.state_size` is the cell's `num_units`
+        (GRU, basic RNN); an LSTM's (TF1's `LSTMStateTuple(c, h)` of sizes) becomes `(num_units, num_units)` where
+        its value is never read (bound to a name nobody reads, directly or through a helper's returned tuple).
 
         Cell semantics: TF1's `forget_bias=1.0` (added to the forget gate at every step, bias starting at
         0) is Keras' `unit_forget_bias=True` (bias starting at 1.0): the gradients are the same, so a model
@@ -108,7 +111,7 @@ RNN_MANUAL = Rule(
         `reuse`, a shape-dependent or seeded initializer (TF1 drew it over the joint
         kernel), `MultiRNNCell([cell] * n)` (one cell object on every layer), an initial state other than
         `cell.zero_state(...)`, a final state read in a structure Keras does not return, a cell used for
-        anything else (`cell.state_size`, called directly), and programs that restore a checkpoint (TF1's
+        anything else (called directly, `cell.output_size`, an LSTM's `cell.state_size` that is read), and programs that restore a checkpoint (TF1's
         RNN variables are one joint kernel with gate order i-j-f-o; Keras keeps a kernel and a recurrent
         kernel with gate order i-f-c-o). Rewrite the RNN with `tf.keras.layers.LSTM` / `GRU` / `RNN` by
         hand, or keep the program in graph mode (`--legacy-keras-fallback`).
@@ -189,6 +192,7 @@ class Cell:
     kind: str  # lstm / gru / rnn / stack / helper
     keras: str | None = None  # the Keras cell class when `expression` is that class's constructor
     notes: list[str] = field(default_factory=list)
+    units: cst.BaseExpression | None = None  # TF1's `num_units`, for a single LSTM / GRU / basic RNN cell
 
 
 class RnnCells(Codemod):
@@ -535,12 +539,23 @@ class RnnCells(Codemod):
                 raise Decline(run, f"the cell `{node.value}` is not bound once to a cell")
             name_node, statement, value = binding
             references = self._references(name_node)
+            sizes: list[cst.Attribute] = []  # `cell.state_size` reads
             for reference in references:
                 if reference is node or self._is_zero_state_of(reference, run):
                     continue
-                raise Decline(run, f"the cell `{node.value}` is used for more than this run (`{node.value}.state_size`, called directly, ...)")
+                parent = self.get_metadata(ParentNodeProvider, reference, None)
+                if isinstance(parent, cst.Attribute) and parent.value is reference and parent.attr.value == "state_size":
+                    sizes.append(parent)
+                    continue
+                if isinstance(parent, cst.Attribute) and parent.value is reference and parent.attr.value == "zero_state":
+                    raise Decline(run, f"the zero state of `{node.value}` is used for more than this run's `initial_state` (fed a state carried over"
+                                       " from an earlier run, or read): pass the state to the Keras layer as `initial_state=[h, c]` by hand")
+                raise Decline(run, f"the cell `{node.value}` is used for more than this run (called directly, `{node.value}.output_size`, ...)")
             self.removed.add(statement)
-            return self._cell(value, run)
+            cell = self._cell(value, run)
+            for size in sizes:
+                cell.notes.append(self._state_size(size, cell, run))
+            return cell
         if not isinstance(node, cst.Call):
             raise Decline(run, "the cell is not a cell constructor")
         name = self._rnn_name(node)
@@ -629,7 +644,62 @@ class RnnCells(Codemod):
             notes.append("random initial weights drawn by Keras' defaults")
         expression = cst.Call(func=cst.parse_expression(f"{tf}.keras.layers.{keras}"), args=with_commas(args))
         self.replacements[node] = expression
-        return Cell(expression, kind, keras, notes)
+        return Cell(expression, kind, keras, notes, bound["num_units"])
+
+    def _state_size(self, size: cst.Attribute, cell: Cell, run: cst.Call) -> str:
+        """`cell.state_size` -> the sizes TF1's cell had: `num_units` (GRU, basic RNN); for an LSTM, TF1's
+        `LSTMStateTuple(c=num_units, h=num_units)`, written `(num_units, num_units)` only where it is never read."""
+        units = cell.units
+        if units is None or cell.kind not in ("lstm", "gru", "rnn"):
+            raise Decline(run, "`cell.state_size` of a cell that is not one LSTM / GRU / basic RNN cell")
+        if not self._same_value_at(units, size):
+            raise Decline(run, "`cell.state_size` where the cell's `num_units` may have another value (not a number or a name bound once in the same scope)")
+        if cell.kind != "lstm":
+            self.replacements[size] = units.deep_clone()
+            return "`cell.state_size` is `num_units`, as in TF1"
+        if not self._never_read(size):
+            raise Decline(run, "an LSTM's `cell.state_size` is read (TF1's `LSTMStateTuple(c, h)` of sizes; Keras' LSTM has `[h, c]`): write the sizes by hand")
+        self.replacements[size] = cst.Tuple([cst.Element(units.deep_clone()), cst.Element(units.deep_clone())])
+        return "the LSTM's `cell.state_size`, never read, is the tuple `(num_units, num_units)` (TF1's `LSTMStateTuple(c, h)` of sizes)"
+
+    def _same_value_at(self, units: cst.BaseExpression, where: cst.CSTNode) -> bool:
+        """`units` (the cell's `num_units`) has the same value where `where` is: a number, or a name bound once in that scope."""
+        if isinstance(units, cst.Integer):
+            return True
+        if not isinstance(units, cst.Name):
+            return False
+        scope = self.get_metadata(ScopeProvider, units, None)
+        return scope is not None and scope is self.get_metadata(ScopeProvider, where, None) and len(scope.assignments[units.value]) == 1
+
+    def _never_read(self, node: cst.CSTNode) -> bool:
+        """The value of `node` is bound to a name never read: `size = node`, or `return ..., node` of a module-level
+        function whose every call is unpacked `..., size = f(...)` with that name never read."""
+        parent = self.get_metadata(ParentNodeProvider, node, None)
+        if isinstance(parent, cst.Assign) and len(parent.targets) == 1 and parent.value is node:
+            return self._unused(parent.targets[0].target)
+        if not isinstance(parent, cst.Element):
+            return False
+        pair = self.get_metadata(ParentNodeProvider, parent, None)
+        returned = self.get_metadata(ParentNodeProvider, pair, None) if isinstance(pair, cst.Tuple) else None
+        if not isinstance(returned, cst.Return) or returned.value is not pair:
+            return False
+        index = next(i for i, element in enumerate(pair.elements) if element is parent)
+        function = next((s for s in self.tree.body if isinstance(s, cst.FunctionDef) and returned in _returns(s)), None)
+        if function is None:
+            return False
+        scope = self.get_metadata(ScopeProvider, function, None)
+        if scope is None or len(scope.assignments[function.name.value]) != 1:
+            return False
+        references = [reference.node for assignment in scope.assignments[function.name.value] for reference in assignment.references]
+        for reference in references:
+            call = self.get_metadata(ParentNodeProvider, reference, None)
+            assign = self.get_metadata(ParentNodeProvider, call, None) if isinstance(call, cst.Call) and call.func is reference else None
+            if not (isinstance(assign, cst.Assign) and assign.value is call and len(assign.targets) == 1):
+                return False
+            target = assign.targets[0].target
+            if not (isinstance(target, cst.Tuple) and len(target.elements) == len(pair.elements) and self._unused(target.elements[index].value)):
+                return False
+        return bool(references)
 
     def _elementwise(self, initializer: cst.BaseExpression, node: cst.Call, short: str) -> cst.BaseExpression:
         if isinstance(initializer, cst.Call) and self.qualified_name(initializer) in ELEMENTWISE_INITIALIZERS:

@@ -18,18 +18,24 @@ import sys
 
 
 def needs_legacy_keras(program_text: str) -> bool:
-    """TF1's `tf.layers.*` and `tf.nn.rnn_cell` cells are served by tf_keras (Keras 2) on TF 2.16+: the program
-    needs TF_USE_LEGACY_KERAS=1 before TensorFlow loads (`harness.run_tf1` sets it for the zygote too)."""
-    return "tf.layers." in program_text or "rnn_cell" in program_text
+    """TF1's `tf.layers.*` and `tf.nn.rnn_cell` cells (also as `tf.contrib.rnn.*`, tests/tf1_contrib.py) are served by
+    tf_keras (Keras 2) on TF 2.16+: the program needs TF_USE_LEGACY_KERAS=1 before TensorFlow loads (`harness.run_tf1`
+    sets it for the zygote too)."""
+    return "tf.layers." in program_text or "rnn_cell" in program_text or "contrib.rnn" in program_text or "contrib import rnn" in program_text
 
 
 def main() -> None:
     with open(sys.argv[1], encoding="utf-8") as source:
-        if needs_legacy_keras(source.read()):
-            os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+        text = source.read()
+    if needs_legacy_keras(text):
+        os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
     import tensorflow.compat.v1 as tf1
 
     tf1.disable_v2_behavior()
+    if "contrib" in text:  # TF1's contrib parts the fixtures use (tests/tf1_contrib.py)
+        from tf1_contrib import install
+
+        install(tf1)
     sys.modules["tensorflow"] = tf1
     program = sys.argv[1]
     sys.argv = sys.argv[1:]

@@ -147,8 +147,29 @@ def migrate_text(text: str, selection: Selection, filename: str = "<string>") ->
         return Migration(original=text, text=migration.text.replace("\n", "\r"), findings=migration.findings)
     migration, graph_unproven, stays_in_graph_mode = _migrate_once(text, selection, filename, graph_mode=False)
     if graph_unproven and stays_in_graph_mode:
+        first = migration
         migration, _, _ = _migrate_once(text, selection, filename, graph_mode=True)
+        migration = _with_first_reasons(migration, first)
     return migration
+
+
+# What kept a Session program in graph mode (the Session rewrite's declines, TFM211-TFM229).
+SESSION_DECLINES = frozenset(f"TFM2{n}" for n in range(11, 30))
+
+
+def _with_first_reasons(migration: Migration, first: Migration) -> Migration:
+    """The graph-mode pass's Session declines replaced by the first pass's: the first pass saw the rewrites the
+    graph-mode pass leaves out (RNN cells as Keras layers, ...), so its reasons are the ones a person can act on
+    (a declined Keras RNN layer is not what kept the program in graph mode)."""
+    def declines(m: Migration) -> list[Finding]:
+        return [f for f in m.findings if f.code in SESSION_DECLINES and f.fix is FixState.MANUAL]
+
+    reasons = declines(first)
+    if not reasons:
+        return migration
+    kept = [f for f in migration.findings if not (f.code in SESSION_DECLINES and f.fix is FixState.MANUAL)]
+    findings = sorted([*kept, *reasons], key=lambda f: (f.line, f.column, f.code))
+    return Migration(original=migration.original, text=migration.text, findings=findings)
 
 
 def _migrate_once(text: str, selection: Selection, filename: str, graph_mode: bool) -> tuple[Migration, int, bool]:
