@@ -517,3 +517,4 @@ def _listed(names: list[str]) -> str:
 
 
 CODEMOD = SessionGraphValues
+
