@@ -7,7 +7,7 @@ What it writes
     Nothing: it returns the end of that finding's message. When TFM275 (codemods/session_rebinding.py)
     found that one name per value would not be enough, its note already names what else keeps the
     program in graph mode: the finding repeats it. When the name is bound or grown (`append`) in a
-    loop that builds graph ops, the finding says so (a graph built once per tower or step).
+    loop that builds graph ops, the finding says that first (a graph built once per tower or step).
 
 Why
     "bound more than once" alone sends the user to the wrong fix when renaming would not help.
@@ -26,12 +26,7 @@ from .base import Codemod
 
 def rebound_reason(codemod: Codemod, name: str, assignments: list) -> str:  # type: ignore[type-arg]
     """What the Session rewrite's "`name` is bound more than once" finding adds to say what really stops
-    it: TFM275's note when one name per value would not be enough, or the loop that builds the graph."""
-    prefix = f"`{name}` is bound several times while the graph is built"
-    for finding in (*codemod.run.earlier, *codemod.run.findings):
-        if finding.code == "TFM275" and finding.fix is FixState.MANUAL and finding.message.startswith(prefix) and "(TFM" in finding.message:
-            blocker = finding.message[finding.message.index("(TFM") :]
-            return f": one name per value (TFM275) would not be enough, the program would still stay in graph mode {blocker}"
+    it: the loop that builds graph ops around it, or TFM275's note when one name per value would not be enough."""
     nodes: list[cst.CSTNode] = []
     for assignment in assignments:
         nodes.append(assignment.node)
@@ -47,4 +42,9 @@ def rebound_reason(codemod: Codemod, name: str, assignments: list) -> str:  # ty
     if builds:
         line = min(codemod.position(loop)[0] for loop in builds)
         return f" and grown in the loop at line {line}, which builds graph ops on each pass (one set per tower or step): the eager rewrite follows only graph building that runs once"
+    prefix = f"`{name}` is bound several times while the graph is built"
+    for finding in (*codemod.run.earlier, *codemod.run.findings):
+        if finding.code == "TFM275" and finding.fix is FixState.MANUAL and finding.message.startswith(prefix) and "(TFM" in finding.message:
+            blocker = finding.message[finding.message.index("(TFM") :]
+            return f": one name per value (TFM275) would not be enough, the program would still stay in graph mode {blocker}"
     return ""
