@@ -363,6 +363,12 @@ class SessionGraphValues(Codemod):
             ]
             if not reads or not all(self._graph_binding(a, top_ids) for a in assignments):
                 continue
+            for access in reads:
+                owner = access.scope
+                while owner is not inner and isinstance(owner, ComprehensionScope):
+                    owner = owner.parent
+                if owner is not inner:
+                    return []  # read by a function or class inside the helper, which may run later: not followed
             graph.append(name)
         return graph
 

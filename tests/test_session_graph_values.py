@@ -118,3 +118,10 @@ def test_rebound_in_a_loop_names_the_loop():
     migration = migrate_text(source, _selection("TFM20,TFM21,TFM27"))
     decline = next(f for f in migration.findings if f.code == "TFM214")
     assert "`towers` is bound more than once and grown in the loop at line 6" in decline.message
+
+
+def test_helper_whose_inner_function_reads_the_global_is_left():
+    source = HELPER.replace("    return y - mean", "    shift = lambda: mean\n    return y - shift()")
+    assert "lambda: mean" in source
+    migration = migrate_text(source, _selection("TFM20,TFM21,TFM27"))
+    assert "def centred(y):" in migration.text and "TFM277" not in [f.code for f in migration.findings]
