@@ -345,6 +345,8 @@ class SessionGraphValues(Codemod):
             params = {p.name.value for p in (*function.params.params, *function.params.kwonly_params, *function.params.posonly_params)}
             if any(name in params for name in names):
                 continue
+            if any(a.keyword is not None and a.keyword.value in names for call in calls for a in call.args):
+                continue  # already passed by keyword (into `**kwargs`)
             calls.sort(key=self._start)
             found.append(_Inputs(function, names, calls))
         return found
