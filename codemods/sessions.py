@@ -78,7 +78,7 @@ from libcst.metadata import FunctionScope, ParentNodeProvider, PositionProvider,
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
-from . import session_checkpoints, session_classes, session_contexts, session_fetches, session_optimizers, session_summaries
+from . import session_checkpoints, session_classes, session_contexts, session_fetches, session_optimizers, session_rebound_reasons, session_summaries
 from .base import Codemod, Rule
 from .names import references_in as _names_in
 from .session_schedules import SCHEDULES, ScheduleCalls, keras_schedule, schedule_arguments
@@ -1146,7 +1146,8 @@ class Sessions(Codemod):
             assignments = self._fetched_over(program, name, self._dead_before_graph(program, name, program.scope.assignments[name]))  # type: ignore[attr-defined]
             if len(assignments) != 1 and not (name in program.tensors and self._chain(program, program.tensors[name], assignments)):
                 node = program.tensors[name].statement if name in program.tensors else program.session
-                raise Decline(node, GRAPH.code, f"`{name}` is bound more than once")
+                reason = session_rebound_reasons.rebound_reason(self, name, list(program.scope.assignments[name]))  # type: ignore[attr-defined]
+                raise Decline(node, GRAPH.code, f"`{name}` is bound more than once{reason}")
         for tensor in program.tensors.values():
             for call in (c for value in tensor.values() for c in _calls_in(value)):
                 qualified = self.qualified_name(call) or ""
