@@ -324,6 +324,14 @@ def gradients_concern(program, tensor, call: cst.Call) -> str | None:  # noqa: A
     return None
 
 
+def reaches_gradients(program, roots) -> bool:  # noqa: ANN001
+    """Whether a tensor made by `tf.gradients` (a tape of its own) is computed for one of `roots`. Such a train
+    step is left eager, without `tf.function`: traced, its second-order graph printed other numbers in 1 to 3 of
+    10 runs (an op-scheduling race of the runtime: gone with one inter- and one intra-op thread, not with
+    `enable_op_determinism` or oneDNN off); run eagerly, one op after the other, it gave TF1's numbers every time."""
+    return any(_tensors_read(program, root) & set(program.gradients) for root in roots)
+
+
 def gradients_body(tf: str, program, tensor, call: cst.Call, lines: list[str]) -> list[str]:  # noqa: ANN001
     """The body of the function of a tensor made by `tf.gradients` (`lines`: its dependencies, computed)."""
     arguments = _gradients_arguments(call)

@@ -2035,7 +2035,8 @@ class Sessions(Codemod):
                 *([f"{train.global_step}.assign_add(1)"] if train.global_step else []),
                 f"return {', '.join(returned) if returned else loss_name}",
             ]
-            source = f"@{tf}.function\ndef {step}({', '.join(params)}):\n" + "".join(f"    {line}\n" for line in lines)
+            traced = not session_optimizers.reaches_gradients(program, [loss_name, *(other.loss for other in others), *extras])
+            source = (f"@{tf}.function\n" if traced else "") + f"def {step}({', '.join(params)}):\n" + "".join(f"    {line}\n" for line in lines)
             function = cst.parse_statement(source, config=self.tree.config_for_parsing)
             assert isinstance(function, cst.FunctionDef)
             function = function.with_changes(leading_lines=[cst.EmptyLine(indent=False)])
