@@ -244,3 +244,109 @@ def build_statement(optimizer: str, trains, config) -> cst.SimpleStatementLine: 
     statement = cst.parse_statement(f"{optimizer}.build([{parts}])\n", config=config)
     assert isinstance(statement, cst.SimpleStatementLine)
     return statement
+
+
+# -- tf.gradients in the graph -----------------------------------------------------------------------
+#
+# `grad = tf.gradients(D(X_inter), [X_inter])[0]` (a gradient penalty) becomes the tensor's function with
+# a tape of its own: the tensors differentiated against are computed first and watched, then `ys` under
+# the tape, then `tape.gradient` (which, like `tf.gradients`, sums over `ys` and gives None for a tensor
+# `ys` does not reach):
+#
+#     def compute_grad(X, z):
+#         X_inter = compute_X_inter(X, z)
+#         with tf.GradientTape() as tape:
+#             tape.watch([X_inter])
+#             target = D(X_inter)
+#         return tape.gradient(target, [X_inter])[0]
+#
+# Used in a loss, the train step's tape records this inner tape's computation (second-order gradients, as
+# `tf.gradients` inside a TF1 loss gave). Declined when another tensor read by `ys` is computed from one of
+# the `xs` tensors: its function would compute that tensor again, unwatched.
+
+
+def gradients_call(codemod, tensor) -> cst.Call | None:  # noqa: ANN001
+    """The `tf.gradients(ys, xs)` call of `name = tf.gradients(ys, xs)[i]` with `xs` a name or a list of
+    names; None for any other shape."""
+    if tensor.chain:
+        return None
+    value = tensor.value
+    if not isinstance(value, cst.Subscript):
+        return None  # the list itself: a fetched list of tensors has no `.numpy()`
+    if len(value.slice) != 1 or not isinstance(value.slice[0].slice, cst.Index) or not isinstance(value.slice[0].slice.value, cst.Integer):
+        return None
+    value = value.value
+    if not isinstance(value, cst.Call) or codemod.qualified_name(value) != "tf.gradients":
+        return None
+    arguments = _gradients_arguments(value)
+    if arguments is None:
+        return None
+    return value
+
+
+def _gradients_arguments(call: cst.Call) -> tuple[cst.BaseExpression, cst.BaseExpression, list[str]] | None:
+    """(ys, xs, the names in xs) of `tf.gradients(ys, xs)`; None when other arguments are given."""
+    given: dict[str, cst.BaseExpression] = {}
+    for index, argument in enumerate(call.args):
+        if argument.star:
+            return None
+        keyword = argument.keyword.value if argument.keyword is not None else ("ys", "xs", "")[min(index, 2)]
+        if keyword not in ("ys", "xs"):
+            return None
+        given[keyword] = argument.value
+    if set(given) != {"ys", "xs"}:
+        return None
+    xs = given["xs"]
+    if isinstance(xs, cst.Name):
+        names = [xs.value]
+    elif isinstance(xs, cst.List) and xs.elements and all(isinstance(e, cst.Element) and isinstance(e.value, cst.Name) for e in xs.elements):
+        names = [e.value.value for e in xs.elements]  # type: ignore[attr-defined]
+    else:
+        return None
+    return given["ys"], xs, names
+
+
+def gradients_concern(program, tensor, call: cst.Call) -> str | None:  # noqa: ANN001
+    """Why the tensor's `tf.gradients` cannot be a tape in its function (None: it can)."""
+    arguments = _gradients_arguments(call)
+    assert arguments is not None
+    _, _, names = arguments
+    for name in names:
+        if not (name in program.placeholders or name in program.tensors and program.tensors[name].dynamic or name in program.variables and name not in program.containers):
+            return f"`tf.gradients` with respect to `{name}`, which is not a placeholder, tensor or variable of this program"
+    watched = [name for name in names if name in program.tensors]
+    for dep in tensor.deps:
+        if dep in names or dep not in program.tensors:
+            continue
+        reached = _tensors_read(program, dep) & set(watched)
+        if reached:
+            return f"`tf.gradients`: `{dep}` is computed from `{sorted(reached)[0]}`, which its eager function would compute again, unwatched"
+    return None
+
+
+def reaches_gradients(program, roots) -> bool:  # noqa: ANN001
+    """Whether a tensor made by `tf.gradients` (a tape of its own) is computed for one of `roots`. Such a train
+    step is left eager, without `tf.function`: traced, its second-order graph printed other numbers in 1 to 3 of
+    10 runs (an op-scheduling race of the runtime: gone with one inter- and one intra-op thread, not with
+    `enable_op_determinism` or oneDNN off); run eagerly, one op after the other, it gave TF1's numbers every time."""
+    return any(_tensors_read(program, root) & set(program.gradients) for root in roots)
+
+
+def gradients_body(tf: str, program, tensor, call: cst.Call, lines: list[str]) -> list[str]:  # noqa: ANN001
+    """The body of the function of a tensor made by `tf.gradients` (`lines`: its dependencies, computed)."""
+    arguments = _gradients_arguments(call)
+    assert arguments is not None
+    ys, xs, names = arguments
+    sources = _code(xs) if isinstance(xs, cst.List) else f"[{_code(xs)}]"
+    before = [line for line in lines if line.split(" = ", 1)[0] in names]
+    inside = [line for line in lines if line.split(" = ", 1)[0] not in names]
+    target = "target" if "target" not in program.taken else program.fresh("target")
+    index = f"[{_code(tensor.value.slice[0].slice.value)}]"  # type: ignore[attr-defined]  # (`tf.gradients(y, x)` is a list, as is `tape.gradient(y, [x])`)
+    return [
+        *before,
+        f"with {tf}.GradientTape() as tape:",
+        f"    tape.watch({sources})",
+        *(f"    {line}" for line in inside),
+        f"    {target} = {_code(ys)}",
+        f"return tape.gradient({target}, {sources}){index}",
+    ]

@@ -427,6 +427,7 @@ class Program:
     initial_reads: dict[str, tuple[cst.CSTNode, set[int]]] = field(default_factory=dict)  # tensor -> (statement, ids of reads by initial values)
     shared_optimizers: dict[str, list[TrainOp]] = field(default_factory=dict)  # optimizer -> its train ops (session_optimizers)
     static_shapes: dict[int, tuple[cst.CSTNode, list]] = field(default_factory=dict)  # `assert t.shape...` statements (session_contexts)
+    gradients: dict[str, cst.Call] = field(default_factory=dict)  # tensor -> its `tf.gradients(ys, xs)` call (session_optimizers)
 
     def graph_names(self) -> set[str]:
         return (
@@ -1156,6 +1157,9 @@ class Sessions(Codemod):
                     continue
                 if qualified.startswith(VARIABLE_FACTORIES):
                     raise Decline(tensor.statement, GRAPH.code, f"`{qualified}` creates variables when called (convert it to a Keras layer or tf.Module first)")
+                if qualified == "tf.gradients" and session_optimizers.gradients_call(self, tensor) is call:
+                    program.gradients[tensor.name] = call  # a tape in the tensor's function (session_optimizers)
+                    continue
                 if qualified.startswith(UNSUPPORTED_IN_TENSORS):
                     raise Decline(tensor.statement, GRAPH.code, f"`{qualified}` has no eager counterpart in this rewrite")
                 method = call.func.attr.value if isinstance(call.func, cst.Attribute) else ""
@@ -1207,6 +1211,10 @@ class Sessions(Codemod):
             tensor.params = [p for p in order if p in params]
             if tensor.dynamic:
                 tensor.function = program.fresh(f"compute_{tensor.name}")
+            if tensor.name in program.gradients:
+                concern = session_optimizers.gradients_concern(program, tensor, program.gradients[tensor.name])
+                if concern is not None:
+                    raise Decline(tensor.statement, GRAPH.code, concern)
         for name, (statement, call) in program.optimizers.items():
             self._keras_optimizer(program, call, statement)
         used: dict[str, list[TrainOp]] = {}
@@ -1954,6 +1962,8 @@ class Sessions(Codemod):
                 lines.append(f"{dep} = {inner.function}({', '.join(inner.params)})")
         lines += [f"{tensor.name} = {_code(value)}" for _, value in tensor.chain]
         body_lines = lines + [f"return {_code(tensor.value)}"]
+        if tensor.name in program.gradients:  # `tf.gradients(ys, xs)`: ys computed under a tape watching xs
+            body_lines = session_optimizers.gradients_body(self.tf or "tf", program, tensor, program.gradients[tensor.name], lines)
         source = f"def {tensor.function}({', '.join(tensor.params)}):\n" + "".join(f"    {line}\n" for line in body_lines)
         function = cst.parse_statement(source, config=self.tree.config_for_parsing)
         assert isinstance(function, cst.FunctionDef)
@@ -1963,7 +1973,8 @@ class Sessions(Codemod):
         assert isinstance(last, cst.SimpleStatementLine)
         returned = last.body[0]
         assert isinstance(returned, cst.Return)
-        last = last.with_changes(body=[returned.with_changes(value=tensor.value)], trailing_whitespace=tensor.statement.trailing_whitespace)
+        if tensor.name not in program.gradients:
+            last = last.with_changes(body=[returned.with_changes(value=tensor.value)], trailing_whitespace=tensor.statement.trailing_whitespace)
         leading = tensor.chain[0][0].leading_lines if tensor.chain else tensor.statement.leading_lines
         function = function.with_changes(body=body.with_changes(body=[*body.body[:-1], last]), leading_lines=leading or [cst.EmptyLine(indent=False)])
         device = session_contexts.device_of(self, tensor.statement, program.devices) if program.devices else None
@@ -2025,7 +2036,8 @@ class Sessions(Codemod):
                 *([f"{train.global_step}.assign_add(1)"] if train.global_step else []),
                 f"return {', '.join(returned) if returned else loss_name}",
             ]
-            source = f"@{tf}.function\ndef {step}({', '.join(params)}):\n" + "".join(f"    {line}\n" for line in lines)
+            traced = not session_optimizers.reaches_gradients(program, [loss_name, *(other.loss for other in others), *extras])
+            source = (f"@{tf}.function\n" if traced else "") + f"def {step}({', '.join(params)}):\n" + "".join(f"    {line}\n" for line in lines)
             function = cst.parse_statement(source, config=self.tree.config_for_parsing)
             assert isinstance(function, cst.FunctionDef)
             function = function.with_changes(leading_lines=[cst.EmptyLine(indent=False)])
