@@ -109,7 +109,7 @@ def several_train_ops_concern(codemod, program, call, fetches, trains, markers: 
             return f"`{name}` fetched with several train ops"
         assigned = assigns_variables(codemod, program, name)
         if assigned is not None:
-            return f"`{name}` assigns variables (`{assigned}`) and is fetched together with train ops: TF1 does not order the assignment and the updates (fetch it in a run of its own)"
+            return f"`{name}` assigns variables (`{assigned}`) and is fetched together with train ops: TF1 does not order the assignment and the updates (measured, bench/tf1_fetch_order.py: the clip ran before the updates, after them, or overwrote them, changing from run to run): fetch it in a run of its own, after the train ops' run if the updates are meant to come first (WGAN's clipping)"
     if not values and not isinstance(codemod.get_metadata(ParentNodeProvider, call), cst.Expr):
         return "the value of a run of several train ops (a list of None) is used"
     # a tensor that draws random numbers, read by two of the values computed in the step: TF1 drew once

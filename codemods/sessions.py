@@ -1657,7 +1657,7 @@ class Sessions(Codemod):
                     raise Decline(call, FETCH_FEED.code, f"`{extra}` fetched together with the train op")
                 assigned = session_optimizers.assigns_variables(self, program, extra)
                 if assigned is not None:
-                    raise Decline(call, FETCH_FEED.code, f"`{extra}` assigns variables (`{assigned}`) and is fetched together with the train op: TF1 does not order the assignment and the update (fetch it in a run of its own)")
+                    raise Decline(call, FETCH_FEED.code, f"`{extra}` assigns variables (`{assigned}`) and is fetched together with the train op: TF1 does not order the assignment and the update (measured, bench/tf1_fetch_order.py: the clip ran before the update, after it, or overwrote it, changing from run to run): fetch it in a run of its own, after the train op's run if the update is meant to come first (WGAN's clipping)")
             key = _step_key(train, extras)
             if key not in train.steps:
                 train.steps[key] = program.fresh("train_step")
