@@ -32,7 +32,9 @@ from tf2migrate.traversal import find
 
 SCOPES = frozenset({"tf.name_scope", "tf.variable_scope"})
 # Calls that create variables, left in a scope's body: the scope would name them (checkpoint keys), not transparent.
-CREATES_VARIABLES = ("tf.Variable", "tf.get_variable", "tf.layers.", "tf.contrib.", "tf.nn.rnn_cell.", "tf.keras.layers.", "keras.layers.", "tf.make_template")
+# (A Keras layer object made in the scope, as the tf1-variables rules leave one when the scope holds summaries,
+# ignores variable scopes: it is allowed.)
+CREATES_VARIABLES = ("tf.Variable", "tf.get_variable", "tf.layers.", "tf.contrib.", "tf.nn.rnn_cell.", "tf.make_template")
 
 
 def literal_scope(codemod, item: cst.BaseExpression) -> str | None:  # noqa: ANN001
