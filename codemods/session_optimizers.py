@@ -244,3 +244,13 @@ def build_statement(optimizer: str, trains, config) -> cst.SimpleStatementLine: 
     statement = cst.parse_statement(f"{optimizer}.build([{parts}])\n", config=config)
     assert isinstance(statement, cst.SimpleStatementLine)
     return statement
+
+
+def built_from_optimizer(value: cst.BaseExpression, name: str) -> str:
+    """Why a tensor built from the optimizer `name` is declined: `name.compute_gradients(...)` /
+    `name.apply_gradients(...)` named as such (gradient/variable pairs are not converted), else the general reason."""
+    methods = sorted({c.func.attr.value for c in _calls(value) if isinstance(c.func, cst.Attribute) and isinstance(c.func.value, cst.Name) and c.func.value.value == name and c.func.attr.value in ("compute_gradients", "apply_gradients")})
+    if methods:
+        called = " / ".join(f"`{name}.{method}(...)`" for method in methods)
+        return f"{called}: gradient/variable pairs are not converted (write the step with `tf.GradientTape` and `apply_gradients` by hand; a pair's variable fetched in the run that applies the gradients was read unordered with the update in TF1)"
+    return f"a tensor built from `{name}`"

@@ -1181,7 +1181,7 @@ class Sessions(Codemod):
                     if reference.value not in tensor.deps:
                         tensor.deps.append(reference.value)
                     if reference.value in program.train_ops or reference.value in program.inits or reference.value in program.optimizers:
-                        raise Decline(tensor.statement, GRAPH.code, f"a tensor built from `{reference.value}`")
+                        raise Decline(tensor.statement, GRAPH.code, session_optimizers.built_from_optimizer(tensor.value, reference.value))
                 else:
                     self._check_frozen(program, tensor, reference)
         for name, (statement, reads) in program.initial_reads.items():
