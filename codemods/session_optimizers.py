@@ -109,7 +109,7 @@ def several_train_ops_concern(codemod, program, call, fetches, trains, markers: 
             return f"`{name}` fetched with several train ops"
         assigned = assigns_variables(codemod, program, name)
         if assigned is not None:
-            return f"`{name}` assigns variables (`{assigned}`) and is fetched together with train ops: TF1 does not order the assignment and the updates (fetch it in a run of its own)"
+            return f"`{name}` assigns variables (`{assigned}`) and is fetched together with train ops: TF1 does not order the assignment and the updates (measured, bench/tf1_fetch_order.py: the clip ran before the updates, after them, or overwrote them, changing from run to run): fetch it in a run of its own, after the train ops' run if the updates are meant to come first (WGAN's clipping)"
     if not values and not isinstance(codemod.get_metadata(ParentNodeProvider, call), cst.Expr):
         return "the value of a run of several train ops (a list of None) is used"
     # a tensor that draws random numbers, read by two of the values computed in the step: TF1 drew once
@@ -350,3 +350,11 @@ def gradients_body(tf: str, program, tensor, call: cst.Call, lines: list[str]) -
         f"    {target} = {_code(ys)}",
         f"return tape.gradient({target}, {sources}){index}",
     ]
+def built_from_optimizer(value: cst.BaseExpression, name: str) -> str:
+    """Why a tensor built from the optimizer `name` is declined: `name.compute_gradients(...)` /
+    `name.apply_gradients(...)` named as such (gradient/variable pairs are not converted), else the general reason."""
+    methods = sorted({c.func.attr.value for c in _calls(value) if isinstance(c.func, cst.Attribute) and isinstance(c.func.value, cst.Name) and c.func.value.value == name and c.func.attr.value in ("compute_gradients", "apply_gradients")})
+    if methods:
+        called = " / ".join(f"`{name}.{method}(...)`" for method in methods)
+        return f"{called}: gradient/variable pairs are not converted (write the step with `tf.GradientTape` and `apply_gradients` by hand; a pair's variable fetched in the run that applies the gradients was read unordered with the update in TF1)"
+    return f"a tensor built from `{name}`"

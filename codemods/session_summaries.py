@@ -40,6 +40,7 @@ from libcst.metadata import ParentNodeProvider, ScopeProvider
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
+from . import session_scopes
 from .base import Rule
 from .names import references_in as _names
 
@@ -276,14 +277,14 @@ def _scope_prefix(codemod, statement: cst.CSTNode) -> str:  # noqa: ANN001
     while node is not None and not isinstance(node, (cst.FunctionDef, cst.Module)):
         if isinstance(node, cst.With):
             for item in node.items:
-                if codemod.qualified_name(item.item) == "tf.name_scope":
-                    if not name_scope_block(codemod, item.item):
+                if codemod.qualified_name(item.item) in session_scopes.SCOPES:  # a variable scope opens the name scope too
+                    if not (name_scope_block(codemod, item.item) or session_scopes.literal_scope(codemod, item.item) is not None):
                         raise _decline(statement, "a summary inside a `tf.name_scope` whose name is not a literal (TF1 prefixed the tag with it)")
                     scopes.insert(0, item.item.args[0].value.evaluated_value)  # type: ignore[attr-defined]
         node = codemod.get_metadata(ParentNodeProvider, node, None)
     if not scopes:
         return ""
-    used = [c.args[0].value.evaluated_value for c in find(codemod.tree, cst.Call) if name_scope_block(codemod, c)]  # type: ignore[attr-defined]
+    used = [name for c in find(codemod.tree, cst.Call) if (name := session_scopes.literal_scope(codemod, c)) is not None]
     for scope in scopes:
         if used.count(scope) != 1 or not TAG.match(scope):
             raise _decline(statement, f"a summary inside `tf.name_scope({scope!r})`, a scope name given more than once (TF1 made it unique: the tag prefix is not certain)")

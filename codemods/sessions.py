@@ -78,7 +78,7 @@ from libcst.metadata import FunctionScope, ParentNodeProvider, PositionProvider,
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
-from . import session_checkpoints, session_classes, session_contexts, session_fetches, session_optimizers, session_rebound_reasons, session_summaries
+from . import session_checkpoints, session_classes, session_contexts, session_fetches, session_optimizers, session_rebound_reasons, session_scopes, session_summaries
 from .base import Codemod, Rule
 from .names import references_in as _names_in
 from .session_schedules import SCHEDULES, ScheduleCalls, keras_schedule, schedule_arguments
@@ -809,6 +809,8 @@ class Sessions(Codemod):
         item = statement.items[0].item
         if session_summaries.name_scope_block(self, item):
             return True  # `with tf.name_scope("Loss"):` names ops only: its body is the program's own top level
+        if session_scopes.variable_scope_block(self, statement):
+            return True  # `with tf.variable_scope("Inputs"):` creating no variable: names ops only (session_scopes)
         if session_contexts.device_block(self, item):
             program.devices.append(statement)  # kept; its tensors' functions run in it (session_contexts)
             return True
@@ -882,7 +884,7 @@ class Sessions(Codemod):
         assert isinstance(statement, cst.SimpleStatementLine)
         if statement in program.sessions or program.graphs.get(name) is statement:
             return
-        self._record_op_name(program, name, value)
+        self._record_op_name(program, name, value, session_scopes.op_prefix(self, statement))
         if self._is(value, CONFIGS):
             self._claim_config_names(program, value)
             program.configs[name] = statement
@@ -994,9 +996,10 @@ class Sessions(Codemod):
             else:
                 raise Decline(value, SESSION_USE.code, f"the Session's config `{_code(value)}` is not a `tf.ConfigProto` built in this program")
 
-    def _record_op_name(self, program: Program, name: str, value: cst.BaseExpression) -> None:
-        """`y = tf.multiply(x, 2.0, name="y")`: the tensor `"y:0"` is `y` (fetches and feeds by name)."""
-        if not isinstance(value, cst.Call):
+    def _record_op_name(self, program: Program, name: str, value: cst.BaseExpression, prefix: str | None) -> None:
+        """`y = tf.multiply(x, 2.0, name="y")`: the tensor `"y:0"` is `y` (fetches and feeds by name); in a scope
+        `"Scope/y:0"`, nothing when the scope's name is uncertain (session_scopes.op_prefix)."""
+        if not isinstance(value, cst.Call) or prefix is None:
             return
         argument = _arg(value, -1, "name")
         if argument is None or not isinstance(argument.value, cst.SimpleString):
@@ -1004,7 +1007,7 @@ class Sessions(Codemod):
         literal = argument.value.evaluated_value
         if not isinstance(literal, str):
             return
-        key = f"{literal}:0"
+        key = f"{prefix}{literal}:0"
         program.op_names[key] = None if key in program.op_names else name  # a name given twice is ambiguous
 
     def _by_name(self, program: Program, node: cst.BaseExpression) -> str | None:
@@ -1183,7 +1186,7 @@ class Sessions(Codemod):
                     if reference.value not in tensor.deps:
                         tensor.deps.append(reference.value)
                     if reference.value in program.train_ops or reference.value in program.inits or reference.value in program.optimizers:
-                        raise Decline(tensor.statement, GRAPH.code, f"a tensor built from `{reference.value}`")
+                        raise Decline(tensor.statement, GRAPH.code, session_optimizers.built_from_optimizer(tensor.value, reference.value))
                 else:
                     self._check_frozen(program, tensor, reference)
         for name, (statement, reads) in program.initial_reads.items():
@@ -1663,7 +1666,7 @@ class Sessions(Codemod):
                     raise Decline(call, FETCH_FEED.code, f"`{extra}` fetched together with the train op")
                 assigned = session_optimizers.assigns_variables(self, program, extra)
                 if assigned is not None:
-                    raise Decline(call, FETCH_FEED.code, f"`{extra}` assigns variables (`{assigned}`) and is fetched together with the train op: TF1 does not order the assignment and the update (fetch it in a run of its own)")
+                    raise Decline(call, FETCH_FEED.code, f"`{extra}` assigns variables (`{assigned}`) and is fetched together with the train op: TF1 does not order the assignment and the update (measured, bench/tf1_fetch_order.py: the clip ran before the update, after it, or overwrote it, changing from run to run): fetch it in a run of its own, after the train op's run if the update is meant to come first (WGAN's clipping)")
             key = _step_key(train, extras)
             if key not in train.steps:
                 train.steps[key] = program.fresh("train_step")
@@ -2095,6 +2098,8 @@ class Sessions(Codemod):
         prefix = self.edits.with_prefix.get(id(original_node))
         if prefix is not None:
             statements.insert(0, prefix)
+        elif _emptied(original_node, statements):
+            return cst.RemoveFromParent()  # `with tf.variable_scope("Inputs"):` around placeholders only: nothing left
         first = statements[0]
         statements[0] = first.with_changes(leading_lines=[*original_node.leading_lines, *first.leading_lines])  # type: ignore[union-attr]
         return cst.FlattenSentinel(statements)
@@ -2146,6 +2151,12 @@ class Sessions(Codemod):
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         return updated_node.with_changes(body=self._drop_removed(list(updated_node.body)))
+
+
+def _emptied(original: cst.With, statements: list[cst.BaseStatement]) -> bool:
+    """The block's statements all went (leave_IndentedBlock left a `pass` where the original had none)."""
+    only_pass = m.SimpleStatementLine(body=[m.Pass()])
+    return len(statements) == 1 and m.matches(statements[0], only_pass) and not any(m.matches(s, only_pass) for s in original.body.body)  # type: ignore[attr-defined]
 
 
 def _local_elsewhere(inner: object, outer: object, name: str) -> bool:

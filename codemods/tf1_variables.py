@@ -1149,6 +1149,8 @@ class Tf1Variables(Codemod):
             keras_converted = [c for c in self.keras_calls if c in calls and c in self.plan.sites]
             if not (layer_calls or keras_converted) or any(c not in self.plan.sites for c in layer_calls):
                 continue
+            if any((self.qualified_name(n) or "").startswith("tf.summary.") for n in inside.dotted):
+                continue  # the scope names the summaries in it (TF1's tag `Net/pred`): kept for the Session rewrite
             other = {"tf.get_variable", "tf.get_variable_scope", "tf.get_local_variable", "tf.variable_scope", "tf.Variable"}
             other_tails = {name.split(".")[-1] for name in other}
             named = [self.qualified_name(n) for n in inside.dotted if _tail(n) in other_tails or _tail(n).endswith("_variables")]
