@@ -350,6 +350,8 @@ def gradients_body(tf: str, program, tensor, call: cst.Call, lines: list[str]) -
         f"    {target} = {_code(ys)}",
         f"return tape.gradient({target}, {sources}){index}",
     ]
+
+
 def built_from_optimizer(value: cst.BaseExpression, name: str) -> str:
     """Why a tensor built from the optimizer `name` is declined: `name.compute_gradients(...)` /
     `name.apply_gradients(...)` named as such (gradient/variable pairs are not converted), else the general reason."""
