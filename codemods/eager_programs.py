@@ -117,7 +117,7 @@ EAGER_OPTIMIZER = Rule(
         itself: `optimizer.apply_gradients(grads_and_vars)`. TF 2.x has no `tf.train.*Optimizer`; the Keras
         optimizer with the same update rule takes the same pairs (the mapping and defaults are the Session
         rewrite's, TFM205: `GradientDescentOptimizer` -> `SGD`, `AdamOptimizer` -> `Adam` with TF1's epsilon
-        1e-8, ...). Only an optimizer bound to a name whose every use is a statement
+        1e-8, ...; not `MomentumOptimizer`, whose sparse updates differ, nor `RMSPropOptimizer`). Only an optimizer bound to a name whose every use is a statement
         `name.apply_gradients(pairs)` (no `global_step=`) is rewritten; `minimize` or anything else is
         reported.
     """,
@@ -135,6 +135,12 @@ EAGER_OPTIMIZER = Rule(
 ENABLERS = frozenset({"tf.enable_eager_execution", "tf.contrib.eager.enable_eager_execution"})
 CONTRIB_EAGER_MODULE = "tf.contrib.eager"
 VARIABLE_KEYWORDS = frozenset({"initial_value", "trainable", "name", "dtype", "validate_shape", "caching_device", "constraint"})
+
+# TF1 optimizers of the Session table not rewritten here, and why
+NOT_EAGER = {
+    "tf.train.RMSPropOptimizer": "Keras' RMSprop starts its mean square at 0, TF1's at 1 (the Session rewrite writes a class for it; not done here)",
+    "tf.train.MomentumOptimizer": "over a sparse gradient (an embedding lookup) TF1 moved only the rows looked up, Keras' SGD moves every row; gradients are not traced here",
+}
 
 IMPLICIT_GRADIENTS = '''
 def {name}(f):
@@ -425,8 +431,8 @@ class EagerPrograms(Codemod):
 
     def _optimizer_problem(self, assign: cst.Assign, qualified: str) -> str | None:
         mapping = OPTIMIZERS.get(qualified)
-        if mapping is None or qualified == "tf.train.RMSPropOptimizer":
-            return "no Keras optimizer with the same update rule is written for it here"
+        if mapping is None or qualified in NOT_EAGER:
+            return NOT_EAGER.get(qualified, "no Keras optimizer with the same update rule is written for it here")
         if len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
             return "not bound to one name"
         target = assign.targets[0].target
