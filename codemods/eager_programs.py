@@ -1,7 +1,8 @@
 """TF1 programs written for eager execution (`tf.enable_eager_execution()`, `tf.contrib.eager`).
 
 What it matches
-    TFM290: a statement `tf.enable_eager_execution()` (also `tf.compat.v1.` / `tfe.`) with no arguments.
+    TFM290: a statement `tf.enable_eager_execution()` (also `tfe.`) with no arguments. The spelling through
+    `tf.compat.v1`, which TF 2.21 still has (and which may undo a `disable_v2_behavior()`), is left alone.
     TFM291: the uses of `tf.contrib.eager`, bound by `tfe = tf.contrib.eager`, `import
     tensorflow.contrib.eager as tfe` or spelled out: `tfe.Variable(...)`, `tfe.Iterator(dataset)`,
     `tfe.implicit_gradients(f)`, `tfe.implicit_value_and_gradients(f)`, a class deriving from `tfe.Network`
@@ -38,6 +39,7 @@ from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
 from .base import Codemod, Rule
+from .names import through_compat_v1
 from .imports import module_alias, schedule_removal_of_imports_used_by, tensorflow_name
 from .sessions import OPTIMIZERS
 
@@ -238,7 +240,9 @@ class EagerPrograms(Codemod):
     def _enabler(self, call: cst.Call) -> bool:
         name = self.qualified_name(call)
         if name in ENABLERS:
-            return True
+            # `tf.compat.v1.enable_eager_execution` still exists in TF 2.21 and may undo a `disable_v2_behavior()`
+            # or `disable_eager_execution()` of the file: that spelling is left as it is
+            return not through_compat_v1(self, call)
         func = call.func
         return (
             isinstance(func, cst.Attribute)
