@@ -43,7 +43,8 @@ NUMPY_ALIAS = Rule(
         become the NumPy names they were bound to: `np.float_` -> `np.float64`, `np.complex_` / `np.cfloat` ->
         `np.complex128`, `np.singlecomplex` -> `np.complex64`, `np.longfloat` -> `np.longdouble`, `np.clongfloat`
         / `np.longcomplex` -> `np.clongdouble`, `np.unicode_` -> `np.str_`, `np.string_` -> `np.bytes_`,
-        `np.NaN` -> `np.nan`, `np.Inf` / `np.Infinity` / `np.infty` -> `np.inf`.
+        `np.NaN` -> `np.nan`, `np.Inf` / `np.Infinity` / `np.infty` -> `np.inf`. `np.reshape(a, newshape=s)`
+        (a keyword later NumPy 2 releases removed) passes the shape by position, which every NumPy accepts.
     """,
     before="""
         import numpy as np
@@ -97,7 +98,21 @@ class NumpyAliases(Codemod):
 
     @classmethod
     def wanted(cls, text: str, selection) -> bool:  # type: ignore[no-untyped-def]
-        return super().wanted(text, selection) and any(f".{alias}" in text for alias in (*ALIASES, *NUMPY2_ALIASES))
+        return super().wanted(text, selection) and (any(f".{alias}" in text for alias in (*ALIASES, *NUMPY2_ALIASES)) or "newshape" in text)
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        """`np.reshape(a, newshape=s)` -> `np.reshape(a, s)`: NumPy 2.1 renamed the keyword `shape` and later
+        NumPy 2 releases removed `newshape` (TypeError); as the second positional argument it is the same on every version."""
+        arguments = original_node.args
+        if len(arguments) != 2 or arguments[0].keyword is not None or arguments[0].star or arguments[1].keyword is None or arguments[1].keyword.value != "newshape":
+            return updated_node
+        found = self.get_metadata(QualifiedNameProvider, original_node.func, None) or set()
+        if not found or any(q.source is not QualifiedNameSource.IMPORT or q.name != "numpy.reshape" for q in found):
+            return updated_node
+        if not self.offer_fix(original_node, NUMPY_ALIAS.code, "`numpy.reshape(..., newshape=...)`: NumPy 2 removed the keyword `newshape` (now `shape`); passed by position"):
+            return updated_node
+        second = updated_node.args[1]
+        return updated_node.with_changes(args=[updated_node.args[0], second.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)])
 
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
         alias = original_node.attr.value

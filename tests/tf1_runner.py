@@ -24,6 +24,26 @@ def needs_legacy_keras(program_text: str) -> bool:
     return "tf.layers." in program_text or "rnn_cell" in program_text or "contrib.rnn" in program_text or "contrib import rnn" in program_text
 
 
+def contrib_eager(tf1):  # type: ignore[no-untyped-def]
+    """TF1's `tf.contrib.eager` for programs that use it, from the implementations TensorFlow still ships:
+    `implicit_gradients` was `backprop.implicit_grad`, `Iterator` the eager dataset iterator
+    (`iterator_ops.OwnedIterator`), `Variable` the resource variable `tf.Variable` makes under eager execution."""
+    import types
+
+    from tensorflow.python.data.ops import iterator_ops
+    from tensorflow.python.eager import backprop
+
+    module = types.ModuleType("tensorflow.contrib.eager")
+    module.Variable = tf1.Variable
+    module.Iterator = iterator_ops.OwnedIterator
+    module.implicit_gradients = backprop.implicit_grad
+    module.implicit_value_and_gradients = backprop.implicit_val_and_grad
+    module.enable_eager_execution = tf1.enable_eager_execution
+    contrib = types.ModuleType("tensorflow.contrib")
+    contrib.eager = module
+    return contrib
+
+
 def main() -> None:
     with open(sys.argv[1], encoding="utf-8") as source:
         text = source.read()
@@ -37,6 +57,11 @@ def main() -> None:
 
         install(tf1)
     sys.modules["tensorflow"] = tf1
+    with open(sys.argv[1], encoding="utf-8") as source:
+        if "contrib.eager" in source.read():
+            tf1.contrib = contrib_eager(tf1)
+            sys.modules["tensorflow.contrib"] = tf1.contrib
+            sys.modules["tensorflow.contrib.eager"] = tf1.contrib.eager
     program = sys.argv[1]
     sys.argv = sys.argv[1:]
     runpy.run_path(program, run_name="__main__")
