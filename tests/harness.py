@@ -86,13 +86,12 @@ def exec_cases() -> list[ExecCase]:
 
 def run_tool(*args: str, cwd: Path | None = None, timeout: float = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The real command line, as a user runs it (`python -m tf2migrate ...`; forked from a zygote that has
-    imported LibCST, click and rich already when the environment is the usual one, see `tests/zygote.py`)."""
+    imported LibCST, click, rich and the tool already, one zygote per environment, see `tests/zygote.py`)."""
     full_env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", "TF2MIGRATE_NO_CACHE": "1", **(env or {})}
     args = [sys.executable, "-m", "tf2migrate", *args]
-    if env is None:
-        done = zygote_client.run("cli", args[1:], cwd if cwd is not None else os.getcwd(), full_env, timeout, args)
-        if done is not None:
-            return done
+    done = zygote_client.run("cli", args[1:], cwd if cwd is not None else os.getcwd(), full_env, timeout, args)
+    if done is not None:
+        return done
     return subprocess.run(args, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout, env=full_env)
 
 

@@ -2,7 +2,7 @@
 the CLI and run under TF 2.21; each result must equal what the same TF1 op gives through `tensorflow.compat.v1`.
 
 The reference is the unmigrated program with `import tensorflow as tf` switched to
-`import tensorflow.compat.v1 as tf`: the TF1 ops themselves, run eagerly. Both run in their own subprocess
+`import tensorflow.compat.v1 as tf`: the TF1 ops themselves, run eagerly. Both run in their own process
 (fresh random state) and save their results; the test compares them name by name.
 """
 
@@ -11,14 +11,12 @@ from __future__ import annotations
 import io
 import json
 import re
-import subprocess
-import sys
 import tokenize
 from pathlib import Path
 
 import pytest
 
-from harness import EXEC_FIXTURES, run_tool
+from harness import EXEC_FIXTURES, run_python, run_tool
 
 pytestmark = pytest.mark.tensorflow
 
@@ -36,21 +34,21 @@ TF1_ONLY = re.compile(
 RUNNER = """
 import importlib.util, json, sys
 import numpy as np
-spec = importlib.util.spec_from_file_location("program", sys.argv[1])
+spec = importlib.util.spec_from_file_location("program", {program!r})
 module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
 results = module.compute()
-np.savez(sys.argv[2], **results)
+np.savez({out!r}, **results)
 print(json.dumps(sorted(results)))
 """
 
 
 def _run(program: Path, out: Path) -> list[str]:
-    env_python = [sys.executable, "-c", RUNNER, str(program), str(out)]
-    done = subprocess.run(
-        env_python, capture_output=True, text=True, timeout=600,
-        env={"TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "", "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0"},
-    )
+    """The program's `compute()` in a fresh TF 2.x process (`run_python`: forked from a zygote that has imported
+    TensorFlow, see tests/zygote.py), its results saved to `out`."""
+    runner = program.with_name(f"run_{program.stem}.py")
+    runner.write_text(RUNNER.format(program=str(program), out=str(out)), encoding="utf-8")
+    done = run_python(runner)
     assert done.returncode == 0, f"{program.name} failed:\n{done.stderr[-3000:]}\n--- program ---\n{program.read_text()}"
     return json.loads(done.stdout.strip().splitlines()[-1])
 

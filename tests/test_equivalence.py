@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from harness import EXEC_MARKER, ExecCase, exec_cases, run_keras2, run_python, run_tf1, run_tool
+from harness import EXEC_MARKER, ExecCase, exec_cases, run_keras2, run_tf1
+from shared_runs import SharedRuns, shared_runs  # noqa: F401 - the fixture
 
 CASES = [case for case in exec_cases() if case.flags & {"equivalent", "keras2-equivalent"}]
 NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
@@ -39,21 +40,20 @@ def test_there_are_equivalence_cases():
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_same_printed_numbers(case: ExecCase, tmp_path: Path):
+def test_same_printed_numbers(case: ExecCase, tmp_path: Path, shared_runs: SharedRuns):
     original = tmp_path / "original" / case.source.name
-    migrated = tmp_path / "migrated" / case.source.name
-    for path in (original, migrated):
-        path.parent.mkdir()
-        shutil.copyfile(case.source, path)
+    original.parent.mkdir()
+    shutil.copyfile(case.source, original)
 
     old = "Keras 2" if "keras2-equivalent" in case.flags else "TF1"
     before = (run_keras2 if old == "Keras 2" else run_tf1)(original)
     assert before.returncode == 0, f"the original failed with {old} semantics:\n{before.stderr[-3000:]}"
     assert before.stdout.rstrip().splitlines()[-1:] == [EXEC_MARKER], before.stdout[-2000:]
 
-    fixed = run_tool("fix", "--quiet", *case.options, str(migrated))
+    shared = shared_runs.migrated_run(case)  # `fix` on a copy, then the copy run: shared with test_exec.py
+    fixed = shared.fixed
     assert fixed.returncode in (0, 1), fixed.stderr
-    after = run_python(migrated)
+    after = shared.after
     assert after.returncode == 0, f"migrated program failed:\n{after.stderr[-3000:]}"
 
     want, got = printed_numbers(before.stdout), printed_numbers(after.stdout)

@@ -4,8 +4,12 @@
 a `CompletedProcess` with the exit code and the decoded output, or raises `subprocess.TimeoutExpired` after
 killing the program. It returns None when no zygote can serve the request (the first request of a kind starts
 one in the background and is not served; it is still importing; it could not start, it declared itself unfit, it died before forking, the pytest worker forked, TF2MIGRATE_TEST_NO_ZYGOTE is set): the caller
-then runs a plain subprocess, so the zygote only ever saves time. One zygote per kind lives per process,
-for the environment it was started with; a request with another environment replaces it.
+then runs a plain subprocess, so the zygote only ever saves time. A zygote serves the environment it was
+started with, apart from the variables pytest changes from test to test (`VOLATILE`: `PYTEST_CURRENT_TEST`),
+which nothing the zygote preloads reads and which the child gets from the request, as a subprocess would.
+A process keeps up to `PER_KIND` zygotes of a kind, one per environment (the TF1 runner alternates between
+the plain environment and TF_USE_LEGACY_KERAS=1; the cache tests turn the cache on): a request with yet
+another environment replaces the one used least recently.
 """
 
 from __future__ import annotations
@@ -81,11 +85,11 @@ class Zygote:
         line, _, self.buffer = self.buffer.partition(b"\n")
         return line.decode()
 
-    def run(self, argv: list[str], cwd: str, timeout: float | None, args: list[str]) -> subprocess.CompletedProcess[str]:
+    def run(self, argv: list[str], cwd: str, timeout: float | None, args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         out, err = os.path.join(self.folder, "stdout"), os.path.join(self.folder, "stderr")
         for stale in (out, err):
             Path(stale).unlink(missing_ok=True)
-        request = {"argv": argv, "cwd": cwd, "env": self.env, "stdout": out, "stderr": err}
+        request = {"argv": argv, "cwd": cwd, "env": self.env if env is None else env, "stdout": out, "stderr": err}
         try:
             self.process.stdin.write((json.dumps(request) + "\n").encode())
             self.process.stdin.flush()
@@ -135,17 +139,28 @@ def _text(path: str) -> str:
     return data.decode(locale.getpreferredencoding(False)).replace("\r\n", "\n").replace("\r", "\n")
 
 
-_zygotes: dict[str, Zygote | None] = {}
+# Environment variables pytest sets anew for every test: a zygote started under another test still serves.
+VOLATILE = frozenset({"PYTEST_CURRENT_TEST"})
+PER_KIND = 2
+
+_Key = tuple[str, frozenset[tuple[str, str]]]
+_zygotes: dict[_Key, Zygote | None] = {}  # in order of use, the most recent last
+_latest: dict[str, _Key] = {}  # the key each kind was last requested with
 _lock = threading.Lock()
-served: dict[str, int] = {}  # requests each kind's zygote ran, for the tests of the zygote itself
+served: dict[str, int] = {}  # requests each kind's zygotes ran, for the tests of the zygote itself
+
+
+def _key(kind: str, env: dict[str, str]) -> _Key:
+    return kind, frozenset((name, value) for name, value in env.items() if name not in VOLATILE)
 
 
 def wait_ready(kind: str, timeout: float = 600) -> bool:
-    """Wait until this process's zygote of `kind` (started by an earlier request) serves requests."""
+    """Wait until this process's zygote of `kind` for the environment of the last request of that kind
+    (started by that request) serves requests."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with _lock:
-            zygote = _zygotes.get(kind)
+            zygote = _zygotes.get(_latest[kind]) if kind in _latest else None
             try:
                 if zygote is None or zygote.owner != os.getpid():
                     return False
@@ -163,33 +178,40 @@ def run(kind: str, argv: list[str], cwd: Path | str, env: dict[str, str], timeou
     if os.environ.get(DISABLE):
         return None
     with _lock:
-        zygote = _zygotes.get(kind)
-        if zygote is not None and (zygote.owner != os.getpid() or zygote.env != env):
-            if zygote.owner == os.getpid():
-                zygote.close()
+        key = _key(kind, env)
+        _latest[kind] = key
+        if key in _zygotes:
+            _zygotes[key] = _zygotes.pop(key)  # the most recently used last
+        zygote = _zygotes.get(key)
+        if zygote is not None and zygote.owner != os.getpid():  # inherited by a forked worker: not ours
+            _zygotes.pop(key)
             zygote = None
-            _zygotes.pop(kind)
         if zygote is None:
-            if kind in _zygotes:  # this kind failed to start before: do not pay for it again
+            if key in _zygotes:  # this kind failed to start before in this environment: do not pay for it again
                 return None
+            same_kind = [k for k, z in _zygotes.items() if k[0] == kind and z is not None]
+            for old in same_kind[: max(0, len(same_kind) - PER_KIND + 1)]:  # the least recently used first
+                stale = _zygotes.pop(old)
+                if stale is not None and stale.owner == os.getpid():
+                    stale.close()
             try:
-                _zygotes[kind] = Zygote(kind, env)
+                _zygotes[key] = Zygote(kind, {name: value for name, value in env.items() if name not in VOLATILE})
             except OSError:
-                _zygotes[kind] = None
+                _zygotes[key] = None
             return None  # this request runs plainly while the zygote imports
         try:
             if not zygote.ready():
                 return None
-            done = zygote.run(argv, str(cwd), timeout, args)
+            done = zygote.run(argv, str(cwd), timeout, args, env)
             served[kind] = served.get(kind, 0) + 1
             return done
         except ZygoteGone:
             zygote.close()
-            _zygotes[kind] = None
+            _zygotes[key] = None
             return None
         except BaseException:  # ZygoteLost, or interrupted while the program ran: start afresh next time
             zygote.close()
-            _zygotes.pop(kind)
+            _zygotes.pop(key)
             raise
 
 
