@@ -78,7 +78,7 @@ from libcst.metadata import FunctionScope, ParentNodeProvider, PositionProvider,
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
-from . import session_checkpoints, session_classes, session_contexts, session_fetches, session_optimizers, session_summaries
+from . import session_checkpoints, session_classes, session_contexts, session_fetches, session_optimizers, session_prints, session_summaries
 from .base import Codemod, Rule
 from .names import references_in as _names_in
 from .session_schedules import SCHEDULES, ScheduleCalls, keras_schedule, schedule_arguments
@@ -427,6 +427,7 @@ class Program:
     initial_reads: dict[str, tuple[cst.CSTNode, set[int]]] = field(default_factory=dict)  # tensor -> (statement, ids of reads by initial values)
     shared_optimizers: dict[str, list[TrainOp]] = field(default_factory=dict)  # optimizer -> its train ops (session_optimizers)
     static_shapes: dict[int, tuple[cst.CSTNode, list]] = field(default_factory=dict)  # `assert t.shape...` statements (session_contexts)
+    prints: dict[int, session_prints.Printed] = field(default_factory=dict)  # id(print call) -> graph names it prints (session_prints)
 
     def graph_names(self) -> set[str]:
         return (
@@ -493,7 +494,7 @@ def _code(node: cst.CSTNode) -> str:
 
 
 class Sessions(Codemod):
-    RULES = (CONVERT, COMPAT_IMPORT, SESSION_USE, FETCH_FEED, OPTIMIZER, GRAPH, *session_checkpoints.RULES, *session_summaries.RULES)
+    RULES = (CONVERT, COMPAT_IMPORT, SESSION_USE, FETCH_FEED, OPTIMIZER, GRAPH, *session_checkpoints.RULES, *session_summaries.RULES, *session_prints.RULES)
     TRIGGERS = ("Session",)
     METADATA_DEPENDENCIES = Codemod.METADATA_DEPENDENCIES
 
@@ -1738,6 +1739,8 @@ class Sessions(Codemod):
                     continue  # `def D(x, w=d_weights)`: the helper's default is the same object in eager code
                 if name not in program.session_names and session_contexts.static_shape_use(self, program, name, access.node):
                     continue  # `assert y.shape.as_list() == Y.shape.as_list()`: the static shapes TF1 inferred
+                if name not in program.session_names and session_prints.take(self, program, name, access.node, access.scope is scope, program.prints):
+                    continue  # `print(dot_operation)`: a fixed description printed instead (session_prints, TFM278)
                 if name not in program.session_names and session_contexts.printed(self, access.node):
                     raise Decline(access.node, GRAPH.code, f"the graph name `{name}` is printed: TF1 printed the symbolic tensor (its op name, static shape and dtype), which eager code cannot print alike (it has values); remove that print to convert")
                 kind = "session" if name in program.session_names else "graph name"
@@ -1802,6 +1805,7 @@ class Sessions(Codemod):
             statements[id(statement)] = [helper, *replacement]
         session_checkpoints.plan(self, program)
         session_summaries.plan(self, program)
+        session_prints.plan(self, program.prints)
         if program.static_shapes:
             session_contexts.plan_static_shapes(self, program, statements, lambda name, position, keyword: _arg(program.placeholder_statements[name].body[0].value, position, keyword).value if _arg(program.placeholder_statements[name].body[0].value, position, keyword) else None)  # type: ignore[attr-defined]
 
