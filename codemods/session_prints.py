@@ -125,12 +125,39 @@ def take(codemod, program, name: str, node: cst.Name, top_level: bool, prints: d
     return True
 
 
+def shape_printed(codemod, statement: cst.SimpleStatementLine, use: cst.CSTNode) -> bool:  # noqa: ANN001
+    """`print(hypothesis.shape, Y.shape)`: a top-level print statement of which `use` (a graph name's `.shape`
+    / `.get_shape()`) is an argument as it is, the others being shape uses, names or literals. The Session
+    rewrite computes those static shapes as for an `assert` (session_contexts.plan_static_shapes); `plan`
+    reports the print (TF2's `TensorShape` prints an unknown size as `None` where TF1 printed `?`)."""
+    small = statement.body[0]
+    call = small.value if isinstance(small, cst.Expr) else None
+    if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value == "print"):
+        return False
+    if not any(argument.value is use and argument.keyword is None for argument in call.args):
+        return False
+    if not all(_plain(argument) or _shape_use(argument.value) for argument in call.args):
+        return False
+    return codemod.enabled(PRINTS.code) and not codemod.run.is_suppressed(PRINTS.code, codemod.position(call)[0])
+
+
+def _shape_use(value: cst.BaseExpression) -> bool:
+    return m.matches(value, m.Attribute(value=m.Name(), attr=m.Name("shape")) | m.Call(func=m.Attribute(value=m.Name(), attr=m.Name("get_shape")), args=[]))
+
+
 def description(name: str) -> str:
     return f"<TF1 graph tensor {name}>"
 
 
-def plan(codemod, prints: dict[int, Printed]) -> None:  # noqa: ANN001
-    """Each recorded print: its tensor arguments replaced by their description, and a finding."""
+def plan(codemod, program) -> None:  # noqa: ANN001
+    """Each recorded print: its tensor arguments replaced by their description, and a finding; each print of
+    static shapes (rewritten with the asserts by session_contexts), a finding."""
+    for statement, uses in program.static_shapes.values():
+        small = statement.body[0]
+        if isinstance(small, cst.Expr):
+            shown = ", ".join(f"`{name}`" for name, _ in uses)
+            codemod.offer_fix(small.value, PRINTS.code, f"the static shape of {shown} is now computed by TF2's shape inference and prints unknown sizes as `None` (TF1 printed `?`)")
+    prints: dict[int, Printed] = program.prints
     for entry in sorted(prints.values(), key=lambda e: codemod.position(e.call)):
         arguments = [
             argument.with_changes(value=cst.SimpleString(repr(description(entry.names[id(argument.value)]))))

@@ -1482,6 +1482,12 @@ class Sessions(Codemod):
                     if not (isinstance(attribute, cst.Attribute) and attribute.value is receiver and isinstance(call, cst.Call) and call.func is attribute):
                         continue
                     method = attribute.attr.value
+                    evaluated = session_fetches.evaluated_update(self, program.variables - program.containers, call, program.session_names) if name in program.variables else None
+                    if evaluated is not None:  # `global_step.assign(i).eval()`: as `sess.run(global_step.assign(i))`
+                        if evaluated[1] is not None:
+                            program.claimed.add(id(evaluated[1].value))
+                        runs.append(("run", evaluated[0], call, None))
+                        continue
                     if name in program.session_names and method in ("run", "close"):
                         program.claimed.add(id(receiver))
                         if method == "close":
@@ -1805,7 +1811,7 @@ class Sessions(Codemod):
             statements[id(statement)] = [helper, *replacement]
         session_checkpoints.plan(self, program)
         session_summaries.plan(self, program)
-        session_prints.plan(self, program.prints)
+        session_prints.plan(self, program)
         if program.static_shapes:
             session_contexts.plan_static_shapes(self, program, statements, lambda name, position, keyword: _arg(program.placeholder_statements[name].body[0].value, position, keyword).value if _arg(program.placeholder_statements[name].body[0].value, position, keyword) else None)  # type: ignore[attr-defined]
 
