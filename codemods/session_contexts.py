@@ -32,6 +32,8 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import ParentNodeProvider
 
+from . import session_prints
+
 
 def device_block(codemod, item: cst.BaseExpression) -> bool:  # noqa: ANN001
     """`tf.device("/cpu:0")`: a device given as a literal string."""
@@ -135,8 +137,10 @@ def static_shape_use(codemod, program, name: str, node: cst.Name) -> bool:  # no
     statement: cst.CSTNode | None = use
     while statement is not None and not isinstance(statement, cst.SimpleStatementLine):
         statement = codemod.get_metadata(ParentNodeProvider, statement, None)
-    if statement is None or not any(statement is s for s in program.top) or len(statement.body) != 1 or not isinstance(statement.body[0], cst.Assert):
+    if statement is None or not any(statement is s for s in program.top) or len(statement.body) != 1:
         return False
+    if not isinstance(statement.body[0], cst.Assert) and not session_prints.shape_printed(codemod, statement, use):
+        return False  # an `assert`, or `print(hypothesis.shape, Y.shape)` (session_prints, TFM278)
     if name in program.placeholders:
         if name in program.defaults:
             return False

@@ -10,6 +10,7 @@ What it matches (called by the Session rewrite in `codemods/sessions.py` while i
   must be fed). Several updates in one run are done one after the other only when that order cannot
   matter: different variables, no update's value reading (directly or through tensors) a variable
   another one writes, no other value fetched with them (TF1 runs them in no fixed order).
+- `v.assign(e).eval()` (a TF1 tutorial's way to set an epoch counter): the same as `sess.run(v.assign(e))`.
 - `opt = sess.run(train_op, feed)` where the name `opt` is never read anywhere: TF1 returned None, the
   binding is dead, so the step's return value bound there instead changes nothing the program can see.
 
@@ -53,6 +54,26 @@ def variable_update(visitor: Codemod, variables: set[str], item: cst.BaseExpress
     if not (isinstance(target, cst.Name) and target.value in variables):
         return None
     return Update(target, method, item.args[1].value)
+
+
+def evaluated_update(visitor: Codemod, variables: set[str], update: cst.Call, session_names: set[str]) -> tuple[cst.Call, cst.Arg | None] | None:
+    """`global_step.assign(i).eval()` (optionally `.eval(session=sess)`; `update` is the `v.assign(e)` call):
+    the `.eval()` call and its session argument when the update is one `variable_update` takes; TF1 ran the
+    assign op in the default session, the same as `sess.run(v.assign(e))`, which the rewrite does in place."""
+    if variable_update(visitor, variables, update) is None:
+        return None
+    attribute = visitor.get_metadata(ParentNodeProvider, update, None)
+    call = visitor.get_metadata(ParentNodeProvider, attribute, None) if attribute is not None else None
+    if not (isinstance(attribute, cst.Attribute) and attribute.value is update and attribute.attr.value == "eval"):
+        return None
+    if not (isinstance(call, cst.Call) and call.func is attribute):
+        return None
+    if not call.args:
+        return call, None
+    session = call.args[0]
+    if len(call.args) == 1 and session.keyword is not None and session.keyword.value == "session" and isinstance(session.value, cst.Name) and session.value.value in session_names:
+        return call, session
+    return None
 
 
 def unordered(updates: list[Update], others: int, reads: Callable[[cst.BaseExpression], set[str]]) -> str | None:

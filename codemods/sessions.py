@@ -78,7 +78,7 @@ from libcst.metadata import FunctionScope, ParentNodeProvider, PositionProvider,
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
-from . import session_checkpoints, session_classes, session_contexts, session_fetches, session_optimizers, session_rebound_reasons, session_scopes, session_summaries
+from . import session_checkpoints, session_classes, session_contexts, session_fetches, session_optimizers, session_prints, session_rebound_reasons, session_scopes, session_summaries
 from .base import Codemod, Rule
 from .names import references_in as _names_in
 from .session_schedules import SCHEDULES, ScheduleCalls, keras_schedule, schedule_arguments
@@ -428,6 +428,7 @@ class Program:
     shared_optimizers: dict[str, list[TrainOp]] = field(default_factory=dict)  # optimizer -> its train ops (session_optimizers)
     static_shapes: dict[int, tuple[cst.CSTNode, list]] = field(default_factory=dict)  # `assert t.shape...` statements (session_contexts)
     gradients: dict[str, cst.Call] = field(default_factory=dict)  # tensor -> its `tf.gradients(ys, xs)` call (session_optimizers)
+    prints: dict[int, session_prints.Printed] = field(default_factory=dict)  # id(print call) -> graph names it prints (session_prints)
 
     def graph_names(self) -> set[str]:
         return (
@@ -494,7 +495,7 @@ def _code(node: cst.CSTNode) -> str:
 
 
 class Sessions(Codemod):
-    RULES = (CONVERT, COMPAT_IMPORT, SESSION_USE, FETCH_FEED, OPTIMIZER, GRAPH, *session_checkpoints.RULES, *session_summaries.RULES)
+    RULES = (CONVERT, COMPAT_IMPORT, SESSION_USE, FETCH_FEED, OPTIMIZER, GRAPH, *session_checkpoints.RULES, *session_summaries.RULES, *session_prints.RULES)
     TRIGGERS = ("Session",)
     METADATA_DEPENDENCIES = Codemod.METADATA_DEPENDENCIES
 
@@ -1493,6 +1494,12 @@ class Sessions(Codemod):
                     if not (isinstance(attribute, cst.Attribute) and attribute.value is receiver and isinstance(call, cst.Call) and call.func is attribute):
                         continue
                     method = attribute.attr.value
+                    evaluated = session_fetches.evaluated_update(self, program.variables - program.containers, call, program.session_names) if name in program.variables else None
+                    if evaluated is not None:  # `global_step.assign(i).eval()`: as `sess.run(global_step.assign(i))`
+                        if evaluated[1] is not None:
+                            program.claimed.add(id(evaluated[1].value))
+                        runs.append(("run", evaluated[0], call, None))
+                        continue
                     if name in program.session_names and method in ("run", "close"):
                         program.claimed.add(id(receiver))
                         if method == "close":
@@ -1750,6 +1757,8 @@ class Sessions(Codemod):
                     continue  # `def D(x, w=d_weights)`: the helper's default is the same object in eager code
                 if name not in program.session_names and session_contexts.static_shape_use(self, program, name, access.node):
                     continue  # `assert y.shape.as_list() == Y.shape.as_list()`: the static shapes TF1 inferred
+                if name not in program.session_names and session_prints.take(self, program, name, access.node, access.scope is scope, program.prints):
+                    continue  # `print(dot_operation)`: a fixed description printed instead (session_prints, TFM278)
                 if name not in program.session_names and session_contexts.printed(self, access.node):
                     raise Decline(access.node, GRAPH.code, f"the graph name `{name}` is printed: TF1 printed the symbolic tensor (its op name, static shape and dtype), which eager code cannot print alike (it has values); remove that print to convert")
                 kind = "session" if name in program.session_names else "graph name"
@@ -1814,6 +1823,7 @@ class Sessions(Codemod):
             statements[id(statement)] = [helper, *replacement]
         session_checkpoints.plan(self, program)
         session_summaries.plan(self, program)
+        session_prints.plan(self, program)
         if program.static_shapes:
             session_contexts.plan_static_shapes(self, program, statements, lambda name, position, keyword: _arg(program.placeholder_statements[name].body[0].value, position, keyword).value if _arg(program.placeholder_statements[name].body[0].value, position, keyword) else None)  # type: ignore[attr-defined]
 
