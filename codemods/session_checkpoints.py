@@ -377,8 +377,58 @@ def _saved_objects(codemod, program, saver: Saver) -> list[str]:  # noqa: ANN001
     return [name for _, name in sorted(found)]
 
 
+# Calls that create variables (or layers that create them) which a Checkpoint over the program's named variables
+# would leave out; TF1's Saver saved them all. `tf.keras.` names are compared without their `tf.` prefix.
+_VARIABLE_MAKERS = ("tf.Variable", "tf.get_variable", "tf.layers.", "tf.contrib.", "tf.make_template", "tf.nn.rnn_cell.", "keras.layers.", "keras.Sequential", "keras.Model", "keras.models.", "keras.applications.")
+
+
+def _unnamed_variables(codemod, program, saver: Saver) -> cst.Call | None:  # noqa: ANN001
+    """A call before the Saver, in the program's own code, that creates variables the Checkpoint would not name:
+    a helper of this file that creates variables (`w = init_weights(shape)`), a layer or a variable factory
+    whose result is not one of the program's variables. None when every variable is named."""
+    where = codemod.position(saver.statement)
+    nested = {id(call) for inner in find(program.block, (cst.FunctionDef, cst.ClassDef, cst.Lambda)) if inner is not program.block for call in find(inner, cst.Call)}
+    local_functions = {d.name.value for d in find(codemod.tree, cst.FunctionDef)}
+    for call in find(program.block, cst.Call):
+        if id(call) in nested or codemod.position(call) >= where:
+            continue
+        qualified = codemod.qualified_name(call)
+        if qualified is None:
+            if isinstance(call.func, cst.Name) and call.func.value in local_functions:
+                concern = codemod._call_concern(call)  # noqa: SLF001 (the Session rewrite's own test of a helper)
+                if concern is not None and "creates variables" in concern:
+                    return call
+            elif _creates_variables(call):
+                return call
+            continue
+        bare = qualified[3:] if qualified.startswith("tf.keras.") else qualified
+        if not (qualified.startswith(_VARIABLE_MAKERS) or bare.startswith(_VARIABLE_MAKERS)):
+            continue
+        parent = codemod.get_metadata(ParentNodeProvider, call, None)
+        if isinstance(parent, cst.Assign) and parent.value is call and len(parent.targets) == 1:
+            target = parent.targets[0].target
+            if isinstance(target, cst.Name) and target.value in program.variables and target.value not in program.containers:
+                continue  # `W = tf.Variable(...)`: named in the Checkpoint
+        return call
+    return None
+
+
+def _creates_variables(call: cst.Call) -> bool:
+    """`variable_store.get(...)` written by the tf1-variables rules."""
+    func = call.func
+    return isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and "variable_store" in func.value.value
+
+
 def check_not_empty(codemod, program) -> None:  # noqa: ANN001
     for saver in program.savers.values():
+        unnamed = _unnamed_variables(codemod, program, saver)
+        if unnamed is not None:
+            raise _decline(
+                saver.statement,
+                f"the Saver saves every variable, also those `{_code(unnamed)}` creates, which this rewrite cannot name in a "
+                "`tf.train.Checkpoint` (a restore would silently leave them as initialised): list what to save by hand "
+                "(the layers, modules or variables) in a `tf.train.Checkpoint`",
+            )
         where = codemod.position(saver.statement)
         if not any(min(codemod.position(a.node) for a in program.scope.assignments[n]) < where for n in program.variables if program.scope.assignments[n]):
             raise _decline(saver.statement, "the Saver saves no variable created at the top level of this program (its variables come from layers or helpers, or do not exist yet): list what to save in a `tf.train.Checkpoint` by hand")
