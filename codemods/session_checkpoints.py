@@ -368,6 +368,11 @@ def _saved_objects(codemod, program, saver: Saver) -> list[str]:  # noqa: ANN001
         positions = [codemod.position(a.node) for a in program.scope.assignments[name]]
         if positions and max(positions) < where:
             found.append((min(positions), name))
+    nested = {id(call) for inner in find(program.block, (cst.FunctionDef, cst.ClassDef, cst.Lambda)) if inner is not program.block for call in find(inner, cst.Call)}
+    for call in find(program.block, cst.Call):
+        name = _variable_helper_binding(codemod, program, call) if id(call) not in nested else None
+        if name is not None and codemod.position(call) < where and all(name != n for _, n in found):
+            found.append((codemod.position(call), name))
     for train in program.train_ops.values():
         optimizer = train.optimizer or train.keras_optimizer
         if codemod.position(train.statement) < where and optimizer and all(optimizer != n for _, n in found):
@@ -394,6 +399,8 @@ def _unnamed_variables(codemod, program, saver: Saver) -> cst.Call | None:  # no
             continue
         qualified = codemod.qualified_name(call)
         if qualified is None:
+            if _variable_helper_binding(codemod, program, call) is not None:
+                continue  # `w = init_weights(shape)`, a helper returning one `tf.Variable(...)`: named in the Checkpoint
             if isinstance(call.func, cst.Name) and call.func.value in local_functions:
                 concern = codemod._call_concern(call)  # noqa: SLF001 (the Session rewrite's own test of a helper)
                 if concern is not None and "creates variables" in concern:
@@ -410,6 +417,29 @@ def _unnamed_variables(codemod, program, saver: Saver) -> cst.Call | None:  # no
             if isinstance(target, cst.Name) and target.value in program.variables and target.value not in program.containers:
                 continue  # `W = tf.Variable(...)`: named in the Checkpoint
         return call
+    return None
+
+
+def _variable_helper_binding(codemod, program, call: cst.Call) -> str | None:  # noqa: ANN001
+    """`w` for `w = helper(...)` at the top of the program where `helper` is a function of this file (defined once)
+    whose body is a single `return tf.Variable(...)` (nlintz's `init_weights`): `w` is that variable."""
+    if not isinstance(call.func, cst.Name):
+        return None
+    definitions = [d for d in find(codemod.tree, cst.FunctionDef) if d.name.value == call.func.value]
+    if len(definitions) != 1 or definitions[0].decorators:
+        return None
+    body = definitions[0].body
+    statements = [st for st in body.body if not (isinstance(st, cst.SimpleStatementLine) and len(st.body) == 1 and isinstance(st.body[0], cst.Expr) and isinstance(st.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))]
+    if len(statements) != 1 or not isinstance(statements[0], cst.SimpleStatementLine) or len(statements[0].body) != 1:
+        return None
+    returned = statements[0].body[0]
+    if not isinstance(returned, cst.Return) or not isinstance(returned.value, cst.Call) or codemod.qualified_name(returned.value) != "tf.Variable":
+        return None
+    parent = codemod.get_metadata(ParentNodeProvider, call, None)
+    if isinstance(parent, cst.Assign) and parent.value is call and len(parent.targets) == 1 and isinstance(parent.targets[0].target, cst.Name):
+        name = parent.targets[0].target.value
+        if len(program.scope.assignments[name]) == 1:
+            return name
     return None
 
 
