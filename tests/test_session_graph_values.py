@@ -68,11 +68,11 @@ def test_appends_suppressed():
 
 
 def test_appends_note_names_the_other_blocker():
-    source = APPENDS.replace("total = tf.add_n(parts)", "total = tf.add_n(parts)\nprint(x)")
+    source = APPENDS.replace("total = tf.add_n(parts)", "total = tf.add_n(parts)\nprint(x + 1.0)")
     migration = migrate_text(source, _selection("TFM20,TFM21,TFM27"))
     assert ".append(" in migration.text
     note = next(f for f in migration.findings if f.code == "TFM276")
-    assert note.fix.value == "manual" and "would still stay in graph mode (TFM214 at line" in note.message and "`x` is printed" in note.message
+    assert note.fix.value == "manual" and "would still stay in graph mode (TFM214 at line" in note.message and "the graph name `x` is used in a way" in note.message
 
 
 def test_appends_read_by_a_function_are_left():
