@@ -411,13 +411,25 @@ def _unnamed_variables(codemod, program, saver: Saver) -> cst.Call | None:  # no
         bare = qualified[3:] if qualified.startswith("tf.keras.") else qualified
         if not (qualified.startswith(_VARIABLE_MAKERS) or bare.startswith(_VARIABLE_MAKERS)):
             continue
-        parent = codemod.get_metadata(ParentNodeProvider, call, None)
-        if isinstance(parent, cst.Assign) and parent.value is call and len(parent.targets) == 1:
-            target = parent.targets[0].target
-            if isinstance(target, cst.Name) and target.value in program.variables and target.value not in program.containers:
-                continue  # `W = tf.Variable(...)`: named in the Checkpoint
+        if _named_variable(codemod, program, call):
+            continue  # `W = tf.Variable(...)`, `weights = {"h1": tf.Variable(...)}`: named in the Checkpoint
         return call
     return None
+
+
+def _named_variable(codemod, program, call: cst.Call) -> bool:  # noqa: ANN001
+    """`call` is the value of `W = tf.Variable(...)`, or an element of a dict / list / tuple bound to a name the
+    program knows as a container of variables (the Checkpoint tracks such structures whole)."""
+    node: cst.CSTNode = call
+    parent = codemod.get_metadata(ParentNodeProvider, node, None)
+    while isinstance(parent, (cst.Dict, cst.DictElement, cst.List, cst.Tuple, cst.Element)):
+        node, parent = parent, codemod.get_metadata(ParentNodeProvider, parent, None)
+    if not (isinstance(parent, cst.Assign) and parent.value is node and len(parent.targets) == 1):
+        return False
+    target = parent.targets[0].target
+    if not isinstance(target, cst.Name) or target.value not in program.variables:
+        return False
+    return node is call or target.value in program.containers
 
 
 def _variable_helper_binding(codemod, program, call: cst.Call) -> str | None:  # noqa: ANN001
