@@ -42,6 +42,7 @@ from tf2migrate.traversal import find
 from .base import Rule
 from .names import references_in as _names
 from .imports import module_alias
+from .session_program_shapes import function_definitions
 
 CONVERT = Rule(
     code="TFM207",
@@ -393,7 +394,6 @@ def _unnamed_variables(codemod, program, saver: Saver) -> cst.Call | None:  # no
     whose result is not one of the program's variables. None when every variable is named."""
     where = codemod.position(saver.statement)
     nested = {id(call) for inner in find(program.block, (cst.FunctionDef, cst.ClassDef, cst.Lambda)) if inner is not program.block for call in find(inner, cst.Call)}
-    local_functions = {d.name.value for d in find(codemod.tree, cst.FunctionDef)}
     for call in find(program.block, cst.Call):
         if id(call) in nested or codemod.position(call) >= where:
             continue
@@ -401,7 +401,7 @@ def _unnamed_variables(codemod, program, saver: Saver) -> cst.Call | None:  # no
         if qualified is None:
             if _variable_helper_binding(codemod, program, call) is not None:
                 continue  # `w = init_weights(shape)`, a helper returning one `tf.Variable(...)`: named in the Checkpoint
-            if isinstance(call.func, cst.Name) and call.func.value in local_functions:
+            if isinstance(call.func, cst.Name) and function_definitions(codemod.tree, call.func.value):
                 concern = codemod._call_concern(call)  # noqa: SLF001 (the Session rewrite's own test of a helper)
                 if concern is not None and "creates variables" in concern:
                     return call
@@ -437,7 +437,7 @@ def _variable_helper_binding(codemod, program, call: cst.Call) -> str | None:  #
     whose body is a single `return tf.Variable(...)` (nlintz's `init_weights`): `w` is that variable."""
     if not isinstance(call.func, cst.Name):
         return None
-    definitions = [d for d in find(codemod.tree, cst.FunctionDef) if d.name.value == call.func.value]
+    definitions = function_definitions(codemod.tree, call.func.value)
     if len(definitions) != 1 or definitions[0].decorators:
         return None
     body = definitions[0].body

@@ -82,7 +82,7 @@ from . import session_checkpoints, session_classes, session_contexts, session_fe
 from .base import Codemod, Rule
 from .names import references_in as _names_in
 from .session_schedules import SCHEDULES, ScheduleCalls, keras_schedule, schedule_arguments
-from .session_program_shapes import builds_graph_through_helper, item_of, stateful_call, unpacked_targets, unpacked_variables
+from .session_program_shapes import builds_graph_through_helper, function_definitions, item_of, stateful_call, unpacked_targets, unpacked_variables
 from .plumbing import PLUMBING_CODE, argument_of_removed_api, fallback_cannot_switch, handed_to_other_code, session_only_plumbing
 
 # -- rules ---------------------------------------------------------------------------------------
@@ -1414,7 +1414,7 @@ class Sessions(Codemod):
             return None
         name = call.func.value
         seen.add(name)
-        for definition in (d for d in find(self.tree, cst.FunctionDef) if d.name.value == name):  # type: ignore[attr-defined]
+        for definition in function_definitions(self.tree, name):
             for inner in _calls_in(definition):
                 concern = self._call_concern(inner, seen)
                 if concern is not None:
