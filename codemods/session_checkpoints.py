@@ -43,6 +43,7 @@ from .base import Rule
 from .names import references_in as _names
 from .imports import module_alias
 from .session_program_shapes import function_definitions
+from .session_scopes import store_call
 
 CONVERT = Rule(
     code="TFM207",
@@ -369,9 +370,8 @@ def _saved_objects(codemod, program, saver: Saver) -> list[str]:  # noqa: ANN001
         positions = [codemod.position(a.node) for a in program.scope.assignments[name]]
         if positions and max(positions) < where:
             found.append((min(positions), name))
-    nested = {id(call) for inner in find(program.block, (cst.FunctionDef, cst.ClassDef, cst.Lambda)) if inner is not program.block for call in find(inner, cst.Call)}
-    for call in find(program.block, cst.Call):
-        name = _variable_helper_binding(codemod, program, call) if id(call) not in nested else None
+    for call in _program_calls(program):
+        name = _variable_helper_binding(codemod, program, call)
         if name is not None and codemod.position(call) < where and all(name != n for _, n in found):
             found.append((codemod.position(call), name))
     for train in program.train_ops.values():
@@ -393,9 +393,8 @@ def _unnamed_variables(codemod, program, saver: Saver) -> cst.Call | None:  # no
     a helper of this file that creates variables (`w = init_weights(shape)`), a layer or a variable factory
     whose result is not one of the program's variables. None when every variable is named."""
     where = codemod.position(saver.statement)
-    nested = {id(call) for inner in find(program.block, (cst.FunctionDef, cst.ClassDef, cst.Lambda)) if inner is not program.block for call in find(inner, cst.Call)}
-    for call in find(program.block, cst.Call):
-        if id(call) in nested or codemod.position(call) >= where:
+    for call in _program_calls(program):
+        if codemod.position(call) >= where:
             continue
         qualified = codemod.qualified_name(call)
         if qualified is None:
@@ -405,7 +404,7 @@ def _unnamed_variables(codemod, program, saver: Saver) -> cst.Call | None:  # no
                 concern = codemod._call_concern(call)  # noqa: SLF001 (the Session rewrite's own test of a helper)
                 if concern is not None and "creates variables" in concern:
                     return call
-            elif _creates_variables(call):
+            elif store_call(call):
                 return call
             continue
         bare = qualified[3:] if qualified.startswith("tf.keras.") else qualified
@@ -455,10 +454,10 @@ def _variable_helper_binding(codemod, program, call: cst.Call) -> str | None:  #
     return None
 
 
-def _creates_variables(call: cst.Call) -> bool:
-    """`variable_store.get(...)` written by the tf1-variables rules."""
-    func = call.func
-    return isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and "variable_store" in func.value.value
+def _program_calls(program) -> list[cst.Call]:  # noqa: ANN001
+    """The calls of the program's own code, in source order: not those inside functions, classes or lambdas it defines."""
+    nested = {id(call) for inner in find(program.block, (cst.FunctionDef, cst.ClassDef, cst.Lambda)) if inner is not program.block for call in find(inner, cst.Call)}
+    return [call for call in find(program.block, cst.Call) if id(call) not in nested]  # type: ignore[misc]
 
 
 def check_not_empty(codemod, program) -> None:  # noqa: ANN001

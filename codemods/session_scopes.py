@@ -56,12 +56,12 @@ def variable_scope_block(codemod, statement: cst.With) -> bool:  # noqa: ANN001
         return False
     for call in find(statement.body, cst.Call):
         qualified = codemod.qualified_name(call) or ""
-        if qualified.startswith(CREATES_VARIABLES) or "variable_store" in qualified or _creates_variables(call):
+        if qualified.startswith(CREATES_VARIABLES) or "variable_store" in qualified or store_call(call):
             return False
     return True
 
 
-def _creates_variables(call: cst.Call) -> bool:
+def store_call(call: cst.Call) -> bool:
     """`variable_store.get(...)` / `store.scope(...)` written by the tf1-variables rules (not a `tf.` name)."""
     func = call.func
     return isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and "variable_store" in func.value.value
