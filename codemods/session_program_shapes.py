@@ -115,8 +115,25 @@ def builds_graph_through_helper(codemod, node: cst.CSTNode, not_graph: tuple[str
     return False
 
 
+# The last tree's answers of `_tf_calls_of` for a name followed from the top (an empty `seen`): the same helpers
+# are looked up for every value that calls them, and a large file defines and calls them hundreds of times.
+_CALLS_OF: tuple[cst.CSTNode | None, dict[str, list[str]]] = (None, {})
+
+
 def _tf_calls_of(codemod, name: str, seen: set[str]) -> list[str]:  # noqa: ANN001
     """Qualified names of the TensorFlow calls in the local function(s) `name`, and in the ones they call."""
+    global _CALLS_OF
+    if seen:
+        return _tf_calls_followed(codemod, name, seen)
+    if _CALLS_OF[0] is not codemod.tree:
+        _CALLS_OF = (codemod.tree, {})
+    known = _CALLS_OF[1]
+    if name not in known:
+        known[name] = _tf_calls_followed(codemod, name, seen)
+    return known[name]
+
+
+def _tf_calls_followed(codemod, name: str, seen: set[str]) -> list[str]:  # noqa: ANN001
     if name in seen:
         return []
     seen.add(name)
@@ -128,5 +145,5 @@ def _tf_calls_of(codemod, name: str, seen: set[str]) -> list[str]:  # noqa: ANN0
             if qualified is not None:
                 found.append(qualified)
             elif isinstance(inner.func, cst.Name):
-                found.extend(_tf_calls_of(codemod, inner.func.value, seen))
+                found.extend(_tf_calls_followed(codemod, inner.func.value, seen))
     return found
