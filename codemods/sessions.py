@@ -78,7 +78,7 @@ from libcst.metadata import FunctionScope, ParentNodeProvider, PositionProvider,
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
-from . import session_checkpoints, session_classes, session_contexts, session_fetches, session_optimizers, session_prints, session_rebound_reasons, session_scopes, session_summaries
+from . import session_checkpoints, session_classes, session_contexts, session_fetches, session_metrics, session_optimizers, session_prints, session_rebound_reasons, session_scopes, session_summaries
 from .base import Codemod, Rule
 from .names import references_in as _names_in
 from .session_schedules import SCHEDULES, ScheduleCalls, keras_schedule, schedule_arguments
@@ -429,6 +429,7 @@ class Program:
     static_shapes: dict[int, tuple[cst.CSTNode, list]] = field(default_factory=dict)  # `assert t.shape...` statements (session_contexts)
     gradients: dict[str, cst.Call] = field(default_factory=dict)  # tensor -> its `tf.gradients(ys, xs)` call (session_optimizers)
     prints: dict[int, session_prints.Printed] = field(default_factory=dict)  # id(print call) -> graph names it prints (session_prints)
+    metrics: dict[str, session_metrics.Metric] = field(default_factory=dict)  # metric object -> its tensors (session_metrics)
 
     def graph_names(self) -> set[str]:
         return (
@@ -495,7 +496,7 @@ def _code(node: cst.CSTNode) -> str:
 
 
 class Sessions(Codemod):
-    RULES = (CONVERT, COMPAT_IMPORT, SESSION_USE, FETCH_FEED, OPTIMIZER, GRAPH, *session_checkpoints.RULES, *session_summaries.RULES, *session_prints.RULES)
+    RULES = (CONVERT, COMPAT_IMPORT, SESSION_USE, FETCH_FEED, OPTIMIZER, GRAPH, *session_checkpoints.RULES, *session_summaries.RULES, *session_prints.RULES, *session_metrics.RULES)
     TRIGGERS = ("Session",)
     METADATA_DEPENDENCIES = Codemod.METADATA_DEPENDENCIES
 
@@ -533,7 +534,7 @@ class Sessions(Codemod):
                     raise Decline(sessions[0], GRAPH.code, "TensorFlow is not imported as a module (`import tensorflow as tf`): convert the program by hand")
                 self._analyse(program)
                 programs.append(program)
-            except (Decline, session_checkpoints.Declined, session_summaries.Declined) as decline:
+            except (Decline, session_checkpoints.Declined, session_summaries.Declined, session_metrics.Declined) as decline:
                 declined.append(decline)  # type: ignore[arg-type]
         leftover = None
         if programs and not declined and not skipped:
@@ -792,6 +793,7 @@ class Sessions(Codemod):
         self._find_runs(program)
         session_checkpoints.check(self, program)
         session_summaries.check(self, program)
+        session_metrics.check(self, program)
         self._check_references(program)
 
     def _note_graph(self, program: Program, statement: cst.CSTNode) -> None:
@@ -866,6 +868,8 @@ class Sessions(Codemod):
             return
         if session_summaries.classify(self, program, statement, lambda name, line, value: program.tensors.__setitem__(name, Tensor(name=name, statement=line, value=value, dynamic=True))):
             return
+        if session_metrics.classify(self, program, statement, lambda name, line, value: program.tensors.__setitem__(name, Tensor(name=name, statement=line, value=value, dynamic=True))):
+            return
         if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Attribute):
             root: cst.BaseExpression = small.targets[0].target
             while isinstance(root, cst.Attribute):
@@ -907,6 +911,8 @@ class Sessions(Codemod):
             program.claimed.update(id(n) for n in _names_in(value) if n.value in program.variables)  # its items
         elif isinstance(value, cst.Call) and self._is_optimizer(value):
             program.optimizers[name] = (statement, value)
+        elif session_metrics.initializer(self, value, INITIALIZERS):
+            program.inits[name] = statement  # `tf.group(global, local initializers)` (session_metrics)
         elif isinstance(value, cst.Call) and self.qualified_name(value) in INITIALIZERS:
             if value.args:
                 raise Decline(statement, GRAPH.code, "initializer with arguments")
@@ -1623,7 +1629,7 @@ class Sessions(Codemod):
                 raise Decline(call, FETCH_FEED.code, "the value of a run of a list holding only the train op (`[None]`) is used")
         for item in fetches:
             if not isinstance(item, cst.Name):
-                if self._is(item, INITIALIZERS) and elements is None:
+                if (self._is(item, INITIALIZERS) or session_metrics.initializer(self, item, INITIALIZERS)) and elements is None:
                     continue
                 self._check_fetched_expression(program, call, item, values)
                 continue
@@ -1824,6 +1830,7 @@ class Sessions(Codemod):
         session_checkpoints.plan(self, program)
         session_summaries.plan(self, program)
         session_prints.plan(self, program)
+        session_metrics.plan(self, program, statements)
         if program.static_shapes:
             session_contexts.plan_static_shapes(self, program, statements, lambda name, position, keyword: _arg(program.placeholder_statements[name].body[0].value, position, keyword).value if _arg(program.placeholder_statements[name].body[0].value, position, keyword) else None)  # type: ignore[attr-defined]
 
@@ -1850,7 +1857,7 @@ class Sessions(Codemod):
         fetch = self._normalized(program, fetch) if fetch is not None else None
         if isinstance(fetch, cst.Name):
             return fetch.value in program.inits
-        return fetch is not None and self._is(fetch, INITIALIZERS)
+        return fetch is not None and (self._is(fetch, INITIALIZERS) or session_metrics.initializer(self, fetch, INITIALIZERS))
 
     def _cast(self, program: Program, placeholder: str, value: cst.BaseExpression) -> cst.BaseExpression:
         dtype = program.placeholders[placeholder]
