@@ -78,7 +78,7 @@ from libcst.metadata import FunctionScope, ParentNodeProvider, PositionProvider,
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
-from . import session_checkpoints, session_classes, session_contexts, session_fetches, session_metrics, session_optimizers, session_prints, session_rebound_reasons, session_scopes, session_summaries
+from . import session_checkpoints, session_classes, session_contexts, session_fed_tensors, session_fetches, session_metrics, session_optimizers, session_prints, session_rebound_reasons, session_scopes, session_summaries
 from .base import Codemod, Rule
 from .names import references_in as _names_in
 from .session_schedules import SCHEDULES, ScheduleCalls, keras_schedule, schedule_arguments
@@ -650,7 +650,7 @@ class Sessions(Codemod):
         would keep the file in graph mode, where the converted eager code cannot run."""
         consumed: set[int] = set(self._plumbing_calls)
         for program in programs:
-            consumed.update(id(_single_small(s).value) for s in program.placeholder_statements.values())  # type: ignore[union-attr]
+            consumed.update(id(session_fed_tensors.placeholder_call(s)) for s in program.placeholder_statements.values())
             for session in program.sessions:
                 consumed.update(id(c) for c in find(session, cst.Call) if self._is(c, SESSION_FACTORIES))
             consumed.update(id(run[1]) for run in program.runs)  # type: ignore[attr-defined]
@@ -898,6 +898,9 @@ class Sessions(Codemod):
             if dtype is None:
                 raise Decline(statement, FETCH_FEED.code, "placeholder without a dtype")
             program.placeholders[name] = dtype.value
+            program.placeholder_statements[name] = statement
+        elif session_fed_tensors.fed_placeholder(self, value) is not None:  # `tf.placeholder(tf.float32) / 255.`, always fed
+            program.placeholders[name] = _arg(session_fed_tensors.fed_placeholder(self, value), 0, "dtype").value  # type: ignore[arg-type,union-attr]
             program.placeholder_statements[name] = statement
         elif self._is(value, "tf.placeholder_with_default"):
             self._placeholder_with_default(program, name, statement, value)  # type: ignore[arg-type]
@@ -1832,7 +1835,7 @@ class Sessions(Codemod):
         session_prints.plan(self, program)
         session_metrics.plan(self, program, statements)
         if program.static_shapes:
-            session_contexts.plan_static_shapes(self, program, statements, lambda name, position, keyword: _arg(program.placeholder_statements[name].body[0].value, position, keyword).value if _arg(program.placeholder_statements[name].body[0].value, position, keyword) else None)  # type: ignore[attr-defined]
+            session_contexts.plan_static_shapes(self, program, statements, lambda name, position, keyword: _arg(session_fed_tensors.placeholder_call(program.placeholder_statements[name]), position, keyword).value if _arg(session_fed_tensors.placeholder_call(program.placeholder_statements[name]), position, keyword) else None)  # type: ignore[attr-defined]
 
     def _kept_config(self, program: Program, session: cst.CSTNode) -> cst.SimpleStatementLine | None:
         """`tf.Session(config=tf.ConfigProto(options))`: the options outlive the session as
