@@ -260,7 +260,7 @@ def classify(codemod, program, statement: cst.CSTNode, make_tensor) -> bool:  # 
         return True  # nothing keeps the metric: nothing runs it
     if any(name in program.graph_names() for name in kept):
         raise _decline(statement, f"`{_code(target)}` rebinds a graph name")
-    obj = program.fresh(f"{kept[-1]}_metric")
+    obj = program.fresh(f"{kept[0]}_metric")
     metrics = program.metrics
     metrics[obj] = Metric(qualified, statement, obj, names[0], names[1])
     arguments = [cst.Arg(given[p].value, keyword=cst.Name(p) if given[p].keyword is not None else None, equal=given[p].equal if given[p].keyword is not None else cst.MaybeSentinel.DEFAULT) for p in data]
