@@ -48,6 +48,7 @@ from tf2migrate.traversal import find
 
 from .base import Rule
 from .names import references_in as _names
+from .session_program_shapes import stateful_call
 
 CONVERT = Rule(
     code="TFM262",
@@ -283,6 +284,11 @@ def _check_no_metric(codemod, statement: cst.CSTNode) -> bool:  # noqa: ANN001
 def check(codemod, program) -> None:  # noqa: ANN001
     """After the runs are found: each run updates a metric at most once and never reads its value with
     its update (TF1 does not order the two); no other tensor is built from a metric's update."""
+    for tensor in program.tensors.values():
+        for value in tensor.values():
+            inner = stateful_call(codemod, value, ("tf.metrics.",))  # in a helper of this file the tensor calls
+            if inner is not None:
+                raise _decline(tensor.statement, f"`{tensor.name}` calls `{inner}` in a helper function, where this rewrite does not convert it (TF1's metrics raise under eager execution): bind it at the top level as `m = {inner}(...)[i]`")
     metrics = program.metrics
     if not metrics:
         return
