@@ -196,6 +196,25 @@ def initializer(codemod, node: cst.CSTNode, global_initializers: frozenset[str])
     )
 
 
+def _local_only(codemod, program, fetch: cst.BaseExpression | None) -> bool:  # noqa: ANN001
+    if isinstance(fetch, cst.Name) and fetch.value in program.inits:
+        small = program.inits[fetch.value].body[0]
+        fetch = small.value if isinstance(small, cst.Assign) else None
+    return isinstance(fetch, cst.Call) and not fetch.args and (codemod.qualified_name(fetch) or "") in LOCAL_INITIALIZERS
+
+
+def without_leading_local_inits(codemod, program, runs: list, initializing: list) -> list:  # noqa: ANN001
+    """The initializing runs less those of the local initializer alone that come before any other run
+    (`sess.run(tf.global_variables_initializer()); sess.run(tf.local_variables_initializer())`): the local
+    variables start at zero there, as eager code creates them. One run after the graph ran (a reset of the
+    metrics) stays, and the Session rewrite declines it."""
+    first = min((codemod.position(run[1]) for run in runs if run[0] == "run" and run not in initializing), default=None)
+    return [
+        run for run in initializing
+        if not (run[0] == "run" and _local_only(codemod, program, run[2]) and (first is None or codemod.position(run[1]) < first))
+    ]
+
+
 def _metric_call(codemod, value: cst.BaseExpression) -> tuple[cst.Call, str] | None:  # noqa: ANN001
     if isinstance(value, cst.Call):
         qualified = codemod.qualified_name(value) or ""

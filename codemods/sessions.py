@@ -1536,6 +1536,7 @@ class Sessions(Codemod):
         runs.sort(key=lambda run: self.position(run[1]))
         initializing = [run for run in runs if run[0] == "init" or (run[0] == "run" and self._fetches_init(program, run[2]))]
         initializing = [run for run in initializing if not session_checkpoints.reset_by_restore(self, program, run[1])]
+        initializing = session_metrics.without_leading_local_inits(self, program, runs, initializing)  # `sess.run(global); sess.run(local)`
         if len(initializing) > 1:
             raise Decline(initializing[1][1], SESSION_USE.code, "the variables are initialised more than once (a reset the eager code would not do)")
         if initializing and any(self.position(run[1]) < self.position(initializing[0][1]) for run in runs if run[0] == "run" and run not in initializing):
