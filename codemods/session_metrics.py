@@ -320,11 +320,30 @@ def check(codemod, program) -> None:  # noqa: ANN001
         if kind != "run" or fetch is None:
             continue
         fetched = [n.value for n in _names(fetch)]
+        reached = _reached(program, fetched)
         for update, metric in updates.items():
             if fetched.count(update) > 1:
                 raise _decline(call, f"the metric update `{update}` is fetched twice in one run (TF1 updated once)")
-            if update in fetched and metric.value is not None and metric.value in fetched:
-                raise _decline(call, f"the value `{metric.value}` and the update `{update}` of one metric are fetched in the same run: TF1 does not order the two (measured: the value was read before the update in some runs, after it in others); fetch them in separate runs")
+            if update in fetched and metric.value is not None and metric.value in reached:
+                raise _decline(call, f"the value `{metric.value}` (or a tensor built from it) and the update `{update}` of one metric are fetched in the same run: TF1 does not order the two (measured: the value was read before the update in some runs, after it in others); fetch them in separate runs")
+
+
+def _reached(program, names: list[str]) -> set[str]:  # noqa: ANN001
+    """The names and every graph name the tensors among them are built from."""
+    reached: set[str] = set()
+    pending = list(names)
+    while pending:
+        name = pending.pop()
+        if name in reached:
+            continue
+        reached.add(name)
+        tensor = program.tensors.get(name)
+        if tensor is not None:
+            pending.extend(tensor.deps)
+        train = program.train_ops.get(name)
+        if train is not None:
+            pending.append(train.loss)
+    return reached
 
 
 def plan(codemod, program, statements: dict[int, list[cst.BaseStatement]]) -> None:  # noqa: ANN001
