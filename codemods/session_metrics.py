@@ -179,9 +179,16 @@ def _is_none(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
 
 
-def initializer(codemod, node: cst.CSTNode, global_initializers: frozenset[str]) -> bool:  # noqa: ANN001
-    """`tf.local_variables_initializer()`, or `tf.group(...)` of global / local initializer calls without
-    arguments (`name=` aside): run once at the start, they set what eager code creates initialised."""
+def initializer(codemod, node: cst.CSTNode, global_initializers: frozenset[str], inits: set[str] | frozenset[str] = frozenset()) -> bool:  # noqa: ANN001
+    """`tf.local_variables_initializer()`, `tf.group(...)` of global / local initializer calls without
+    arguments (`name=` aside), or a fetched list of initializers (calls, or `inits`, names bound to
+    initializers): run once at the start, they set what eager code creates initialised."""
+    if isinstance(node, (cst.List, cst.Tuple)):
+        return bool(node.elements) and all(
+            isinstance(e, cst.Element)
+            and ((isinstance(e.value, cst.Name) and e.value.value in inits) or (isinstance(e.value, cst.Call) and not e.value.args and (codemod.qualified_name(e.value) or "") in global_initializers) or initializer(codemod, e.value, global_initializers))
+            for e in node.elements
+        )
     if not isinstance(node, cst.Call):
         return False
     qualified = codemod.qualified_name(node) or ""

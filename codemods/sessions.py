@@ -1622,6 +1622,9 @@ class Sessions(Codemod):
         fetch = self._normalized(program, fetch)
         elements = list(fetch.elements) if isinstance(fetch, (cst.List, cst.Tuple)) else None
         fetches = [e.value for e in elements] if elements is not None else [fetch]
+        if elements is not None and session_metrics.initializer(self, fetch, INITIALIZERS, set(program.inits)):
+            program.claimed.update(id(item) for item in fetches if isinstance(item, cst.Name))
+            return  # `sess.run([global_init, local_init])`: initializers only (session_metrics)
         if elements is not None and any(isinstance(e, cst.StarredElement) for e in elements):
             raise Decline(call, FETCH_FEED.code, "a starred fetch")
         updates = [u for u in (session_fetches.variable_update(self, program.variables - program.containers, item) for item in fetches) if u]
@@ -1861,7 +1864,7 @@ class Sessions(Codemod):
         fetch = self._normalized(program, fetch) if fetch is not None else None
         if isinstance(fetch, cst.Name):
             return fetch.value in program.inits
-        return fetch is not None and (self._is(fetch, INITIALIZERS) or session_metrics.initializer(self, fetch, INITIALIZERS))
+        return fetch is not None and (self._is(fetch, INITIALIZERS) or session_metrics.initializer(self, fetch, INITIALIZERS, set(program.inits)))
 
     def _cast(self, program: Program, placeholder: str, value: cst.BaseExpression) -> cst.BaseExpression:
         dtype = program.placeholders[placeholder]
