@@ -78,7 +78,7 @@ from libcst.metadata import FunctionScope, ParentNodeProvider, PositionProvider,
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
-from . import session_checkpoints, session_classes, session_contexts, session_fetches, session_optimizers, session_prints, session_rebound_reasons, session_scopes, session_summaries
+from . import session_checkpoints, session_classes, session_contexts, session_fed_tensors, session_fetches, session_metrics, session_optimizers, session_prints, session_rebound_reasons, session_scopes, session_summaries
 from .base import Codemod, Rule
 from .names import references_in as _names_in
 from .session_schedules import SCHEDULES, ScheduleCalls, keras_schedule, schedule_arguments
@@ -429,6 +429,7 @@ class Program:
     static_shapes: dict[int, tuple[cst.CSTNode, list]] = field(default_factory=dict)  # `assert t.shape...` statements (session_contexts)
     gradients: dict[str, cst.Call] = field(default_factory=dict)  # tensor -> its `tf.gradients(ys, xs)` call (session_optimizers)
     prints: dict[int, session_prints.Printed] = field(default_factory=dict)  # id(print call) -> graph names it prints (session_prints)
+    metrics: dict[str, session_metrics.Metric] = field(default_factory=dict)  # metric object -> its tensors (session_metrics)
 
     def graph_names(self) -> set[str]:
         return (
@@ -495,7 +496,7 @@ def _code(node: cst.CSTNode) -> str:
 
 
 class Sessions(Codemod):
-    RULES = (CONVERT, COMPAT_IMPORT, SESSION_USE, FETCH_FEED, OPTIMIZER, GRAPH, *session_checkpoints.RULES, *session_summaries.RULES, *session_prints.RULES)
+    RULES = (CONVERT, COMPAT_IMPORT, SESSION_USE, FETCH_FEED, OPTIMIZER, GRAPH, *session_checkpoints.RULES, *session_summaries.RULES, *session_prints.RULES, *session_metrics.RULES)
     TRIGGERS = ("Session",)
     METADATA_DEPENDENCIES = Codemod.METADATA_DEPENDENCIES
 
@@ -533,7 +534,7 @@ class Sessions(Codemod):
                     raise Decline(sessions[0], GRAPH.code, "TensorFlow is not imported as a module (`import tensorflow as tf`): convert the program by hand")
                 self._analyse(program)
                 programs.append(program)
-            except (Decline, session_checkpoints.Declined, session_summaries.Declined) as decline:
+            except (Decline, session_checkpoints.Declined, session_summaries.Declined, session_metrics.Declined) as decline:
                 declined.append(decline)  # type: ignore[arg-type]
         leftover = None
         if programs and not declined and not skipped:
@@ -649,7 +650,7 @@ class Sessions(Codemod):
         would keep the file in graph mode, where the converted eager code cannot run."""
         consumed: set[int] = set(self._plumbing_calls)
         for program in programs:
-            consumed.update(id(_single_small(s).value) for s in program.placeholder_statements.values())  # type: ignore[union-attr]
+            consumed.update(id(session_fed_tensors.placeholder_call(s)) for s in program.placeholder_statements.values())
             for session in program.sessions:
                 consumed.update(id(c) for c in find(session, cst.Call) if self._is(c, SESSION_FACTORIES))
             consumed.update(id(run[1]) for run in program.runs)  # type: ignore[attr-defined]
@@ -792,6 +793,7 @@ class Sessions(Codemod):
         self._find_runs(program)
         session_checkpoints.check(self, program)
         session_summaries.check(self, program)
+        session_metrics.check(self, program)
         self._check_references(program)
 
     def _note_graph(self, program: Program, statement: cst.CSTNode) -> None:
@@ -866,6 +868,8 @@ class Sessions(Codemod):
             return
         if session_summaries.classify(self, program, statement, lambda name, line, value: program.tensors.__setitem__(name, Tensor(name=name, statement=line, value=value, dynamic=True))):
             return
+        if session_metrics.classify(self, program, statement, lambda name, line, value: program.tensors.__setitem__(name, Tensor(name=name, statement=line, value=value, dynamic=True))):
+            return
         if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Attribute):
             root: cst.BaseExpression = small.targets[0].target
             while isinstance(root, cst.Attribute):
@@ -895,6 +899,9 @@ class Sessions(Codemod):
                 raise Decline(statement, FETCH_FEED.code, "placeholder without a dtype")
             program.placeholders[name] = dtype.value
             program.placeholder_statements[name] = statement
+        elif session_fed_tensors.fed_placeholder(self, value) is not None:  # `tf.placeholder(tf.float32) / 255.`, always fed
+            program.placeholders[name] = _arg(session_fed_tensors.fed_placeholder(self, value), 0, "dtype").value  # type: ignore[arg-type,union-attr]
+            program.placeholder_statements[name] = statement
         elif self._is(value, "tf.placeholder_with_default"):
             self._placeholder_with_default(program, name, statement, value)  # type: ignore[arg-type]
         elif self._is(value, VARIABLE):
@@ -907,6 +914,8 @@ class Sessions(Codemod):
             program.claimed.update(id(n) for n in _names_in(value) if n.value in program.variables)  # its items
         elif isinstance(value, cst.Call) and self._is_optimizer(value):
             program.optimizers[name] = (statement, value)
+        elif session_metrics.initializer(self, value, INITIALIZERS):
+            program.inits[name] = statement  # `tf.group(global, local initializers)` (session_metrics)
         elif isinstance(value, cst.Call) and self.qualified_name(value) in INITIALIZERS:
             if value.args:
                 raise Decline(statement, GRAPH.code, "initializer with arguments")
@@ -1527,6 +1536,7 @@ class Sessions(Codemod):
         runs.sort(key=lambda run: self.position(run[1]))
         initializing = [run for run in runs if run[0] == "init" or (run[0] == "run" and self._fetches_init(program, run[2]))]
         initializing = [run for run in initializing if not session_checkpoints.reset_by_restore(self, program, run[1])]
+        initializing = session_metrics.without_leading_local_inits(self, program, runs, initializing)  # `sess.run(global); sess.run(local)`
         if len(initializing) > 1:
             raise Decline(initializing[1][1], SESSION_USE.code, "the variables are initialised more than once (a reset the eager code would not do)")
         if initializing and any(self.position(run[1]) < self.position(initializing[0][1]) for run in runs if run[0] == "run" and run not in initializing):
@@ -1612,6 +1622,9 @@ class Sessions(Codemod):
         fetch = self._normalized(program, fetch)
         elements = list(fetch.elements) if isinstance(fetch, (cst.List, cst.Tuple)) else None
         fetches = [e.value for e in elements] if elements is not None else [fetch]
+        if elements is not None and session_metrics.initializer(self, fetch, INITIALIZERS, set(program.inits)):
+            program.claimed.update(id(item) for item in fetches if isinstance(item, cst.Name))
+            return  # `sess.run([global_init, local_init])`: initializers only (session_metrics)
         if elements is not None and any(isinstance(e, cst.StarredElement) for e in elements):
             raise Decline(call, FETCH_FEED.code, "a starred fetch")
         updates = [u for u in (session_fetches.variable_update(self, program.variables - program.containers, item) for item in fetches) if u]
@@ -1623,7 +1636,7 @@ class Sessions(Codemod):
                 raise Decline(call, FETCH_FEED.code, "the value of a run of a list holding only the train op (`[None]`) is used")
         for item in fetches:
             if not isinstance(item, cst.Name):
-                if self._is(item, INITIALIZERS) and elements is None:
+                if (self._is(item, INITIALIZERS) or session_metrics.initializer(self, item, INITIALIZERS)) and elements is None:
                     continue
                 self._check_fetched_expression(program, call, item, values)
                 continue
@@ -1824,8 +1837,9 @@ class Sessions(Codemod):
         session_checkpoints.plan(self, program)
         session_summaries.plan(self, program)
         session_prints.plan(self, program)
+        session_metrics.plan(self, program, statements)
         if program.static_shapes:
-            session_contexts.plan_static_shapes(self, program, statements, lambda name, position, keyword: _arg(program.placeholder_statements[name].body[0].value, position, keyword).value if _arg(program.placeholder_statements[name].body[0].value, position, keyword) else None)  # type: ignore[attr-defined]
+            session_contexts.plan_static_shapes(self, program, statements, lambda name, position, keyword: _arg(session_fed_tensors.placeholder_call(program.placeholder_statements[name]), position, keyword).value if _arg(session_fed_tensors.placeholder_call(program.placeholder_statements[name]), position, keyword) else None)  # type: ignore[attr-defined]
 
     def _kept_config(self, program: Program, session: cst.CSTNode) -> cst.SimpleStatementLine | None:
         """`tf.Session(config=tf.ConfigProto(options))`: the options outlive the session as
@@ -1850,7 +1864,7 @@ class Sessions(Codemod):
         fetch = self._normalized(program, fetch) if fetch is not None else None
         if isinstance(fetch, cst.Name):
             return fetch.value in program.inits
-        return fetch is not None and self._is(fetch, INITIALIZERS)
+        return fetch is not None and (self._is(fetch, INITIALIZERS) or session_metrics.initializer(self, fetch, INITIALIZERS, set(program.inits)))
 
     def _cast(self, program: Program, placeholder: str, value: cst.BaseExpression) -> cst.BaseExpression:
         dtype = program.placeholders[placeholder]
