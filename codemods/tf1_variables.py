@@ -671,7 +671,7 @@ class Tf1Variables(Codemod):
             self._plan_scope_removal(node)
         if self.enabled(STORE_RULE.code):
             self._plan_store(node)
-        if (self.plan.sites or self.plan.store_calls) and self.enabled(COLLECTION_RULE.code):
+        if (self.plan.sites or self.plan.store_calls) and (self.enabled(COLLECTION_RULE.code) or self.enabled(collection_var_lists.RULE.code)):
             self._flag_collections(node)
         if (self.plan.sites or self.plan.store_calls) and self.alias is None:
             self.tf = tensorflow_name(self.context, node)
