@@ -77,7 +77,6 @@ RULE = Rule(
 )
 
 SCOPE_CALLS = frozenset({"tf.variable_scope", "tf.name_scope", "tf.compat.v1.variable_scope", "tf.compat.v1.name_scope"})
-WEIGHTLESS = re.compile(r"^(\w*Pooling\dD|Flatten|Dropout|Activation|Reshape)$")
 VARIABLE_MAKERS = ("tf.Variable", "tf.get_variable", "tf.get_local_variable", "tf.contrib.", "tf.layers.", "tf.keras.", "tf.nn.rnn_cell", "tf.make_template")
 
 
@@ -89,8 +88,9 @@ class Rewrites:
     var_lists: dict[cst.Arg, cst.BaseExpression] = field(default_factory=dict)
 
 
-def plan(codemod: Codemod, module: cst.Module, call: cst.Call, qualified: str, sites, unwrap: set[cst.With], withs: list[cst.With], rewrites: Rewrites) -> bool:  # noqa: ANN001
-    """Plan TFM271 for one collection call; True when it is rewritten (no TFM232 finding then)."""
+def plan(codemod: Codemod, module: cst.Module, call: cst.Call, qualified: str, sites, owns_variables, unwrap: set[cst.With], withs: list[cst.With], rewrites: Rewrites) -> bool:  # noqa: ANN001
+    """Plan TFM271 for one collection call; True when it is rewritten (no TFM232 finding then). `sites`: the
+    converted layer calls (TFM230) -> their sites; `owns_variables(site)`: whether that layer makes variables."""
     scope_name = _trainable_scope(codemod, call, qualified)
     if scope_name is None or not codemod.enabled(RULE.code):
         return False
@@ -112,11 +112,10 @@ def plan(codemod: Codemod, module: cst.Module, call: cst.Call, qualified: str, s
         for inner in find(block.body, cst.Call):
             site = sites.get(inner)
             if site is not None:
+                if not owns_variables(site):
+                    continue  # pooling, flatten, dropout: no variables
                 if not site.hoisted or not site.object_name:
                     return False
-                keras = site.constructor.func.attr.value if site.constructor is not None and isinstance(site.constructor.func, cst.Attribute) else ""
-                if WEIGHTLESS.search(keras):
-                    continue  # pooling, flatten, dropout: no variables
                 if site.object_name not in layers:
                     layers.append(site.object_name)
                 continue

@@ -1288,7 +1288,7 @@ class Tf1Variables(Codemod):
             if any(isinstance(n, cst.Name) and n.value == "UPDATE_OPS" for n in find(call, cst.Name)):
                 self.flag(call, COLLECTION_RULE.code, "`UPDATE_OPS` is empty in TF2 (no collections): Keras `BatchNormalization` updates its moving statistics itself when called with `training=True`; drop the control dependency on these ops")
                 continue
-            if self.sessions and not self.run.graph_mode and not self.plan.store_calls and collection_var_lists.plan(self, module, call, name, self.plan.sites, self.plan.unwrap, self.withs, self.var_lists):
+            if self.sessions and not self.run.graph_mode and not self.plan.store_calls and collection_var_lists.plan(self, module, call, name, self.plan.sites, lambda site: site.kind not in LAYERS or LAYERS[site.kind].stateful, self.plan.unwrap, self.withs, self.var_lists):
                 self.run.graph_unproven += 1  # the list is right in the eager program only: a file left in graph mode keeps the collection
                 continue
             scopes = [a.value.evaluated_value for a in call.args if isinstance(a.value, cst.SimpleString) and isinstance(a.value.evaluated_value, str)]
