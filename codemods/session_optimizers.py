@@ -234,6 +234,9 @@ def shared_optimizer_concern(optimizer: str, trains) -> str | None:  # noqa: ANN
         return f"`{optimizer}` minimizes several losses, one without `var_list` (the Keras optimizer must be built for all their variables at once)"
     if any(train.global_step is not None for train in trains):
         return f"`{optimizer}` minimizes several losses, one with `global_step`"
+    if any(a.attr.value == "trainable_variables" for train in trains for a in find(train.var_list, cst.Attribute)):
+        # (TFM271) the Keras layers make their variables on their first call, after the optimizer is built here
+        return f"`{optimizer}` minimizes several losses, one over Keras layers' `trainable_variables` (empty until the layers are first called)"
     return None
 
 

@@ -77,7 +77,7 @@ from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
 from . import legacy_keras
-from . import arg_scopes, graph_layers
+from . import arg_scopes, collection_var_lists, graph_layers
 from .contrib_layer_specs import ARG_SCOPES, CONTRIB_LAYER_RULE, contrib_bessel, CONTRIB_LAYERS, CONTRIB_MODULES, LayerSpec, translate
 from .base import Codemod, Rule
 from .builders import with_commas
@@ -540,13 +540,14 @@ def _snake(text: str) -> str:
 
 
 class Tf1Variables(Codemod):
-    RULES = (LAYER_RULE, STORE_RULE, COLLECTION_RULE, CLASS_RULE, KERAS_RULE, CONTRIB_LAYER_RULE)
+    RULES = (LAYER_RULE, STORE_RULE, COLLECTION_RULE, CLASS_RULE, KERAS_RULE, CONTRIB_LAYER_RULE, collection_var_lists.RULE)
     TRIGGERS = ("layers", "get_variable", "contrib")
     METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
 
     def __init__(self, context, run) -> None:
         super().__init__(context, run)
         self.plan = Plan()
+        self.var_lists = collection_var_lists.Rewrites()  # TFM271
         self.tf = "tf"
         self._shares: bool | None = None
 
@@ -580,6 +581,7 @@ class Tf1Variables(Codemod):
         # call there, which is the bug being fixed; a model function is one model however often it is called.
         called = {self.resolved[call] for call in self.candidates}
         self.eager = "tf.GradientTape" in called and not called & {"tf.Session", "tf.InteractiveSession", "tf.placeholder"}
+        self.sessions = bool(called & {"tf.Session", "tf.InteractiveSession"})
         self.call_counts: dict[tuple[cst.FunctionDef, bool], int | str] = {}
         self.classes: dict[cst.Call, LayerSite] = {}
         self.keras_builders: dict[cst.FunctionDef | None, bool] = {}
@@ -669,7 +671,7 @@ class Tf1Variables(Codemod):
             self._plan_scope_removal(node)
         if self.enabled(STORE_RULE.code):
             self._plan_store(node)
-        if (self.plan.sites or self.plan.store_calls) and self.enabled(COLLECTION_RULE.code):
+        if (self.plan.sites or self.plan.store_calls) and (self.enabled(COLLECTION_RULE.code) or self.enabled(collection_var_lists.RULE.code)):
             self._flag_collections(node)
         if (self.plan.sites or self.plan.store_calls) and self.alias is None:
             self.tf = tensorflow_name(self.context, node)
@@ -1286,6 +1288,9 @@ class Tf1Variables(Codemod):
             if any(isinstance(n, cst.Name) and n.value == "UPDATE_OPS" for n in find(call, cst.Name)):
                 self.flag(call, COLLECTION_RULE.code, "`UPDATE_OPS` is empty in TF2 (no collections): Keras `BatchNormalization` updates its moving statistics itself when called with `training=True`; drop the control dependency on these ops")
                 continue
+            if self.sessions and not self.run.graph_mode and not self.plan.store_calls and collection_var_lists.plan(self, module, call, name, self.plan.sites, lambda site: site.kind not in LAYERS or LAYERS[site.kind].stateful, self.plan.unwrap, self.withs, self.var_lists):
+                self.run.graph_unproven += 1  # the list is right in the eager program only: a file left in graph mode keeps the collection
+                continue
             scopes = [a.value.evaluated_value for a in call.args if isinstance(a.value, cst.SimpleString) and isinstance(a.value.evaluated_value, str)]
             held = [obj for scope in scopes for obj in self.plan.scope_layers.get(scope, [])] if scopes else layers
             where = []
@@ -1454,8 +1459,17 @@ class Tf1Variables(Codemod):
             lines.append(cst.SimpleStatementLine(body=[assign]))
         return lines
 
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        listed = self.var_lists.var_lists.get(original_node)
+        return updated_node if listed is None else updated_node.with_changes(value=listed)
+
     def leave_SimpleStatementLine(self, original_node, updated_node):
         lines = self._creation_lines(original_node)
+        if original_node in self.var_lists.removed:  # TFM271: the collection is written where `minimize` uses it
+            if not lines:
+                return cst.RemoveFromParent()
+            lines[0] = lines[0].with_changes(leading_lines=updated_node.leading_lines)
+            return cst.FlattenSentinel(lines)
         if not lines:
             return updated_node
         lines[0] = lines[0].with_changes(leading_lines=updated_node.leading_lines)
