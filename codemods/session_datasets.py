@@ -251,7 +251,7 @@ class SessionDatasets(Codemod):
         unpack = ", ".join(batch_names)
         for statement, call in runs["consuming"]:
             feed_entries = ", ".join(f"{o}: {b}" for o, b in zip(pipeline.outputs, batch_names))
-            new_call = _with_feed(call, feed_entries)
+            new_call = _with_feed(_elements_fetched(call, pipeline.outputs), feed_entries)
             new_statement = statement.visit(_ReplaceNode(call, new_call))
             edits[id(statement)] = [
                 cst.parse_statement(f"{unpack} = next({pipeline.iterator})").with_changes(leading_lines=statement.leading_lines),
@@ -560,6 +560,26 @@ def _inside(codemod, node: cst.CSTNode, container: cst.CSTNode) -> bool:  # noqa
             return True
         node = codemod.get_metadata(ParentNodeProvider, node, None)
     return False
+
+
+def _elements_fetched(call: cst.Call, outputs: list[str]) -> cst.Call:
+    """An element fetched as it is (`sess.run([train, x])`): `tf.identity(x)`, its value (a placeholder
+    itself is not fetched by the Session rewrite)."""
+
+    class Wrap(cst.CSTTransformer):
+        def leave_Element(self, original_node: cst.Element, updated_node: cst.Element) -> cst.Element:
+            if isinstance(updated_node.value, cst.Name) and updated_node.value.value in outputs:
+                return updated_node.with_changes(value=cst.parse_expression(f"tf.identity({updated_node.value.value})"))
+            return updated_node
+
+    fetch = call.args[0].value
+    if isinstance(fetch, cst.Name) and fetch.value in outputs:
+        new_fetch: cst.BaseExpression = cst.parse_expression(f"tf.identity({fetch.value})")
+    elif isinstance(fetch, (cst.List, cst.Tuple)):
+        new_fetch = cst.ensure_type(fetch.visit(Wrap()), cst.BaseExpression)
+    else:
+        return call
+    return call.with_changes(args=[call.args[0].with_changes(value=new_fetch), *call.args[1:]])
 
 
 def _with_feed(call: cst.Call, entries: str) -> cst.Call:
