@@ -107,6 +107,7 @@ ITERATOR_FUNCTIONS = {"tf.compat.v1.data.make_one_shot_iterator": "make_one_shot
                       "tf.compat.v1.data.make_initializable_iterator": "make_initializable_iterator", "tf.data.make_initializable_iterator": "make_initializable_iterator"}
 INITIALIZERS = frozenset({"tf.global_variables_initializer", "tf.local_variables_initializer", "tf.initialize_all_variables"})
 OUT_OF_RANGE = "tf.errors.OutOfRangeError"
+NO_ITERATOR = "no iterator"
 
 
 class NotHere(Exception):
@@ -148,14 +149,21 @@ class SessionDatasets(Codemod):
         for block in self._session_blocks(node):
             try:
                 edits, where = self._plan(block, taken)
-            except NotHere:
+            except NotHere as declined:
+                if declined.message != NO_ITERATOR and not self._converts(node)[0]:
+                    self.flag(declined.node, ITERATE.code, f"the `tf.data` iterator read by `sess.run` is not turned into Python iteration: {declined.message}; the Session program stays in graph mode")
                 continue
             if self.run.is_suppressed(ITERATE.code, self.position(where)[0]):
                 continue
             if self._converts(node)[0]:
                 return False
             candidate = cst.parse_module(node.visit(_Edit(edits)).code)
-            if not self._converts(candidate)[0]:
+            converts, findings = self._converts(candidate)
+            if not converts:
+                blocker = next((f for f in findings if f.fix is FixState.MANUAL and f.code.startswith("TFM2")), None)
+                if blocker is not None:
+                    self.flag(where, ITERATE.code, f"the `tf.data` iterator read by `sess.run` could become Python iteration, but the Session program would still stay in graph mode "
+                              f"({blocker.code} at line {blocker.line}: {blocker.message.removesuffix('; left in graph mode')})")
                 continue
             self.offer_fix(where, ITERATE.code, "the `tf.data` iterator read by `sess.run` is now a Python iterator over the dataset (`next(iterator)` before each run that took a batch), so that the Session program converts")
             self._rewritten = candidate
@@ -215,12 +223,12 @@ class SessionDatasets(Codemod):
         dependent = self._dependent(top, pipeline)
         runs = self._runs(block, dependent, pipeline)
         if not runs["consuming"]:
-            raise NotHere(pipeline.get_next, "no run takes a batch")
+            raise NotHere(pipeline.get_next, "no `sess.run` reads its elements")
         initializers = runs["initializers"]
         if pipeline.initializable and not initializers:
             raise NotHere(pipeline.iterator_statement, "the iterator is never initialized")
         if not pipeline.initializable and initializers:
-            raise NotHere(pipeline.iterator_statement, "a one-shot iterator's initializer")
+            raise NotHere(pipeline.iterator_statement, "a one-shot iterator's `initializer` is run")
         fed_placeholders = set(pipeline.placeholders)
         if fed_placeholders:
             self._movable(pipeline, scope)
@@ -237,13 +245,14 @@ class SessionDatasets(Codemod):
                     replacement.append(statement.with_changes(body=[cst.Expr(call.with_changes(args=[cst.Arg(fetch)]))]))
                 if fed_placeholders:
                     if set(feed) != fed_placeholders:
-                        raise NotHere(statement, "the initializer run does not feed every placeholder of the dataset")
+                        raise NotHere(statement, "the `initializer` run does not feed every placeholder of the dataset")
                     substitute = {name: feed[name] for name in feed}
                     for index, original in enumerate(pipeline.chain):
                         moved = original.visit(_Substitute(substitute)) if index == 0 else original
-                        replacement.append(moved.with_changes(leading_lines=[]) if index else moved)  # type: ignore[union-attr]
+                        lines = [*statement.leading_lines, *original.leading_lines] if index == 0 and not replacement else original.leading_lines
+                        replacement.append(moved.with_changes(leading_lines=lines))  # type: ignore[union-attr]
                 elif feed:
-                    raise NotHere(statement, "the initializer run feeds values")
+                    raise NotHere(statement, "the `initializer` run feeds values the dataset does not read")
                 replacement.append(cst.parse_statement(f"{pipeline.iterator} = iter({pipeline.dataset})"))
                 edits[id(statement)] = replacement
         else:
@@ -268,14 +277,14 @@ class SessionDatasets(Codemod):
         get_nexts = [s for s in simple if isinstance(s.body[0], cst.Assign) and isinstance(s.body[0].value, cst.Call)
                      and isinstance(s.body[0].value.func, cst.Attribute) and s.body[0].value.func.attr.value == "get_next"]
         if len(get_nexts) != 1:
-            raise NotHere(block, "not one get_next")
+            raise NotHere(block, NO_ITERATOR if not get_nexts else "more than one `get_next()`")
         get_next = get_nexts[0]
         assign = get_next.body[0]
         assert isinstance(assign, cst.Assign)
         call = assign.value
         assert isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
         if call.args or not isinstance(call.func.value, cst.Name) or len(assign.targets) != 1:
-            raise NotHere(get_next, "get_next of something other than an iterator name")
+            raise NotHere(get_next, "`get_next()` of something other than an iterator name")
         iterator = call.func.value.value
         target = assign.targets[0].target
         if isinstance(target, cst.Name):
@@ -285,7 +294,7 @@ class SessionDatasets(Codemod):
             outputs = [e.value.value for e in target.elements]  # type: ignore[union-attr]
             tupled = True
         else:
-            raise NotHere(get_next, "get_next unpacked into something other than names")
+            raise NotHere(get_next, "`get_next()` unpacked into something other than names")
         scope = self.get_metadata(ScopeProvider, assign, None)
         # the iterator
         makers = [s for s in simple if _assigns(s, iterator)]
@@ -298,9 +307,9 @@ class SessionDatasets(Codemod):
         elif isinstance(value, cst.Call) and self.qualified_name(value) in ITERATOR_FUNCTIONS and len(value.args) == 1 and isinstance(value.args[0].value, cst.Name) and value.args[0].keyword is None:
             kind, dataset = ITERATOR_FUNCTIONS[self.qualified_name(value)], value.args[0].value.value  # type: ignore[index,attr-defined]
         else:
-            raise NotHere(maker, "an iterator made some other way")
+            raise NotHere(maker, "an iterator made by something other than `make_one_shot_iterator()` / `make_initializable_iterator()`")
         if self._position(maker) > self._position(get_next):
-            raise NotHere(maker, "order")
+            raise NotHere(maker, "the iterator is made after `get_next()` reads it")
         # the dataset chain: every binding of the dataset name, consecutive statements, ending before the maker
         bindings = sorted((a.node for a in scope.assignments[dataset]), key=self._position)  # type: ignore[arg-type]
         chain: list[cst.SimpleStatementLine] = []
@@ -316,7 +325,7 @@ class SessionDatasets(Codemod):
         for index, statement in enumerate(chain):
             root = _chain_root(self, statement.body[0].value, dataset)  # type: ignore[attr-defined]
             if root is None or (index == 0) != isinstance(root, cst.Call):
-                raise NotHere(statement, "the dataset is built with something other than from_tensor_slices and element-preserving methods")
+                raise NotHere(statement, "the dataset is built with something other than `from_tensor_slices` and `shuffle`/`batch`/`repeat`/`prefetch`/`take`/`skip`/`cache`")
             if index == 0:
                 factory = root
         assert isinstance(factory, cst.Call)
@@ -326,13 +335,13 @@ class SessionDatasets(Codemod):
             if statement is maker:
                 continue
             if statement not in chain or not _dataset_use(self, access.node, dataset):
-                raise NotHere(access.node, "the dataset is read elsewhere")
+                raise NotHere(access.node, "the dataset is read by other code")
         if len(factory.args) != 1 or factory.args[0].keyword is not None:
-            raise NotHere(factory, "from_tensor_slices with more than one argument")
+            raise NotHere(factory, "`from_tensor_slices` with more than one argument")
         element = factory.args[0].value
         components = [e.value for e in element.elements] if isinstance(element, cst.Tuple) else [element]  # type: ignore[union-attr]
         if isinstance(element, cst.Tuple) != tupled or len(components) != len(outputs) or isinstance(element, (cst.List, cst.Dict)):
-            raise NotHere(get_next, "get_next's structure is not the dataset's")
+            raise NotHere(get_next, "`get_next()` is unpacked into another structure than the dataset's elements (a tuple literal of components)")
         # placeholders feeding the dataset (fed at the initializer run)
         placeholders: dict[str, cst.SimpleStatementLine] = {}
         dtypes: list[cst.BaseExpression | None] = []
@@ -344,7 +353,7 @@ class SessionDatasets(Codemod):
                     placeholder = bound[0].body[0].value  # type: ignore[attr-defined]
                     argument = sessions._arg(placeholder, 0, "dtype")
                     if argument is None:
-                        raise NotHere(component, "placeholder without dtype")
+                        raise NotHere(component, "a placeholder without a dtype")
                     dtype = argument.value
                     placeholders[component.value] = bound[0]
             dtypes.append(dtype)
@@ -352,13 +361,13 @@ class SessionDatasets(Codemod):
             for assignment in scope.assignments[name]:
                 for access in assignment.references:
                     if not _inside(self, access.node, factory) and not self._feed_key(access.node):
-                        raise NotHere(access.node, "a dataset placeholder is used elsewhere")
+                        raise NotHere(access.node, "a placeholder the dataset reads is used by other code")
         if kind == "make_one_shot_iterator" and placeholders:
             raise NotHere(maker, "a one-shot iterator over placeholders")
         for access in (a for assignment in scope.assignments[iterator] for a in assignment.references):
             parent = self.get_metadata(ParentNodeProvider, access.node, None)
             if not (isinstance(parent, cst.Attribute) and parent.value is access.node and parent.attr.value in ("get_next", "initializer")):
-                raise NotHere(access.node, "the iterator is used some other way")
+                raise NotHere(access.node, "the iterator is used other than by `get_next()` / `initializer`")
         return _Pipeline(dataset, chain, factory, iterator, maker, kind == "make_initializable_iterator", outputs, get_next, dtypes, placeholders)
 
     def _feed_key(self, node: cst.CSTNode) -> bool:
@@ -391,7 +400,7 @@ class SessionDatasets(Codemod):
         for function in find(self._tree, cst.FunctionDef):
             free = {r.value for r in references_in(function.body)} - {p.name.value for p in find(function.params, cst.Param)}
             if free & dependent:
-                raise NotHere(function, "a function reads an element of the iterator")
+                raise NotHere(function, "a function reads an element of the iterator (when it runs is not followed)")
         changed = True
         while changed:
             changed = False
@@ -424,9 +433,9 @@ class SessionDatasets(Codemod):
             method = call.func.attr.value
             receiver_names = {r.value for r in references_in(call.func.value)}
             if method == "eval" and receiver_names & dependent:
-                raise NotHere(call, "an element-dependent tensor evaluated with eval()")
+                raise NotHere(call, "a tensor computed from its elements is evaluated with `.eval()`")
             if method == "run" and receiver_names & dependent and not call.args:
-                raise NotHere(call, "an element-dependent op run with run()")
+                raise NotHere(call, "an op computed from its elements is run with `.run()`")
             if method != "run" or not call.args:
                 continue
             fetch = call.args[0].value
@@ -434,46 +443,46 @@ class SessionDatasets(Codemod):
             for index, argument in enumerate(call.args[1:], 1):
                 keyword = argument.keyword.value if argument.keyword else ("fetches", "feed_dict")[min(index, 1)]
                 if keyword != "feed_dict" or index > 1 and argument.keyword is None:
-                    raise NotHere(call, "a run with options")
+                    raise NotHere(call, "a `sess.run` with options")
                 feed = argument.value
             initializer = [e for e in _fetch_items(fetch) if isinstance(e, cst.Attribute) and m_name(e.value, pipeline.iterator) and e.attr.value == "initializer"]
             statement = self._statement_of(call)
             if initializer:
                 rest = [e for e in _fetch_items(fetch) if e not in initializer]
                 if statement is None or not isinstance(statement.body[0], cst.Expr) or statement.body[0].value is not call:
-                    raise NotHere(call, "the initializer run is part of a larger statement")
+                    raise NotHere(call, "the `initializer` run is part of a larger statement")
                 for item in rest:
                     if not (isinstance(item, cst.Call) and self.qualified_name(item) in INITIALIZERS and not item.args) and not (isinstance(item, cst.Name) and self._bound_to_initializer(item)):
-                        raise NotHere(item, "the initializer run fetches other values")
+                        raise NotHere(item, "the `initializer` run fetches other values than the variable initializer")
                 values: dict[str, cst.BaseExpression] = {}
                 if feed is not None:
                     if not isinstance(feed, cst.Dict) or not all(isinstance(e, cst.DictElement) and isinstance(e.key, cst.Name) for e in feed.elements):
-                        raise NotHere(call, "the initializer run's feed is not a literal dict")
+                        raise NotHere(call, "the `initializer` run's feed is not a literal dict")
                     values = {e.key.value: e.value for e in feed.elements}  # type: ignore[union-attr]
                 initializers.append((statement, call, rest, values))
                 continue
             if not ({r.value for r in references_in(fetch)} & dependent):
                 if isinstance(fetch, cst.SimpleString) or any(isinstance(e, cst.SimpleString) for e in _fetch_items(fetch)):
-                    raise NotHere(call, "a fetch by name")
+                    raise NotHere(call, "a fetch by tensor name (which elements it reads is not followed)")
                 continue
             if feed is not None:
                 if not isinstance(feed, cst.Dict):
-                    raise NotHere(call, "a feed that is not a literal dict")
+                    raise NotHere(call, "a run reading its elements has a feed that is not a literal dict")
                 keys = {e.key.value for e in feed.elements if isinstance(e, cst.DictElement) and isinstance(e.key, cst.Name)}
                 fed = keys & set(pipeline.outputs)
                 if fed == set(pipeline.outputs):
                     if any(d is None for d in pipeline.dtypes):
-                        raise NotHere(call, "the elements fed with values of a dtype this rule does not know")
+                        raise NotHere(call, "its elements are fed values, and their dtype (to cast the values to) is not known")
                     continue  # the run takes no element
                 if fed:
-                    raise NotHere(call, "a run feeds some of the elements only")
+                    raise NotHere(call, "a run feeds some of its elements only (TF1 still took an element)")
             if statement is None or not isinstance(self.get_metadata(ParentNodeProvider, statement, None), cst.IndentedBlock | cst.Module):
-                raise NotHere(call, "the run is not a statement of a block")
+                raise NotHere(call, "a run reading its elements is not a statement of its own")
             small = statement.body[0]
             if not (isinstance(small, (cst.Assign, cst.Expr)) and small.value is call):
-                raise NotHere(call, "the run is part of a larger expression")
+                raise NotHere(call, "a run reading its elements is part of a larger expression")
             if self._enclosing_function(call) is not (block if isinstance(block, cst.FunctionDef) else None):
-                raise NotHere(call, "a run in a nested function")
+                raise NotHere(call, "a run reading its elements is in a nested function")
             consuming.append((statement, call))
             node: cst.CSTNode | None = statement
             while node is not None and node is not block:
@@ -485,10 +494,10 @@ class SessionDatasets(Codemod):
                             if handler not in handlers:
                                 handlers.append(handler)
                         elif kind and kind.startswith("tf.errors."):
-                            raise NotHere(handler, "a handler of other TensorFlow errors")
+                            raise NotHere(handler, "a run reading its elements is in a `try` catching other TensorFlow errors")
         mentions = [n for n in find(body, cst.Attribute) if self.qualified_name(n) == OUT_OF_RANGE]
         if len(mentions) != len(handlers) or any(self._handler_of(n) not in handlers for n in mentions):
-            raise NotHere(block, "OutOfRangeError named elsewhere")
+            raise NotHere(block, "`tf.errors.OutOfRangeError` is named where no run reads the elements")
         return {"consuming": consuming, "initializers": initializers, "handlers": handlers}
 
     def _handler_of(self, node: cst.CSTNode) -> cst.ExceptHandler | None:
