@@ -220,7 +220,7 @@ class SessionDatasets(Codemod):
                 index += 1
             taken.add(fresh)
             batch_names.append(fresh)
-        dependent = self._dependent(top, pipeline)
+        dependent = self._dependent(block, pipeline)
         runs = self._runs(block, dependent, pipeline)
         if not runs["consuming"]:
             raise NotHere(pipeline.get_next, "no `sess.run` reads its elements")
@@ -394,32 +394,32 @@ class SessionDatasets(Codemod):
                     if position > start or len(assignments) > 1:
                         raise NotHere(statement, f"`{name}` may change before the initializer runs")
 
-    def _dependent(self, top: list[cst.BaseStatement], pipeline: _Pipeline) -> set[str]:
-        """Names of the block bound (at its top level) to values computed from the iterator's elements."""
+    def _dependent(self, block: cst.CSTNode, pipeline: _Pipeline) -> set[str]:
+        """Names of the block bound to values computed from the iterator's elements (any binding of the block
+        whose value reads one, values fetched by a run excepted: those are numbers, not tensors)."""
         dependent = set(pipeline.outputs)
         for function in find(self._tree, cst.FunctionDef):
+            if function is block:
+                continue
             free = {r.value for r in references_in(function.body)} - {p.name.value for p in find(function.params, cst.Param)}
             if free & dependent:
                 raise NotHere(function, "a function reads an element of the iterator (when it runs is not followed)")
+        body = block if isinstance(block, cst.Module) else block.body  # type: ignore[attr-defined]
+        bindings = [node for kind in (cst.Assign, cst.AugAssign, cst.AnnAssign) for node in find(body, kind)]
         changed = True
         while changed:
             changed = False
-            for statement in top:
-                if not isinstance(statement, cst.SimpleStatementLine):
+            for small in bindings:
+                if small.value is None or any(isinstance(c.func, cst.Attribute) and c.func.attr.value in ("run", "eval") for c in find(small.value, cst.Call)):
                     continue
-                for small in statement.body:
-                    if not isinstance(small, (cst.Assign, cst.AugAssign, cst.AnnAssign)) or small.value is None:
-                        continue
-                    if statement is pipeline.get_next:
-                        continue
-                    if {r.value for r in references_in(small.value)} & dependent:
-                        targets = small.targets if isinstance(small, cst.Assign) else [small]
-                        for target in targets:
-                            node = target.target
-                            for name in find(node, cst.Name):
-                                if name.value not in dependent:
-                                    dependent.add(name.value)
-                                    changed = True
+                if not ({r.value for r in references_in(small.value)} & dependent):
+                    continue
+                targets = small.targets if isinstance(small, cst.Assign) else [small]
+                for target in targets:
+                    for name in find(target.target, cst.Name):
+                        if name.value not in dependent:
+                            dependent.add(name.value)
+                            changed = True
         return dependent
 
     def _runs(self, block: cst.CSTNode, dependent: set[str], pipeline: _Pipeline) -> dict[str, list]:  # type: ignore[type-arg]
@@ -479,7 +479,7 @@ class SessionDatasets(Codemod):
             if statement is None or not isinstance(self.get_metadata(ParentNodeProvider, statement, None), cst.IndentedBlock | cst.Module):
                 raise NotHere(call, "a run reading its elements is not a statement of its own")
             small = statement.body[0]
-            if not (isinstance(small, (cst.Assign, cst.Expr)) and small.value is call):
+            if not (isinstance(small, (cst.Assign, cst.Expr)) and small.value is call) and not _printed(small, call):
                 raise NotHere(call, "a run reading its elements is part of a larger expression")
             if self._enclosing_function(call) is not (block if isinstance(block, cst.FunctionDef) else None):
                 raise NotHere(call, "a run reading its elements is in a nested function")
@@ -555,6 +555,14 @@ CODEMOD = SessionDatasets
 def _assigns(statement: cst.SimpleStatementLine, name: str) -> bool:
     small = statement.body[0]
     return isinstance(small, cst.Assign) and len(small.targets) == 1 and m_name(small.targets[0].target, name)
+
+
+def _printed(small: cst.BaseSmallStatement, call: cst.Call) -> bool:
+    """`print(..., sess.run(x), ...)`: the other arguments call nothing (nothing runs before the run but them)."""
+    if not isinstance(small, cst.Expr) or not isinstance(small.value, cst.Call) or not m_name(small.value.func, "print"):
+        return False
+    others = [a for a in small.value.args if a.value is not call]
+    return len(others) < len(small.value.args) and not any(find(a, cst.Call) for a in others)
 
 
 def _fetch_items(fetch: cst.BaseExpression) -> list[cst.BaseExpression]:
