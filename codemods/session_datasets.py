@@ -247,6 +247,10 @@ class SessionDatasets(Codemod):
                     if set(feed) != fed_placeholders:
                         raise NotHere(statement, "the `initializer` run does not feed every placeholder of the dataset")
                     substitute = {name: feed[name] for name in feed}
+                    if sum(bool(find(value, cst.Call)) for value in substitute.values()) > 1 or any(
+                        len([r for r in references_in(pipeline.factory) if r.value == name]) > 1 and find(value, cst.Call) for name, value in substitute.items()
+                    ):
+                        raise NotHere(statement, "the values fed to the dataset's placeholders call functions (the order they are computed in would change)")
                     for index, original in enumerate(pipeline.chain):
                         moved = original.visit(_Substitute(substitute)) if index == 0 else original
                         lines = [*statement.leading_lines, *original.leading_lines] if index == 0 and not replacement else original.leading_lines
