@@ -163,7 +163,7 @@ class SessionDatasets(Codemod):
                 blocker = next((f for f in findings if f.fix is FixState.MANUAL and f.code.startswith("TFM2")), None)
                 if blocker is not None:
                     self.flag(where, ITERATE.code, f"the `tf.data` iterator read by `sess.run` could become Python iteration, but the Session program would still stay in graph mode "
-                              f"({blocker.code} at line {blocker.line}: {blocker.message.removesuffix('; left in graph mode')})")
+                              f"({blocker.code}: {blocker.message.removesuffix('; left in graph mode')})")
                 continue
             self.offer_fix(where, ITERATE.code, "the `tf.data` iterator read by `sess.run` is now a Python iterator over the dataset (`next(iterator)` before each run that took a batch), so that the Session program converts")
             self._rewritten = candidate
