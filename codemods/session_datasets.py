@@ -28,7 +28,11 @@ What it writes
     `iterator = iter(dataset)` where it ran (the dataset's statements move there when placeholders fed at
     that run feed the dataset, with the fed values in their place); a one-shot iterator is `iter(dataset)`
     where it was made. `except tf.errors.OutOfRangeError:` around a consuming run becomes `except
-    StopIteration:`. The Session rewrite (TFM201) then turns the placeholders into function parameters.
+    StopIteration:`. An element fetched as it is (`sess.run(next_element)`) is fetched as
+    `tf.identity(next_element)`. A run counts as taking an element when its fetches read a name bound
+    (anywhere in the block) to a value computed from the elements, and does not feed them all; it must be
+    a statement of its own (`a = sess.run(...)`, `sess.run(...)`, `print(..., sess.run(...))`). The
+    Session rewrite (TFM201) then turns the placeholders into function parameters.
     It does so only when the Session rewrite then converts the file; otherwise nothing changes.
 
 Why
