@@ -27,6 +27,7 @@ CODEMOD_MODULES: tuple[str, ...] = (
     "tf1_variables",
     "session_graph_values",  # before session_rebinding: lists grown by appends, helpers reading graph globals (TFM276-277)
     "session_rebinding",  # before sessions: renames a graph name bound again when that lets sessions convert
+    "session_datasets",  # before sessions: tf.data iterators read by sess.run become Python iterators when that lets sessions convert
     "sessions",
     "graph_plumbing",
     "keras3_modules",

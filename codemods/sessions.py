@@ -78,7 +78,7 @@ from libcst.metadata import FunctionScope, ParentNodeProvider, PositionProvider,
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
-from . import session_checkpoints, session_classes, session_contexts, session_fed_tensors, session_fetches, session_metrics, session_optimizers, session_prints, session_rebound_reasons, session_scopes, session_summaries
+from . import session_checkpoints, session_classes, session_contexts, session_dataset_values, session_fed_tensors, session_fetches, session_metrics, session_optimizers, session_prints, session_rebound_reasons, session_scopes, session_summaries
 from .base import Codemod, Rule
 from .names import references_in as _names_in
 from .session_schedules import SCHEDULES, ScheduleCalls, keras_schedule, schedule_arguments
@@ -866,6 +866,8 @@ class Sessions(Codemod):
         target = _assign_target(small)
         if session_checkpoints.classify(self, program, statement):
             return
+        if session_dataset_values.eager_dataset(self, program, statement):
+            return  # a dataset iterated in Python (TFM265): plain eager code
         if session_summaries.classify(self, program, statement, lambda name, line, value: program.tensors.__setitem__(name, Tensor(name=name, statement=line, value=value, dynamic=True))):
             return
         if session_metrics.classify(self, program, statement, lambda name, line, value: program.tensors.__setitem__(name, Tensor(name=name, statement=line, value=value, dynamic=True))):
@@ -1868,6 +1870,8 @@ class Sessions(Codemod):
 
     def _cast(self, program: Program, placeholder: str, value: cst.BaseExpression) -> cst.BaseExpression:
         dtype = program.placeholders[placeholder]
+        if isinstance(dtype, cst.Name) and dtype.value == "None":
+            return value  # an element of a dataset iterated in Python (TFM265): a tensor of the element's own dtype
         if isinstance(value, cst.Name) and value.value in ("True", "False") and (self.qualified_name(dtype) == "tf.bool" or placeholder in program.defaults and _code(dtype).endswith(".bool")):
             return value  # a training flag stays a Python bool (layers that branch on it need one; tf.function traces each value)
         qualified = self.qualified_name(dtype) if isinstance(dtype, (cst.Name, cst.Attribute)) else None
