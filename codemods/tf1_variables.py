@@ -243,9 +243,12 @@ COLLECTION_RULE = Rule(
         optimizers its own variables (GANs). TensorFlow 2 has no collections. Once TFM230/TFM231 have moved a
         file's variables into Keras layer objects or the variable store, these lists come from those objects:
         each layer's `trainable_variables` (filled when the layer is first called) and
-        `variable_store.trainable_variables`. The rule names, at each call, the objects that held the
-        variables of the scope asked for; taking them from there (after the model has run once), or from
-        `tape.watched_variables()` inside the training step, is left to a person.
+        `variable_store.trainable_variables`; for `GLOBAL_VARIABLES` / `tf.global_variables()`, which also
+        listed non-trainable variables (a DQN's target network made with `trainable=False`), `variables`.
+        The rule names, at each call, the objects that held the variables of the scope asked for, and what
+        else TF1's list held: TF1 matched the scope as a name prefix (`scope="q"` also selected `q_next/...`)
+        and all-variable lists held the optimizer's slot variables. Taking them from there (after the model
+        has run once), or from `tape.watched_variables()` inside the training step, is left to a person.
     """,
     before="""
         gen_vars = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, scope="Generator")
@@ -258,6 +261,35 @@ COLLECTION_LOOKUPS = frozenset(
     {"tf.trainable_variables", "tf.global_variables", "tf.all_variables", "tf.model_variables", "tf.local_variables",
      "tf.get_collection", "tf.get_collection_ref", "tf.moving_average_variables"}
 )  # fmt: skip
+
+GLOBAL_KEYS = ("GLOBAL_VARIABLES", "VARIABLES")  # `tf.GraphKeys.<key>`: every variable, trainable or not
+
+
+def _lists_all_variables(name: str, call: cst.Call) -> bool:
+    """`tf.global_variables()` / `tf.get_collection(tf.GraphKeys.GLOBAL_VARIABLES, ...)`: TF1 listed the
+    non-trainable variables too (a target network made with `trainable=False`, optimizer slots)."""
+    if name in ("tf.global_variables", "tf.all_variables"):
+        return True
+    if name not in ("tf.get_collection", "tf.get_collection_ref") or not call.args:
+        return False
+    key = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "key"), call.args[0].value if call.args[0].keyword is None else None)
+    if isinstance(key, cst.Attribute):
+        return key.attr.value in GLOBAL_KEYS
+    return isinstance(key, cst.SimpleString) and key.evaluated_value == "variables"
+
+
+def _prefix_caveat(scopes: list[str], scope_layers: dict[str, list[str]], everything: bool) -> str:
+    """TF1 filtered a collection with `re.match(scope, name)`: a name prefix with no `/` boundary, so
+    `scope="q"` also selected `q_next/...` (and, for all variables, the optimizer slots `q/.../Adam`)."""
+    wider = sorted({other for scope in scopes for other in scope_layers if other != scope and other.startswith(scope) and not other.startswith(scope + "/")})
+    notes = []
+    if wider:
+        layers = ", ".join(f"`{obj}`" for other in wider for obj in scope_layers[other])
+        notes.append(f"the {'' if everything else 'trainable '}variables of scope(s) {', '.join(f'`{w}`' for w in wider)} ({layers}), the scope matching as a name prefix")
+    if everything and scopes:
+        notes.append(f"any optimizer slot variables made under `{scopes[0]}/` (Adam's, Momentum's), which Keras optimizers keep to themselves")
+    return "; TF1's list also held " + " and ".join(notes) if notes else ""
+
 
 STORE_CLASS = '''
 class VariableStore(TF.Module):
@@ -1293,13 +1325,18 @@ class Tf1Variables(Codemod):
                 continue
             scopes = [a.value.evaluated_value for a in call.args if isinstance(a.value, cst.SimpleString) and isinstance(a.value.evaluated_value, str)]
             held = [obj for scope in scopes for obj in self.plan.scope_layers.get(scope, [])] if scopes else layers
+            everything = _lists_all_variables(name, call)
+            attribute = "variables" if everything else "trainable_variables"
             where = []
             if held:
-                where.append(", ".join(f"`{obj}.trainable_variables`" for obj in held))
+                where.append(", ".join(f"`{obj}.{attribute}`" for obj in held))
             if self.plan.store_calls:
                 prefix = f" (names starting with `{scopes[0]}/`)" if scopes else ""
-                where.append(f"`{self.plan.store_name}.trainable_variables`{prefix}")
+                where.append(f"`{self.plan.store_name}.{attribute}`{prefix}")
             found = " and ".join(where) if where else "the Keras layers and variables this file now creates"
+            if everything and where:
+                found += " (trainable or not: a layer made with `trainable=False` has no trainable variables)"
+            found += _prefix_caveat(scopes, self.plan.scope_layers, everything)
             self.flag(call, COLLECTION_RULE.code, f"`{name}(...)` lists nothing in TF2 (no collections): the variables it meant are now in {found}; take them from there once the model has run, or use `tape.watched_variables()`")
 
     # -- the variable store (TFM231) ------------------------------------------------------------------------------
