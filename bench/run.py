@@ -95,8 +95,7 @@ def floor(root: str, extra: str = "") -> int:
         if "scope" in extra:
             wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
             if fast:
-                with traversal.fast_visitors():
-                    metadata.resolve(wrapper, ScopeProvider)
+                metadata.resolve(wrapper, ScopeProvider)
             else:
                 wrapper.resolve(ScopeProvider)
         if "pass" in extra:

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
 
+from tf2migrate import traversal
 from tf2migrate.findings import FixKind
 
 from .base import Codemod, Rule
@@ -302,7 +303,7 @@ def _input_tensor_calls(module: cst.Module) -> list[cst.Call]:
             if any(a.keyword is not None and a.keyword.value == "tensor" for a in node.args):
                 found.append(node)
 
-    module.visit(_Calls())
+    traversal.visit(module, _Calls())
     return found
 
 

@@ -32,6 +32,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import QualifiedNameProvider, QualifiedNameSource
 
+from tf2migrate import traversal
 from tf2migrate.findings import FixKind
 
 from . import imports
@@ -201,7 +202,7 @@ def _names_in(node: cst.CSTNode) -> set[str]:
         def visit_Name(self, name: cst.Name) -> None:
             found.add(name.value)
 
-    node.visit(_Names())
+    traversal.visit(node, _Names())
     return found
 
 
@@ -275,7 +276,7 @@ class Keras3Layers(Codemod):
     def visit_Module(self, node: cst.Module) -> None:
         self._module = node
         if "reset_states" in node.code:
-            node.visit(self._bindings)
+            traversal.visit(node, self._bindings)
             self._used_names = _names_in(node)
 
     # -- helpers ---------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from pathlib import Path
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
+from tf2migrate import traversal
 from tf2migrate.findings import FixKind
 
 from . import keras_api, names, removed_apis
@@ -256,7 +257,7 @@ class Keras3Modules(Codemod):
 
     def visit_Module(self, node: cst.Module) -> None:
         self._uses = _NameUses()
-        node.visit(self._uses)
+        traversal.visit(node, self._uses)
 
     def _module_alias(self, node: cst.ImportFrom) -> cst.ImportFrom | None:
         """`from keras.utils import np_utils` -> `from keras import utils as np_utils` (every attribute read exists)."""

@@ -32,6 +32,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
 
+from tf2migrate import traversal
 from tf2migrate.findings import FixKind
 
 from .base import Codemod, Rule
@@ -225,7 +226,7 @@ class Keras3Saving(Codemod):
     def visit_Module(self, node: cst.Module) -> None:
         self._module = node
         # first pass: which literals are written by save_weights / ModelCheckpoint (their loads follow)
-        node.visit(_Writes(self))
+        traversal.visit(node, _Writes(self))
         for call in self._named_writes:
             self._plan_named_path(call)
 

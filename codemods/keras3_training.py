@@ -35,6 +35,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource
 
+from tf2migrate import traversal
 from tf2migrate.findings import FixKind
 
 from . import imports
@@ -459,7 +460,7 @@ class Keras3Training(Codemod):
         self.source_module = node
         self._defined_methods = defined_generator_methods(node)
         finder = _DecayingOptimizers()
-        node.visit(finder)
+        traversal.visit(node, finder)
         # the file's only optimizer gets a decay schedule (TFM531): a rate set in it is that schedule's; with several
         # optimizers the rule cannot tell which one a callback sets, and says so in the TFM532 message
         self._decays = finder.decaying == finder.optimizers == 1

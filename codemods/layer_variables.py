@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource
 
+from tf2migrate import traversal
 from tf2migrate.findings import FixKind
 
 from . import imports
@@ -531,7 +532,7 @@ class LayerVariables(Codemod):
             def visit_ClassDef(self, klass: cst.ClassDef) -> None:
                 classes.append(klass)
 
-        node.visit(Collect())
+        traversal.visit(node, Collect())
         local = {}
         for klass in classes:
             local.setdefault(klass.name.value, []).append(klass)
@@ -570,7 +571,7 @@ class LayerVariables(Codemod):
                     found.append(node.value[0])
                 return True
 
-        scope.visit(Strings())
+        traversal.visit(scope, Strings())
         return found[0] if found else '"'
 
     def keras(self) -> str:
@@ -649,7 +650,7 @@ class LayerVariables(Codemod):
             def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
                 statements.append(node)
 
-        method.node.visit(Collect())
+        traversal.visit(method.node, Collect())
         if method.klass not in self._listed_cache:
             self._listed_cache[method.klass] = self._listed_trainable(method.klass)
         self.listed_trainable = self._listed_cache[method.klass]
@@ -674,7 +675,7 @@ class LayerVariables(Codemod):
                         if isinstance(node.value, (cst.List, cst.Tuple)):
                             listed.update(_source(e.value).strip() for e in node.value.elements)
 
-        klass.visit(Find())
+        traversal.visit(klass, Find())
         return listed
 
     def _is_add_weight(self, call: cst.Call, method: MethodInfo) -> bool:
@@ -810,7 +811,7 @@ class LayerVariables(Codemod):
                 pass
 
         for part in (call.func, *(arg.value for arg in call.args)):
-            part.visit(Find())
+            traversal.visit(part, Find())
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         for node in self._import_roots.values():
@@ -843,7 +844,7 @@ class LayerVariables(Codemod):
             def visit_Comment(self, node: cst.Comment) -> None:
                 comments.append(node)
 
-        call.visit(Find())
+        traversal.visit(call, Find())
         if not comments:
             return
         node: cst.CSTNode | None = call
@@ -1034,7 +1035,7 @@ class LayerVariables(Codemod):
                 if node.value == name:
                     found.append(node)
 
-        method.node.visit(Find())
+        traversal.visit(method.node, Find())
         return bool(found)
 
     # -- initial values --------------------------------------------------------------------------
@@ -1106,7 +1107,7 @@ class LayerVariables(Codemod):
                     if isinstance(t, cst.Attribute) and t.attr.value == attr and isinstance(t.value, cst.Name) and t.value.value == self_name:
                         values.append(node.value)
 
-        self._current.klass.visit(Find())
+        traversal.visit(self._current.klass, Find())
         if len(values) != 1 or not isinstance(values[0], cst.Call):
             return False
         called = self.qualified_name(values[0]) or ""
@@ -1364,7 +1365,7 @@ class LayerVariables(Codemod):
                             found.append(short)
                 return False  # the outermost attribute names the object
 
-        self.source_module.visit(Scan())
+        traversal.visit(self.source_module, Scan())
         return bool(found)
 
     # -- add_weight written for Keras 2 ------------------------------------------------------------
@@ -1574,7 +1575,7 @@ class LayerVariables(Codemod):
                 if attribute.attr.value in ("_trainable_weights", "_non_trainable_weights"):
                     found.append(attribute)
 
-        node.visit(Find())
+        traversal.visit(node, Find())
         return bool(found)
 
     def _local_handle(self, name: cst.Name, method: MethodInfo) -> cst.Assign | None:
@@ -1624,7 +1625,7 @@ class LayerVariables(Codemod):
                 if call in fixed:
                     found.append(call)
 
-        node.visit(Find())
+        traversal.visit(node, Find())
         return bool(found)
 
     # -- applying the plan ---------------------------------------------------------------------------

@@ -53,6 +53,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import Assignment, ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
 
+from tf2migrate import traversal
 from tf2migrate import summary
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
@@ -444,7 +445,7 @@ class LegacyCalls(Codemod):
             for statement in klass.body.body:
                 if isinstance(statement, cst.FunctionDef) and _first_parameter(statement) and not _is_static(statement):
                     collector.self_name = _first_parameter(statement)
-                    statement.body.visit(collector)
+                    traversal.visit(statement.body, collector)
             self._class_attributes[key] = collector.values
         return self._class_attributes[key]
 

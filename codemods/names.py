@@ -23,6 +23,8 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import ParentNodeProvider, QualifiedName, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
 
+from tf2migrate import traversal
+
 if TYPE_CHECKING:
     from libcst import MetadataDependent
     from libcst.metadata import BaseAssignment
@@ -178,15 +180,15 @@ def references_in(node: cst.CSTNode) -> list[cst.Name]:
 
     class Collector(cst.CSTVisitor):
         def visit_Attribute(self, node: cst.Attribute) -> bool:
-            node.value.visit(self)
+            traversal.visit(node.value, self)
             return False
 
         def visit_Arg(self, node: cst.Arg) -> bool:
-            node.value.visit(self)
+            traversal.visit(node.value, self)
             return False
 
         def visit_Name(self, node: cst.Name) -> None:
             found.append(node)
 
-    node.visit(Collector())
+    traversal.visit(node, Collector())
     return found

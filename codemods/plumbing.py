@@ -27,6 +27,8 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
 
+from tf2migrate.traversal import walk
+
 from .graph_mode import EAGER_SWITCHES, GRAPH_DRIVERS, GRAPH_MODE_NAMES
 from .names import only_binding
 
@@ -124,8 +126,9 @@ def _attribute_only_plumbing(visitor: "Codemod", assign: cst.Assign, target: cst
     name = target.attr.value
     uses = [
         node
-        for node in m.findall(class_def, m.Attribute(value=m.Name("self"), attr=m.Name(name)))
-        if node is not target
+        for node in walk(class_def)
+        if m.matches(node, m.Attribute(value=m.Name("self"), attr=m.Name(name)))
+        and node is not target
     ]
     return bool(uses) and all(_plumbing_use(visitor, node) for node in uses)
 

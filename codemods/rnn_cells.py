@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import ParentNodeProvider, ScopeProvider
 
+from tf2migrate import traversal
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
@@ -920,7 +921,7 @@ def _all_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
             found.append(inner)
             return True
 
-    node.visit(Collect())
+    traversal.visit(node, Collect())
     return found
 
 
@@ -931,7 +932,7 @@ def _calls(node: cst.CSTNode) -> list[cst.Call]:
         def visit_Call(self, call: cst.Call) -> None:
             found.append(call)
 
-    node.visit(Collect())
+    traversal.visit(node, Collect())
     return found
 
 
@@ -942,7 +943,7 @@ def _names(node: cst.CSTNode) -> list[cst.Name]:
         def visit_Name(self, name: cst.Name) -> None:
             found.append(name)
 
-    node.visit(Collect())
+    traversal.visit(node, Collect())
     return found
 
 
@@ -959,7 +960,7 @@ def _returns(function: cst.FunctionDef) -> list[cst.Return]:
         def visit_Return(self, node: cst.Return) -> None:
             found.append(node)
 
-    function.visit(Collect())
+    traversal.visit(function, Collect())
     return found
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from tf2migrate import traversal
+
 
 def _class_named(module: cst.Module, name: str) -> cst.ClassDef | None:
     for statement in module.body:
@@ -83,7 +85,7 @@ def session_keeping_class(module: cst.Module, value: cst.BaseExpression, session
     running = []
     for method in methods:
         calls = _RunCalls(attribute)
-        method.visit(calls)
+        traversal.visit(method, calls)
         if calls.found:
             running.append(method.name.value)
     if not running:

@@ -73,6 +73,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider, ScopeProvider
 from libcst.metadata.scope_provider import GlobalScope
 
+from tf2migrate import traversal
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
@@ -1563,11 +1564,11 @@ class _Collect(cst.CSTVisitor):
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         self.dotted.append(node)
-        node.value.visit(self)  # the attribute's own name is not a variable
+        traversal.visit(node.value, self)  # the attribute's own name is not a variable
         return False
 
     def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)  # a keyword is not a variable
+        traversal.visit(node.value, self)  # a keyword is not a variable
         return False
 
     def visit_Name(self, node: cst.Name) -> None:
@@ -1577,7 +1578,7 @@ class _Collect(cst.CSTVisitor):
 
 def _collect(node: cst.CSTNode) -> _Collect:
     collector = _Collect()
-    node.visit(collector)
+    traversal.visit(node, collector)
     return collector
 
 

@@ -157,20 +157,6 @@ def test_removing_a_required_child_fails_as_in_libcst():
         traversal.transform_module(module, RemoveNames())
 
 
-def test_fast_visitors_routes_read_only_visits_and_restores_libcst():
-    module = cst.parse_module(FORMAT_SPECS)
-    original = cst.CSTNode.visit
-    expected = Log()
-    module.visit(expected)
-    with traversal.fast_visitors():
-        assert cst.CSTNode.visit is not original
-        routed = Log()
-        assert module.visit(routed) is module
-        assert module.visit(cst.CSTTransformer()).deep_equals(module)  # transformers still LibCST's
-    assert cst.CSTNode.visit is original
-    assert routed.calls == expected.calls
-
-
 @pytest.mark.parametrize("source", [FORMAT_SPECS, 'b = f"{x}"\n' + FORMAT_SPECS, "import a\nfrom . import (b)\nfrom c import *\n"])
 def test_plans_do_not_depend_on_the_first_node_of_a_class_seen(source, monkeypatch):
     monkeypatch.setattr(traversal, "_PLANS", {})

@@ -32,7 +32,7 @@ from tf2migrate.metadata import LazyMetadata
 from tf2migrate.selection import Selection
 from tf2migrate.sourcefile import SourceError, atomic_write, decode, read_bytes
 from tf2migrate.suppression import SuppressionIndex
-from tf2migrate.traversal import fast_visitors, transform_module
+from tf2migrate.traversal import transform_module
 
 PREFILTER = (b"tensorflow", b"keras")
 
@@ -183,41 +183,40 @@ def _migrate_once(text: str, selection: Selection, filename: str, graph_mode: bo
     suppressions = SuppressionIndex.from_text(text)
     wrapper: MetadataWrapper | None = None
 
-    with fast_visitors():  # read-only visits (scope analysis, rules' own searches) build no nodes
-        for codemod_class in load_codemods():
-            if not codemod_class.wanted(current_text, selection):
-                continue
-            if wrapper is None:
-                wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
-            context = CodemodContext(filename=filename, wrapper=wrapper)
-            run = FileRun(selection=selection, suppressions=suppressions, linemap=linemap, rules=rules, earlier=tuple(findings), graph_mode=graph_mode)
+    for codemod_class in load_codemods():
+        if not codemod_class.wanted(current_text, selection):
+            continue
+        if wrapper is None:
+            wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
+        context = CodemodContext(filename=filename, wrapper=wrapper)
+        run = FileRun(selection=selection, suppressions=suppressions, linemap=linemap, rules=rules, earlier=tuple(findings), graph_mode=graph_mode)
+        try:
+            codemod = codemod_class(context, run)
+            codemod.metadata = LazyMetadata(wrapper, codemod.get_inherited_dependencies())
             try:
-                codemod = codemod_class(context, run)
-                codemod.metadata = LazyMetadata(wrapper, codemod.get_inherited_dependencies())
-                try:
-                    new_tree = transform_module(wrapper.module, codemod)
-                finally:
-                    codemod.metadata = {}
-                if run.fixes_applied and _has_import_edits(context):
-                    # LibCST's import visitors resolve scopes of their own: they get a tree without shared nodes
-                    new_tree = apply_import_edits(context, new_tree, lambda tree: _parse_output(tree.code, codemod_class))
-            except MigrationError:
-                raise
-            except Exception as error:  # a bug in a rule must not take the run (or the file) down
-                raise MigrationError(f"internal error in {codemod_class.__name__}: {type(error).__name__}: {error}") from error
-            findings.extend(run.findings)
-            used_suppressions |= run.used_suppressions
-            graph_unproven += run.graph_unproven
-            stays_in_graph_mode |= run.stays_in_graph_mode
-            if run.fixes_applied:
-                new_text = new_tree.code
-                if new_text != current_text:
-                    # Re-parse the output: the next rule gets a tree whose nodes are all distinct (metadata is
-                    # keyed by node) and whose positions are those of the text; it also proves the text parses.
-                    tree, current_text, wrapper = _parse_output(new_text, codemod_class), new_text, None
-                    remember_text(tree, current_text)
-                    linemap = LineMap(text, current_text)
-                    suppressions = SuppressionIndex.from_text(current_text)
+                new_tree = transform_module(wrapper.module, codemod)
+            finally:
+                codemod.metadata = {}
+            if run.fixes_applied and _has_import_edits(context):
+                # LibCST's import visitors resolve scopes of their own: they get a tree without shared nodes
+                new_tree = apply_import_edits(context, new_tree, lambda tree: _parse_output(tree.code, codemod_class))
+        except MigrationError:
+            raise
+        except Exception as error:  # a bug in a rule must not take the run (or the file) down
+            raise MigrationError(f"internal error in {codemod_class.__name__}: {type(error).__name__}: {error}") from error
+        findings.extend(run.findings)
+        used_suppressions |= run.used_suppressions
+        graph_unproven += run.graph_unproven
+        stays_in_graph_mode |= run.stays_in_graph_mode
+        if run.fixes_applied:
+            new_text = new_tree.code
+            if new_text != current_text:
+                # Re-parse the output: the next rule gets a tree whose nodes are all distinct (metadata is
+                # keyed by node) and whose positions are those of the text; it also proves the text parses.
+                tree, current_text, wrapper = _parse_output(new_text, codemod_class), new_text, None
+                remember_text(tree, current_text)
+                linemap = LineMap(text, current_text)
+                suppressions = SuppressionIndex.from_text(current_text)
 
     findings.extend(_unused_suppressions(text, selection, used_suppressions, rules))
     if current_text != text and not _compiles(current_text) and _compiles(text):

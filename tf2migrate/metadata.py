@@ -30,9 +30,9 @@ from libcst.metadata import (
 )
 from libcst.metadata.position_provider import NEWLINE_RE as _NEWLINE
 from libcst.metadata.position_provider import PositionProvidingCodegenState
-from libcst.metadata.scope_provider import ScopeVisitor
 
 from tf2migrate import traversal
+from tf2migrate.scope_visitor import RoutedScopeVisitor
 from tf2migrate.module_text import known_ast, known_text
 from tf2migrate.traversal import KINDS, NODE, SEQUENCE, value_kind
 
@@ -86,11 +86,11 @@ def scopes(wrapper: MetadataWrapper) -> Mapping[cst.CSTNode, object]:
     """ScopeProvider's mapping: what LibCST's provider does (its `visit_Module` runs a `ScopeVisitor`
     over the module, then infers accesses), without the batched traversal of the whole tree that the
     wrapper runs around it only to call that one `visit_Module`, and with the tree walked by
-    `traversal.visit`."""
+    `traversal.visit`, the visitor's own sub-visits included (`scope_visitor.RoutedScopeVisitor`)."""
     resolve(wrapper, ExpressionContextProvider)  # what the visitor reads: the cheaper one
     provider = ScopeProvider()
     with provider.resolve(wrapper):
-        visitor = ScopeVisitor(provider)
+        visitor = RoutedScopeVisitor(provider)
         traversal.visit(wrapper.module, visitor)
         visitor.infer_accesses()
     return provider._computed  # noqa: SLF001

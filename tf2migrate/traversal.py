@@ -17,6 +17,10 @@ The order of a node's fields is LibCST's: it is read once per node class by runn
 find the fields LibCST skips when they are None, such as the `format_spec` of an f-string
 expression). A field the recording did not see at all sends the nodes that hold one through
 LibCST's own code.
+
+Nothing here changes LibCST: callers walk trees through `visit` / `transform_module` explicitly (the
+rules' own searches, and scope analysis through `scope_visitor.RoutedScopeVisitor`), so every other user
+of LibCST in the process keeps LibCST's behaviour.
 """
 
 from __future__ import annotations
@@ -24,7 +28,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import libcst as cst
 from libcst import CSTNode, CSTValidationError, FlattenSentinel, RemovalSentinel
@@ -352,32 +355,3 @@ def transform_module(module: cst.Module, transformer: cst.CSTTransformer) -> cst
         return module.with_changes(body=(), header=(), footer=())
     assert isinstance(result, cst.Module)
     return result
-
-
-_libcst_visit = CSTNode.visit
-_READ_ONLY: dict[type, bool] = {}
-
-
-def _visit_dispatch(self: CSTNode, visitor):  # type: ignore[no-untyped-def]
-    kind = type(visitor)
-    read_only = _READ_ONLY.get(kind)
-    if read_only is None:
-        read_only = _READ_ONLY[kind] = issubclass(kind, cst.CSTVisitor)
-    if read_only:
-        visit(self, visitor)
-        return self
-    return _libcst_visit(self, visitor)
-
-
-@contextmanager
-def fast_visitors() -> Iterator[None]:
-    """Inside the block, `node.visit(v)` for any read-only visitor `v` goes through `visit` (LibCST's
-    metadata providers, such as scope analysis, visit parts of the tree themselves)."""
-    if CSTNode.visit is _visit_dispatch:
-        yield
-        return
-    CSTNode.visit = _visit_dispatch  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        CSTNode.visit = _libcst_visit  # type: ignore[method-assign]
