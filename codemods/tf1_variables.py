@@ -77,7 +77,7 @@ from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
 from . import legacy_keras
-from . import arg_scopes, graph_layers
+from . import arg_scopes, graph_layers, graph_shared_layers
 from .contrib_layer_specs import ARG_SCOPES, CONTRIB_LAYER_RULE, contrib_bessel, CONTRIB_LAYERS, CONTRIB_MODULES, LayerSpec, translate
 from .base import Codemod, Rule
 from .builders import with_commas
@@ -560,6 +560,7 @@ class Tf1Variables(Codemod):
         # In a file left in graph mode, `--legacy-keras-fallback` keeps `tf.layers` (it runs on tf_keras there).
         self.legacy = self.run.selection.legacy_keras_fallback or legacy_keras.opted_in(node)
         self.taken = set(collected.names)
+        self.written = graph_shared_layers.written_names(node)
         self.withs = collected.withs
         # Only calls spelled like something this module handles are resolved (resolution is the slow part).
         self.resolved: dict[cst.CSTNode, str | None] = {}
@@ -1144,6 +1145,8 @@ class Tf1Variables(Codemod):
             if any(a.keyword is not None and a.keyword.value not in ("reuse", "name_or_scope") for a in scope_call.args):
                 continue
             inside = _collect(node.body)
+            if any(isinstance(c.func, cst.Name) and c.func.value in self.written for c in inside.calls):
+                continue  # TFM293's functions make their variables with get_variable in this scope
             calls = set(inside.calls)
             layer_calls = [c for c in self.candidates if c in calls and (self.resolved[c] or "").startswith("tf.layers.")]
             keras_converted = [c for c in self.keras_calls if c in calls and c in self.plan.sites]
@@ -1503,6 +1506,12 @@ class _Collect(cst.CSTVisitor):
                 bound = alias.asname.name if alias.asname is not None else alias.name
                 if isinstance(bound, cst.Name):
                     self.from_imported.add(bound.value)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        if graph_shared_layers.written(node):  # TF1's layer on get_variable, kept for the graph-mode fallback (TFM293)
+            self.names.add(node.name.value)
+            return False
+        return True
 
     def visit_Call(self, node: cst.Call) -> None:
         self.calls.append(node)
