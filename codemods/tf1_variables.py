@@ -831,13 +831,13 @@ class Tf1Variables(Codemod):
                 return f"called from class `{parent.name.value}` (line {self.position(call)[0]}): create the layers once in its `__init__`"
             if isinstance(parent, cst.FunctionDef):
                 if loop:
-                    return f"called in a loop (line {self.position(call)[0]}), which builds new variables on each pass in TF1"
+                    return f"called in a loop (line {self.run.linemap.to_original(self.position(call)[0])}), which builds new variables on each pass in TF1"
                 if not isinstance(self._parent(parent), cst.Module):
                     return f"called from a nested function (line {self.position(call)[0]})"
                 return self._creating_calls(parent, seen, honour_reuse)
             node = parent
         if loop:
-            return f"called in a loop (line {self.position(call)[0]}), which builds new variables on each pass in TF1"
+            return f"called in a loop (line {self.run.linemap.to_original(self.position(call)[0])}), which builds new variables on each pass in TF1"
         return 1
 
     def _reuse_parameter(self, function: cst.FunctionDef) -> str | None:
