@@ -1304,8 +1304,8 @@ class Tf1Variables(Codemod):
     def _plan_store(self, module: cst.Module) -> None:
         calls = self.candidates
         get_variables = [c for c in calls if self.resolved[c] == "tf.get_variable"]
-        if not get_variables:
-            return
+        if not get_variables or self.written:
+            return  # with TFM293's functions the file keeps TF1's variable scopes, which they share names through
         self.plan.store_name = self._fresh("variable_store")
         store = cst.Name(self.plan.store_name)
         problems: list[tuple[cst.CSTNode, str]] = []
