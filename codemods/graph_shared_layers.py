@@ -1,9 +1,9 @@
-"""TFM293 graph-shared-layer: `tf.layers.dense` / `conv2d` in a graph-mode file that shares variables by name.
+"""TFM293 graph-shared-layer: `tf.layers.dense` / `conv2d` / `conv2d_transpose` in a graph-mode file sharing variables by name.
 
 What it matches
     In a file that stays in graph mode (TFM260, the engine's graph-mode pass) and shares layer variables by name
     (`reuse=` other than None / False, `reuse_variables()`, `AUTO_REUSE`: `graph_layers.shares_variables`), each
-    call `tf.layers.dense(...)` / `tf.layers.conv2d(...)` (through the module's `import tensorflow [.compat.v1] as
+    call `tf.layers.dense(...)` / `tf.layers.conv2d(...)` / `tf.layers.conv2d_transpose(...)` (through the module's `import tensorflow [.compat.v1] as
     X`) whose arguments are all ones the written function takes (no `*args` / `**kwargs`, no `activity_regularizer`,
     constraints, `data_format` other than the literal 'channels_last'):
 
@@ -12,7 +12,7 @@ What it matches
             out = tf.layers.dense(x, n_classes)
 
 What it writes
-    Calls to `graph_dense(...)` / `graph_conv2d(...)`, functions written into the file once, before the first
+    Calls to `graph_dense(...)` / `graph_conv2d(...)` / `graph_conv2d_transpose(...)`, functions written into the file once, before the first
     module-level statement that uses them: TF1's layer as graph ops, `tf.get_variable('kernel' / 'bias')` in
     the layer's own variable scope (`name`, or 'dense' / 'conv2d' made unique as TF1's layers made it,
     `variable_scope(None, default_name=...)`; with `reuse=` and no name the plain default name, as TF1 did), then
@@ -49,9 +49,11 @@ PARAMETERS: dict[str, tuple[str, ...]] = {
               "bias_regularizer"),
     "conv2d": ("inputs", "filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation",
                "use_bias", "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer"),
+    "conv2d_transpose": ("inputs", "filters", "kernel_size", "strides", "padding", "data_format", "activation", "use_bias",
+                         "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer"),
 }  # fmt: skip
 KEYWORD_ONLY = ("trainable", "name", "reuse")
-REQUIRED = {"dense": 2, "conv2d": 3}
+REQUIRED = {"dense": 2, "conv2d": 3, "conv2d_transpose": 3}
 
 HELPERS = {
     "dense": '''
@@ -84,20 +86,44 @@ def NAME(inputs, filters, kernel_size, strides=(1, 1), padding="valid", data_for
             outputs = TF.nn.bias_add(outputs, bias)
         return activation(outputs) if activation is not None else outputs
 ''',
+    "conv2d_transpose": '''
+def NAME(inputs, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last", activation=None, use_bias=True, kernel_initializer=None, bias_initializer=TF.zeros_initializer(), kernel_regularizer=None, bias_regularizer=None, trainable=True, name=None, reuse=None):
+    """TF1's `tf.layers.conv2d_transpose` (channels_last) as graph ops (written by tf2migrate, TFM293): `kernel` / `bias` made by `get_variable` in the layer's variable scope, shared by name as TF1 shared them."""
+    def pair(value):
+        return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+
+    def length(size, kernel, stride):  # the output length TF1's layer computed (padding 'valid' or 'same')
+        return size * stride + max(kernel - stride, 0) if padding.lower() == "valid" else size * stride
+
+    with TF.variable_scope(name if name is not None or not reuse else "conv2d_transpose", default_name="conv2d_transpose", reuse=reuse):
+        inputs = TF.convert_to_tensor(inputs)
+        (kernel_h, kernel_w), (stride_h, stride_w) = pair(kernel_size), pair(strides)
+        kernel = TF.get_variable("kernel", [kernel_h, kernel_w, filters, inputs.shape[-1]], inputs.dtype.base_dtype, initializer=kernel_initializer, regularizer=kernel_regularizer, trainable=trainable)
+        dims, shape = inputs.shape.as_list(), TF.shape(inputs)
+        height = dims[1] if dims[1] is not None else shape[1]
+        width = dims[2] if dims[2] is not None else shape[2]
+        output_shape = TF.stack([shape[0], length(height, kernel_h, stride_h), length(width, kernel_w, stride_w), filters])
+        outputs = TF.nn.conv2d_transpose(inputs, kernel, output_shape, strides=[1, stride_h, stride_w, 1], padding=padding.upper())
+        outputs.set_shape([dims[0], None if dims[1] is None else length(dims[1], kernel_h, stride_h), None if dims[2] is None else length(dims[2], kernel_w, stride_w), filters])
+        if use_bias:
+            bias = TF.get_variable("bias", [filters], inputs.dtype.base_dtype, initializer=bias_initializer, regularizer=bias_regularizer, trainable=trainable)
+            outputs = TF.nn.bias_add(outputs, bias)
+        return activation(outputs) if activation is not None else outputs
+''',
 }
 
 RULE = Rule(
     code="TFM293",
     name="graph-shared-layer",
     fix=FixKind.SAFE,
-    summary="In a graph-mode fallback file that shares variables by name, `tf.layers.dense` / `conv2d` become graph functions built on `tf.get_variable` (same names, same sharing).",
+    summary="In a graph-mode fallback file that shares variables by name, `tf.layers.dense` / `conv2d` / `conv2d_transpose` become graph functions built on `tf.get_variable` (same names, same sharing).",
     explanation="""
         `tf.layers` is gone under Keras 3, even from `tf.compat.v1`, so a Session program left in graph mode
         (TFM260) stopped at its first `tf.layers.dense` / `conv2d` (TFM261). Where the file shares layer variables
         by name (`variable_scope(..., reuse=...)`, `reuse_variables()`, `AUTO_REUSE`: a tower loop, a network
         built twice for training and testing), a Keras 3 layer cannot stand in: built in the call it makes new
         variables each time, created once it shares what TF1 kept apart. The call becomes a call to a function
-        written into the file once (`graph_dense`, `graph_conv2d`): TF1's layer as graph ops, its `kernel` and
+        written into the file once (`graph_dense`, `graph_conv2d`, `graph_conv2d_transpose`): TF1's layer as graph ops, its `kernel` and
         `bias` made by `tf.get_variable` in the layer's variable scope (`name`, or 'dense' / 'conv2d' made unique
         as TF1 made it), with the same initializers (None: Glorot uniform, `get_variable`'s default, as TF1's
         layers), regularizers and `trainable`, then matmul / conv2d, bias and activation. The variables keep
@@ -146,7 +172,7 @@ def written_names(module: cst.Module) -> frozenset[str]:
 
 class GraphSharedLayers(Codemod):
     RULES = (RULE,)
-    TRIGGERS = ("layers.dense", "layers.conv2d")
+    TRIGGERS = ("layers.dense", "layers.conv2d")  # also layers.conv2d_transpose
 
     @classmethod
     def wanted(cls, text: str, selection: Selection) -> bool:
