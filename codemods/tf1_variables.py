@@ -670,7 +670,11 @@ class Tf1Variables(Codemod):
             self._plan_scope_removal(node)
         if self.enabled(STORE_RULE.code):
             self._plan_store(node)
-        if (self.plan.sites or self.plan.store_calls) and self.enabled(COLLECTION_RULE.code):
+        # With TFM293's functions, variables made by get_variable stay in TF1's collections: only a Keras layer with
+        # variables (or the store) would be missing from them.
+        kept_in_collections = bool(self.written) and not self.plan.store_calls and not any(
+            site.kind not in LAYERS or LAYERS[site.kind].stateful for site in self.plan.sites.values())
+        if (self.plan.sites or self.plan.store_calls) and self.enabled(COLLECTION_RULE.code) and not kept_in_collections:
             self._flag_collections(node)
         if (self.plan.sites or self.plan.store_calls) and self.alias is None:
             self.tf = tensorflow_name(self.context, node)
