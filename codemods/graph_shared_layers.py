@@ -176,7 +176,7 @@ class GraphSharedLayers(Codemod):
 
     @classmethod
     def wanted(cls, text: str, selection: Selection) -> bool:
-        return graph_layers.shares_variables(text) and super().wanted(text, selection)
+        return super().wanted(text, selection) and graph_layers.shares_variables(text)
 
     def visit_Module(self, node: cst.Module) -> bool:
         self.replaced: dict[cst.Call, cst.Call] = {}
