@@ -78,7 +78,7 @@ from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
 from . import legacy_keras
-from . import arg_scopes, collection_var_lists, graph_layers
+from . import arg_scopes, collection_var_lists, graph_layers, graph_shared_layers
 from .contrib_layer_specs import ARG_SCOPES, CONTRIB_LAYER_RULE, contrib_bessel, CONTRIB_LAYERS, CONTRIB_MODULES, LayerSpec, translate
 from .base import Codemod, Rule
 from .builders import with_commas
@@ -594,6 +594,7 @@ class Tf1Variables(Codemod):
         # In a file left in graph mode, `--legacy-keras-fallback` keeps `tf.layers` (it runs on tf_keras there).
         self.legacy = self.run.selection.legacy_keras_fallback or legacy_keras.opted_in(node)
         self.taken = set(collected.names)
+        self.written = graph_shared_layers.written_names(node)
         self.withs = collected.withs
         # Only calls spelled like something this module handles are resolved (resolution is the slow part).
         self.resolved: dict[cst.CSTNode, str | None] = {}
@@ -704,7 +705,11 @@ class Tf1Variables(Codemod):
             self._plan_scope_removal(node)
         if self.enabled(STORE_RULE.code):
             self._plan_store(node)
-        if (self.plan.sites or self.plan.store_calls) and (self.enabled(COLLECTION_RULE.code) or self.enabled(collection_var_lists.RULE.code)):
+        # With TFM293's functions, variables made by get_variable stay in TF1's collections: only a Keras layer with
+        # variables (or the store) would be missing from them.
+        kept_in_collections = bool(self.written) and not self.plan.store_calls and not any(
+            site.kind not in LAYERS or LAYERS[site.kind].stateful for site in self.plan.sites.values())
+        if (self.plan.sites or self.plan.store_calls) and (self.enabled(COLLECTION_RULE.code) or self.enabled(collection_var_lists.RULE.code)) and not kept_in_collections:
             self._flag_collections(node)
         if (self.plan.sites or self.plan.store_calls) and self.alias is None:
             self.tf = tensorflow_name(self.context, node)
@@ -865,13 +870,13 @@ class Tf1Variables(Codemod):
                 return f"called from class `{parent.name.value}` (line {self.position(call)[0]}): create the layers once in its `__init__`"
             if isinstance(parent, cst.FunctionDef):
                 if loop:
-                    return f"called in a loop (line {self.position(call)[0]}), which builds new variables on each pass in TF1"
+                    return f"called in a loop (line {self.run.linemap.to_original(self.position(call)[0])}), which builds new variables on each pass in TF1"
                 if not isinstance(self._parent(parent), cst.Module):
                     return f"called from a nested function (line {self.position(call)[0]})"
                 return self._creating_calls(parent, seen, honour_reuse)
             node = parent
         if loop:
-            return f"called in a loop (line {self.position(call)[0]}), which builds new variables on each pass in TF1"
+            return f"called in a loop (line {self.run.linemap.to_original(self.position(call)[0])}), which builds new variables on each pass in TF1"
         return 1
 
     def _reuse_parameter(self, function: cst.FunctionDef) -> str | None:
@@ -1179,6 +1184,8 @@ class Tf1Variables(Codemod):
             if any(a.keyword is not None and a.keyword.value not in ("reuse", "name_or_scope") for a in scope_call.args):
                 continue
             inside = _collect(node.body)
+            if any(isinstance(c.func, cst.Name) and c.func.value in self.written for c in inside.calls):
+                continue  # TFM293's functions make their variables with get_variable in this scope
             calls = set(inside.calls)
             layer_calls = [c for c in self.candidates if c in calls and (self.resolved[c] or "").startswith("tf.layers.")]
             keras_converted = [c for c in self.keras_calls if c in calls and c in self.plan.sites]
@@ -1344,8 +1351,8 @@ class Tf1Variables(Codemod):
     def _plan_store(self, module: cst.Module) -> None:
         calls = self.candidates
         get_variables = [c for c in calls if self.resolved[c] == "tf.get_variable"]
-        if not get_variables:
-            return
+        if not get_variables or self.written:
+            return  # with TFM293's functions the file keeps TF1's variable scopes, which they share names through
         self.plan.store_name = self._fresh("variable_store")
         store = cst.Name(self.plan.store_name)
         problems: list[tuple[cst.CSTNode, str]] = []
@@ -1555,6 +1562,12 @@ class _Collect(cst.CSTVisitor):
                 bound = alias.asname.name if alias.asname is not None else alias.name
                 if isinstance(bound, cst.Name):
                     self.from_imported.add(bound.value)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        if graph_shared_layers.written(node):  # TF1's layer on get_variable, kept for the graph-mode fallback (TFM293)
+            self.names.add(node.name.value)
+            return False
+        return True
 
     def visit_Call(self, node: cst.Call) -> None:
         self.calls.append(node)
