@@ -30,7 +30,10 @@ Why
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import ParentNodeProvider
+import libcst.matchers as m
+from libcst.metadata import ParentNodeProvider, ScopeProvider
+
+from tf2migrate.traversal import find
 
 from . import session_prints
 
@@ -45,6 +48,63 @@ def device_block(codemod, item: cst.BaseExpression) -> bool:  # noqa: ANN001
         and not item.args[0].star
         and isinstance(item.args[0].value, cst.SimpleString)
     )
+
+
+def store_scope_block(codemod, statement: cst.CSTNode) -> bool:  # noqa: ANN001
+    """`with variable_store.scope('layer1'):` (what tf1_variables wrote for `with tf.variable_scope('layer1'):`
+    around top-level `tf.get_variable` calls; `as scope` allowed when `scope` is never read): the block is kept
+    as it is, its body being the program's own top level. Its `variable_store.get(...)` calls run once, in the
+    scope, as TF1 made the variables; the tensor functions defined in it create nothing and read the
+    variables by name. Not taken when a summary op is in it (TF1 prefixed its tag with the scope's name)."""
+    if not (isinstance(statement, cst.With) and len(statement.items) == 1 and isinstance(statement.body, cst.IndentedBlock)):
+        return False
+    item = statement.items[0]
+    call = item.item
+    if not (
+        isinstance(call, cst.Call)
+        and isinstance(call.func, cst.Attribute)
+        and isinstance(call.func.value, cst.Name)
+        and call.func.attr.value == "scope"
+        and len(call.args) == 1
+        and call.args[0].keyword is None
+        and not call.args[0].star
+        and isinstance(call.args[0].value, cst.SimpleString)
+    ):
+        return False
+    if item.asname is not None and not _unread(codemod, item.asname.name):
+        return False
+    if not _is_store(codemod, call.func.value.value):
+        return False
+    return not any((codemod.qualified_name(c) or "").startswith("tf.summary.") for c in find(statement.body, cst.Call))
+
+
+def _unread(codemod, target: cst.BaseExpression) -> bool:  # noqa: ANN001
+    if not isinstance(target, cst.Name):
+        return False
+    scope = codemod.get_metadata(ScopeProvider, target, None)
+    return scope is not None and all(not a.references for a in scope.assignments[target.value]) and not scope.accesses[target.value]
+
+
+def _is_store(codemod, name: str) -> bool:  # noqa: ANN001
+    """`name = VariableStore()` at the module's top level, `VariableStore` the store class tf1_variables
+    writes into the file (a module-level class of that name with `scope` and `get` methods)."""
+    classes = {
+        statement.name.value: statement
+        for statement in codemod.tree.body
+        if isinstance(statement, cst.ClassDef) and statement.name.value.startswith("VariableStore")
+    }
+    bound = []
+    for statement in codemod.tree.body:
+        small = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 else None
+        if isinstance(small, cst.Assign) and len(small.targets) == 1 and m.matches(small.targets[0].target, m.Name(name)):
+            bound.append(small.value)
+    if len(bound) != 1 or not m.matches(bound[0], m.Call(func=m.Name(), args=[])):
+        return False
+    store_class = classes.get(bound[0].func.value)  # type: ignore[attr-defined]
+    if store_class is None:
+        return False
+    methods = {f.name.value for f in find(store_class, cst.FunctionDef)}  # type: ignore[attr-defined]
+    return {"scope", "get"} <= methods
 
 
 def device_of(codemod, statement: cst.CSTNode, blocks: list[cst.With]) -> cst.BaseExpression | None:  # noqa: ANN001

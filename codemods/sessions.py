@@ -805,6 +805,8 @@ class Sessions(Codemod):
     def _graph_context(self, program: Program, statement: cst.CSTNode) -> bool:
         """`with graph.as_default():` / `with tf.Graph().as_default():` around the program's graph code,
         or `with sess.as_default():` around code that runs it: blocks eager code does without."""
+        if session_contexts.store_scope_block(self, statement):
+            return True  # `with variable_store.scope('layer1'):` kept, its body the program's top level (session_contexts)
         if not isinstance(statement, cst.With) or len(statement.items) != 1 or statement.items[0].asname is not None:
             return False
         if not isinstance(statement.body, cst.IndentedBlock):
@@ -1790,7 +1792,7 @@ class Sessions(Codemod):
         for statement in [*program.inits.values(), *program.graphs.values(), *program.feed_statements.values()]:
             statements[id(statement)] = []
         for context in program.graph_contexts:
-            if all(context is not device for device in program.devices):
+            if all(context is not device for device in program.devices) and not session_contexts.store_scope_block(self, context):
                 self.edits.unwrap.add(id(context))
         for tensor in program.tensors.values():
             if tensor.dynamic:

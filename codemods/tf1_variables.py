@@ -1408,8 +1408,9 @@ class Tf1Variables(Codemod):
         item = self._parent(call)
         if not isinstance(item, cst.WithItem) or item.item is not call:
             raise Unsupported("`tf.variable_scope(...)` used other than as `with tf.variable_scope(name):`")
-        if item.asname is not None:
+        if item.asname is not None and not self._unread_as_name(item):
             raise Unsupported("`with tf.variable_scope(...) as scope`: the scope object has no counterpart")
+        # (`as scope` with `scope` never read: the store's scope binds it to None, which nothing sees)
         if self._parent(item) in self.plan.unwrap:
             return None  # only converted layers inside: the block loses its `with` (TFM230)
         name: cst.BaseExpression | None = None
@@ -1424,6 +1425,16 @@ class Tf1Variables(Codemod):
         if name is None or (isinstance(name, cst.Name) and name.value == "None"):
             raise Unsupported("`tf.variable_scope` without a name (`default_name` makes unique names)")
         return cst.Call(func=cst.Attribute(value=store, attr=cst.Name("scope")), args=[cst.Arg(value=name)])
+
+    def _unread_as_name(self, item: cst.WithItem) -> bool:
+        """`with ... as scope:` where the plain name `scope` is never read in its scope (tutorials copy it)."""
+        target = item.asname.name if item.asname is not None else None
+        if not isinstance(target, cst.Name):
+            return False
+        scope = self.get_metadata(ScopeProvider, target, None)
+        if scope is None:
+            return False
+        return all(not a.references for a in scope.assignments[target.value]) and not scope.accesses[target.value]
 
     def _store_get(self, call: cst.Call, store: cst.Name) -> cst.Call:
         node: cst.CSTNode | None = self._parent(call)
