@@ -24,6 +24,7 @@ from tf2migrate.codemods import load_codemods, rules_by_code
 from tf2migrate.codemods.base import FileRun
 from tf2migrate.codemods.imports import apply_import_edits
 from tf2migrate.codemods.meta import UNUSED_SUPPRESSION
+from tf2migrate.module_text import forget as forget_text
 from tf2migrate.module_text import remember as remember_text
 from tf2migrate.diffs import unified_diff
 from tf2migrate.findings import FileResult, FileStatus, Finding, FixState, traceback_text
@@ -211,6 +212,11 @@ def _migrate_once(text: str, selection: Selection, filename: str, graph_mode: bo
         if run.fixes_applied:
             new_text = new_tree.code
             if new_text != current_text:
+                # The rule's input and output trees (and their metadata) are let go before the text is parsed
+                # again (a tree takes ~0.8 kB a node, ~25 kB a line of TF1 code: 5,000 lines, peak 291 -> 270 MB).
+                forget_text(tree)
+                del new_tree, codemod, context
+                tree = wrapper = None  # type: ignore[assignment]
                 # Re-parse the output: the next rule gets a tree whose nodes are all distinct (metadata is
                 # keyed by node) and whose positions are those of the text; it also proves the text parses.
                 tree, current_text, wrapper = _parse_output(new_text, codemod_class), new_text, None

@@ -70,3 +70,11 @@ def module_text(module: cst.Module) -> str:
         text = module.code
         remember(module, text)
     return text
+
+
+def forget(module: cst.Module) -> None:
+    """Drop what is kept for `module` (the engine is done with that tree: it is not kept alive for its text)."""
+    for index, entry in enumerate(_TEXTS):
+        if entry[0] is module:
+            del _TEXTS[index]
+            return
