@@ -97,6 +97,7 @@ from .builders import dotted
 from .imports import module_alias, schedule_removal_of_imports_used_by
 from .graph_mode import EAGER_SWITCHES, GRAPH_DRIVERS, GRAPH_MODE_NAMES, PLUMBING_NAMES, graph_mode_names  # noqa: F401 (re-exported)
 from .plumbing import handed_to_other_code
+from .session_config import config_settings, session_config, translate_config
 
 # -- rules ------------------------------------------------------------------------------------------
 
@@ -637,7 +638,7 @@ class GraphPlumbing(Codemod):
                                    "re-entering the default graph/session: port that code to eager TF2 (functions and "
                                    "Python objects instead of graph lookups), then remove the handle"))
                 continue
-            config = self._session_config(assign.value) if kind == "session" else ([], "")
+            config = session_config(self, assign.value) if kind == "session" else ([], "")
             if config is None:
                 plan.flags.append((assign, SESSION_CONFIG.code, f"`{name}` is created with a session config the tool "
                                    "cannot translate: set the options you need with `tf.config` and remove the session"))
@@ -676,7 +677,7 @@ class GraphPlumbing(Codemod):
             if use is None:
                 self._flag_other_use(plan, call)
                 continue
-            config = self._session_config(call) if kind == "session" else ([], "")
+            config = session_config(self, call) if kind == "session" else ([], "")
             if config is None:
                 plan.flags.append((call, SESSION_CONFIG.code, "a session created with a config the tool cannot "
                                    "translate: set the options you need with `tf.config` and remove the session"))
@@ -899,61 +900,6 @@ class GraphPlumbing(Codemod):
                                           "which has no session: removed", [])
         return True
 
-    def _session_config(self, call: cst.Call) -> tuple[list[cst.BaseStatement], str] | None:
-        """For a session factory call: the tf.config statements its config becomes (and a note), or None."""
-        if self.qualified_name(call) == "keras.backend.get_session":
-            return ([], "") if not call.args else None
-        if not call.args:
-            return [], ""
-        if len(call.args) != 1 or call.args[0].keyword is None or call.args[0].keyword.value != "config":
-            return None
-        value = call.args[0].value
-        if isinstance(value, cst.Call) and self.qualified_name(value) == "tf.ConfigProto":
-            return self._translate_config(value, [])
-        if isinstance(value, cst.Name) and self._named_config_translates(value):
-            return [], ""  # a named config: rewritten with its own statements by _plan_configs
-        return None
-
-    def _named_config_translates(self, name: cst.Name) -> bool:
-        """True if `name` is bound once to a tf.ConfigProto whose options all have TF2 counterparts."""
-        scope = self.get_metadata(ScopeProvider, name, None)
-        if scope is None:
-            return False
-        for access in scope.accesses[name.value]:
-            if access.node is not name:
-                continue
-            if len(access.referents) != 1:
-                return False
-            statement = self._statement_of(next(iter(access.referents)).node)
-            if not (isinstance(statement, cst.Assign) and self.qualified_name(statement.value) == "tf.ConfigProto"):
-                return False
-            found = self._config_settings(statement, allow_session_args=True)
-            return found is not None and self._translate_config(statement.value, [(p, v) for _, p, v in found]) is not None  # type: ignore[arg-type]
-        return False
-
-    def _config_settings(self, assign: cst.Assign, allow_session_args: bool, consumed: set[cst.CSTNode] | None = None,
-                         sessions: list[cst.Call] | None = None) -> list[tuple[cst.Assign, str, cst.BaseExpression]] | None:
-        """`config.a.b = v` settings of a named ConfigProto; None if it is used any other way."""
-        name = dotted_name(assign.targets[0].target)
-        uses = self._handle_uses(assign)
-        if uses is None:
-            return None
-        settings = []
-        for use in uses:
-            statement = self._statement_of(use)
-            if isinstance(statement, cst.Assign) and len(statement.targets) == 1 and self._rooted_at(statement.targets[0].target, use):
-                settings.append((statement, dotted_name(statement.targets[0].target)[len(name) + 1 :], statement.value))
-                continue
-            arg = self._parent(use)
-            call = self._parent(arg) if isinstance(arg, cst.Arg) else None
-            if isinstance(arg, cst.Arg) and arg.keyword is not None and arg.keyword.value == "config" and isinstance(call, cst.Call):
-                if (allow_session_args and self.qualified_name(call) == "tf.Session") or (consumed is not None and call in consumed):
-                    if sessions is not None:
-                        sessions.append(call)
-                    continue
-            return None
-        return settings
-
     # -- part 1: tf.ConfigProto -----------------------------------------------------------------------
     def _plan_configs(self, module: cst.Module, plan: PlumbingPlan) -> None:
         """`config = tf.ConfigProto(...)` whose only uses are option assignments and removed sessions."""
@@ -964,13 +910,13 @@ class GraphPlumbing(Codemod):
                 continue
             name = dotted_name(assign.targets[0].target)
             sessions: list[cst.Call] = []
-            found = self._config_settings(assign, allow_session_args=False, consumed=plan.consumed, sessions=sessions)
+            found = config_settings(self, assign, allow_session_args=False, consumed=plan.consumed, sessions=sessions)
             if found is None:
                 plan.flags.append((assign, SESSION_CONFIG.code, f"`{name} = tf.ConfigProto(...)` configures a session the "
                                    "tool does not remove: it stays (TF1 graph mode) until that session is ported"))
                 continue
             settings = found
-            translated = self._translate_config(assign.value, [(path, value) for _, path, value in settings])
+            translated = translate_config(self, assign.value, [(path, value) for _, path, value in settings])
             if translated is None:
                 plan.flags.append((assign, SESSION_CONFIG.code, f"`{name}` sets session options without a known TF2 "
                                    "counterpart: set them with `tf.config` by hand and remove the config"))
@@ -983,60 +929,6 @@ class GraphPlumbing(Codemod):
                 plan.link(statement, assign)
             for session in sessions:
                 plan.link(session, assign)
-
-    def _rooted_at(self, target: cst.CSTNode, use: cst.CSTNode) -> bool:
-        node = target
-        while isinstance(node, cst.Attribute):
-            if node.value is use:
-                return True
-            node = node.value
-        return False
-
-    def _translate_config(
-        self, proto: cst.Call, settings: list[tuple[str, cst.BaseExpression]]
-    ) -> tuple[list[cst.BaseStatement], str] | None:
-        """ConfigProto(...) keywords plus `config.a.b = v` settings -> tf.config statements; None if unknown."""
-        options: list[tuple[str, cst.BaseExpression]] = []
-        for arg in proto.args:
-            if arg.keyword is None:
-                return None
-            key = arg.keyword.value
-            if key == "gpu_options":
-                if not (isinstance(arg.value, cst.Call) and self.qualified_name(arg.value) == "tf.GPUOptions"):
-                    return None
-                for inner in arg.value.args:
-                    if inner.keyword is None:
-                        return None
-                    options.append((f"gpu_options.{inner.keyword.value}", inner.value))
-            else:
-                options.append((key, arg.value))
-        options.extend(settings)
-        tf = self._tf_alias()
-        code: list[str] = []
-        notes: list[str] = []
-        for key, value in options:
-            source = cst.Module(body=[]).code_for_node(value)
-            if key == "gpu_options.allow_growth":
-                if source == "True":
-                    code.append(f'for gpu in {tf}.config.list_physical_devices("GPU"):\n    {tf}.config.experimental.set_memory_growth(gpu, True)\n')
-                elif source != "False":
-                    return None
-            elif key == "gpu_options.per_process_gpu_memory_fraction":
-                notes.append(f"`per_process_gpu_memory_fraction={source}` dropped (no fraction setting in TF2; use "
-                             "`tf.config.set_logical_device_configuration` with a `memory_limit` if needed)")
-            elif key == "log_device_placement":
-                code.append(f"{tf}.debugging.set_log_device_placement({source})\n")
-            elif key == "allow_soft_placement":
-                code.append(f"{tf}.config.set_soft_device_placement({source})\n")
-            elif key in ("intra_op_parallelism_threads", "inter_op_parallelism_threads"):
-                code.append(f"{tf}.config.threading.set_{key[: -len('_threads')]}_threads({source})\n")
-            elif key == "device_count" and source.replace(" ", "") in ('{"GPU":0}', "{'GPU':0}"):
-                code.append(f'{tf}.config.set_visible_devices([], "GPU")\n')
-            else:
-                return None
-        config = self.tree.config_for_parsing if self.tree is not None else cst.PartialParserConfig()
-        statements = [cst.parse_statement(line, config=config) for line in dict.fromkeys(code)]
-        return statements, ("; " + "; ".join(notes) if notes else "")
 
     def _bound_at_module_level(self, node: cst.CSTNode, name: str) -> bool:
         """True when `name`, where `node` uses it, is the module's own binding (not a function's
