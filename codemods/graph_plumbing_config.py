@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 from libcst.metadata import ScopeProvider
 
-from .names import dotted
+from .names import dotted_name
 
 if TYPE_CHECKING:
     from .graph_plumbing import GraphPlumbing
@@ -64,7 +64,7 @@ def named_config_translates(visitor: GraphPlumbing, name: cst.Name) -> bool:
 def config_settings(visitor: GraphPlumbing, assign: cst.Assign, allow_session_args: bool, consumed: set[cst.CSTNode] | None = None,
                      sessions: list[cst.Call] | None = None) -> list[tuple[cst.Assign, str, cst.BaseExpression]] | None:
     """`config.a.b = v` settings of a named ConfigProto; None if it is used any other way."""
-    name = dotted(assign.targets[0].target) or ""
+    name = dotted_name(assign.targets[0].target)
     uses = visitor._handle_uses(assign)
     if uses is None:
         return None
@@ -72,7 +72,7 @@ def config_settings(visitor: GraphPlumbing, assign: cst.Assign, allow_session_ar
     for use in uses:
         statement = visitor._statement_of(use)
         if isinstance(statement, cst.Assign) and len(statement.targets) == 1 and rooted_at(statement.targets[0].target, use):
-            settings.append((statement, (dotted(statement.targets[0].target) or "")[len(name) + 1 :], statement.value))
+            settings.append((statement, dotted_name(statement.targets[0].target)[len(name) + 1 :], statement.value))
             continue
         arg = visitor._parent(use)
         call = visitor._parent(arg) if isinstance(arg, cst.Arg) else None
