@@ -86,300 +86,28 @@ from dataclasses import dataclass, field
 import libcst as cst
 import libcst.matchers as m
 from libcst.codemod.visitors import AddImportsVisitor
-from libcst.metadata import ClassScope, FunctionScope, GlobalScope, ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
+from libcst.metadata import ClassScope, FunctionScope, GlobalScope, ParentNodeProvider, ScopeProvider
 
-from tf2migrate.findings import FixKind
 from tf2migrate.traversal import walk
 
 from . import CODEMOD_MODULES, api_table, legacy_keras, removed_apis
-from .base import Codemod, Rule
+from .base import Codemod
 from .builders import dotted
+from .graph_fallback import DISABLE_CALLS, FallbackPlan, outermost_chain, plan_fallback
+from .graph_mode import EAGER_SWITCHES, PLUMBING_NAMES
+from .graph_plumbing_config import config_settings, session_config, translate_config
+from .graph_plumbing_rules import FALLBACK, FALLBACK_BLOCKED, GRAPH_CONTEXT, GRAPH_HANDLE_MANUAL, KERAS_SESSION, MODE_SWITCH, RESET_GRAPH, RULES, SESSION_CONFIG
 from .imports import module_alias, schedule_removal_of_imports_used_by
-from .graph_mode import EAGER_SWITCHES, GRAPH_DRIVERS, GRAPH_MODE_NAMES, PLUMBING_NAMES, graph_mode_names  # noqa: F401 (re-exported)
+from .names import dotted_name
 from .plumbing import handed_to_other_code
-
-# -- rules ------------------------------------------------------------------------------------------
-
-FALLBACK = Rule(
-    code="TFM260",
-    name="graph-mode-fallback",
-    fix=FixKind.SAFE,
-    summary="A Session program left in graph mode runs on TF 2.x through `tensorflow.compat.v1` with v2 behaviour disabled.",
-    explanation="""
-        When the session rules cannot turn a placeholder/Session/feed_dict program into eager TF2 with
-        certainty, they leave it as it is and say why. Unchanged, it crashes on TensorFlow 2.x
-        (`tf.Session` and `tf.placeholder` are gone from `tf`). This rule makes it run as it did on
-        TF 1.x: the module-level `import tensorflow as tf` becomes `import tensorflow.compat.v1 as tf`
-        and `tf.disable_v2_behavior()` is called right after the imports, so every `tf.X` keeps its TF1
-        meaning and the program runs in graph mode. This is not native TF2: each graph-mode construct is
-        reported at its first use, and porting it to eager code (`tf.function`, `tf.GradientTape`,
-        Keras) is still to do.
-    """,
-    before="""
-        import tensorflow as tf
-
-        x = tf.placeholder(tf.float32, [None, 1])
-        with tf.Session() as sess:
-            print(sess.run(x * 2, feed_dict={x: [[1.0]]}))
-    """,
-    after="""
-        import tensorflow.compat.v1 as tf
-        tf.disable_v2_behavior()
-
-        x = tf.placeholder(tf.float32, [None, 1])
-        with tf.Session() as sess:
-            print(sess.run(x * 2, feed_dict={x: [[1.0]]}))
-    """,
-)
-
-FALLBACK_BLOCKED = Rule(
-    code="TFM261",
-    name="graph-mode-fallback-blocked",
-    fix=FixKind.MANUAL,
-    summary="Graph-mode code the `tensorflow.compat.v1` fallback cannot make run on TF 2.x.",
-    explanation="""
-        In a file that falls back to graph mode (TFM260), some names do not exist even under
-        `tf.compat.v1` in TensorFlow 2.21: `tf.contrib`, `tf.layers`, `tf.nn.rnn_cell`, `tf.estimator`,
-        and Keras 2's `backend.get_session` / `set_session` / `get_graph`. Replace them (Keras layers for `tf.layers`,
-        `tf.keras.layers.LSTMCell` for `rnn_cell`, core TF for `tf.contrib`), or port the program to
-        eager TF2. `tf.layers` and `tf.nn.rnn_cell` run again on tf_keras (Keras 2): `tf2migrate fix
-        --legacy-keras-fallback` keeps them and sets `TF_USE_LEGACY_KERAS=1` before TensorFlow is imported
-        (`pip install tf_keras`), TensorFlow's documented route for Keras 2 code. Also reported: TensorFlow imported in a way the fallback cannot switch (`import
-        tensorflow` without an alias, `from tensorflow import Session`); import it as
-        `import tensorflow as tf` and run the tool again.
-    """,
-    before="""
-        import tensorflow.compat.v1 as tf
-        tf.disable_v2_behavior()
-
-        x = tf.placeholder(tf.float32, [None, 4])
-        h = tf.layers.dense(x, 8)
-    """,
-    after="""
-        import tensorflow.compat.v1 as tf
-        tf.disable_v2_behavior()
-
-        x = tf.placeholder(tf.float32, [None, 4])
-        h = tf.layers.dense(x, 8)  # TFM261: tf.layers is gone, even from tf.compat.v1
-    """,
-)
-
-GRAPH_CONTEXT = Rule(
-    code="TFM250",
-    name="graph-context",
-    fix=FixKind.SAFE,
-    summary="Unwrap `with graph.as_default():` of the default graph (`tf.get_default_graph()` / `K.get_graph()`); drop the handle.",
-    explanation="""
-        Apps built on TF1 and Keras 2 (Flask and Django servers, threads, callbacks) kept
-        `graph = tf.get_default_graph()` or `K.get_graph()` so that later calls could re-enter it with
-        `with graph.as_default():`. Eager TensorFlow 2 has no default graph to re-enter and Keras 3 has
-        no `backend.get_graph`: the handle crashes with `AttributeError` on TF 2.16+. When the handle
-        serves only `with ....as_default():` blocks, the blocks are unwrapped (their bodies dedented),
-        the handle assignment is removed, and so is the name in `global` statements. A handle that is
-        used in any other way is left alone and reported (TFM254).
-    """,
-    before="""
-        graph = tf.get_default_graph()
-
-        def predict(batch):
-            global graph
-            with graph.as_default():
-                return model.predict(batch)
-    """,
-    after="""
-        def predict(batch):
-            return model.predict(batch)
-    """,
-)
-
-KERAS_SESSION = Rule(
-    code="TFM251",
-    name="keras-session-plumbing",
-    fix=FixKind.SAFE,
-    summary="Remove the Keras 2 session plumbing: `K.set_session(sess)`, `with sess.as_default():`, `K.get_session()` handles.",
-    explanation="""
-        The Keras 2 serving pattern created a session, handed it to Keras and re-entered it on every
-        request: `sess = tf.Session(); K.set_session(sess)` and
-        `with graph.as_default(): with sess.as_default(): model.predict(x)`. Keras 3 runs eagerly and
-        has no session (`backend.set_session` and `get_session` are gone). When a session serves only
-        `K.set_session`, `with sess.as_default():` and `with sess.graph.as_default():`, all of it is
-        removed and the blocks are unwrapped; a `config=tf.ConfigProto(...)` it was created with
-        becomes `tf.config` calls (TFM253). A session used for anything else (`sess.run`, a saver,
-        another library) is left to the session rules and reported.
-    """,
-    before="""
-        sess = tf.Session()
-        K.set_session(sess)
-
-        def predict(batch):
-            with sess.as_default():
-                return model.predict(batch)
-    """,
-    after="""
-        def predict(batch):
-            return model.predict(batch)
-    """,
-)
-
-RESET_GRAPH = Rule(
-    code="TFM252",
-    name="reset-default-graph",
-    fix=FixKind.SAFE,
-    summary="`tf.reset_default_graph()` becomes `tf.keras.backend.clear_session()` (Keras files) or goes.",
-    explanation="""
-        TF1 programs called `tf.reset_default_graph()` to start again from an empty graph (notebooks,
-        model-selection loops). Eager TF2 has no graph to reset, and `tf.reset_default_graph` is gone
-        from `tf`. In a file that uses Keras, the TF2 counterpart is `tf.keras.backend.clear_session()`
-        (it drops Keras' global state and layer-name counters, as the old call effectively did);
-        elsewhere the statement is removed. `K.clear_session()` still exists and is left as it is.
-        A call used as a value is reported, not rewritten.
-    """,
-    before="""
-        for units in (8, 16):
-            tf.reset_default_graph()
-            model = build(units)
-    """,
-    after="""
-        for units in (8, 16):
-            tf.keras.backend.clear_session()
-            model = build(units)
-    """,
-)
-
-SESSION_CONFIG = Rule(
-    code="TFM253",
-    name="session-config",
-    fix=FixKind.SAFE,
-    summary="`tf.ConfigProto` session options become `tf.config` calls (GPU memory growth, threads, placement).",
-    explanation="""
-        Eager TF2 has no session to configure; its runtime is set up with `tf.config`. For a
-        `tf.ConfigProto` (or `tf.GPUOptions`) whose session is gone, each known option becomes its
-        TF2 call: `gpu_options.allow_growth=True` -> `tf.config.experimental.set_memory_growth(gpu,
-        True)` for every GPU; `log_device_placement` -> `tf.debugging.set_log_device_placement`;
-        `allow_soft_placement` -> `tf.config.set_soft_device_placement`; `intra_op_parallelism_threads` /
-        `inter_op_parallelism_threads` -> `tf.config.threading.set_*_parallelism_threads`;
-        `device_count={"GPU": 0}` -> `tf.config.set_visible_devices([], "GPU")`.
-        `gpu_options.per_process_gpu_memory_fraction` has no fraction-based TF2 setting: it is
-        dropped, and the finding says so (set a `memory_limit` with
-        `tf.config.set_logical_device_configuration` if you need one). Any other option: the config
-        is left as it is and reported.
-    """,
-    before="""
-        config = tf.ConfigProto()
-        config.gpu_options.allow_growth = True
-        K.set_session(tf.Session(config=config))
-    """,
-    after="""
-        for gpu in tf.config.list_physical_devices("GPU"):
-            tf.config.experimental.set_memory_growth(gpu, True)
-    """,
-)
-
-GRAPH_HANDLE_MANUAL = Rule(
-    code="TFM254",
-    name="graph-handle-manual",
-    fix=FixKind.MANUAL,
-    summary="A default-graph or Keras-session handle used in a way the tool does not convert.",
-    explanation="""
-        `tf.get_default_graph()`, `K.get_graph()`, `K.get_session()`, `K.set_session(...)` and
-        `tf.reset_default_graph()` are gone from TF 2.16+ (Keras 3). When they are used for more than
-        re-entering the default graph or session (`graph.get_tensor_by_name`, `graph.finalize()`,
-        `K.get_session().run(...)`, a handle stored and passed around, `with g.as_default() as h:`),
-        the tool leaves the code as it is and reports it. Port that code to eager TF2: call
-        functions and models directly, keep tensors and variables in Python objects, use
-        `tf.function` where a graph is wanted. Graphs or sessions handed to other libraries are
-        reported by the TFM3xx rules instead.
-    """,
-    before="""
-        graph = tf.get_default_graph()
-        logits = graph.get_tensor_by_name("logits:0")
-    """,
-    after="""
-        graph = tf.get_default_graph()  # TFM254: port to eager, keep `logits` as a Python object
-        logits = graph.get_tensor_by_name("logits:0")
-    """,
-)
-
-MODE_SWITCH = Rule(
-    code="TFM255",
-    name="graph-mode-switch",
-    fix=FixKind.SAFE,
-    summary="`disable_v2_behavior()` in a file that builds no graph goes (with its `tensorflow.compat.v1` import); `enable_eager_execution()` goes.",
-    explanation="""
-        Scripts ported to TF 2.x the quick way start with `import tensorflow.compat.v1 as tf` and
-        `tf.disable_v2_behavior()`. When the file drives no graph (no session, placeholder, feed,
-        `tf.gradients`, TF1 variable or layer helper), the switch only does harm on TF 2.16+: Keras 3
-        needs eager execution (`model.fit` fails in graph mode). The call is removed and the import
-        becomes `import tensorflow as tf`, so the rename rules (TFM4xx) map the TF1 names to TF2.
-        `tf.enable_eager_execution()` / `tf.enable_v2_behavior()` are removed too: eager execution is
-        the default. A file that still has graph code is left alone (the session rules convert it, or
-        it falls back to graph mode: TFM260).
-    """,
-    before="""
-        import tensorflow.compat.v1 as tf
-        tf.disable_v2_behavior()
-
-        model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
-    """,
-    after="""
-        import tensorflow as tf
-
-        model = tf.keras.Sequential([tf.keras.layers.Dense(1)])
-    """,
-)
-
-RULES: tuple[Rule, ...] = (GRAPH_CONTEXT, KERAS_SESSION, RESET_GRAPH, SESSION_CONFIG, GRAPH_HANDLE_MANUAL, MODE_SWITCH, FALLBACK, FALLBACK_BLOCKED)
 
 # -- names ------------------------------------------------------------------------------------------
 
 # The graph-mode name tables (PLUMBING_NAMES, GRAPH_DRIVERS, EAGER_SWITCHES, GRAPH_MODE_NAMES) live in
 # `graph_mode`, which `plumbing` reads too.
-DISABLE_CALLS = frozenset({"tf.disable_v2_behavior", "tf.disable_eager_execution"})
-KERAS_SESSION_FUNCTIONS = frozenset({"keras.backend.get_session", "keras.backend.set_session", "keras.backend.get_graph"})
 GRAPH_FACTORIES = frozenset({"tf.get_default_graph", "keras.backend.get_graph"})
 SESSION_FACTORIES = frozenset({"tf.Session", "keras.backend.get_session"})
 PLUMBING_CALLS = GRAPH_FACTORIES | SESSION_FACTORIES | {"keras.backend.set_session", "tf.reset_default_graph"}
-
-
-def _imported_names(visitor: Codemod, node: cst.CSTNode) -> set[str]:
-    """Fully qualified (not canonical) names an expression refers to through imports."""
-    found = visitor.get_metadata(QualifiedNameProvider, node, None) or set()
-    return {q.name for q in found if q.source is QualifiedNameSource.IMPORT}
-
-
-def _outermost_chain(visitor: Codemod, node: cst.CSTNode) -> bool:
-    """True for a Name/Attribute that is not the `.value` of a longer attribute chain."""
-    parent = visitor.get_metadata(ParentNodeProvider, node, None)
-    return not (isinstance(parent, cst.Attribute) and parent.value is node)
-
-
-@dataclass
-class FallbackPlan:
-    """What the fallback found in a file (built from the original tree)."""
-
-    reasons: dict[str, cst.CSTNode] = field(default_factory=dict)  # construct -> first use
-    blockers: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
-    v2_names: list[cst.CSTNode] = field(default_factory=list)  # TF2-only names under a switched alias
-    switch_imports: list[cst.Import] = field(default_factory=list)  # `import tensorflow as tf` to switch
-    disable_call: str | None = None  # how to spell tf.compat.v1.disable_v2_behavior in this file
-    disable_present: bool = False
-    insert_after: int | None = None  # index in module.body after which the disable call goes
-    cannot_switch: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
-    legacy_names: list[cst.CSTNode] = field(default_factory=list)  # run on tf_keras (--legacy-keras-fallback)
-    legacy_present: bool = False  # the file sets TF_USE_LEGACY_KERAS itself
-    legacy_insert_at: int | None = None  # index in module.body where the two legacy lines go
-
-    @property
-    def needed(self) -> bool:
-        return bool(self.reasons)
-
-    @property
-    def has_work(self) -> bool:
-        if not self.needed or self.cannot_switch:
-            return False
-        if not self.disable_present and self.insert_after is None:
-            return False  # switching the import alone would not run: eager execution must be disabled too
-        return bool(self.switch_imports) or not self.disable_present
 
 
 @dataclass
@@ -459,7 +187,8 @@ class GraphPlumbing(Codemod):
     def visit_Module(self, node: cst.Module) -> bool:
         self._index(node)
         plumbing = self._plan_plumbing(node)
-        self.plan = self._plan_fallback(node, plumbing.consumed)
+        self.plan = plan_fallback(self, node, plumbing.consumed)
+        self._references = self.plan.references
         plan = self.plan
         if plan.needed:
             # Graph mode stays: the plumbing is valid TF1 there and is left as it is.
@@ -614,7 +343,7 @@ class GraphPlumbing(Codemod):
         keras_file = any(
             (self.qualified_name(n) or "").startswith("keras")
             for n in self._all(cst.Name, cst.Attribute)
-            if _outermost_chain(self, n)
+            if outermost_chain(self, n)
         )
         handled_calls: set[cst.CSTNode] = set()
 
@@ -637,7 +366,7 @@ class GraphPlumbing(Codemod):
                                    "re-entering the default graph/session: port that code to eager TF2 (functions and "
                                    "Python objects instead of graph lookups), then remove the handle"))
                 continue
-            config = self._session_config(assign.value) if kind == "session" else ([], "")
+            config = session_config(self, assign.value) if kind == "session" else ([], "")
             if config is None:
                 plan.flags.append((assign, SESSION_CONFIG.code, f"`{name}` is created with a session config the tool "
                                    "cannot translate: set the options you need with `tf.config` and remove the session"))
@@ -676,7 +405,7 @@ class GraphPlumbing(Codemod):
             if use is None:
                 self._flag_other_use(plan, call)
                 continue
-            config = self._session_config(call) if kind == "session" else ([], "")
+            config = session_config(self, call) if kind == "session" else ([], "")
             if config is None:
                 plan.flags.append((call, SESSION_CONFIG.code, "a session created with a config the tool cannot "
                                    "translate: set the options you need with `tf.config` and remove the session"))
@@ -899,61 +628,6 @@ class GraphPlumbing(Codemod):
                                           "which has no session: removed", [])
         return True
 
-    def _session_config(self, call: cst.Call) -> tuple[list[cst.BaseStatement], str] | None:
-        """For a session factory call: the tf.config statements its config becomes (and a note), or None."""
-        if self.qualified_name(call) == "keras.backend.get_session":
-            return ([], "") if not call.args else None
-        if not call.args:
-            return [], ""
-        if len(call.args) != 1 or call.args[0].keyword is None or call.args[0].keyword.value != "config":
-            return None
-        value = call.args[0].value
-        if isinstance(value, cst.Call) and self.qualified_name(value) == "tf.ConfigProto":
-            return self._translate_config(value, [])
-        if isinstance(value, cst.Name) and self._named_config_translates(value):
-            return [], ""  # a named config: rewritten with its own statements by _plan_configs
-        return None
-
-    def _named_config_translates(self, name: cst.Name) -> bool:
-        """True if `name` is bound once to a tf.ConfigProto whose options all have TF2 counterparts."""
-        scope = self.get_metadata(ScopeProvider, name, None)
-        if scope is None:
-            return False
-        for access in scope.accesses[name.value]:
-            if access.node is not name:
-                continue
-            if len(access.referents) != 1:
-                return False
-            statement = self._statement_of(next(iter(access.referents)).node)
-            if not (isinstance(statement, cst.Assign) and self.qualified_name(statement.value) == "tf.ConfigProto"):
-                return False
-            found = self._config_settings(statement, allow_session_args=True)
-            return found is not None and self._translate_config(statement.value, [(p, v) for _, p, v in found]) is not None  # type: ignore[arg-type]
-        return False
-
-    def _config_settings(self, assign: cst.Assign, allow_session_args: bool, consumed: set[cst.CSTNode] | None = None,
-                         sessions: list[cst.Call] | None = None) -> list[tuple[cst.Assign, str, cst.BaseExpression]] | None:
-        """`config.a.b = v` settings of a named ConfigProto; None if it is used any other way."""
-        name = dotted_name(assign.targets[0].target)
-        uses = self._handle_uses(assign)
-        if uses is None:
-            return None
-        settings = []
-        for use in uses:
-            statement = self._statement_of(use)
-            if isinstance(statement, cst.Assign) and len(statement.targets) == 1 and self._rooted_at(statement.targets[0].target, use):
-                settings.append((statement, dotted_name(statement.targets[0].target)[len(name) + 1 :], statement.value))
-                continue
-            arg = self._parent(use)
-            call = self._parent(arg) if isinstance(arg, cst.Arg) else None
-            if isinstance(arg, cst.Arg) and arg.keyword is not None and arg.keyword.value == "config" and isinstance(call, cst.Call):
-                if (allow_session_args and self.qualified_name(call) == "tf.Session") or (consumed is not None and call in consumed):
-                    if sessions is not None:
-                        sessions.append(call)
-                    continue
-            return None
-        return settings
-
     # -- part 1: tf.ConfigProto -----------------------------------------------------------------------
     def _plan_configs(self, module: cst.Module, plan: PlumbingPlan) -> None:
         """`config = tf.ConfigProto(...)` whose only uses are option assignments and removed sessions."""
@@ -964,13 +638,13 @@ class GraphPlumbing(Codemod):
                 continue
             name = dotted_name(assign.targets[0].target)
             sessions: list[cst.Call] = []
-            found = self._config_settings(assign, allow_session_args=False, consumed=plan.consumed, sessions=sessions)
+            found = config_settings(self, assign, allow_session_args=False, consumed=plan.consumed, sessions=sessions)
             if found is None:
                 plan.flags.append((assign, SESSION_CONFIG.code, f"`{name} = tf.ConfigProto(...)` configures a session the "
                                    "tool does not remove: it stays (TF1 graph mode) until that session is ported"))
                 continue
             settings = found
-            translated = self._translate_config(assign.value, [(path, value) for _, path, value in settings])
+            translated = translate_config(self, assign.value, [(path, value) for _, path, value in settings])
             if translated is None:
                 plan.flags.append((assign, SESSION_CONFIG.code, f"`{name}` sets session options without a known TF2 "
                                    "counterpart: set them with `tf.config` by hand and remove the config"))
@@ -983,69 +657,6 @@ class GraphPlumbing(Codemod):
                 plan.link(statement, assign)
             for session in sessions:
                 plan.link(session, assign)
-
-    def _rooted_at(self, target: cst.CSTNode, use: cst.CSTNode) -> bool:
-        node = target
-        while isinstance(node, cst.Attribute):
-            if node.value is use:
-                return True
-            node = node.value
-        return False
-
-    def _translate_config(
-        self, proto: cst.Call, settings: list[tuple[str, cst.BaseExpression]]
-    ) -> tuple[list[cst.BaseStatement], str] | None:
-        """ConfigProto(...) keywords plus `config.a.b = v` settings -> tf.config statements; None if unknown."""
-        options: list[tuple[str, cst.BaseExpression]] = []
-        for arg in proto.args:
-            if arg.keyword is None:
-                return None
-            key = arg.keyword.value
-            if key == "gpu_options":
-                if not (isinstance(arg.value, cst.Call) and self.qualified_name(arg.value) == "tf.GPUOptions"):
-                    return None
-                for inner in arg.value.args:
-                    if inner.keyword is None:
-                        return None
-                    options.append((f"gpu_options.{inner.keyword.value}", inner.value))
-            else:
-                options.append((key, arg.value))
-        options.extend(settings)
-        tf = self._tf_alias()
-        code: list[str] = []
-        notes: list[str] = []
-        for key, value in options:
-            source = cst.Module(body=[]).code_for_node(value)
-            if key == "gpu_options.allow_growth":
-                if source == "True":
-                    code.append(f'for gpu in {tf}.config.list_physical_devices("GPU"):\n    {tf}.config.experimental.set_memory_growth(gpu, True)\n')
-                elif source != "False":
-                    return None
-            elif key == "gpu_options.per_process_gpu_memory_fraction":
-                notes.append(f"`per_process_gpu_memory_fraction={source}` dropped (no fraction setting in TF2; use "
-                             "`tf.config.set_logical_device_configuration` with a `memory_limit` if needed)")
-            elif key == "log_device_placement":
-                code.append(f"{tf}.debugging.set_log_device_placement({source})\n")
-            elif key == "allow_soft_placement":
-                code.append(f"{tf}.config.set_soft_device_placement({source})\n")
-            elif key in ("intra_op_parallelism_threads", "inter_op_parallelism_threads"):
-                code.append(f"{tf}.config.threading.set_{key[: -len('_threads')]}_threads({source})\n")
-            elif key == "device_count" and source.replace(" ", "") in ('{"GPU":0}', "{'GPU':0}"):
-                code.append(f'{tf}.config.set_visible_devices([], "GPU")\n')
-            else:
-                return None
-        config = self.tree.config_for_parsing if self.tree is not None else cst.PartialParserConfig()
-        statements = [cst.parse_statement(line, config=config) for line in dict.fromkeys(code)]
-        return statements, ("; " + "; ".join(notes) if notes else "")
-
-    def _bound_at_module_level(self, node: cst.CSTNode, name: str) -> bool:
-        """True when `name`, where `node` uses it, is the module's own binding (not a function's
-        `import tensorflow as tf`, which switching the module's import would not reach)."""
-        scope = self.get_metadata(ScopeProvider, node, None)
-        if scope is None:
-            return True
-        assignments = scope[name]
-        return bool(assignments) and all(isinstance(a.scope, GlobalScope) for a in assignments)
 
     def _tf_alias(self, existing_only: bool = False) -> str | None:
         """How the file spells TensorFlow for the `tf.config` / `tf.keras` calls written here.
@@ -1060,150 +671,6 @@ class GraphPlumbing(Codemod):
             if module_alias(self.tree, "tensorflow.compat.v1") == "tf":
                 return "tf"
         return None if existing_only else "tf"
-
-    # -- part 2: fallback -------------------------------------------------------------------------
-    def _plan_fallback(self, module: cst.Module, consumed: set[cst.CSTNode]) -> FallbackPlan:
-        plan = FallbackPlan()
-        references: list[tuple[cst.CSTNode, str, str]] = []  # node, qualified, canonical
-        for node in self._all(cst.Name, cst.Attribute):
-            if not _outermost_chain(self, node):
-                continue
-            qualified = _imported_names(self, node)
-            canonical = self.qualified_name(node)
-            if canonical is None or len(qualified) != 1:
-                continue
-            references.append((node, qualified.pop(), canonical))
-        self._references = references
-
-        inside_consumed = {id(n) for call in consumed for n in walk(call) if isinstance(n, (cst.Name, cst.Attribute))}
-        references = [r for r in references if id(r[0]) not in inside_consumed]
-        for node, _qualified, canonical in references:
-            if canonical in GRAPH_MODE_NAMES:
-                plan.reasons.setdefault(canonical, node)
-        for call in self._all(cst.Call):
-            if not any(arg.keyword is not None and arg.keyword.value == "feed_dict" for arg in call.args):
-                continue
-            plan.reasons.setdefault("feed_dict", call)
-        drives_a_graph = any(name in GRAPH_DRIVERS for name in plan.reasons)
-        eager = any(canonical in EAGER_SWITCHES for _node, _qualified, canonical in references)
-        if not drives_a_graph or eager:
-            # No session, placeholder or feed: optimizers and initializers alone may be used eagerly
-            # (`model.compile(optimizer=tf.train.AdamOptimizer())`, TF1 eager programs): not a graph program.
-            plan.reasons.clear()
-            return plan
-
-        # How TensorFlow is imported: switch `import tensorflow as X`, keep `import tensorflow.compat.v1 as X`.
-        aliases: dict[str, str] = {}  # alias -> module
-        imports_by_alias: dict[str, cst.Import] = {}
-        plain_imports: dict[str, list[cst.Import]] = {}
-        for statement in module.body:
-            if not isinstance(statement, cst.SimpleStatementLine):
-                continue
-            for small in statement.body:
-                if isinstance(small, cst.Import):
-                    for alias in small.names:
-                        name = dotted_name(alias.name)
-                        if name in ("tensorflow", "tensorflow.compat.v1") and alias.asname is not None:
-                            aliases[dotted_name(alias.asname.name)] = name
-                            imports_by_alias[dotted_name(alias.asname.name)] = small
-                            if name == "tensorflow":  # every one is switched (a file may import it twice)
-                                plain_imports.setdefault(dotted_name(alias.asname.name), []).append(small)
-        plain = sorted(a for a, name in aliases.items() if name == "tensorflow")
-        v1 = sorted(a for a, name in aliases.items() if name == "tensorflow.compat.v1")
-
-        def head(node: cst.CSTNode) -> str:
-            return dotted_name(node).split(".")[0]
-
-        switch = False
-        for node, qualified, canonical in references:
-            if not qualified.startswith("tensorflow.") or qualified.startswith("tensorflow.compat.v1."):
-                continue
-            if canonical not in GRAPH_MODE_NAMES:
-                continue
-            if aliases.get(head(node)) == "tensorflow" and self._bound_at_module_level(node, head(node)):
-                switch = True
-            else:
-                plan.cannot_switch.append(
-                    (node, f"`{dotted_name(node)}` comes from `tensorflow` through an import the graph-mode fallback "
-                     "cannot switch; import TensorFlow as `import tensorflow as tf` and run the tool again")
-                )
-        if switch:
-            plan.switch_imports = list(dict.fromkeys(found for a in plain for found in plain_imports[a]))
-            plan.disable_call = f"{plain[0]}.disable_v2_behavior"
-        elif v1:
-            plan.disable_call = f"{v1[0]}.disable_v2_behavior"
-        elif plain:
-            plan.disable_call = f"{plain[0]}.compat.v1.disable_v2_behavior"
-
-        # Already disabled? A module-level call to tf.disable_v2_behavior() / tf.disable_eager_execution().
-        for statement in module.body:
-            if m.matches(statement, m.SimpleStatementLine(body=[m.Expr(m.Call())])):
-                call = statement.body[0].value  # type: ignore[attr-defined]
-                if self.qualified_name(call) in DISABLE_CALLS:
-                    plan.disable_present = True
-        if not plan.disable_present and plan.disable_call is not None:
-            plan.insert_after = self._insertion_point(module, set(aliases))
-            if plan.insert_after is None:
-                first = next(iter(plan.reasons.values()))
-                plan.cannot_switch.append(
-                    (first, "no place for `disable_v2_behavior()` between the imports and the first use of TensorFlow "
-                     "(an import shares its line with code?): put the imports on lines of their own and run the tool again")
-                )
-
-        # What will not run even in graph mode: names looked up under tensorflow.compat.v1 that it lacks.
-        v1_heads = set(v1) | (set(plain) if switch else set())
-        plan.legacy_present = legacy_keras.opted_in(module)
-        legacy = plan.legacy_present or self.run.selection.legacy_keras_fallback
-        if legacy and not plan.legacy_present:
-            plan.legacy_insert_at = self._legacy_insertion_point(module)
-        for node, qualified, canonical in references:
-            if self._reported_by_legacy_calls(canonical):
-                continue  # the legacy-call rules name the replacement (TFM310/TFM320/TFM330)
-            if canonical in KERAS_SESSION_FUNCTIONS:
-                plan.blockers.append((node, f"`{dotted_name(node) or canonical}` does not exist in Keras 3, not even in graph mode; remove it (Keras 3 has no session) or port the program to eager TF2"))
-                continue
-            if qualified.startswith("tensorflow.compat.v2") or canonical.startswith("tf.compat."):
-                continue  # spelled through compat.v2 on purpose: exists as written
-            through_v1 = qualified.startswith("tensorflow.compat.v1.") or head(node) in v1_heads
-            if through_v1 and canonical.startswith("tf.") and not api_table.compat_v1_exists(canonical):
-                if switch and head(node) in plain and api_table.tf2_name_exists(canonical):
-                    plan.v2_names.append(node)  # a TF2 name: keep it valid as `tf.compat.v2.X`
-                    continue
-                if legacy_keras.exists(canonical):
-                    if legacy and (plan.legacy_present or plan.legacy_insert_at is not None):
-                        plan.legacy_names.append(node)
-                        continue
-                    plan.blockers.append((node, f"`{dotted_name(node) or canonical}` does not exist under `tf.compat.v1` with Keras 3: port the program to eager TF2, or run `tf2migrate fix {legacy_keras.OPTION}` to run it on tf_keras (`pip install tf_keras`; sets `{legacy_keras.ENV_VARIABLE}=1` before TensorFlow is imported)"))
-                    continue
-                entry = api_table.lookup_prefix(canonical)
-                note = f" ({entry[0].note})" if entry and entry[0].note else ""
-                plan.blockers.append((node, f"`{dotted_name(node) or canonical}` does not exist under `tf.compat.v1` in TF 2.21{note}: the graph-mode fallback cannot run it; replace it or port the program to eager TF2"))
-        return plan
-
-    @staticmethod
-    def _legacy_insertion_point(module: cst.Module) -> int | None:
-        """Index of the first module-level import that is not `from __future__` (TensorFlow must come after)."""
-        for index, statement in enumerate(module.body):
-            if not isinstance(statement, cst.SimpleStatementLine):
-                continue
-            small = statement.body[0]
-            if isinstance(small, cst.ImportFrom) and isinstance(small.module, cst.Name) and small.module.value == "__future__":
-                continue
-            if isinstance(small, (cst.Import, cst.ImportFrom)):
-                return index
-        return None
-
-    def _insertion_point(self, module: cst.Module, aliases: set[str]) -> int | None:
-        """Index of the last module-level import before the first statement that uses TensorFlow."""
-        last_import: int | None = None
-        for index, statement in enumerate(module.body):
-            is_import = m.matches(statement, m.SimpleStatementLine(body=[m.AtLeastN(m.Import() | m.ImportFrom(), n=1)]))
-            if is_import:
-                last_import = index
-                continue
-            if any(isinstance(n, cst.Name) and n.value in aliases for n in walk(statement)):
-                break
-        return last_import
 
     # -- rewriting --------------------------------------------------------------------------------
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
@@ -1382,7 +849,7 @@ def manual_plumbing_factories(visitor: Codemod, module: cst.Module) -> set[int]:
     planner.metadata = visitor.metadata
     planner._index(module)
     plan = planner._plan_plumbing(module)
-    if planner._plan_fallback(module, plan.consumed).needed:
+    if plan_fallback(planner, module, plan.consumed).needed:
         return set()  # graph mode stays: the plumbing is not reported
     found: set[int] = set()
     for where, code, _message in plan.flags:
@@ -1406,12 +873,6 @@ def _cap_blank_lines(lines: list[cst.EmptyLine], most: int = 2) -> list[cst.Empt
         if not blank or run <= most:
             result.append(line)
     return result
-
-
-def dotted_name(node: cst.CSTNode) -> str:
-    from libcst.helpers import get_full_name_for_node
-
-    return get_full_name_for_node(node) or ""
 
 
 CODEMOD = GraphPlumbing

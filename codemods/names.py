@@ -124,6 +124,11 @@ def dotted(node: cst.CSTNode) -> str | None:
     return get_full_name_for_node(node)
 
 
+def dotted_name(node: cst.CSTNode) -> str:
+    """`dotted`, with "" for anything that is not a dotted name."""
+    return get_full_name_for_node(node) or ""
+
+
 def last_name(node: cst.CSTNode) -> str | None:
     """Last part of a dotted name, or of the callee of a call (`variable` for `K.variable(...)`):
     a cheap filter on spelling before a name is resolved through the imports."""

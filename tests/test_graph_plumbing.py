@@ -8,7 +8,7 @@ from libcst.metadata import MetadataWrapper, QualifiedNameProvider
 
 from harness import exec_cases
 from tf2migrate.codemods import api_table, names
-from tf2migrate.codemods.graph_plumbing import GRAPH_DRIVERS, GRAPH_MODE_NAMES
+from tf2migrate.codemods.graph_mode import GRAPH_DRIVERS, GRAPH_MODE_NAMES
 from tf2migrate.engine import migrate_text
 from tf2migrate.selection import Selection
 
