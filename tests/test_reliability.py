@@ -209,12 +209,16 @@ def _start_and_wait_for_workers(folder: Path):
 def _assert_tree_sound(folder: Path, before: dict[str, bytes]) -> None:
     import ast
 
+    from tf2migrate.engine import migrate_source
+    from tf2migrate.selection import Selection
+
     assert not [p.name for p in folder.iterdir() if p.name.startswith(".tf2migrate-")], "temporary files left"
     for name, data in before.items():
         now = (folder / name).read_bytes()
         if now != data:
             ast.parse(now)  # complete, never half-written
-            assert b"compat.v1" in now
+            # and the whole migration, not part of it
+            assert now == migrate_source(data.decode(), Selection(), str(folder / name)).text.encode()
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc to see the workers")

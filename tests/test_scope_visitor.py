@@ -3,6 +3,8 @@ read-only visit of a run goes through LibCST's rebuilding `CSTNode.visit` (nothi
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import libcst as cst
@@ -100,6 +102,11 @@ def test_no_read_only_visit_goes_through_libcsts_rebuilding_visit(monkeypatch):
     libcst_visit = cst.CSTNode.visit
 
     def counting(self, visitor):  # noqa: ANN001, ANN202
+        caller = sys._getframe(1).f_code.co_filename  # noqa: SLF001
+        if f"libcst{os.sep}_nodes{os.sep}" in caller:
+            # a child visit made by LibCST's own node code: traversal hands it the few nodes whose fields its
+            # plans do not cover (`traversal._irregular`), by design
+            return libcst_visit(self, visitor)
         module = type(visitor).__module__
         # tf2migrate's visitors and the routed scope analysis; not traversal's own plan recordings, and not
         # the internal searches of LibCST's import-removal codemod (used as LibCST wrote it, see imports.py)
