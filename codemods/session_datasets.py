@@ -57,6 +57,7 @@ from tf2migrate.traversal import find
 from . import sessions
 from .base import Codemod, Rule
 from .names import references_in
+from .session_rebinding import session_blocks
 from .session_dataset_values import METHODS, chain_root as _chain_root, dataset_use as _dataset_use, m_name
 
 ITERATE = Rule(
@@ -150,7 +151,7 @@ class SessionDatasets(Codemod):
         if not self.enabled(ITERATE.code) or not self.enabled(sessions.CONVERT.code):
             return False
         taken = {name.value for name in find(node, cst.Name)}  # type: ignore[attr-defined]
-        for block in self._session_blocks(node):
+        for block in session_blocks(self, node):
             try:
                 edits, where = self._plan(block, taken)
             except NotHere as declined:
@@ -176,18 +177,6 @@ class SessionDatasets(Codemod):
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         return self._rewritten if self._rewritten is not None else updated_node
-
-    def _session_blocks(self, module: cst.Module) -> list[cst.CSTNode]:
-        blocks: list[cst.CSTNode] = []
-        for call in find(module, cst.Call):
-            if self.qualified_name(call) not in sessions.SESSION_FACTORIES:
-                continue
-            owner = self.get_metadata(ParentNodeProvider, call, None)
-            while owner is not None and not isinstance(owner, (cst.FunctionDef, cst.Module, cst.Lambda, cst.ClassDef)):
-                owner = self.get_metadata(ParentNodeProvider, owner, None)
-            if isinstance(owner, (cst.FunctionDef, cst.Module)) and all(owner is not b for b in blocks):
-                blocks.append(owner)
-        return blocks
 
     def _top(self, block: cst.CSTNode) -> list[cst.BaseStatement]:
         body = block.body if isinstance(block, cst.Module) else block.body.body  # type: ignore[attr-defined]
@@ -316,10 +305,10 @@ class SessionDatasets(Codemod):
             kind, dataset = ITERATOR_FUNCTIONS[self.qualified_name(value)], value.args[0].value.value  # type: ignore[index,attr-defined]
         else:
             raise NotHere(maker, "an iterator made by something other than `make_one_shot_iterator()` / `make_initializable_iterator()`")
-        if self._position(maker) > self._position(get_next):
+        if self.position(maker) > self.position(get_next):
             raise NotHere(maker, "the iterator is made after `get_next()` reads it")
         # the dataset chain: every binding of the dataset name, consecutive statements, ending before the maker
-        bindings = sorted((a.node for a in scope.assignments[dataset]), key=self._position)  # type: ignore[arg-type]
+        bindings = sorted((a.node for a in scope.assignments[dataset]), key=self.position)  # type: ignore[arg-type]
         chain: list[cst.SimpleStatementLine] = []
         for node in bindings:
             statement = self._statement_of(node)
@@ -384,7 +373,7 @@ class SessionDatasets(Codemod):
 
     def _movable(self, pipeline: _Pipeline, scope) -> None:  # noqa: ANN001
         """The chain moves to the initializer run: every name it reads must be bound before it, once."""
-        start = self._position(pipeline.chain[0])
+        start = self.position(pipeline.chain[0])
         for statement in pipeline.chain:
             for reference in references_in(statement.body[0].value):  # type: ignore[attr-defined]
                 name = reference.value
@@ -396,7 +385,7 @@ class SessionDatasets(Codemod):
                     if not isinstance(node, cst.CSTNode):
                         continue
                     try:
-                        position = self._position(node)
+                        position = self.position(node)
                     except KeyError:
                         continue
                     if position > start or len(assignments) > 1:
@@ -538,10 +527,6 @@ class SessionDatasets(Codemod):
         if node is None or len(node.body) != 1:
             return None
         return node
-
-    def _position(self, node: cst.CSTNode) -> tuple[int, int]:
-        start = self.get_metadata(PositionProvider, node).start
-        return start.line, start.column
 
     # -- the proof -----------------------------------------------------------------------------------------
 

@@ -107,7 +107,7 @@ class SessionRebinding(Codemod):
         taken = {name.value for name in find(node, cst.Name)}  # type: ignore[attr-defined]
         renames: dict[int, str] = {}
         messages: list[tuple[cst.CSTNode, str, str]] = []
-        for block in self._session_blocks(node):
+        for block in session_blocks(self, node):
             for statement, name, message in self._versions(block, taken, renames):
                 messages.append((statement, name, message))
         if not renames:
@@ -135,18 +135,6 @@ class SessionRebinding(Codemod):
 
     # -- where -------------------------------------------------------------------------------
 
-    def _session_blocks(self, module: cst.Module) -> list[cst.CSTNode]:
-        """The module and the functions that open a `tf.Session` / `tf.InteractiveSession` themselves."""
-        blocks: list[cst.CSTNode] = []
-        for call in find(module, cst.Call):
-            if self.qualified_name(call) not in sessions.SESSION_FACTORIES:
-                continue
-            owner: cst.CSTNode | None = self.get_metadata(ParentNodeProvider, call, None)
-            while owner is not None and not isinstance(owner, (cst.FunctionDef, cst.Module, cst.Lambda, cst.ClassDef)):
-                owner = self.get_metadata(ParentNodeProvider, owner, None)
-            if isinstance(owner, (cst.FunctionDef, cst.Module)) and all(owner is not b for b in blocks):
-                blocks.append(owner)
-        return blocks
 
     def _top(self, block: cst.CSTNode) -> list[cst.BaseStatement]:
         """The block's statements, and those of its `with` bodies (straight-line code, run once, in order)."""
@@ -312,3 +300,17 @@ CODEMOD = SessionRebinding
 def _calls_method(value: cst.BaseExpression, methods: tuple[str, ...]) -> bool:
     """`value` calls a method of one of these names (`sess.run(...)`, `opt.minimize(...)`)."""
     return any(isinstance(call.func, cst.Attribute) and call.func.attr.value in methods for call in find(value, cst.Call))  # type: ignore[attr-defined]
+
+
+def session_blocks(codemod, module: cst.Module) -> list[cst.CSTNode]:  # noqa: ANN001
+    """The module and the functions that open a `tf.Session` / `tf.InteractiveSession` themselves."""
+    blocks: list[cst.CSTNode] = []
+    for call in find(module, cst.Call):
+        if codemod.qualified_name(call) not in sessions.SESSION_FACTORIES:
+            continue
+        owner: cst.CSTNode | None = codemod.get_metadata(ParentNodeProvider, call, None)
+        while owner is not None and not isinstance(owner, (cst.FunctionDef, cst.Module, cst.Lambda, cst.ClassDef)):
+            owner = codemod.get_metadata(ParentNodeProvider, owner, None)
+        if isinstance(owner, (cst.FunctionDef, cst.Module)) and all(owner is not b for b in blocks):
+            blocks.append(owner)
+    return blocks
