@@ -74,7 +74,7 @@ from tf2migrate.traversal import find
 from . import CODEMOD_MODULES, api_table, removed_apis
 from .api_table import ApiEntry, CallPlan
 from .base import Codemod, Rule
-from .builders import dotted
+from .builders import dotted, source_of
 from .graph_plumbing import PLUMBING_CALLS, manual_plumbing_factories
 from .imports import module_alias, schedule_removal_of_imports_used_by
 from .plumbing import fallback_cannot_switch, value_only_handed
@@ -283,10 +283,6 @@ _WRAPPER = re.compile(r"^([\w.]+)\(\{\}\)$")
 _EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
-
-
 def _respell(source: str, alias: str) -> str:
     """A table snippet's `tf.` prefix written as the file's TensorFlow alias."""
     return source if alias == "tf" else _TF_PREFIX.sub(alias + ".", source)
@@ -355,8 +351,8 @@ class ApiRenames(Codemod):
             if not isinstance(self.get_metadata(ScopeProvider, found, None), GlobalScope):
                 continue
             for alias in cast(cst.Import, found).names:
-                if _code(alias.name) == "tensorflow":
-                    return _code(alias.asname.name) if alias.asname else "tensorflow"
+                if source_of(alias.name) == "tensorflow":
+                    return source_of(alias.asname.name) if alias.asname else "tensorflow"
         return None
 
     def _use_alias(self) -> str:
@@ -591,9 +587,9 @@ class ApiRenames(Codemod):
         arguments: list[tuple[str | None, str]] = []
         for arg in original_node.args:
             if arg.star:
-                arguments.append((arg.star, _code(arg.value)))
+                arguments.append((arg.star, source_of(arg.value)))
             else:
-                arguments.append((arg.keyword.value if arg.keyword else None, _code(arg.value)))
+                arguments.append((arg.keyword.value if arg.keyword else None, source_of(arg.value)))
         plan = api_table.plan_call(local, arguments)
         if isinstance(plan, str):
             return self._call_fallback(original_node, updated_node, name, plan)
@@ -644,7 +640,7 @@ class ApiRenames(Codemod):
                     arg = arg.with_changes(keyword=cst.Name(argument.keyword))
             if value is not None:
                 arg = arg.with_changes(value=cst.parse_expression(value))
-                before = f"`{old_keyword}={_code(old_arg.value)}`" if old_keyword else f"{label} `{_code(old_arg.value)}`"
+                before = f"`{old_keyword}={source_of(old_arg.value)}`" if old_keyword else f"{label} `{source_of(old_arg.value)}`"
                 changes.append(f"{before} is `{argument.keyword}={value}`")
                 semantic = True
             elif argument.keyword != old_keyword and argument.keyword is not None:
@@ -732,7 +728,7 @@ class ApiRenames(Codemod):
         if not self.offer_fix(original.func, code, message, unsafe=unsafe):
             return updated
         alias = self._alias or "tf"
-        if not self._alias_exists and re.search(r"(?<![\w.])" + re.escape(alias) + r"\.", _code(new)):
+        if not self._alias_exists and re.search(r"(?<![\w.])" + re.escape(alias) + r"\.", source_of(new)):
             self._use_alias()
         if not self._root_is_module(original.func):
             schedule_removal_of_imports_used_by(self.context, original.func)
@@ -746,13 +742,13 @@ class ApiRenames(Codemod):
             return updated_node  # imports of missing names: the completeness pass (missing_names) reports them
         if original_node.relative or original_node.module is None or isinstance(original_node.names, cst.ImportStar):
             return updated_node
-        module = _code(original_node.module)
+        module = source_of(original_node.module)
         if module != "tensorflow" and not module.startswith("tensorflow."):
             return updated_node
         if module.startswith(("tensorflow.python", "tensorflow.contrib", "tensorflow.keras", "tensorflow.compat.v1.keras")):
             return updated_node
         for alias in original_node.names:
-            imported = f"{module}.{_code(alias.name)}"
+            imported = f"{module}.{source_of(alias.name)}"
             self._check_unused_import(alias, imported)
         return updated_node
 
@@ -760,7 +756,7 @@ class ApiRenames(Codemod):
         if _COMPLETENESS_PASS:
             return updated_node
         for alias in original_node.names:
-            imported = _code(alias.name)
+            imported = source_of(alias.name)
             if imported.startswith("tensorflow.") and not imported.startswith(("tensorflow.python", "tensorflow.contrib", "tensorflow.keras")):
                 if alias.asname is not None:
                     self._check_unused_import(alias, imported)
@@ -770,7 +766,7 @@ class ApiRenames(Codemod):
 
     def _check_unused_import(self, alias: cst.ImportAlias, imported: str) -> None:
         """An imported TensorFlow name that nothing in this file uses (the uses are checked where they are)."""
-        bound = _code(alias.asname.name if alias.asname else alias.name).split(".")[0]
+        bound = source_of(alias.asname.name if alias.asname else alias.name).split(".")[0]
         scope = self.get_metadata(ScopeProvider, alias, None)
         if scope is None:
             return
@@ -784,7 +780,7 @@ class ApiRenames(Codemod):
 
 def _arguments(call: cst.Call) -> list[tuple[str | None, str]]:
     """A call's arguments as `plan_call` takes them: (keyword, or "*"/"**", or None; value source)."""
-    return [(arg.star or (arg.keyword.value if arg.keyword else None), _code(arg.value)) for arg in call.args]
+    return [(arg.star or (arg.keyword.value if arg.keyword else None), source_of(arg.value)) for arg in call.args]
 
 
 def _is_wrapped(entry: ApiEntry, argument: tuple[str | None, str], alias: str) -> bool:

@@ -5,6 +5,11 @@ from __future__ import annotations
 import libcst as cst
 
 
+def source_of(node: cst.CSTNode) -> str:
+    """The source code of `node` alone, as LibCST renders it (default module settings)."""
+    return cst.Module(body=[]).code_for_node(node)
+
+
 def dotted(name: str) -> cst.Name | cst.Attribute:
     """'tf.keras.optimizers.Adam' -> the Attribute chain that spells it."""
     parts = name.split(".")

@@ -37,6 +37,7 @@ from tf2migrate.findings import FixKind
 
 from . import imports
 from .base import Codemod, Rule
+from .builders import source_of
 
 INITIAL_WEIGHTS = Rule(
     code="TFM537",
@@ -162,10 +163,6 @@ TENSORBOARD_DROPPED = {
     "embeddings_layer_names": "the choice of layers for the embedding projector (Keras 3's `embeddings_freq` logs the `Embedding` layers' weights)",
     "embeddings_data": "the projector view of the layers' outputs on that data (write the vectors and a config with `tensorboard.plugins.projector` to keep it)",
 }
-
-
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
 
 
 def _kw(name: str, value: cst.BaseExpression) -> cst.Arg:
@@ -544,11 +541,11 @@ class Keras3Layers(Codemod):
             return None
         # one loop variable for the file, a name the file does not use (the loops may share it)
         variable = next(n for n in ("layer", "stateful_layer", *(f"layer_{i}" for i in range(1, 10**6))) if n not in self._used_names)
-        if not self.offer_fix(call, BATCH_SHAPE.code, f"Keras 3 models have no `reset_states()`: Keras 2's own loop over `{_code(receiver)}.layers` (Keras 2 also reset the stateful layers of a nested model; reset those the same way)"):
+        if not self.offer_fix(call, BATCH_SHAPE.code, f"Keras 3 models have no `reset_states()`: Keras 2's own loop over `{source_of(receiver)}.layers` (Keras 2 also reset the stateful layers of a nested model; reset those the same way)"):
             return None
         assert isinstance(after, cst.SimpleStatementLine)
         loop = cst.parse_statement(
-            f"for {variable} in {_code(receiver)}.layers:\n"
+            f"for {variable} in {source_of(receiver)}.layers:\n"
             f"    if getattr({variable}, \"stateful\", False) and hasattr({variable}, \"reset_states\"):\n"
             f"        {variable}.reset_states()\n",
             config=self._module.config_for_parsing if self._module is not None else cst.PartialParserConfig(),

@@ -41,7 +41,7 @@ from tf2migrate.findings import FixKind
 from . import imports
 from .names import last_name
 from .base import Codemod, Rule
-from .builders import dotted, with_commas
+from .builders import dotted, source_of, with_commas
 
 # --------------------------------------------------------------------------------------------------
 # rules
@@ -361,10 +361,6 @@ CONV_KERNEL_ARITY = {"Convolution2D": 2, "Conv2D": 2, "Convolution3D": 3, "Conv3
 MODEL_CLASSES = ("keras.Model", "keras.models.Model", "keras.engine.training.Model", "keras.engine.Model")
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
-
-
 def _int_literal(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Integer)
 
@@ -644,10 +640,10 @@ class Keras3Training(Codemod):
         problems = []
         workers = keywords.get("workers")
         if workers is not None and _literal_value(workers.value) not in (0, 1):
-            problems.append(f"`workers={_code(workers.value)}` (several producers)")
+            problems.append(f"`workers={source_of(workers.value)}` (several producers)")
         multi = keywords.get("use_multiprocessing")
         if multi is not None and _literal_value(multi.value) is not False:
-            problems.append(f"`use_multiprocessing={_code(multi.value)}`")
+            problems.append(f"`use_multiprocessing={source_of(multi.value)}`")
         if problems:
             problems.append("give them to your `keras.utils.PyDataset` subclass (`super().__init__(workers=..., use_multiprocessing=..., max_queue_size=...)`)")
         return problems
@@ -810,7 +806,7 @@ class Keras3Training(Codemod):
             if key == "dim_ordering":
                 value = _literal_value(arg.value)
                 if value not in DIM_ORDERING:
-                    problems.append(f"`dim_ordering={_code(arg.value)}`: write `data_format='channels_last'` ('tf') or `'channels_first'` ('th')")
+                    problems.append(f"`dim_ordering={source_of(arg.value)}`: write `data_format='channels_last'` ('tf') or `'channels_first'` ('th')")
                     continue
                 quote = arg.value.value[0] if isinstance(arg.value, cst.SimpleString) else "'"  # type: ignore[union-attr]
                 args.append(_kw("data_format", cst.SimpleString(f"{quote}{DIM_ORDERING[value]}{quote}"), arg))  # type: ignore[index]
@@ -827,7 +823,7 @@ class Keras3Training(Codemod):
                 if _literal_value(arg.value) == 0:
                     notes.append("`mode=0` dropped (the only mode Keras 2 kept)")
                     continue
-                problems.append(f"`BatchNormalization(mode={_code(arg.value)})`: Keras 2 already rejected modes other than 0; normalise per sample with `LayerNormalization` or by hand")
+                problems.append(f"`BatchNormalization(mode={source_of(arg.value)})`: Keras 2 already rejected modes other than 0; normalise per sample with `LayerNormalization` or by hand")
                 continue
             if key == "consume_less":
                 notes.append("`consume_less=` dropped (it chose an implementation, not a result)")
@@ -864,7 +860,7 @@ class Keras3Training(Codemod):
             return updated
         if not cls.startswith("Convolution"):
             if all(_int_literal(s) for s in sizes):
-                self.flag(original, TRAINING_MANUAL.code, f"`{cls}({', '.join(_code(a.value) for a in positional)})`: standalone Keras 2.3 read this as a {'x'.join(_code(s) for s in sizes)} kernel (Keras 1 `nb_row, nb_col`), Keras 2.4+ / tf.keras and Keras 3 as kernel {_code(sizes[0])} with strides {_code(sizes[-1])}; write `{cls}({_code(positional[0].value)}, ({', '.join(_code(s) for s in sizes)}))` or `strides=` explicitly")
+                self.flag(original, TRAINING_MANUAL.code, f"`{cls}({', '.join(source_of(a.value) for a in positional)})`: standalone Keras 2.3 read this as a {'x'.join(source_of(s) for s in sizes)} kernel (Keras 1 `nb_row, nb_col`), Keras 2.4+ / tf.keras and Keras 3 as kernel {source_of(sizes[0])} with strides {source_of(sizes[-1])}; write `{cls}({source_of(positional[0].value)}, ({', '.join(source_of(s) for s in sizes)}))` or `strides=` explicitly")
             return updated
         exact = all(_int_literal(s) for s in sizes)
         reason = "" if exact else "; unsafe: Keras 2 joined them only when they were ints at run time"

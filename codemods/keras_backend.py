@@ -56,7 +56,7 @@ from tf2migrate.findings import FixKind
 
 from . import CODEMOD_MODULES, removed_apis
 from .base import Codemod, Rule
-from .builders import dotted
+from .builders import dotted, source_of
 from .imports import schedule_removal_of_imports_used_by
 from .keras_gradients import GradientFunctions
 from .layer_variables import is_layer_base
@@ -237,10 +237,6 @@ def lookup(name: str) -> dict[str, Any] | None:
     return table().get(name)
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
-
-
 @dataclass(frozen=True)
 class Bound:
     """A call's arguments by Keras 2 parameter: source text, and whether it is a simple (repeatable) value."""
@@ -272,7 +268,7 @@ def bind(entry: dict[str, Any], call: cst.Call) -> Bound | str:
         if name in sources:
             return f"`{name}` is passed twice"
         value = arg.value
-        text = _code(value)
+        text = source_of(value)
         sources[name] = text
         atomic[name] = isinstance(value, _ATOMS) or bool(value.lpar)
         simple[name] = isinstance(value, (cst.Name, cst.Integer, cst.Float, cst.SimpleString)) or (
@@ -357,9 +353,9 @@ class KerasBackend(Codemod):
             return "keras", True
         for assignment in scope.assignments["keras"]:
             node = getattr(assignment, "node", None)
-            if isinstance(node, cst.Import) and any(a.asname is None and _code(a.name).split(".")[0] == "keras" for a in node.names):
+            if isinstance(node, cst.Import) and any(a.asname is None and source_of(a.name).split(".")[0] == "keras" for a in node.names):
                 continue  # import keras / import keras.backend
-            if isinstance(node, cst.ImportFrom) and not node.relative and node.module is not None and _code(node.module) == "tensorflow":
+            if isinstance(node, cst.ImportFrom) and not node.relative and node.module is not None and source_of(node.module) == "tensorflow":
                 continue  # from tensorflow import keras: Keras 3 on TF 2.16+
             return None, False
         return "keras", False
@@ -390,7 +386,7 @@ class KerasBackend(Codemod):
         parent = self.get_metadata(ParentNodeProvider, call, None)
         if not isinstance(parent, cst.Assign):
             return False
-        if not any(isinstance(t.target, cst.Attribute) and _code(t.target.value) == "self" for t in parent.targets):
+        if not any(isinstance(t.target, cst.Attribute) and source_of(t.target.value) == "self" for t in parent.targets):
             return False
         node: cst.CSTNode | None = parent
         while node is not None and not isinstance(node, cst.ClassDef):
@@ -410,7 +406,7 @@ class KerasBackend(Codemod):
             if handled is not None:
                 return handled
         entry = lookup(name)
-        spelled = _code(original_node.func)
+        spelled = source_of(original_node.func)
         if entry is None:
             if not self._owned_by_tfm330(name):
                 self.flag(original_node.func, MANUAL.code, f"`{spelled}` is not a Keras 2 backend function Keras 3 has")
@@ -607,7 +603,7 @@ class KerasBackend(Codemod):
             self.flag(
                 node,
                 MANUAL.code,
-                f"`{_code(node)}`{others}: `{_code(node.value)}` comes from `{module}`; if that module re-exports Keras 2's "
+                f"`{source_of(node)}`{others}: `{source_of(node.value)}` comes from `{module}`; if that module re-exports Keras 2's "
                 f"backend, Keras 3 has no `backend.{name}`: write {advice}, or migrate `{module}` and run the tool on it",
             )
         return updated_node
@@ -622,7 +618,7 @@ class KerasBackend(Codemod):
             return
         entry = lookup(first)
         advice = entry["note"] if entry and entry.get("note") else "use the TensorFlow (`tf.*`) or `keras.ops` function it named"
-        self.flag(original, MANUAL.code, f"`{_code(original)}`: Keras 2's backend re-exported `{first}`, Keras 3's does not: {advice}")
+        self.flag(original, MANUAL.code, f"`{source_of(original)}`: Keras 2's backend re-exported `{first}`, Keras 3's does not: {advice}")
 
     def _value_use(self, original: cst.Attribute | cst.Name, updated: cst.Attribute | cst.Name) -> cst.BaseExpression:
         parent = self.get_metadata(ParentNodeProvider, original, None)
@@ -639,7 +635,7 @@ class KerasBackend(Codemod):
                 self._wrapper_use(original)
             return updated
         entry = lookup(name)
-        spelled = _code(original)
+        spelled = source_of(original)
         if entry is None:
             if not self._owned_by_tfm330(name) and not name.startswith("__"):
                 self.flag(original, MANUAL.code, f"`{spelled}` is not a name Keras 3's `keras.backend` has" + (" (`keras.backend.backend()` names the backend)" if name == "_BACKEND" else ""))

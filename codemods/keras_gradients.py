@@ -36,14 +36,12 @@ from libcst.metadata import ScopeProvider
 
 from tf2migrate.traversal import find
 
+from .builders import source_of
+
 if TYPE_CHECKING:
     from .keras_backend import KerasBackend
 
 PREFIX = "keras.backend."
-
-
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
 
 
 @dataclass
@@ -128,7 +126,7 @@ class GradientFunctions:
                 return None
             if any(self._backend(c.func) for c in find(element.value, cst.Call)):  # type: ignore[attr-defined]
                 return None  # K.learning_phase() among the inputs
-        return Plan(statement, target, [_code(e.value) for e in inputs.elements], [_code(e.value) for e in outputs.elements])
+        return Plan(statement, target, [source_of(e.value) for e in inputs.elements], [source_of(e.value) for e in outputs.elements])
 
     def _is_gradient_name(self, before: list[cst.BaseStatement], name: str) -> bool:
         for statement in before:
@@ -155,12 +153,12 @@ class GradientFunctions:
         # K.gradients(loss, x)[0]
         if not (isinstance(value, cst.Subscript) and isinstance(value.value, cst.Call) and self._backend(value.value.func) == "gradients"):
             return False
-        if len(value.slice) != 1 or _code(value.slice[0].slice) != "0" or len(value.value.args) != 2:  # type: ignore[attr-defined]
+        if len(value.slice) != 1 or source_of(value.slice[0].slice) != "0" or len(value.value.args) != 2:  # type: ignore[attr-defined]
             return False
         loss_arg, wrt_arg = value.value.args
         if loss_arg.keyword or wrt_arg.keyword or not isinstance(loss_arg.value, cst.Name):
             return False
-        wrt = _code(wrt_arg.value)
+        wrt = source_of(wrt_arg.value)
         if wrt != plan.inputs[0]:
             return False
         transforms = []
@@ -186,7 +184,7 @@ class GradientFunctions:
         small = statement.body[0]
         if isinstance(small, cst.AugAssign) and isinstance(small.target, cst.Name) and small.target.value == grads:
             value = small.value
-        elif isinstance(small, cst.Assign) and len(small.targets) == 1 and _code(small.targets[0].target) == grads:
+        elif isinstance(small, cst.Assign) and len(small.targets) == 1 and source_of(small.targets[0].target) == grads:
             value = small.value
         else:
             return False
@@ -214,7 +212,7 @@ class GradientFunctions:
             self.codemod.flag(
                 original.func,
                 "TFM504",
-                f"`{_code(original.func)}` has no Keras 3 counterpart and this use is not the `K.gradients(loss, x)[0]` + "
+                f"`{source_of(original.func)}` has no Keras 3 counterpart and this use is not the `K.gradients(loss, x)[0]` + "
                 "`K.function([x], [...])` pattern the rule rewrites: compute the gradients with `tf.GradientTape` "
                 "around a call of the model",
             )

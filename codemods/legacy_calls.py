@@ -60,6 +60,7 @@ from tf2migrate.traversal import find
 
 from . import keras3_modules, keras3_training, names, removed_apis
 from .base import Codemod, Rule
+from .builders import source_of
 from .removed_apis import Removal
 
 GRAPH_MODE_SWITCHES = frozenset({"tf.disable_v2_behavior", "tf.disable_eager_execution", "tf.compat.v1.disable_v2_behavior", "tf.compat.v1.disable_eager_execution"})
@@ -259,11 +260,7 @@ class Origin:
 
     @property
     def source(self) -> str:
-        return self.written if isinstance(self.written, str) else _short(_code(self.written))
-
-
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
+        return self.written if isinstance(self.written, str) else _short(source_of(self.written))
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -286,7 +283,7 @@ class _Use:
     @property
     def written(self) -> str:
         """The use as written (shortened), rendered only for the use a finding names."""
-        return _short(_code(self.node), 50)
+        return _short(source_of(self.node), 50)
 
 
 class LegacyCalls(Codemod):
@@ -467,7 +464,7 @@ class LegacyCalls(Codemod):
             if found is None or found.kind not in HANDLE_KINDS:
                 continue
             label = f"keyword `{arg.keyword.value}=`" if arg.keyword else f"argument {index}"
-            written = _short(_code(arg.value))
+            written = _short(source_of(arg.value))
             where = f"`{written}`" if written == found.source else f"`{written}`, from `{found.source}`"
             passed.append((found.kind, f"a {KIND_WORDS[found.kind]} as {label} ({where})"))
             factories.extend(found.factories)
@@ -480,7 +477,7 @@ class LegacyCalls(Codemod):
             # one construct, one finding: the removed factory (`K.get_graph()`) is named in this message
             self._handed.update(id(f) for f in factories)
         callee = get_full_name_for_node(node.func) if _is_dotted(node.func) else None
-        callee = callee or _short(_code(node.func), 50)
+        callee = callee or _short(source_of(node.func), 50)
         what = " and ".join(text for _, text in passed)
         if callee_kind == "local":
             self.flag(
@@ -544,7 +541,7 @@ class LegacyCalls(Codemod):
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value in removed_apis.REMOVED_TF_METHODS and self.enabled(REMOVED_TF.code):
             method = func.attr.value
-            self.flag(node, REMOVED_TF.code, f"`{_short(_code(func), 50)}(...)`: TF 2 datasets have no `{method}`; {removed_apis.REMOVED_TF_METHODS[method]}")
+            self.flag(node, REMOVED_TF.code, f"`{_short(source_of(func), 50)}(...)`: TF 2 datasets have no `{method}`; {removed_apis.REMOVED_TF_METHODS[method]}")
             return
         if not isinstance(func, cst.Attribute) or not self.enabled(REMOVED_KERAS.code):
             return
@@ -563,7 +560,7 @@ class LegacyCalls(Codemod):
             return  # a TensorFlow (not Keras) object
         if receiver is None and method not in removed_apis.DISTINCTIVE_KERAS_METHODS:
             return  # `predict_proba` is scikit-learn's too: only on a known Keras model
-        self.flag(node, REMOVED_KERAS.code, f"`{_short(_code(func), 50)}(...)`: Keras 3 models have no `{method}`; {advice}")
+        self.flag(node, REMOVED_KERAS.code, f"`{_short(source_of(func), 50)}(...)`: Keras 3 models have no `{method}`; {advice}")
 
     # -- 4c. keywords Keras 3 rejects -------------------------------------------------------------------
     def _check_keras_keywords(self, node: cst.Call) -> None:

@@ -40,6 +40,7 @@ from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
 from .base import Rule
+from .builders import source_of
 from .names import references_in as _names
 from .imports import module_alias
 from .session_program_shapes import function_definitions
@@ -128,10 +129,6 @@ class Saver:
     max_to_keep: cst.BaseExpression | None
     saves: list[tuple[cst.Call, cst.BaseExpression, cst.BaseExpression | None]] = field(default_factory=list)  # call, path, step
     restores: list[tuple[cst.Call, cst.BaseExpression]] = field(default_factory=list)
-
-
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
 
 
 def _decline(node: cst.CSTNode, message: str) -> Declined:
@@ -328,7 +325,7 @@ def _check_path(codemod, call: cst.Call, path: cst.BaseExpression) -> None:  # n
         qualified = codemod.qualified_name(inner) or (inner.func.value if isinstance(inner.func, cst.Name) else None)  # type: ignore[attr-defined]
         is_format = isinstance(inner.func, cst.Attribute) and inner.func.attr.value == "format"  # type: ignore[attr-defined]
         if qualified not in PATH_CALLS and not is_format:
-            raise _decline(call, f"the checkpoint path `{_code(path)}` is computed by a call (it would be evaluated twice): bind it to a name first")
+            raise _decline(call, f"the checkpoint path `{source_of(path)}` is computed by a call (it would be evaluated twice): bind it to a name first")
 
 
 # -- the rewrite -----------------------------------------------------------------------------------
@@ -351,8 +348,8 @@ def plan(codemod, program) -> None:  # noqa: ANN001
                 codemod.edits.expressions[id(call)] = cst.Call(func=cst.Attribute(cst.Name(saver.name), cst.Name("write")), args=[cst.Arg(path)])
                 continue
             needs_os = True
-            keep = _code(saver.max_to_keep) if saver.max_to_keep is not None else "5"
-            text = _code(path)
+            keep = source_of(saver.max_to_keep) if saver.max_to_keep is not None else "5"
+            text = source_of(path)
             manager = cst.parse_expression(
                 f"{tf}.train.CheckpointManager({saver.name}, os.path.dirname({text}), max_to_keep={keep}, checkpoint_name=os.path.basename({text})).save(checkpoint_number=_)"
             )
@@ -466,7 +463,7 @@ def check_not_empty(codemod, program) -> None:  # noqa: ANN001
         if unnamed is not None:
             raise _decline(
                 saver.statement,
-                f"the Saver saves every variable, also those `{_code(unnamed)}` creates, which this rewrite cannot name in a "
+                f"the Saver saves every variable, also those `{source_of(unnamed)}` creates, which this rewrite cannot name in a "
                 "`tf.train.Checkpoint` (a restore would silently leave them as initialised): list what to save by hand "
                 "(the layers, modules or variables) in a `tf.train.Checkpoint`",
             )

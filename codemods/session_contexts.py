@@ -36,6 +36,7 @@ from libcst.metadata import ParentNodeProvider, ScopeProvider
 from tf2migrate.traversal import find
 
 from . import session_prints
+from .builders import source_of
 
 
 def device_block(codemod, item: cst.BaseExpression) -> bool:  # noqa: ANN001
@@ -224,13 +225,13 @@ def plan_static_shapes(codemod, program, statements: dict, placeholder_call) -> 
             if name in program.variables:
                 shape = f"{name}.shape"
             elif name in program.placeholders:
-                shape = f"{tf}.TensorShape({_code(placeholder_call(name, 1, 'shape')) if placeholder_call(name, 1, 'shape') is not None else 'None'})"
+                shape = f"{tf}.TensorShape({source_of(placeholder_call(name, 1, 'shape')) if placeholder_call(name, 1, 'shape') is not None else 'None'})"
             else:
                 tensor = program.tensors[name]
                 specs = []
                 for param in tensor.params:
                     declared = placeholder_call(param, 1, "shape")
-                    specs.append(f"{tf}.TensorSpec({_code(declared) if declared is not None else 'None'}, {_code(program.placeholders[param])})")
+                    specs.append(f"{tf}.TensorSpec({source_of(declared) if declared is not None else 'None'}, {source_of(program.placeholders[param])})")
                 shape = f"{tf}.function({tensor.function}).get_concrete_function({', '.join(specs)}).structured_outputs.shape"
             replacements[id(use)] = cst.parse_expression(shape)
         statements[id(statement)] = [statement.visit(_Replace(replacements))]
@@ -243,10 +244,6 @@ class _Replace(cst.CSTTransformer):
 
     def on_leave(self, original_node, updated_node):  # type: ignore[no-untyped-def]
         return self.replacements.get(id(original_node), updated_node)
-
-
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
 
 
 def listed_values(program, name: str, value: cst.BaseExpression) -> cst.BaseExpression | None:  # noqa: ANN001

@@ -47,6 +47,7 @@ from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
 from .base import Rule
+from .builders import source_of
 from .names import references_in as _names
 from .session_program_shapes import stateful_call
 
@@ -167,10 +168,6 @@ class Metric:
     update: str | None  # the tensor holding its update op
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
-
-
 def _decline(node: cst.CSTNode, message: str) -> Declined:
     return Declined(node, DECLINE.code, message)
 
@@ -252,7 +249,7 @@ def classify(codemod, program, statement: cst.CSTNode, make_tensor) -> bool:  # 
     if isinstance(value, cst.Subscript) and isinstance(target, cst.Name) and _metric_call(codemod, value.value) is not None:
         index = _index(value)
         if index is None:
-            raise _decline(statement, f"`{_code(value)}`: only item 0 (the value) or 1 (the update op) of a metric is converted")
+            raise _decline(statement, f"`{source_of(value)}`: only item 0 (the value) or 1 (the update op) of a metric is converted")
         call, qualified = _metric_call(codemod, value.value)  # type: ignore[misc]
         names = [target.value, None] if index == 0 else [None, target.value]
     elif _metric_call(codemod, value) is not None and isinstance(target, (cst.Tuple, cst.List)) and len(target.elements) == 2:
@@ -260,7 +257,7 @@ def classify(codemod, program, statement: cst.CSTNode, make_tensor) -> bool:  # 
         names = []
         for element in target.elements:
             if isinstance(element, cst.StarredElement) or not isinstance(element.value, cst.Name):
-                raise _decline(statement, f"`{_code(target)}`: a metric unpacked into something other than two names")
+                raise _decline(statement, f"`{source_of(target)}`: a metric unpacked into something other than two names")
             names.append(None if element.value.value == "_" else element.value.value)
     else:
         return _check_no_metric(codemod, statement)
@@ -286,7 +283,7 @@ def classify(codemod, program, statement: cst.CSTNode, make_tensor) -> bool:  # 
     if not kept:
         return True  # nothing keeps the metric: nothing runs it
     if any(name in program.graph_names() for name in kept):
-        raise _decline(statement, f"`{_code(target)}` rebinds a graph name")
+        raise _decline(statement, f"`{source_of(target)}` rebinds a graph name")
     obj = program.fresh(f"{kept[0]}_metric")
     metrics = program.metrics
     metrics[obj] = Metric(qualified, statement, obj, names[0], names[1])

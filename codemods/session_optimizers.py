@@ -36,6 +36,7 @@ from libcst.metadata import ParentNodeProvider
 from tf2migrate.traversal import find
 
 from . import session_summaries
+from .builders import source_of
 from .session_program_shapes import stateful_call
 
 HELPER_BASE = "RMSPropV1"
@@ -141,7 +142,7 @@ def other_train_op_lines(tf: str, program, others, optimizer_name) -> tuple[list
     updates: list[str] = []
     for index, other in enumerate(others, start=2):
         loss = program.tensors[other.loss]
-        variables = _code(other.var_list) if other.var_list is not None else f"tape_{index}.watched_variables()"
+        variables = source_of(other.var_list) if other.var_list is not None else f"tape_{index}.watched_variables()"
         if other.var_list is not None and not isinstance(other.var_list, (cst.Name, cst.List, cst.Tuple)):
             variables = f"list({variables})"
         optimizer = other.optimizer if other.inline_optimizer is None else optimizer_name(program, other)
@@ -174,10 +175,6 @@ def several_train_ops_value(fetch, names: list[str], trains: list[str], step: cs
     return cst.List(elements=elements)
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
-
-
 def joined_variable_lists(value: cst.BaseExpression, containers: set[str], is_container) -> bool:  # noqa: ANN001
     """`theta_G = theta_G1 + theta_G2` (a `var_list` made of two): lists of variables joined with `+`, each a
     name bound to a container of variables or a list literal of variables (`is_container`)."""
@@ -207,7 +204,7 @@ def assigns_variables(codemod, program, name: str) -> str | None:  # noqa: ANN00
                 if qualified.rsplit(".", 1)[-1] in ASSIGNMENTS and qualified.startswith("tf."):
                     return qualified
                 if isinstance(call.func, cst.Attribute) and call.func.attr.value in ASSIGNMENTS:
-                    return _code(call.func)
+                    return source_of(call.func)
     return None
 
 
@@ -243,7 +240,7 @@ def shared_optimizer_concern(optimizer: str, trains) -> str | None:  # noqa: ANN
 def build_statement(optimizer: str, trains, config) -> cst.SimpleStatementLine:  # noqa: ANN001
     """`solver.build([*theta_D, *theta_G])`: the Keras optimizer made for every variable its train ops update
     (a variable in two lists shares its slots, as in TF1)."""
-    parts = ", ".join(f"*{_code(train.var_list)}" for train in trains)
+    parts = ", ".join(f"*{source_of(train.var_list)}" for train in trains)
     statement = cst.parse_statement(f"{optimizer}.build([{parts}])\n", config=config)
     assert isinstance(statement, cst.SimpleStatementLine)
     return statement
@@ -340,17 +337,17 @@ def gradients_body(tf: str, program, tensor, call: cst.Call, lines: list[str]) -
     arguments = _gradients_arguments(call)
     assert arguments is not None
     ys, xs, names = arguments
-    sources = _code(xs) if isinstance(xs, cst.List) else f"[{_code(xs)}]"
+    sources = source_of(xs) if isinstance(xs, cst.List) else f"[{source_of(xs)}]"
     before = [line for line in lines if line.split(" = ", 1)[0] in names]
     inside = [line for line in lines if line.split(" = ", 1)[0] not in names]
     target = "target" if "target" not in program.taken else program.fresh("target")
-    index = f"[{_code(tensor.value.slice[0].slice.value)}]"  # type: ignore[attr-defined]  # (`tf.gradients(y, x)` is a list, as is `tape.gradient(y, [x])`)
+    index = f"[{source_of(tensor.value.slice[0].slice.value)}]"  # type: ignore[attr-defined]  # (`tf.gradients(y, x)` is a list, as is `tape.gradient(y, [x])`)
     return [
         *before,
         f"with {tf}.GradientTape() as tape:",
         f"    tape.watch({sources})",
         *(f"    {line}" for line in inside),
-        f"    {target} = {_code(ys)}",
+        f"    {target} = {source_of(ys)}",
         f"return tape.gradient({target}, {sources}){index}",
     ]
 

@@ -42,6 +42,7 @@ from tf2migrate.traversal import find
 
 from . import session_scopes
 from .base import Rule
+from .builders import source_of
 from .names import references_in as _names
 
 CONVERT = Rule(
@@ -156,10 +157,6 @@ class State:
     claims: list[cst.Name] = field(default_factory=list)
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
-
-
 def _decline(node: cst.CSTNode, message: str) -> Declined:
     return Declined(node, DECLINE.code, message)
 
@@ -219,7 +216,7 @@ def classify(codemod, program, statement: cst.CSTNode, make_tensor: Callable[[st
             raise _decline(statement, f"`{qualified}` without a tag or a value")
         text = tag.evaluated_value if isinstance(tag, cst.SimpleString) else None
         if not isinstance(text, str) or not TAG.match(text):
-            raise _decline(statement, f"the summary tag `{_code(tag)}` is not a plain string literal of valid characters (TF1 cleaned and uniquified such tags)")
+            raise _decline(statement, f"the summary tag `{source_of(tag)}` is not a plain string literal of valid characters (TF1 cleaned and uniquified such tags)")
         prefix = _scope_prefix(codemod, statement)
         if prefix:
             text = prefix + text
@@ -382,7 +379,7 @@ def _check_writer(codemod, program, writer: Writer) -> None:  # noqa: ANN001
             raise _decline(call, "`add_summary` without a summary")
         op = _fetched_op(codemod, program, value)
         if op is None:
-            raise _decline(call, f"the summary `{_code(value)}` written here is not traced to one summary op fetched by `sess.run`")
+            raise _decline(call, f"the summary `{source_of(value)}` written here is not traced to one summary op fetched by `sess.run`")
         if step is not None and any(n.value in program.graph_names() for n in _names(step)):
             raise _decline(call, "the step of `add_summary` is a graph value")
         if step is not None and find(step, cst.Call) and len(summaries_of(program, op)) > 1:
@@ -408,7 +405,7 @@ def _claim_graph(codemod, program, node: cst.CSTNode, value: cst.BaseExpression)
         program.claimed.add(id(value.value))  # type: ignore[attr-defined]
     elif not (isinstance(value, cst.Call) and codemod.qualified_name(value) == "tf.get_default_graph" and not value.args):
         if not m.matches(value, m.Name("None")):
-            raise _decline(node, f"the graph `{_code(value)}` given to the writer is not this program's")
+            raise _decline(node, f"the graph `{source_of(value)}` given to the writer is not this program's")
 
 
 def _fetched_op(codemod, program, value: cst.BaseExpression) -> str | None:  # noqa: ANN001
@@ -494,13 +491,13 @@ def plan(codemod, program) -> None:  # noqa: ANN001
         notes.append("TF2 histograms bucket the same values differently")
     for writer in summaries.writers:
         given = _arguments(writer.call, WRITER_OPTIONS, WRITER)
-        arguments = [_code(given["logdir"])]
+        arguments = [source_of(given["logdir"])]
         if "max_queue" in given:
-            arguments.append(f"max_queue={_code(given['max_queue'])}")
+            arguments.append(f"max_queue={source_of(given['max_queue'])}")
         if "flush_secs" in given:
-            arguments.append(f"flush_millis={_code(given['flush_secs'])} * 1000")
+            arguments.append(f"flush_millis={source_of(given['flush_secs'])} * 1000")
         if "filename_suffix" in given:
-            arguments.append(f"filename_suffix={_code(given['filename_suffix'])}")
+            arguments.append(f"filename_suffix={source_of(given['filename_suffix'])}")
         created = f"{tf}.summary.create_file_writer({', '.join(arguments)})"
         line = f"{writer.name} = {created}\n" if writer.name is not None else f"{created}\n"
         parsed = cst.parse_statement(line, config=codemod.tree.config_for_parsing)
@@ -523,11 +520,11 @@ def plan(codemod, program) -> None:  # noqa: ANN001
 
 def _write_block(codemod, writer: Writer, statement: cst.SimpleStatementLine, value: cst.BaseExpression, step: cst.BaseExpression | None, members: list[Summary]) -> cst.With:  # noqa: ANN001
     tf = codemod.tf
-    step_text = _code(step) if step is not None else "0"  # TF1 wrote a summary without a step at step 0
+    step_text = source_of(step) if step is not None else "0"  # TF1 wrote a summary without a step at step 0
     lines = [f"with {writer.name}.as_default():"]
     for index, summary in enumerate(members):
-        extra = f", max_outputs={_code(summary.max_outputs)}" if summary.max_outputs is not None else ""
-        lines.append(f"    {tf}.summary.{summary.kind}({_code(summary.tag_node)}, {_code(value)}[{index}], step={step_text}{extra})")
+        extra = f", max_outputs={source_of(summary.max_outputs)}" if summary.max_outputs is not None else ""
+        lines.append(f"    {tf}.summary.{summary.kind}({source_of(summary.tag_node)}, {source_of(value)}[{index}], step={step_text}{extra})")
     block = cst.parse_statement("\n".join(lines) + "\n", config=codemod.tree.config_for_parsing)
     assert isinstance(block, cst.With)
     return block.with_changes(leading_lines=statement.leading_lines)

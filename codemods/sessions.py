@@ -80,6 +80,7 @@ from tf2migrate.traversal import find
 
 from . import session_checkpoints, session_classes, session_contexts, session_dataset_values, session_fed_tensors, session_fetches, session_metrics, session_optimizers, session_prints, session_rebound_reasons, session_scopes, session_summaries
 from .base import Codemod, Rule
+from .builders import source_of
 from .names import references_in as _names_in
 from .session_schedules import SCHEDULES, ScheduleCalls, keras_schedule, schedule_arguments
 from .session_program_shapes import builds_graph_through_helper, function_definitions, item_of, stateful_call, unpacked_targets, unpacked_variables
@@ -474,7 +475,6 @@ def _assign_target(small: cst.BaseSmallStatement | None) -> tuple[str, cst.BaseE
     return None
 
 
-
 def _calls_in(node: cst.CSTNode) -> list[cst.Call]:
     return find(node, cst.Call)  # type: ignore[return-value]
 
@@ -489,10 +489,6 @@ def _arg(call: cst.Call, position: int, keyword: str) -> cst.Arg | None:
         elif index == position:
             return argument
     return None
-
-
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
 
 
 class Sessions(Codemod):
@@ -684,8 +680,8 @@ class Sessions(Codemod):
             small = _single_small(statement)
             if isinstance(small, cst.Import):
                 for alias in small.names:
-                    if _code(alias.name) == "tensorflow":
-                        return _code(alias.asname.name) if alias.asname is not None else "tensorflow"
+                    if source_of(alias.name) == "tensorflow":
+                        return source_of(alias.asname.name) if alias.asname is not None else "tensorflow"
         return None
 
     def _compat_alias(self, module: cst.Module) -> str | None:
@@ -693,17 +689,17 @@ class Sessions(Codemod):
             small = _single_small(statement)
             if isinstance(small, cst.Import):
                 for alias in small.names:
-                    full = _code(alias.name)
+                    full = source_of(alias.name)
                     if full in ("tensorflow", "tensorflow.compat.v1"):
                         if alias.asname is not None:
-                            return _code(alias.asname.name)
+                            return source_of(alias.asname.name)
                         if full == "tensorflow":
                             return "tensorflow"
-            if isinstance(small, cst.ImportFrom) and small.module is not None and _code(small.module) == "tensorflow.compat":
+            if isinstance(small, cst.ImportFrom) and small.module is not None and source_of(small.module) == "tensorflow.compat":
                 if not isinstance(small.names, cst.ImportStar):
                     for alias in small.names:
-                        if _code(alias.name) == "v1":
-                            return _code(alias.asname.name) if alias.asname else "v1"
+                        if source_of(alias.name) == "v1":
+                            return source_of(alias.asname.name) if alias.asname else "v1"
         return None
 
     def _is(self, node: cst.CSTNode, names: frozenset[str] | str) -> bool:
@@ -859,7 +855,7 @@ class Sessions(Codemod):
                 program.graph_arguments.append(argument.value)
                 continue
             if keyword != "config":
-                raise Decline(statement, SESSION_USE.code, f"the Session is created with `{_code(argument).rstrip(', ')}` (a target or graph of its own)")
+                raise Decline(statement, SESSION_USE.code, f"the Session is created with `{source_of(argument).rstrip(', ')}` (a target or graph of its own)")
             program.config_arguments.append(argument.value)
 
     def _classify(self, program: Program, statement: cst.CSTNode) -> None:
@@ -948,11 +944,11 @@ class Sessions(Codemod):
         if not self._is_graph_expression(program, assign.value):
             return
         if any(name in program.graph_names() for _, name in kept):
-            raise Decline(statement, GRAPH.code, f"`{_code(assign.targets[0].target)}` rebinds a graph name")
+            raise Decline(statement, GRAPH.code, f"`{source_of(assign.targets[0].target)}` rebinds a graph name")
         if len(kept) > 1:
             random = stateful_call(self, assign.value, STATEFUL_MARKERS)
             if random is not None:
-                raise Decline(statement, GRAPH.code, f"`{_code(assign.targets[0].target)}` unpacks a value built with `{random}`, which eager code would draw again for each item")
+                raise Decline(statement, GRAPH.code, f"`{source_of(assign.targets[0].target)}` unpacks a value built with `{random}`, which eager code would draw again for each item")
         for index, name in kept:
             program.tensors[name] = Tensor(name=name, statement=statement, value=item_of(assign.value, index))
 
@@ -998,7 +994,7 @@ class Sessions(Codemod):
             if isinstance(value, cst.Name) and value.value in program.graphs:
                 program.claimed.add(id(value))
             elif not (self._is(value, "tf.get_default_graph") and not value.args):  # type: ignore[attr-defined]
-                raise Decline(value, SESSION_USE.code, f"the Session runs graph `{_code(value)}`, which is not built in this program")
+                raise Decline(value, SESSION_USE.code, f"the Session runs graph `{source_of(value)}`, which is not built in this program")
 
     def _check_configs(self, program: Program) -> None:
         """Session configuration (devices, threads, GPU memory) has no eager counterpart here: it goes."""
@@ -1008,7 +1004,7 @@ class Sessions(Codemod):
             elif self._is(value, CONFIGS):
                 self._claim_config_names(program, value)
             else:
-                raise Decline(value, SESSION_USE.code, f"the Session's config `{_code(value)}` is not a `tf.ConfigProto` built in this program")
+                raise Decline(value, SESSION_USE.code, f"the Session's config `{source_of(value)}` is not a `tf.ConfigProto` built in this program")
 
     def _record_op_name(self, program: Program, name: str, value: cst.BaseExpression, prefix: str | None) -> None:
         """`y = tf.multiply(x, 2.0, name="y")`: the tensor `"y:0"` is `y` (fetches and feeds by name); in a scope
@@ -1110,7 +1106,7 @@ class Sessions(Codemod):
             optimizer = ""
         else:
             qualified = self.qualified_name(receiver) if isinstance(receiver, cst.Call) else None
-            what = f"`{qualified}`" if qualified else f"`{_code(receiver)}`"
+            what = f"`{qualified}`" if qualified else f"`{source_of(receiver)}`"
             raise Decline(statement, OPTIMIZER.code, f"`minimize` on {what}, which has no faithful Keras counterpart here")
         loss_arg = _arg(call, 0, "loss")
         if loss_arg is not None and not isinstance(loss_arg.value, cst.Name) and self._is_graph_expression(program, loss_arg.value):
@@ -1224,7 +1220,7 @@ class Sessions(Codemod):
                         params.update(inner.params)
                 elif dep in program.session_names:
                     keeping = session_classes.session_keeping_class(self.tree, tensor.value, dep)
-                    raise Decline(tensor.statement, SESSION_USE.code, f"`{tensor.name} = {_code(tensor.value)}` uses the session outside `sess.run`" + (f": {keeping}" if keeping else ""))
+                    raise Decline(tensor.statement, SESSION_USE.code, f"`{tensor.name} = {source_of(tensor.value)}` uses the session outside `sess.run`" + (f": {keeping}" if keeping else ""))
             tensor.params = [p for p in order if p in params]
             if tensor.dynamic:
                 tensor.function = program.fresh(f"compute_{tensor.name}")
@@ -1711,22 +1707,22 @@ class Sessions(Codemod):
         update = session_fetches.variable_update(self, program.variables - program.containers, item)
         if update is not None:  # `sess.run(v.assign(e))`: the update done in place (session_fetches)
             program.claimed.add(id(update.variable))
-            self._check_fed(program, call, update.value, values, f"`{_code(item)}`")
+            self._check_fed(program, call, update.value, values, f"`{source_of(item)}`")
             return
         if isinstance(item, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
-            raise Decline(call, FETCH_FEED.code, f"fetch by name ({_code(item)}) that no tensor of this program was given with `name=` (exactly once)")
+            raise Decline(call, FETCH_FEED.code, f"fetch by name ({source_of(item)}) that no tensor of this program was given with `name=` (exactly once)")
         tensor_op = (
             isinstance(item, (cst.BinaryOperation, cst.UnaryOperation, cst.Subscript))
             or isinstance(item, cst.Call) and (self.qualified_name(item) or "").startswith("tf.")
             or self._helper_built(item)  # `sess.run(G(z), feed)`: a helper of this file building the tensor
         )
         if not tensor_op:
-            raise Decline(call, FETCH_FEED.code, f"the fetch `{_code(item)}` is not a tensor (a dict, list or other structure built differently)")
+            raise Decline(call, FETCH_FEED.code, f"the fetch `{source_of(item)}` is not a tensor (a dict, list or other structure built differently)")
         references = [n for n in _names_in(item) if n.value in program.graph_names()]
         calls = [self.qualified_name(c) or "" for c in _calls_in(item)]
         if not references and not any(q.startswith("tf.") for q in calls):
-            raise Decline(call, FETCH_FEED.code, f"the fetch `{_code(item)}` is not a tensor of this program's graph")
-        self._check_fed(program, call, item, values, f"`{_code(item)}`")
+            raise Decline(call, FETCH_FEED.code, f"the fetch `{source_of(item)}` is not a tensor of this program's graph")
+        self._check_fed(program, call, item, values, f"`{source_of(item)}`")
 
     def _check_fed(self, program: Program, call: cst.Call, item: cst.BaseExpression, values: dict[str, cst.BaseExpression], what: str) -> None:
         """The calls in a fetched expression run eagerly and the graph names it reads are given by the feed."""
@@ -1874,7 +1870,7 @@ class Sessions(Codemod):
         dtype = program.placeholders[placeholder]
         if isinstance(dtype, cst.Name) and dtype.value == "None":
             return value  # an element of a dataset iterated in Python (TFM265): a tensor of the element's own dtype
-        if isinstance(value, cst.Name) and value.value in ("True", "False") and (self.qualified_name(dtype) == "tf.bool" or placeholder in program.defaults and _code(dtype).endswith(".bool")):
+        if isinstance(value, cst.Name) and value.value in ("True", "False") and (self.qualified_name(dtype) == "tf.bool" or placeholder in program.defaults and source_of(dtype).endswith(".bool")):
             return value  # a training flag stays a Python bool (layers that branch on it need one; tf.function traces each value)
         qualified = self.qualified_name(dtype) if isinstance(dtype, (cst.Name, cst.Attribute)) else None
         if qualified and qualified.startswith("tf.") and qualified.count(".") == 1:
@@ -1993,8 +1989,8 @@ class Sessions(Codemod):
             inner = program.tensors.get(dep)
             if inner is not None and inner.dynamic:
                 lines.append(f"{dep} = {inner.function}({', '.join(inner.params)})")
-        lines += [f"{tensor.name} = {_code(value)}" for _, value in tensor.chain]
-        body_lines = lines + [f"return {_code(tensor.value)}"]
+        lines += [f"{tensor.name} = {source_of(value)}" for _, value in tensor.chain]
+        body_lines = lines + [f"return {source_of(tensor.value)}"]
         if tensor.name in program.gradients:  # `tf.gradients(ys, xs)`: ys computed under a tape watching xs
             body_lines = session_optimizers.gradients_body(self.tf or "tf", program, tensor, program.gradients[tensor.name], lines)
         source = f"def {tensor.function}({', '.join(tensor.params)}):\n" + "".join(f"    {line}\n" for line in body_lines)
@@ -2037,7 +2033,7 @@ class Sessions(Codemod):
         for extras, step in steps.items():
             params = self._step_params(program, train, extras)
             tf = self.tf
-            variables = _code(train.var_list) if train.var_list is not None else "tape.watched_variables()"
+            variables = source_of(train.var_list) if train.var_list is not None else "tape.watched_variables()"
             if train.var_list is not None and not isinstance(train.var_list, (cst.Name, cst.List, cst.Tuple)):
                 variables = f"list({variables})"  # `d_weights.values()`: a view the tape cannot take
             loss_name = train.loss
@@ -2084,14 +2080,14 @@ class Sessions(Codemod):
         for statement in module.body:
             small = _single_small(statement)
             if isinstance(small, cst.Expr) and self._is(small.value, GRAPH_MODE_SWITCHES) and not small.value.args:  # type: ignore[attr-defined]
-                if self.offer_fix(statement, COMPAT_IMPORT.code, f"`{_code(small.value)}` removed: the program now runs eagerly"):
+                if self.offer_fix(statement, COMPAT_IMPORT.code, f"`{source_of(small.value)}` removed: the program now runs eagerly"):
                     self.edits.statements[id(statement)] = []
-            elif isinstance(small, cst.Import) and any(_code(a.name) == "tensorflow.compat.v1" and a.asname for a in small.names) and len(small.names) == 1:
+            elif isinstance(small, cst.Import) and any(source_of(a.name) == "tensorflow.compat.v1" and a.asname for a in small.names) and len(small.names) == 1:
                 if self.offer_fix(statement, COMPAT_IMPORT.code, "`import tensorflow.compat.v1` now `import tensorflow`: the program is native TF2"):
                     self.edits.statements[id(statement)] = [statement.with_changes(body=[small.with_changes(names=[small.names[0].with_changes(name=cst.Name("tensorflow"))])])]
-            elif isinstance(small, cst.ImportFrom) and small.module is not None and _code(small.module) == "tensorflow.compat" and not isinstance(small.names, cst.ImportStar) and len(small.names) == 1 and _code(small.names[0].name) == "v1":
+            elif isinstance(small, cst.ImportFrom) and small.module is not None and source_of(small.module) == "tensorflow.compat" and not isinstance(small.names, cst.ImportStar) and len(small.names) == 1 and source_of(small.names[0].name) == "v1":
                 alias = small.names[0].asname
-                name = _code(alias.name) if alias else "v1"
+                name = source_of(alias.name) if alias else "v1"
                 if self.offer_fix(statement, COMPAT_IMPORT.code, "`from tensorflow.compat import v1` now `import tensorflow`: the program is native TF2"):
                     self.edits.statements[id(statement)] = [cst.parse_statement(f"import tensorflow as {name}\n", config=self.tree.config_for_parsing).with_changes(leading_lines=statement.leading_lines)]  # type: ignore[union-attr]
 
