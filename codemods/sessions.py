@@ -69,8 +69,6 @@ When it declines (TFM211-TFM214)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import FunctionScope, ParentNodeProvider, PositionProvider, ScopeProvider
@@ -85,252 +83,16 @@ from .session_schedules import SCHEDULES, ScheduleCalls, keras_schedule, schedul
 from .session_program_shapes import builds_graph_through_helper, function_definitions, item_of, stateful_call, unpacked_targets, unpacked_variables
 from .plumbing import PLUMBING_CODE, argument_of_removed_api, fallback_cannot_switch, handed_to_other_code, session_only_plumbing
 from .sessions_rules import COMPAT_IMPORT, CONVERT, FETCH_FEED, GRAPH, OPTIMIZER, SESSION_USE
-
-SESSION_FACTORIES = frozenset({"tf.Session", "tf.InteractiveSession"})
-PLACEHOLDER = "tf.placeholder"
-VARIABLE = "tf.Variable"
-INITIALIZERS = frozenset({"tf.global_variables_initializer", "tf.initialize_all_variables", "tf.initializers.global_variables"})
-# What keeps a file in graph mode (the graph-mode fallback looks for the same).
-GRAPH_DRIVERS = frozenset(
-    {
-        "tf.placeholder",
-        "tf.placeholder_with_default",
-        "tf.sparse_placeholder",
-        "tf.Session",
-        "tf.InteractiveSession",
-        "tf.get_default_session",
-        "tf.train.MonitoredSession",
-        "tf.train.MonitoredTrainingSession",
-        "tf.train.SingularMonitoredSession",
-        "tf.train.start_queue_runners",
-    }
-)
-CONFIGS = frozenset({"tf.ConfigProto", "tf.GPUOptions", "tf.GraphOptions", "tf.OptimizerOptions", "tf.RunOptions"})
-GRAPH_MODE_SWITCHES = frozenset({"tf.disable_v2_behavior", "tf.disable_eager_execution"})
-# Calls whose value changes from one run to the next: a tensor using one is recomputed per fetch.
-STATEFUL_MARKERS = ("random", "dropout", "shuffle", "multinomial", "categorical")
-# TensorFlow-provided helpers that build no graph (data loaders and the like).
-NOT_GRAPH = ("tf.train.latest_checkpoint", "tf.train.get_checkpoint_state", "tf.examples.", "tf.contrib.learn.datasets", "tf.compat.", "tf.io.gfile", "tf.gfile", "tf.logging", "tf.app.", "tf.flags")
-# Imported code the rule trusts not to create variables when called (what creates them is listed above).
-SEEN_THROUGH = ("tf.", "tensorflow.", "keras.", "numpy.", "math.", "functools.", "operator.", "itertools.")
-# Graph-only machinery that a tensor definition must not use for the rewrite to go ahead.
-UNSUPPORTED_IN_TENSORS = ("tf.data.", "tf.train.", "tf.summary.", "tf.py_func", "tf.control_dependencies", "tf.group", "tf.tuple", "tf.Print", "tf.cond", "tf.while_loop", "tf.get_collection", "tf.add_to_collection", "tf.placeholder_with_default", "tf.sparse_placeholder", "tf.gradients")
-# TF1 helpers that create variables when called (owned by the tf1-variables rules, which run first).
-VARIABLE_FACTORIES = (
-    "tf.get_variable",
-    "tf.layers.",
-    "tf.contrib.",
-    "tf.variable_scope",
-    "tf.name_scope",
-    "tf.make_template",
-    "tf.nn.rnn_cell.",  # RNN cells and the helpers that build their weights on first call
-    "tf.nn.dynamic_rnn",
-    "tf.nn.static_rnn",
-    "tf.nn.bidirectional_dynamic_rnn",
-    "tf.nn.static_bidirectional_rnn",
-    "tf.nn.raw_rnn",
-    "keras.layers.",  # a Keras layer built where the tensor is computed would be built again on every call
-    "keras.Sequential",
-    "keras.Model",
-    "keras.models.",
-    "keras.applications.",
-)
+from .sessions_keras_optimizers import KerasOptimizers
+from .sessions_model import CONFIGS, GRAPH_DRIVERS, GRAPH_MODE_SWITCHES, INITIALIZERS, NOT_GRAPH, PLACEHOLDER, SEEN_THROUGH, SESSION_FACTORIES, STATEFUL_MARKERS, UNSUPPORTED_IN_TENSORS, VARIABLE, VARIABLE_FACTORIES, Decline, Edits, Program, Tensor, TrainOp, _arg, _assign_target, _calls_in, _commas, _keyword, _single_small, _step_key
 
 
-class Decline(Exception):
-    """The program cannot be converted with certainty: (node, code, message)."""
-
-    def __init__(self, node: cst.CSTNode, code: str, message: str) -> None:
-        super().__init__(message)
-        self.node = node
-        self.code = code
-        self.message = message
+# Read from here by other modules: eager_programs and the tests (OPTIMIZERS), session_datasets (_arg),
+# session_graph_values and session_rebinding (SESSION_FACTORIES, VARIABLE, VARIABLE_FACTORIES).
+from .sessions_keras_optimizers import OPTIMIZERS  # noqa: E402,F401
 
 
-# -- optimizers ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OptimizerMap:
-    keras: str
-    v1_args: tuple[str, ...]  # TF1 positional order
-    renames: dict[str, str]  # TF1 keyword -> Keras keyword (absent: dropped)
-    explicit: dict[str, str]  # Keras keyword -> TF1 default to pass when not given (defaults differ)
-    required: tuple[str, ...] = ()
-
-
-OPTIMIZERS: dict[str, OptimizerMap] = {
-    "tf.train.GradientDescentOptimizer": OptimizerMap(
-        "SGD", ("learning_rate", "use_locking", "name"), {"learning_rate": "learning_rate"}, {}, ("learning_rate",)
-    ),
-    "tf.train.MomentumOptimizer": OptimizerMap(
-        "SGD",
-        ("learning_rate", "momentum", "use_locking", "name", "use_nesterov"),
-        {"learning_rate": "learning_rate", "momentum": "momentum", "use_nesterov": "nesterov"},
-        {},
-        ("learning_rate", "momentum"),
-    ),
-    "tf.train.AdamOptimizer": OptimizerMap(
-        "Adam",
-        ("learning_rate", "beta1", "beta2", "epsilon", "use_locking", "name"),
-        {"learning_rate": "learning_rate", "beta1": "beta_1", "beta2": "beta_2", "epsilon": "epsilon"},
-        {"epsilon": "1e-08"},  # TF1 1e-8, Keras 1e-7
-    ),
-    "tf.train.AdagradOptimizer": OptimizerMap(
-        "Adagrad",
-        ("learning_rate", "initial_accumulator_value", "use_locking", "name"),
-        {"learning_rate": "learning_rate", "initial_accumulator_value": "initial_accumulator_value"},
-        {"epsilon": "0.0"},  # TF1 divides by sqrt(accumulator); Keras adds epsilon (1e-7) under the root
-        ("learning_rate",),
-    ),
-    # Keras' RMSprop starts its mean square at 0, TF1's at 1: built from a class written into the file (session_optimizers)
-    "tf.train.RMSPropOptimizer": OptimizerMap(
-        "RMSprop",
-        ("learning_rate", "decay", "momentum", "epsilon", "use_locking", "centered", "name"),
-        {"learning_rate": "learning_rate", "decay": "rho", "momentum": "momentum", "epsilon": "epsilon", "centered": "centered"},
-        {"epsilon": "1e-10"},  # TF1 1e-10, Keras 1e-7
-        ("learning_rate",),
-    ),
-}
-
-
-# -- the analysis of one program -----------------------------------------------------------------
-
-
-@dataclass
-class Tensor:
-    name: str
-    statement: cst.SimpleStatementLine
-    value: cst.BaseExpression
-    deps: list[str] = field(default_factory=list)  # graph names its expression reads, in order
-    dynamic: bool = False
-    params: list[str] = field(default_factory=list)  # placeholders, in definition order
-    function: str = ""
-    # `L1 = conv(X); L1 = relu(L1); L1 = pool(L1)`: the earlier bindings of the name, in order (the last is `value`)
-    chain: list[tuple[cst.SimpleStatementLine, cst.BaseExpression]] = field(default_factory=list)
-
-    def values(self) -> list[cst.BaseExpression]:
-        return [value for _, value in self.chain] + [self.value]
-
-
-@dataclass
-class TrainOp:
-    name: str
-    statement: cst.SimpleStatementLine
-    optimizer: str  # name of the (Keras) optimizer object
-    inline_optimizer: cst.Call | None  # `tf.train.X(...).minimize(...)`: the constructor call
-    loss: str
-    var_list: cst.BaseExpression | None
-    global_step: str | None = None  # `minimize(..., global_step=step)`: the variable the step increments
-    steps: dict[tuple[str, ...], str] = field(default_factory=dict)  # extra fetches -> step function name
-    keras_optimizer: str = ""  # the name the Keras optimizer of an inline `tf.train.X(...).minimize` is given
-    dense_gradients: bool = False  # the loss looks rows up (`tf.nn.embedding_lookup`): sparse gradients made dense (session_contexts)
-
-
-@dataclass
-class Program:
-    block: cst.CSTNode  # Module or FunctionDef
-    scope: object
-    session: cst.CSTNode  # the statement that creates the first session (for the finding)
-    session_names: set[str] = field(default_factory=set)
-    sessions: list[cst.CSTNode] = field(default_factory=list)
-    placeholders: dict[str, cst.BaseExpression] = field(default_factory=dict)  # name -> dtype expression
-    placeholder_statements: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)
-    variables: set[str] = field(default_factory=set)
-    tensors: dict[str, Tensor] = field(default_factory=dict)
-    optimizers: dict[str, tuple[cst.SimpleStatementLine, cst.Call]] = field(default_factory=dict)
-    train_ops: dict[str, TrainOp] = field(default_factory=dict)
-    inits: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)
-    claimed: set[int] = field(default_factory=set)  # ids of Name nodes whose use is understood
-    containers: set[str] = field(default_factory=set)  # variables that are dicts/lists/tuples of variables
-    configs: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)  # session configuration objects
-    graphs: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)  # `graph = tf.Graph()`
-    graph_contexts: list[cst.With] = field(default_factory=list)  # `with graph.as_default():` around graph code
-    graph_arguments: list[cst.BaseExpression] = field(default_factory=list)  # `tf.Session(graph=...)` values
-    config_statements: list[cst.SimpleStatementLine] = field(default_factory=list)  # `config.x.y = v`
-    config_arguments: list[cst.BaseExpression] = field(default_factory=list)  # `tf.Session(config=...)` values
-    op_names: dict[str, str | None] = field(default_factory=dict)  # "loss:0" -> Python name (None: ambiguous)
-    normalized: dict[int, cst.BaseExpression] = field(default_factory=dict)  # id(fetch) -> fetch by Python names
-    taken: set[str] = field(default_factory=set)  # names bound anywhere in the file
-    # `y = tf.nn.relu(x); ...; y = sess.run(y)`: from that statement on, the name holds the fetched value
-    fetched_over: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)
-    feed_statements: dict[int, cst.SimpleStatementLine] = field(default_factory=dict)
-    renames: dict[int, str] = field(default_factory=dict)  # id(Name) -> new name (a variable's name rebound to a fetched value)
-    synthetic: set[str] = field(default_factory=set)
-    schedules: dict[int, cst.BaseExpression] = field(default_factory=dict)  # id(exponential_decay call) -> Keras schedule  # tensors the rewrite names (`minimize(-loss)`'s loss)
-    defaults: dict[str, cst.BaseExpression] = field(default_factory=dict)  # placeholder_with_default -> its default  # `feed = {X: ...}` inlined at its runs
-    savers: dict[str, session_checkpoints.Saver] = field(default_factory=dict)  # `saver = tf.train.Saver()` (session_checkpoints)
-    summaries: session_summaries.State | None = None  # summary ops and writers (session_summaries)
-    # TF1 optimizer -> (name of the class written into the file for it, the first statement building one)
-    optimizer_helpers: dict[str, tuple[str, cst.CSTNode]] = field(default_factory=dict)
-    devices: list[cst.With] = field(default_factory=list)  # `with tf.device("/cpu:0"):` blocks kept (session_contexts)
-    initial_reads: dict[str, tuple[cst.CSTNode, set[int]]] = field(default_factory=dict)  # tensor -> (statement, ids of reads by initial values)
-    shared_optimizers: dict[str, list[TrainOp]] = field(default_factory=dict)  # optimizer -> its train ops (session_optimizers)
-    static_shapes: dict[int, tuple[cst.CSTNode, list]] = field(default_factory=dict)  # `assert t.shape...` statements (session_contexts)
-    gradients: dict[str, cst.Call] = field(default_factory=dict)  # tensor -> its `tf.gradients(ys, xs)` call (session_optimizers)
-    prints: dict[int, session_prints.Printed] = field(default_factory=dict)  # id(print call) -> graph names it prints (session_prints)
-    metrics: dict[str, session_metrics.Metric] = field(default_factory=dict)  # metric object -> its tensors (session_metrics)
-
-    def graph_names(self) -> set[str]:
-        return (
-            set(self.placeholders)
-            | self.variables
-            | set(self.tensors)
-            | set(self.optimizers)
-            | set(self.train_ops)
-            | set(self.inits)
-            | set(self.configs)
-            | set(self.graphs)
-            | self.session_names
-        )
-
-    def fresh(self, base: str) -> str:
-        name, index = base, 2
-        while name in self.taken:
-            name, index = f"{base}_{index}", index + 1
-        self.taken.add(name)
-        return name
-
-
-@dataclass
-class Edits:
-    statements: dict[int, list[cst.BaseStatement]] = field(default_factory=dict)  # id(original) -> replacement
-    expressions: dict[int, cst.BaseExpression] = field(default_factory=dict)
-    unwrap: set[int] = field(default_factory=set)  # With statements replaced by their body
-    with_prefix: dict[int, cst.SimpleStatementLine] = field(default_factory=dict)  # written before the unwrapped body
-    compat_import: bool = False
-    renames: dict[int, str] = field(default_factory=dict)  # id(original Name) -> new name
-
-
-def _single_small(statement: cst.CSTNode) -> cst.BaseSmallStatement | None:
-    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
-        return statement.body[0]
-    return None
-
-
-def _assign_target(small: cst.BaseSmallStatement | None) -> tuple[str, cst.BaseExpression] | None:
-    if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
-        return small.targets[0].target.value, small.value
-    return None
-
-
-def _calls_in(node: cst.CSTNode) -> list[cst.Call]:
-    return find(node, cst.Call)  # type: ignore[return-value]
-
-
-def _arg(call: cst.Call, position: int, keyword: str) -> cst.Arg | None:
-    for index, argument in enumerate(call.args):
-        if argument.keyword is not None:
-            if argument.keyword.value == keyword:
-                return argument
-        elif argument.star:
-            return None
-        elif index == position:
-            return argument
-    return None
-
-
-class Sessions(Codemod):
+class Sessions(KerasOptimizers, Codemod):
     RULES = (CONVERT, COMPAT_IMPORT, SESSION_USE, FETCH_FEED, OPTIMIZER, GRAPH, *session_checkpoints.RULES, *session_summaries.RULES, *session_prints.RULES, *session_metrics.RULES)
     TRIGGERS = ("Session",)
     METADATA_DEPENDENCIES = Codemod.METADATA_DEPENDENCIES
@@ -885,10 +647,6 @@ class Sessions(Codemod):
             return program.normalized[key]
         return fetch
 
-    def _is_optimizer(self, call: cst.Call) -> bool:
-        qualified = self.qualified_name(call) or ""
-        return qualified in OPTIMIZERS or (qualified.startswith("tf.train.") and qualified.endswith("Optimizer"))
-
     def _variable_container(self, program: Program, value: cst.BaseExpression) -> bool:
         """`{"h1": tf.Variable(...), ...}`, `[W, b]`, `[weights["h1"], ...]`: a literal holding only variables;
         `theta_G1 + theta_G2`: lists of variables joined (session_optimizers)."""
@@ -1268,56 +1026,6 @@ class Sessions(Codemod):
                 if concern is not None:
                     return f"`{name}` -> {concern}"
         return None
-
-    def _keras_optimizer(self, program: Program, call: cst.Call, statement: cst.CSTNode) -> cst.Call:
-        qualified = self.qualified_name(call) or ""
-        mapping = OPTIMIZERS.get(qualified)
-        if mapping is None:
-            raise Decline(statement, OPTIMIZER.code, f"`{qualified}` has no Keras optimizer with the same update rule")
-        given: dict[str, cst.BaseExpression] = {}
-        for index, argument in enumerate(call.args):
-            if argument.star:
-                raise Decline(statement, OPTIMIZER.code, "optimizer arguments passed with * or **")
-            if argument.keyword is not None:
-                keyword = argument.keyword.value
-            elif index < len(mapping.v1_args):
-                keyword = mapping.v1_args[index]
-            else:
-                raise Decline(statement, OPTIMIZER.code, "too many positional optimizer arguments")
-            if keyword not in mapping.v1_args:
-                raise Decline(statement, OPTIMIZER.code, f"optimizer argument `{keyword}` is not understood")
-            rate = program.tensors.get(argument.value.value) if isinstance(argument.value, cst.Name) else None
-            if keyword == "learning_rate" and rate is not None and rate.dynamic and not rate.params and rate.function:
-                given[keyword] = cst.Name(rate.function)  # a function of variables only: Keras calls it at each update
-                program.claimed.add(id(argument.value))
-                continue
-            for reference in _names_in(argument.value):
-                if reference.value in program.graph_names():
-                    raise Decline(statement, OPTIMIZER.code, f"the optimizer's `{keyword}` is a tensor (`{reference.value}`)")
-            if _calls_in(argument.value) and any((self.qualified_name(c) or "").startswith("tf.") for c in _calls_in(argument.value)):
-                raise Decline(statement, OPTIMIZER.code, f"the optimizer's `{keyword}` is a tensor")
-            given[keyword] = argument.value
-        for required in mapping.required:
-            if required not in given:
-                raise Decline(statement, OPTIMIZER.code, f"optimizer without `{required}`")
-        arguments = []
-        for keyword, value in given.items():
-            if keyword in mapping.renames:
-                arguments.append(cst.Arg(keyword=cst.Name(mapping.renames[keyword]), value=value, equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
-        for keyword, default in mapping.explicit.items():
-            if not any(mapping.renames.get(k) == keyword for k in given):
-                arguments.append(cst.Arg(keyword=cst.Name(keyword), value=cst.parse_expression(default), equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
-        if qualified in session_optimizers.HELPERS:
-            return cst.Call(func=cst.Name(self._optimizer_helper(program, qualified, statement)), args=_commas(arguments))
-        return cst.Call(func=cst.parse_expression(f"{self.tf}.keras.optimizers.{mapping.keras}"), args=_commas(arguments))
-
-    def _optimizer_helper(self, program: Program, qualified: str, statement: cst.CSTNode) -> str:
-        """The class written into the file for `qualified` (session_optimizers), before the first statement using it."""
-        known = program.optimizer_helpers.get(qualified)
-        name = known[0] if known is not None else program.fresh(session_optimizers.HELPER_BASE)
-        if known is None or self.position(statement) < self.position(known[1]):
-            program.optimizer_helpers[qualified] = (name, statement)
-        return name
 
     # -- uses of the graph: sess.run, .eval(), .run() ----------------------------------------
 
@@ -2034,11 +1742,6 @@ def _local_elsewhere(inner: object, outer: object, name: str) -> bool:
     return False
 
 
-def _step_key(train: TrainOp, extras: tuple[str, ...]) -> tuple[str, ...]:
-    """The values a train step returns besides updating: () means just the loss."""
-    return () if extras in ((), (train.loss,)) else extras
-
-
 class _Renamer(cst.CSTTransformer):
     """Renames the original Name nodes (by identity) inside a generated expression built from them."""
 
@@ -2049,18 +1752,6 @@ class _Renamer(cst.CSTTransformer):
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
         new = self.renames.get(id(original_node))
         return updated_node.with_changes(value=new) if new is not None else updated_node
-
-
-def _keyword(name: str, value: cst.BaseExpression) -> cst.Arg:
-    return cst.Arg(keyword=cst.Name(name), value=value, equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
-
-
-def _commas(arguments: list[cst.Arg]) -> list[cst.Arg]:
-    result = []
-    for index, argument in enumerate(arguments):
-        last = index == len(arguments) - 1
-        result.append(argument.with_changes(comma=cst.MaybeSentinel.DEFAULT if last else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))))
-    return result
 
 
 CODEMOD = Sessions
