@@ -78,7 +78,7 @@ from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
 from . import legacy_keras
-from . import arg_scopes, collection_var_lists, graph_layers, graph_shared_layers
+from . import arg_scopes, collection_var_lists, graph_layers, graph_rnn_cells, graph_shared_layers
 from .contrib_layer_specs import ARG_SCOPES, CONTRIB_LAYER_RULE, contrib_bessel, CONTRIB_LAYERS, CONTRIB_MODULES, LayerSpec, translate
 from .base import Codemod, Rule
 from .builders import with_commas
@@ -1576,6 +1576,12 @@ class _Collect(cst.CSTVisitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         if graph_shared_layers.written(node):  # TF1's layer on get_variable, kept for the graph-mode fallback (TFM293)
+            self.names.add(node.name.value)
+            return False
+        return True
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        if graph_rnn_cells.written(node):  # TF1's RNN cell on get_variable, kept for the graph-mode fallback (TFM294)
             self.names.add(node.name.value)
             return False
         return True
