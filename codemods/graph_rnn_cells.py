@@ -366,7 +366,8 @@ class GraphRnnCells(Codemod):
         if not self.run.graph_mode:
             self.run.graph_unproven += 1  # runs only where the file stays in graph mode: ask for that pass
             return False
-        taken = {n.value for n in find(node, cst.Name)}  # type: ignore[attr-defined]
+        attributes = {id(a.attr) for a in find(node, cst.Attribute)}  # type: ignore[attr-defined]
+        taken = {n.value for n in find(node, cst.Name) if id(n) not in attributes}  # type: ignore[attr-defined]
         names: dict[str, str] = {}
 
         def name_for(kind: str) -> str:
@@ -479,8 +480,8 @@ class GraphRnnCells(Codemod):
                 for text in self.block:
                     statement = cst.parse_module(text.lstrip("\n")).body[0]
                     body.append(statement.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()]))
-                if not any(line.comment is None for line in new.leading_lines):
-                    new = new.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine(), *new.leading_lines])
+                blank = next((i for i, line in enumerate(new.leading_lines) if line.comment is not None), len(new.leading_lines))
+                new = new.with_changes(leading_lines=[*[cst.EmptyLine()] * max(0, 2 - blank), *new.leading_lines])
             body.append(new)
         return updated_node.with_changes(body=body)
 
