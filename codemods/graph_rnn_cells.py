@@ -2,8 +2,9 @@
 
 What it matches
     In a file that stays in graph mode (TFM260, the engine's graph-mode pass), without the legacy-Keras opt-in,
-    each call of `tf.nn.rnn_cell.LSTMCell` / `BasicLSTMCell` / `GRUCell` / `BasicRNNCell` / `MultiRNNCell`
-    (`tf.contrib.rnn.*` gets these core names from TFM288 first), and each use of `tf.nn.rnn_cell.LSTMStateTuple`:
+    each call of `tf.nn.rnn_cell.LSTMCell` / `BasicLSTMCell` / `GRUCell` / `BasicRNNCell` / `MultiRNNCell` /
+    `DropoutWrapper` (`tf.contrib.rnn.*` gets these core names from TFM288 first), and each use of
+    `tf.nn.rnn_cell.LSTMStateTuple`:
 
         rnn_cell = tf.nn.rnn_cell.LSTMCell(num_units=32)
         init_s = rnn_cell.zero_state(batch_size=1, dtype=tf.float32)
@@ -11,7 +12,7 @@ What it matches
 
 What it writes (TFM294, TFM296)
     Calls of `GraphLSTMCell(...)` / `GraphBasicLSTMCell` / `GraphGRUCell` / `GraphBasicRNNCell` /
-    `GraphMultiRNNCell`, classes written into the file once, before the first module-level statement that uses
+    `GraphMultiRNNCell` / `GraphDropoutWrapper`, classes written into the file once, before the first module-level statement that uses
     them, with `LSTMStateTuple = collections.namedtuple("LSTMStateTuple", ("c", "h"))` for LSTM states (and for
     the file's own `tf.nn.rnn_cell.LSTMStateTuple`, TFM296). They are TF1's cells as graph ops, on the TF1 RNN
     cell protocol that `tf.compat.v1.nn.dynamic_rnn`, `static_rnn`, `bidirectional_dynamic_rnn` and
@@ -22,15 +23,18 @@ What it writes (TFM294, TFM296)
     'basic_rnn_cell' or `name`, fixed at the first call, reused after it; `MultiRNNCell`'s 'cell_0', ...), so a
     Saver finds `rnn/lstm_cell/kernel` as before. The math is TF1's: the LSTM kernel is [input + units,
     4 * units] in the i, j, f, o gate order with `forget_bias` added to the forget gate at every step; the GRU's
-    `gates/kernel` (bias starting at 1.0) and `candidate/kernel`; the basic RNN's `activation(W [x, h] + b)`.
+    `gates/kernel` (bias starting at 1.0) and `candidate/kernel`; the basic RNN's `activation(W [x, h] + b)`;
+    `DropoutWrapper`'s `tf.nn.dropout` of the wrapped cell's inputs / outputs at every step (a new mask each
+    step, none for a keep probability that is the number 1), without a variable scope of its own.
     Positional arguments past `num_units` become keywords; arguments that only repeat TF1's defaults
     (`use_peepholes=False`, `cell_clip=None`, `num_proj=None`, `proj_clip=None`, the shard counts `None`,
     `state_is_tuple=True`) are dropped.
 
 When it declines (TFM295)
     A call with an option the written class does not reproduce (peepholes, `cell_clip`, `num_proj` /
-    `proj_clip`, shards, `state_is_tuple=False`, an activation given as a string, `*args` / `**kwargs`, any
-    other keyword) is reported and left: TFM261 still says that the name is missing under Keras 3.
+    `proj_clip`, shards, `state_is_tuple=False`, an activation given as a string, `DropoutWrapper`'s
+    `state_keep_prob`, `variational_recurrent` or `seed`, `*args` / `**kwargs`, any other keyword) is reported
+    and left: TFM261 still says that the name is missing under Keras 3.
 
 Why
     `tf.nn.rnn_cell` is gone under Keras 3, even from `tf.compat.v1`, and Keras 3 RNN layers do not run in v1
@@ -60,6 +64,8 @@ PARAMETERS: dict[str, tuple[str, ...]] = {
     "GRUCell": ("num_units", "activation", "reuse", "kernel_initializer", "bias_initializer", "name", "dtype"),
     "BasicRNNCell": ("num_units", "activation", "reuse", "name", "dtype"),
     "MultiRNNCell": ("cells", "state_is_tuple"),
+    "DropoutWrapper": ("cell", "input_keep_prob", "output_keep_prob", "state_keep_prob", "variational_recurrent", "input_size",
+                       "dtype", "seed", "dropout_state_filter_visitor"),
 }  # fmt: skip
 # What the written classes take (the rest of PARAMETERS only when it repeats TF1's default, then dropped).
 TAKEN: dict[str, frozenset[str]] = {
@@ -68,9 +74,12 @@ TAKEN: dict[str, frozenset[str]] = {
     "GRUCell": frozenset({"num_units", "activation", "reuse", "kernel_initializer", "bias_initializer", "name", "dtype"}),
     "BasicRNNCell": frozenset({"num_units", "activation", "reuse", "name", "dtype"}),
     "MultiRNNCell": frozenset({"cells"}),
+    "DropoutWrapper": frozenset({"cell", "input_keep_prob", "output_keep_prob"}),
 }
-DEFAULTS = {"use_peepholes": "False", "cell_clip": "None", "num_proj": "None", "proj_clip": "None",
-            "num_unit_shards": "None", "num_proj_shards": "None", "state_is_tuple": "True"}  # fmt: skip
+DEFAULTS = {"use_peepholes": {"False"}, "cell_clip": {"None"}, "num_proj": {"None"}, "proj_clip": {"None"},
+            "num_unit_shards": {"None"}, "num_proj_shards": {"None"}, "state_is_tuple": {"True"},
+            "state_keep_prob": {"1", "1.0"}, "variational_recurrent": {"False"}, "input_size": {"None"}, "dtype": {"None"},
+            "seed": {"None"}, "dropout_state_filter_visitor": {"None"}}  # fmt: skip
 
 MARK = "(written by tf2migrate, TFM294)"
 
@@ -217,6 +226,35 @@ class __MultiRNNCell__(__BasicRNNCell__):
         return inputs, tuple(states)
 ''',
 }
+HELPERS["DropoutWrapper"] = '''
+class __DropoutWrapper__:
+    """TF1's `tf.nn.rnn_cell.DropoutWrapper` without state dropout or variational recurrence, as graph ops (written by tf2migrate, TFM294): the wrapped cell's inputs and outputs dropped with a new mask at every step, a keep probability of 1 (a number) dropping nothing; no variable scope of its own, as in TF1."""
+
+    def __init__(self, cell, input_keep_prob=1.0, output_keep_prob=1.0):
+        self._cell, self._input_keep_prob, self._output_keep_prob = cell, input_keep_prob, output_keep_prob
+
+    @property
+    def state_size(self):
+        return self._cell.state_size
+
+    @property
+    def output_size(self):
+        return self._cell.output_size
+
+    def zero_state(self, batch_size, dtype):
+        with __TF__.name_scope(type(self).__name__ + "ZeroState"):
+            return self._cell.zero_state(batch_size, dtype)
+
+    @staticmethod
+    def _dropout(values, keep_prob):
+        if isinstance(keep_prob, (int, float)) and keep_prob >= 1:
+            return values
+        return __TF__.nn.dropout(values, rate=1.0 - keep_prob)
+
+    def __call__(self, inputs, state, scope=None):
+        output, new_state = self._cell(self._dropout(inputs, self._input_keep_prob), state, scope=scope)
+        return self._dropout(output, self._output_keep_prob), new_state
+'''
 NEEDS: dict[str, tuple[str, ...]] = {
     "LSTMStateTuple": (),
     "BasicRNNCell": (),
@@ -224,6 +262,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "BasicLSTMCell": ("LSTMCell",),
     "GRUCell": ("BasicRNNCell",),
     "MultiRNNCell": ("BasicRNNCell",),
+    "DropoutWrapper": (),
 }
 PREFIXES = ("tf.nn.rnn_cell.", "tf.compat.v1.nn.rnn_cell.")
 
@@ -231,11 +270,11 @@ CELL_RULE = Rule(
     code="TFM294",
     name="graph-rnn-cell",
     fix=FixKind.SAFE,
-    summary="In a graph-mode fallback file, `tf.nn.rnn_cell` LSTM / GRU / basic RNN / Multi cells become cell classes written into the file, on `tf.get_variable` with TF1's variable names and math.",
+    summary="In a graph-mode fallback file, `tf.nn.rnn_cell` LSTM / GRU / basic RNN / Multi cells and DropoutWrapper become cell classes written into the file, on `tf.get_variable` with TF1's variable names and math.",
     explanation="""
         `tf.nn.rnn_cell` is gone under Keras 3, even from `tf.compat.v1`, and Keras 3 RNN layers do not run in
         v1 graph mode, so a Session program left in graph mode (TFM260) stopped at its first cell (TFM261).
-        There, `LSTMCell`, `BasicLSTMCell`, `GRUCell`, `BasicRNNCell` and `MultiRNNCell` (also as
+        There, `LSTMCell`, `BasicLSTMCell`, `GRUCell`, `BasicRNNCell`, `MultiRNNCell` and `DropoutWrapper` (also as
         `tf.contrib.rnn.*`, which TFM288 names so first) become `GraphLSTMCell`, `GraphBasicLSTMCell`, ...:
         classes written into the file once, on the TF1 cell protocol that `tf.compat.v1.nn.dynamic_rnn`,
         `static_rnn` and the bidirectional runs still run in TF 2.21 (`state_size`, `output_size`,
@@ -243,8 +282,10 @@ CELL_RULE = Rule(
         scope TF1's cell had (`rnn/lstm_cell/kernel`, `rnn/multi_rnn_cell/cell_0/gru_cell/gates/kernel`, ...),
         so Savers and sharing by name work as before; the math is TF1's (LSTM gates in i, j, f, o order with
         `forget_bias` added to the forget gate at every step, GRU gate bias starting at 1.0). `zero_state`
-        returns an `LSTMStateTuple(c, h)` namedtuple a Session feeds and fetches as TF1's. Options the classes
-        do not reproduce (peepholes, `cell_clip`, `num_proj`, shards, `state_is_tuple=False`) are reported
+        returns an `LSTMStateTuple(c, h)` namedtuple a Session feeds and fetches as TF1's. `DropoutWrapper`
+        drops the wrapped cell's inputs / outputs with `tf.nn.dropout` at every step, as TF1's did. Options the
+        classes do not reproduce (peepholes, `cell_clip`, `num_proj`, shards, `state_is_tuple=False`, state
+        dropout, `variational_recurrent`, a dropout `seed`) are reported
         (TFM295) and left; with `--legacy-keras-fallback` tf_keras runs TF1's own cells and nothing changes.
     """,
     before="""
@@ -279,7 +320,8 @@ DECLINE_RULE = Rule(
         TFM294 writes TF1's LSTM / GRU / basic RNN / Multi cells into a graph-mode fallback file, for the
         options it reproduces exactly. A cell with peepholes (`use_peepholes=True`), `cell_clip`, a
         projection (`num_proj`, `proj_clip`), sharded kernels, `state_is_tuple=False`, an activation given as a
-        string, `*args` / `**kwargs` or another keyword is left as it is and reported here; TFM261 says the
+        string, a `DropoutWrapper` with `state_keep_prob`, `variational_recurrent` or `seed`, `*args` /
+        `**kwargs` or another keyword is left as it is and reported here; TFM261 says the
         name is missing under Keras 3. Port the program to eager TF2 (Keras RNN layers), write the cell by
         hand on `tf.get_variable`, or run it on tf_keras with `tf2migrate fix --legacy-keras-fallback`.
     """,
@@ -410,7 +452,7 @@ class GraphRnnCells(Codemod):
     def _text(kind: str, names: dict[str, str], tf: str, collections: str) -> str:
         text = HELPERS[kind].replace("__TF__", tf).replace("__COLLECTIONS__", collections)
         text = text.replace("__STATE__", names.get("LSTMStateTuple", "LSTMStateTuple"))
-        for other in ("BasicRNNCell", "BasicLSTMCell", "LSTMCell", "GRUCell", "MultiRNNCell"):  # longest first where one contains another
+        for other in ("BasicRNNCell", "BasicLSTMCell", "LSTMCell", "GRUCell", "MultiRNNCell", "DropoutWrapper"):
             text = text.replace(f"__{other}__", names.get(other, f"Graph{other}"))
         return text
 
@@ -433,7 +475,7 @@ class GraphRnnCells(Codemod):
                     raise Unreproduced(f"has `{word}=`")
             value = cst.Module(body=[]).code_for_node(arg.value).strip()
             if word not in TAKEN[kind]:
-                if DEFAULTS.get(word) != value:
+                if value not in DEFAULTS.get(word, ()):
                     raise Unreproduced(f"has `{word}={value}`")
                 continue  # TF1's default, dropped
             if word == "activation" and isinstance(arg.value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
