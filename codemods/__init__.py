@@ -30,6 +30,7 @@ CODEMOD_MODULES: tuple[str, ...] = (
     "session_rebinding",  # before sessions: renames a graph name bound again when that lets sessions convert
     "session_datasets",  # before sessions: tf.data iterators read by sess.run become Python iterators when that lets sessions convert
     "sessions",
+    "graph_rnn_cells",  # after sessions (which judges the file on TF1's cells), before graph_plumbing: RNN cells in a graph-mode file (TFM294-TFM296)
     "graph_plumbing",
     "keras3_modules",
     "keras3_layers",

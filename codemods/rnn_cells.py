@@ -51,6 +51,7 @@ from tf2migrate import traversal
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
+from . import graph_rnn_cells
 from .base import Codemod, Rule
 from .builders import with_commas
 from .imports import module_alias, schedule_removal_of_imports_used_by, tensorflow_name
@@ -212,6 +213,8 @@ class RnnCells(Codemod):
     # -- analysis ----------------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> bool:
         self.tree = node
+        if any(graph_rnn_cells.written(s) for s in node.body):
+            return False  # the graph-mode fallback's own cells (TFM294): this file stays in graph mode by design
         calls = [call for call in _calls(node) if self._rnn_name(call) is not None]
         self.taken = {n.value for n in _names(node)}
         self.dropped = self._old_version_fallbacks(node)

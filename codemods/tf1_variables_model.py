@@ -23,7 +23,7 @@ import libcst as cst
 
 from tf2migrate import traversal
 
-from . import graph_shared_layers
+from . import graph_rnn_cells, graph_shared_layers
 from .contrib_layer_specs import CONTRIB_LAYERS
 from .names import last_name
 from .tf1_variables_tables import LAYER_CLASSES, LAYERS
@@ -102,6 +102,12 @@ class _Collect(cst.CSTVisitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         if graph_shared_layers.written(node):  # TF1's layer on get_variable, kept for the graph-mode fallback (TFM293)
+            self.names.add(node.name.value)
+            return False
+        return True
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        if graph_rnn_cells.written(node):  # TF1's RNN cell on get_variable, kept for the graph-mode fallback (TFM294)
             self.names.add(node.name.value)
             return False
         return True
