@@ -356,6 +356,17 @@ class VocabularyProcessorRewrite(Codemod):
             return cst.Name(PROCESSOR)
         return updated_node
 
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        """`vocabulary=None` / `tokenizer_fn=None` (TF1's defaults) go: the written class takes the first two only."""
+        if id(original_node.func) not in self._replaced:
+            return updated_node
+        arguments = [new for index, (old, new) in enumerate(zip(original_node.args, updated_node.args)) if _parameter(old, index) in KEPT]
+        if len(arguments) == len(updated_node.args):
+            return updated_node
+        if arguments:
+            arguments[-1] = arguments[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return updated_node.with_changes(args=arguments)
+
     def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom | cst.RemovalSentinel:
         """`from tensorflow.contrib.learn.preprocessing import VocabularyProcessor` goes (the class is written below)."""
         if not self._replaced or isinstance(original_node.names, cst.ImportStar):
@@ -397,12 +408,19 @@ def _unsupported(use: cst.BaseExpression, parent: cst.CSTNode | None) -> str | N
     return "a use other than a call or `VocabularyProcessor.restore(...)`: write the class into the file by hand"
 
 
+def _parameter(argument: cst.Arg, index: int) -> str | None:
+    """The TF1 parameter an argument of the constructor (at `index`) is given to."""
+    if argument.keyword is not None:
+        return argument.keyword.value
+    return PARAMETERS[index] if index < len(PARAMETERS) else None
+
+
 def _unsupported_arguments(call: cst.Call) -> str | None:
     seen: set[str] = set()
     for index, argument in enumerate(call.args):
         if argument.star:
             return "`*args` / `**kwargs`: the arguments cannot be checked"
-        keyword = argument.keyword.value if argument.keyword is not None else (PARAMETERS[index] if index < len(PARAMETERS) else None)
+        keyword = _parameter(argument, index)
         if keyword is None or keyword not in PARAMETERS or keyword in seen:
             return "arguments TF1's class did not take"
         seen.add(keyword)
