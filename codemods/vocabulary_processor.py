@@ -39,6 +39,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import ParentNodeProvider, ScopeProvider
 
+from tf2migrate import traversal
 from tf2migrate.findings import FixKind
 
 from .base import Codemod, Rule
@@ -109,8 +110,8 @@ REPORT_RULE = Rule(
         or `VocabularyProcessor.restore(path)`. A custom `tokenizer_fn=` or `vocabulary=` (a TF1
         `CategoricalVocabulary`), `*args` / `**kwargs`, the class subclassed or passed as a value, or a file
         that already binds the helper's names (or rebinds `re`, `pickle`, `collections`, `numpy`) leaves
-        every use as it is and reports the ones it cannot rewrite. What to do: copy the class TFM297 writes
-        (see `tf2migrate explain TFM297` on a file using the plain form) and adapt it, or move to Keras'
+        every use as it is and reports the ones it cannot rewrite. What to do: take the classes TFM297 writes
+        (`tf2migrate fix` on a copy that uses the plain form) and adapt them, or move to Keras'
         `TextVectorization` and retrain (its ids differ).
     """,
     before="""
@@ -309,7 +310,7 @@ class VocabularyProcessorRewrite(Codemod):
                     found.append(node)
                 return False
 
-        module.visit(Finder())
+        traversal.visit(module, Finder())
         return found
 
     def _file_blocks(self, module: cst.Module, uses: list[cst.BaseExpression]) -> str | None:
