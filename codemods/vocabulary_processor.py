@@ -44,6 +44,7 @@ from tf2migrate.findings import FixKind
 
 from .base import Codemod, Rule
 from .imports import module_alias, schedule_removal_of_imports_used_by
+from .names import canonical
 
 PROCESSOR = "VocabularyProcessor"
 VOCABULARY = "CategoricalVocabulary"
@@ -343,7 +344,7 @@ class VocabularyProcessorRewrite(Codemod):
             return False
         for alias in node.names:
             name = alias.asname.name if alias.asname is not None else alias.name
-            if isinstance(name, cst.Name) and name.value == bound and self.qualified_name(name) in PROCESSOR_NAMES:
+            if isinstance(name, cst.Name) and name.value == bound and _imported(node, alias) in PROCESSOR_NAMES:
                 return True
         return False
 
@@ -372,11 +373,7 @@ class VocabularyProcessorRewrite(Codemod):
         """`from tensorflow.contrib.learn.preprocessing import VocabularyProcessor` goes (the class is written below)."""
         if not self._replaced or isinstance(original_node.names, cst.ImportStar):
             return updated_node
-        kept = [
-            new
-            for old, new in zip(original_node.names, updated_node.names)
-            if self.qualified_name(old.asname.name if old.asname is not None else old.name) not in PROCESSOR_NAMES
-        ]
+        kept = [new for old, new in zip(original_node.names, updated_node.names) if _imported(original_node, old) not in PROCESSOR_NAMES]
         if len(kept) == len(original_node.names):
             return updated_node
         if not kept:
@@ -428,6 +425,13 @@ def _unsupported_arguments(call: cst.Call) -> str | None:
         if keyword not in KEPT and not (isinstance(argument.value, cst.Name) and argument.value.value == "None"):
             return f"`{keyword}=` (a custom tokenizer or vocabulary) is not reproduced: adapt the class by hand"
     return None if "max_document_length" in seen else "no `max_document_length`"
+
+
+def _imported(node: cst.ImportFrom, alias: cst.ImportAlias) -> str | None:
+    """The canonical name (`codemods.names`) an alias of an absolute `from module import name` imports."""
+    if node.relative or node.module is None:
+        return None
+    return canonical(f"{_dotted(node.module)}.{_dotted(alias.name)}")
 
 
 def _imports_itself(node: cst.CSTNode | None, module: str, alias: str) -> bool:
