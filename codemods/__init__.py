@@ -21,6 +21,7 @@ CODEMOD_MODULES: tuple[str, ...] = (
     "private_keras_imports",
     "layer_variables",
     "contrib_layers",
+    "vocabulary_processor",  # tf.contrib.learn's VocabularyProcessor written into the file (TFM297-298)
     "seq2seq_loss",  # before sessions: the contrib loss becomes a plain function the Session rewrite follows
     "rnn_cells",  # before tf1_variables: its Keras RNN layers are created once by TFM234
     "contrib_rnn_names",  # after rnn_cells: what it left of tf.contrib.rnn gets its core tf.nn names

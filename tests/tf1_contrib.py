@@ -5,6 +5,7 @@
   (flattened logits, sparse softmax cross-entropy, times the flattened weights; averages divide by the weights' sum,
   sums by their number of non-zero entries, both with `div_no_nan`; TF1's rank checks on the static shapes).
 - `tf.contrib.rnn`: TF1 re-exported the core cells of `tf.nn.rnn_cell` and `static_rnn` under it (the same objects).
+- `tf.contrib.learn.preprocessing.VocabularyProcessor`: TF 1.15's pure-Python class, ported (tests/tf1_contrib_learn.py).
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ def install(tf) -> None:  # type: ignore[no-untyped-def]
         setattr(rnn, name, getattr(tf.nn, name))
     seq2seq.sequence_loss = sequence_loss
     contrib.rnn, contrib.seq2seq = rnn, seq2seq
+    from tf1_contrib_learn import learn_module  # registers its own modules
+
+    contrib.learn = learn_module(tf)
     tf.contrib = contrib
     for module in (contrib, rnn, seq2seq):  # `from tensorflow.contrib import rnn` (the runner serves compat.v1 as `tensorflow`)
         sys.modules[module.__name__] = module
