@@ -61,6 +61,17 @@ class Rule:
         object.__setattr__(self, "after", textwrap.dedent(self.after).strip() + "\n")
 
 
+class GraphMode:
+    """`FileRun.graph_mode` and whether a codemod read it. Copies of a run (`dataclasses.replace`, for a
+    rule's trial run of another codemod) share this object, so a read through a copy counts too."""
+
+    __slots__ = ("on", "read")
+
+    def __init__(self, on: bool) -> None:
+        self.on = on
+        self.read = False
+
+
 @dataclass
 class FileRun:
     """Per-file, per-codemod state the engine hands in and reads back."""
@@ -73,11 +84,19 @@ class FileRun:
     fixes_applied: int = 0
     used_suppressions: set[tuple[int, str]] = field(default_factory=set)  # (original line, code)
     earlier: Sequence[Finding] = ()  # findings of the codemods that ran before this one on this file
-    # The file is known to stay in graph mode (a first pass fell back, TFM260): rules apply only what is
-    # proven to run there. A rule that applied something not proven in graph mode counts it in graph_unproven.
-    graph_mode: bool = False
+    # Whether the file is known to stay in graph mode: read it as `graph_mode` (below), never as `graph.on`.
+    graph: GraphMode = field(default_factory=lambda: GraphMode(False))
+    # A rule that applied something not proven in graph mode counts it in graph_unproven.
     graph_unproven: int = 0
     stays_in_graph_mode: bool = False  # set by the graph-mode fallback (TFM260) when the file drives a TF1 graph
+
+    @property
+    def graph_mode(self) -> bool:
+        """The file is known to stay in graph mode (a first pass fell back, TFM260): rules apply only what is
+        proven to run there. Reading it is recorded (`GraphMode.read`): the engine's graph-mode pass reuses
+        the first pass's result of every codemod that did not ask, where its input is the same."""
+        self.graph.read = True
+        return self.graph.on
 
     def is_suppressed(self, code: str, line: int) -> bool:
         """`line` is a line of the current text."""

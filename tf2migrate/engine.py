@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import warnings
 from dataclasses import dataclass, field
+from functools import cache
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -21,7 +22,7 @@ from libcst.metadata import MetadataWrapper
 
 from tf2migrate import deep
 from tf2migrate.codemods import load_codemods, rules_by_code
-from tf2migrate.codemods.base import FileRun
+from tf2migrate.codemods.base import FileRun, GraphMode
 from tf2migrate.codemods.imports import apply_import_edits
 from tf2migrate.codemods.meta import UNUSED_SUPPRESSION
 from tf2migrate.module_text import forget as forget_text
@@ -140,17 +141,17 @@ def migrate_text(text: str, selection: Selection, filename: str = "<string>") ->
     A file that stays in graph mode (the fallback, TFM260, found it drives a TF1 graph) after a rule applied a
     rewrite not proven to run in graph mode (`FileRun.graph_unproven`) is migrated again with `graph_mode` set,
     so that such rewrites are reported instead of applied: their output would crash (or compute something
-    else) where the input ran.
+    else) where the input ran. That pass resumes from the first pass's record (`_graph_mode_pass`).
     """
     if "\r" in text and "\n" not in text:
         # CR-only line endings: LibCST drops the last one. Python reads each `\r` as `\n` anyway.
         migration = migrate_text(text.replace("\r", "\n"), selection, filename)
         return Migration(original=text, text=migration.text.replace("\n", "\r"), findings=migration.findings)
-    migration, graph_unproven, stays_in_graph_mode = _migrate_once(text, selection, filename, graph_mode=False)
-    if graph_unproven and stays_in_graph_mode:
-        first = migration
-        migration, _, _ = _migrate_once(text, selection, filename, graph_mode=True)
-        migration = _with_first_reasons(migration, first)
+    first = _Pass(text, selection, filename, graph_mode=False, record=True)
+    migration = first.run(stop_when_graph_mode_pass_due=True)
+    if first.graph_mode_pass_due:
+        return _with_first_reasons(_graph_mode_pass(first), first.findings)
+    assert migration is not None
     return migration
 
 
@@ -158,14 +159,22 @@ def migrate_text(text: str, selection: Selection, filename: str = "<string>") ->
 SESSION_DECLINES = frozenset(f"TFM2{n}" for n in range(11, 30))
 
 
-def _with_first_reasons(migration: Migration, first: Migration) -> Migration:
-    """The graph-mode pass's Session declines replaced by the first pass's: the first pass saw the rewrites the
-    graph-mode pass leaves out (RNN cells as Keras layers, ...), so its reasons are the ones a person can act on
-    (a declined Keras RNN layer is not what kept the program in graph mode)."""
-    def declines(m: Migration) -> list[Finding]:
-        return [f for f in m.findings if f.code in SESSION_DECLINES and f.fix is FixState.MANUAL]
+@cache
+def _declines_known() -> int:
+    """How many codemods of the pipeline have run when the first pass's Session declines are all known: the
+    codemods after the last one whose rules include a decline code report none (tests/test_engine_graph_pass.py
+    checks it on every fixture), so a first pass that already knows the graph-mode pass is due stops there."""
+    return 1 + max(i for i, codemod in enumerate(load_codemods()) if any(r.code in SESSION_DECLINES for r in codemod.RULES))
 
-    reasons = declines(first)
+
+def _with_first_reasons(migration: Migration, first: list[Finding]) -> Migration:
+    """The graph-mode pass's Session declines replaced by the first pass's (`first`: its findings): the first
+    pass saw the rewrites the graph-mode pass leaves out (RNN cells as Keras layers, ...), so its reasons are
+    the ones a person can act on (a declined Keras RNN layer is not what kept the program in graph mode)."""
+    def declines(findings: list[Finding]) -> list[Finding]:
+        return [f for f in findings if f.code in SESSION_DECLINES and f.fix is FixState.MANUAL]
+
+    reasons = declines(sorted(first, key=lambda f: (f.line, f.column, f.code)))
     if not reasons:
         return migration
     kept = [f for f in migration.findings if not (f.code in SESSION_DECLINES and f.fix is FixState.MANUAL)]
@@ -174,23 +183,113 @@ def _with_first_reasons(migration: Migration, first: Migration) -> Migration:
 
 
 def _migrate_once(text: str, selection: Selection, filename: str, graph_mode: bool) -> tuple[Migration, int, bool]:
-    tree = _parse(text)
-    graph_unproven, stays_in_graph_mode = 0, False
-    rules = rules_by_code()
-    findings: list[Finding] = []
-    used_suppressions: set[tuple[int, str]] = set()
-    current_text = text
-    linemap = LineMap(text, text)
-    suppressions = SuppressionIndex.from_text(text)
-    wrapper: MetadataWrapper | None = None
+    """One whole pass from the text as read (the graph-mode pass of `migrate_text` resumes instead)."""
+    one = _Pass(text, selection, filename, graph_mode=graph_mode)
+    return one.run(), one.graph_unproven, one.stays_in_graph_mode
 
-    for codemod_class in load_codemods():
-        if not codemod_class.wanted(current_text, selection):
-            continue
-        if wrapper is None:
-            wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
-        context = CodemodContext(filename=filename, wrapper=wrapper)
-        run = FileRun(selection=selection, suppressions=suppressions, linemap=linemap, rules=rules, earlier=tuple(findings), graph_mode=graph_mode)
+
+@dataclass
+class _Step:
+    """One codemod of a recorded pass: what it was given (the text, how many findings came before it) and
+    what it gave back. `graph_mode_read`: it read `FileRun.graph_mode` (or counted a graph-unproven rewrite),
+    so with `graph_mode` set it may do something else; a codemod that did not read it did, on the same input,
+    exactly what it would do in the graph-mode pass."""
+
+    text: str
+    findings_before: int
+    wanted: bool
+    graph_mode_read: bool = False
+    findings: list[Finding] = field(default_factory=list)
+    used_suppressions: set[tuple[int, str]] = field(default_factory=set)
+    text_after: str = ""
+
+
+class _Pass:
+    """The codemods of `load_codemods()` run in order over one text (one pass of `migrate_text`)."""
+
+    def __init__(self, text: str, selection: Selection, filename: str, graph_mode: bool, record: bool = False) -> None:
+        self.original = text
+        self.selection = selection
+        self.filename = filename
+        self.graph_mode = graph_mode
+        self.steps: list[_Step] | None = [] if record else None
+        self.replayed: list[Finding] = []  # the findings of the pass being replayed (`run`'s `replay`)
+        self.rules = rules_by_code()
+        self.findings: list[Finding] = []
+        self.used_suppressions: set[tuple[int, str]] = set()
+        self.graph_unproven = 0
+        self.stays_in_graph_mode = False
+        self.text = text  # the current text
+        self.tree: cst.Module | None = None  # parsed from self.text (None: not parsed yet)
+        self.wrapper: MetadataWrapper | None = None
+        self.linemap: LineMap | None = None  # of self.text (None: not made yet)
+        self.suppressions: SuppressionIndex | None = None
+
+    @property
+    def graph_mode_pass_due(self) -> bool:
+        """A rule applied a rewrite not proven to run in graph mode, and the file stays in graph mode."""
+        return bool(self.graph_unproven) and self.stays_in_graph_mode
+
+    def run(self, start: int = 0, replay: list[_Step] | None = None, stop_when_graph_mode_pass_due: bool = False) -> Migration | None:
+        """Run the codemods from the `start`-th on; `replay`: a recorded pass whose steps are reused where
+        this pass gives a codemod the same input and the codemod did not read `graph_mode`. With
+        `stop_when_graph_mode_pass_due`, None once that pass is due and this one's Session declines are known:
+        its result would be thrown away (`migrate_text` keeps only those declines)."""
+        if start == 0:
+            self.tree = _parse(self.text)
+        for index, codemod_class in enumerate(load_codemods()):
+            if index < start:
+                continue
+            if stop_when_graph_mode_pass_due and index >= _declines_known() and self.graph_mode_pass_due:
+                return None
+            step = replay[index] if replay is not None and index < len(replay) else None
+            if step is not None and not step.graph_mode_read and self._same_input(step):
+                self._reuse(step)
+                continue
+            self._run_one(codemod_class)
+        return self._finish()
+
+    def _same_input(self, step: _Step) -> bool:
+        return (
+            len(self.findings) == step.findings_before
+            and self.text == step.text
+            and self.findings == self.replayed[: step.findings_before]
+        )
+
+    def _reuse(self, step: _Step) -> None:
+        self.findings.extend(step.findings)
+        self.used_suppressions |= step.used_suppressions
+        if step.wanted and step.text_after != self.text:
+            self._new_text(step.text_after)
+
+    def _new_text(self, text: str) -> None:
+        if self.tree is not None:
+            forget_text(self.tree)
+        self.tree = self.wrapper = self.linemap = self.suppressions = None
+        self.text = text
+
+    def _run_one(self, codemod_class: type) -> None:
+        step = _Step(self.text, len(self.findings), codemod_class.wanted(self.text, self.selection))  # type: ignore[attr-defined]
+        if self.steps is not None:
+            self.steps.append(step)
+        if not step.wanted:
+            step.text_after = self.text
+            return
+        if self.tree is None:
+            self.tree = _parse_output(self.text, codemod_class)
+            remember_text(self.tree, self.text)
+        if self.wrapper is None:
+            self.wrapper = MetadataWrapper(self.tree, unsafe_skip_copy=True)
+        if self.linemap is None:
+            self.linemap = LineMap(self.original, self.text)
+            self.suppressions = SuppressionIndex.from_text(self.text)
+        wrapper = self.wrapper
+        context = CodemodContext(filename=self.filename, wrapper=wrapper)
+        graph = GraphMode(self.graph_mode)
+        run = FileRun(
+            selection=self.selection, suppressions=self.suppressions, linemap=self.linemap,  # type: ignore[arg-type]
+            rules=self.rules, earlier=tuple(self.findings), graph=graph,
+        )
         try:
             codemod = codemod_class(context, run)
             codemod.metadata = LazyMetadata(wrapper, codemod.get_inherited_dependencies())
@@ -205,30 +304,53 @@ def _migrate_once(text: str, selection: Selection, filename: str, graph_mode: bo
             raise
         except Exception as error:  # a bug in a rule must not take the run (or the file) down
             raise MigrationError(f"internal error in {codemod_class.__name__}: {type(error).__name__}: {error}") from error
-        findings.extend(run.findings)
-        used_suppressions |= run.used_suppressions
-        graph_unproven += run.graph_unproven
-        stays_in_graph_mode |= run.stays_in_graph_mode
+        self.findings.extend(run.findings)
+        self.used_suppressions |= run.used_suppressions
+        self.graph_unproven += run.graph_unproven
+        self.stays_in_graph_mode |= run.stays_in_graph_mode
+        step.graph_mode_read = graph.read or bool(run.graph_unproven)
+        step.findings, step.used_suppressions, step.text_after = run.findings, run.used_suppressions, self.text
         if run.fixes_applied:
             new_text = new_tree.code
-            if new_text != current_text:
+            if new_text != self.text:
                 # The rule's input and output trees (and their metadata) are let go before the text is parsed
                 # again (a tree takes ~0.8 kB a node, ~25 kB a line of TF1 code: 5,000 lines, peak 291 -> 270 MB).
-                forget_text(tree)
-                del new_tree, codemod, context
-                tree = wrapper = None  # type: ignore[assignment]
+                del new_tree, codemod, context, wrapper
+                self._new_text(new_text)
                 # Re-parse the output: the next rule gets a tree whose nodes are all distinct (metadata is
                 # keyed by node) and whose positions are those of the text; it also proves the text parses.
-                tree, current_text, wrapper = _parse_output(new_text, codemod_class), new_text, None
-                remember_text(tree, current_text)
-                linemap = LineMap(text, current_text)
-                suppressions = SuppressionIndex.from_text(current_text)
+                self.tree = _parse_output(new_text, codemod_class)
+                remember_text(self.tree, new_text)
+                step.text_after = new_text
 
-    findings.extend(_unused_suppressions(text, selection, used_suppressions, rules))
-    if current_text != text and not _compiles(current_text) and _compiles(text):
-        raise MigrationError("internal error: the migrated text does not compile; file left untouched")
-    findings.sort(key=lambda f: (f.line, f.column, f.code))
-    return Migration(original=text, text=current_text, findings=findings), graph_unproven, stays_in_graph_mode
+    def _finish(self) -> Migration:
+        findings = self.findings + _unused_suppressions(self.original, self.selection, self.used_suppressions, self.rules)
+        if self.text != self.original and not _compiles(self.text) and _compiles(self.original):
+            raise MigrationError("internal error: the migrated text does not compile; file left untouched")
+        findings.sort(key=lambda f: (f.line, f.column, f.code))
+        return Migration(original=self.original, text=self.text, findings=findings)
+
+
+def _graph_mode_pass(first: _Pass) -> Migration:
+    """The pass of `migrate_text` with `graph_mode` set, resumed from the first pass's record: every codemod
+    before the first one that read `graph_mode` did the same thing in both passes, so the pass starts from
+    the state before that one (its text, findings and used suppressions); after it, a codemod that did not
+    read `graph_mode` and is given the same text and findings as in the first pass gives the same result."""
+    steps = first.steps
+    assert steps is not None
+    start = next(index for index, step in enumerate(steps) if step.graph_mode_read)
+    resumed = _Pass(first.original, first.selection, first.filename, graph_mode=True)
+    resumed.replayed = first.findings
+    before = steps[start]
+    resumed.findings = first.findings[: before.findings_before]
+    for step in steps[:start]:
+        resumed.used_suppressions |= step.used_suppressions
+    resumed.text = before.text
+    if before.text is first.text:
+        # No codemod changed the text from there on: the first pass's last tree (and its metadata) is that text's.
+        resumed.tree, resumed.wrapper = first.tree, first.wrapper
+    first.tree = first.wrapper = None
+    return resumed.run(start, replay=steps)
 
 
 def _unused_suppressions(text: str, selection: Selection, used: set[tuple[int, str]], rules: dict) -> list[Finding]:

@@ -1,0 +1,105 @@
+"""The engine's graph-mode pass (`engine._graph_mode_pass`) resumes from the first pass's record instead of
+migrating the file again from scratch: its result must be the one of two whole passes (`_migrate_once`),
+and which codemods it may reuse rests on `FileRun.graph_mode` reads being recorded."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+from harness import GoldenCase, golden_cases
+from tf2migrate import engine
+from tf2migrate.codemods import load_codemods
+from tf2migrate.codemods.base import FileRun, GraphMode
+from tf2migrate.linemap import LineMap
+from tf2migrate.selection import Selection
+from tf2migrate.suppression import SuppressionIndex
+
+CODEMODS = Path(engine.__file__).resolve().parent / "codemods"
+
+
+def _graph_mode_cases() -> list[GoldenCase]:
+    """Golden cases of the graph-mode fallback: their expected findings include TFM260, TFM261 or TFM293."""
+    return [
+        case
+        for case in golden_cases()
+        if case.findings_file.exists() and re.search(r"^TFM(260|261|293) ", case.findings_file.read_text(encoding="utf-8"), re.M)
+    ]
+
+
+CASES = _graph_mode_cases()
+
+
+def _selection_for(case: GoldenCase) -> Selection:
+    from tf2migrate.cli import _selection, fix
+
+    params = fix.make_context("fix", [*case.options(), str(case.source)]).params
+    return _selection(params["select"], params["ignore"], params["unsafe_fixes"], params["legacy_keras_fallback"])
+
+
+def _two_whole_passes(text: str, selection: Selection, filename: str) -> engine.Migration:
+    """What `migrate_text` did before it resumed: a whole first pass, then a whole graph-mode pass."""
+    first, unproven, stays = engine._migrate_once(text, selection, filename, graph_mode=False)
+    if not (unproven and stays):
+        return first
+    again, _, _ = engine._migrate_once(text, selection, filename, graph_mode=True)
+    return engine._with_first_reasons(again, first.findings)
+
+
+def test_graph_mode_pass_resumes_with_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    resumed_at: list[int] = []
+    graph_mode_pass = engine._graph_mode_pass
+
+    def recording(first: engine._Pass) -> engine.Migration:
+        assert first.steps is not None
+        resumed_at.append(next(i for i, step in enumerate(first.steps) if step.graph_mode_read))
+        return graph_mode_pass(first)
+
+    monkeypatch.setattr(engine, "_graph_mode_pass", recording)
+    assert len(CASES) >= 10
+    for case in CASES:
+        for path in (case.source, case.expected):
+            if not path.exists():
+                continue
+            text, selection = path.read_text(encoding="utf-8"), _selection_for(case)
+            migration = engine.migrate_text(text, selection, str(path))
+            reference = _two_whole_passes(text, selection, str(path))
+            assert migration.text == reference.text, path
+            assert migration.findings == reference.findings, path
+    assert len(resumed_at) >= 10, "the graph-mode pass runs on these fixtures"
+    assert min(resumed_at) > 0 and max(resumed_at) > min(resumed_at), "it resumes after the codemods that did not read graph_mode"
+
+
+def test_first_pass_stops_only_after_every_codemod_that_reports_a_session_decline() -> None:
+    known = engine._declines_known()
+    codemods = load_codemods()
+    assert 0 < known < len(codemods)
+    for codemod in codemods[known:]:
+        assert not {rule.code for rule in codemod.RULES} & engine.SESSION_DECLINES, codemod.__name__
+    assert {rule.code for rule in codemods[known - 1].RULES} & engine.SESSION_DECLINES
+
+
+def _run(graph_mode: bool) -> FileRun:
+    return FileRun(Selection(), SuppressionIndex.from_text(""), LineMap("", ""), {}, graph=GraphMode(graph_mode))
+
+
+def test_reading_graph_mode_is_recorded_also_through_a_copy() -> None:
+    run = _run(True)
+    assert not run.graph.read
+    copy = dataclasses.replace(run, findings=[], fixes_applied=0, used_suppressions=set())
+    assert not run.graph.read, "copying a run is not a read"
+    assert copy.graph_mode is True
+    assert run.graph.read, "a trial run through a copy counts for the codemod that made it"
+    assert _run(False).graph_mode is False
+
+
+def test_codemods_read_graph_mode_only_through_the_recorded_property() -> None:
+    """`FileRun.graph.on` (or a GraphMode of their own) would bypass the record the graph-mode pass relies on."""
+    for path in sorted(CODEMODS.glob("*.py")):
+        if path.name == "base.py":
+            continue
+        source = path.read_text(encoding="utf-8")
+        assert not re.search(r"\bgraph\.on\b|\bGraphMode\b|\bgraph\.read\b", source), path.name
