@@ -362,8 +362,9 @@ STATE_RULE = Rule(
 
 
 def written(node: cst.CSTNode) -> bool:
-    """True for a class (or the state namedtuple's line) this rule wrote: graph-mode code by design, which
-    `tf1_variables` leaves as it is (its `get_variable` is TF1's sharing by name, kept on purpose)."""
+    """True for a cell class this rule wrote (its docstring says so): graph-mode code by design, which
+    `tf1_variables` leaves as it is (its `get_variable` is TF1's sharing by name, kept on purpose) and
+    `rnn_cells` does not try to turn into Keras layers."""
     if isinstance(node, cst.ClassDef):
         docstring = node.get_docstring(clean=False)
         return docstring is not None and MARK in docstring
