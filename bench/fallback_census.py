@@ -14,7 +14,9 @@ opt-in when asked) and counted per repository as
 With `--run SECONDS`, each fallback output is written to a temporary copy of its folder and started with
 that time limit: `started` when it ran past TensorFlow's graph building (exit 0, a timeout, or an error
 that is not a missing TF/Keras name), `fails-to-start` when it stops on an AttributeError / ImportError
-naming TensorFlow or Keras, or does not compile.
+naming TensorFlow or Keras (or raised by absl's flags, which serve `tf.flags`), or does not compile. The modules
+of the file's own folder that it imports (`import text_cnn`, `from text_cnn import TextCNN`) are migrated in
+that copy too, as `tf2migrate fix` on the repository would have done.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from tf2migrate.selection import Selection
 BLOCKING = frozenset({"TFM261", "TFM310", "TFM320", "TFM330"})
 SESSION = re.compile(r"\b(Session|InteractiveSession)\s*\(")
 MISSING_NAME = re.compile(r"(AttributeError|ImportError|ModuleNotFoundError).*(tensorflow|keras|tf\.|compat|contrib|is not available with Keras 3)", re.S)
+LOCAL_IMPORT = re.compile(r"^\s*(?:from\s+(\w+)\s+import|import\s+(\w+(?:\s*,\s*\w+)*))", re.M)
 
 
 def shimmed(message: str) -> bool:
@@ -56,7 +59,18 @@ def family(message: str) -> str:
     return "other"
 
 
-def start(path: Path, text: str, seconds: float) -> str:
+def local_imports(text: str, folder: Path) -> list[Path]:
+    """The modules of `folder` (`<name>.py`) that `text` imports by name."""
+    found = []
+    for match in LOCAL_IMPORT.finditer(text):
+        for name in (match.group(1) or match.group(2)).split(","):
+            module = folder / f"{name.strip()}.py"
+            if module.is_file() and module not in found:
+                found.append(module)
+    return found
+
+
+def start(path: Path, text: str, seconds: float, selection: Selection) -> str:
     try:
         compile(text, str(path), "exec")
     except SyntaxError:
@@ -65,6 +79,11 @@ def start(path: Path, text: str, seconds: float) -> str:
         copy = Path(tmp) / path.parent.name
         shutil.copytree(path.parent, copy, ignore=shutil.ignore_patterns("*.ipynb", ".git"))
         (copy / path.name).write_text(text, encoding="utf-8")
+        for module in local_imports(text, copy):
+            try:
+                module.write_text(migrate_text(module.read_text(encoding="utf-8", errors="replace"), selection, filename=str(module)).text, encoding="utf-8")
+            except MigrationError:
+                pass
         env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "", "MPLBACKEND": "Agg"}
         env.pop("TF_USE_LEGACY_KERAS", None)
         try:
@@ -74,7 +93,8 @@ def start(path: Path, text: str, seconds: float) -> str:
     if done.returncode == 0:
         return "started"
     tail = "\n".join(done.stderr.strip().splitlines()[-3:])
-    return "fails-to-start" if MISSING_NAME.search(tail) else "started"
+    flags_attribute = "absl/flags" in tail and tail.splitlines()[-1].startswith("AttributeError")  # `tf.flags.FLAGS.<gone>`
+    return "fails-to-start" if MISSING_NAME.search(tail) or flags_attribute else "started"
 
 
 def main() -> int:
@@ -112,7 +132,7 @@ def main() -> int:
                 row["blocked"] += 1
             outcome = {"file": str(path.relative_to(args.folder)), "outcome": "fallback", "blocked": families}
             if args.run:
-                outcome["start"] = start(path, migration.text, args.run)
+                outcome["start"] = start(path, migration.text, args.run, selection)
                 row[outcome["start"]] += 1
             details.append(outcome)
     total: collections.Counter = collections.Counter()
