@@ -163,7 +163,8 @@ SESSION_DECLINES = frozenset(f"TFM2{n}" for n in range(11, 30))
 def _declines_known() -> int:
     """How many codemods of the pipeline have run when the first pass's Session declines are all known: the
     codemods after the last one whose rules include a decline code report none (tests/test_engine_graph_pass.py
-    checks it on every fixture), so a first pass that already knows the graph-mode pass is due stops there."""
+    checks the owners; `_Pass` fails a file where another codemod reports one), so a first pass that already
+    knows the graph-mode pass is due stops there."""
     return 1 + max(i for i, codemod in enumerate(load_codemods()) if any(r.code in SESSION_DECLINES for r in codemod.RULES))
 
 
@@ -246,7 +247,7 @@ class _Pass:
             if step is not None and not step.graph_mode_read and self._same_input(step):
                 self._reuse(step)
                 continue
-            self._run_one(codemod_class)
+            self._run_one(index, codemod_class)
         return self._finish()
 
     def _same_input(self, step: _Step) -> bool:
@@ -268,7 +269,7 @@ class _Pass:
         self.tree = self.wrapper = self.linemap = self.suppressions = None
         self.text = text
 
-    def _run_one(self, codemod_class: type) -> None:
+    def _run_one(self, index: int, codemod_class: type) -> None:
         step = _Step(self.text, len(self.findings), codemod_class.wanted(self.text, self.selection))  # type: ignore[attr-defined]
         if self.steps is not None:
             self.steps.append(step)
@@ -304,6 +305,9 @@ class _Pass:
             raise
         except Exception as error:  # a bug in a rule must not take the run (or the file) down
             raise MigrationError(f"internal error in {codemod_class.__name__}: {type(error).__name__}: {error}") from error
+        if index >= _declines_known() and any(f.code in SESSION_DECLINES and f.fix is FixState.MANUAL for f in run.findings):
+            # what `migrate_text` relies on when it stops a first pass there (`_declines_known`)
+            raise MigrationError(f"internal error in {codemod_class.__name__}: reported a Session decline after the Session rules")
         self.findings.extend(run.findings)
         self.used_suppressions |= run.used_suppressions
         self.graph_unproven += run.graph_unproven
