@@ -73,13 +73,26 @@ def test_graph_mode_pass_resumes_with_the_same_result(monkeypatch: pytest.Monkey
     assert min(resumed_at) > 0 and max(resumed_at) > min(resumed_at), "it resumes after the codemods that did not read graph_mode"
 
 
-def test_first_pass_stops_only_after_every_codemod_that_reports_a_session_decline() -> None:
+def test_first_pass_stops_only_after_the_session_rules_and_the_fallback() -> None:
     known = engine._declines_known()
     codemods = load_codemods()
     assert 0 < known < len(codemods)
-    for codemod in codemods[known:]:
-        assert not {rule.code for rule in codemod.RULES} & engine.SESSION_DECLINES, codemod.__name__
-    assert {rule.code for rule in codemods[known - 1].RULES} & engine.SESSION_DECLINES
+    assert engine.FALLBACK in {rule.code for rule in codemods[known - 1].RULES}
+    sessions = [i for i, codemod in enumerate(codemods) if {"TFM211", "TFM214"} & {rule.code for rule in codemod.RULES}]
+    assert sessions and max(sessions) < known
+
+
+def test_a_manual_session_decline_after_the_fallback_is_an_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the first pass's early stop relies on is checked on every file (MnistReader, after the fallback, owns
+    TFM215 and only applies it: made to report it as manual, it fails the file)."""
+    from tf2migrate.codemods import mnist_reader
+
+    monkeypatch.setattr(mnist_reader.MnistReader, "offer_fix", lambda self, node, code, message, **_: self.flag(node, code, message) or False)
+    text = "import tensorflow as tf\nfrom tensorflow.examples.tutorials.mnist import input_data\nmnist = input_data.read_data_sets('/tmp/data', one_hot=True)\n"
+    with pytest.raises(engine.MigrationError, match="Session decline after the graph-mode fallback"):
+        engine.migrate_text(text, Selection())
+    monkeypatch.undo()
+    assert any(f.code == "TFM215" for f in engine.migrate_text(text, Selection()).findings)
 
 
 def _run(graph_mode: bool) -> FileRun:
