@@ -108,11 +108,26 @@ def resolve(visitor: "MetadataDependent", node: cst.CSTNode) -> str | None:
             return cache[node]
         except KeyError:
             pass
-    names = visitor.get_metadata(QualifiedNameProvider, node, None)
+    names = imported(visitor, node)
     found = _pick(names) if names else None
     if cache is not None:
         cache[node] = found
     return found
+
+
+def imported(visitor: "MetadataDependent", node: cst.CSTNode) -> "set[QualifiedName]":
+    """The qualified names of `node` that come from imports (source IMPORT), as LibCST's QualifiedNameProvider
+    gives them. The engine's mapping answers these from the module's import bindings, without a scope
+    analysis, wherever they settle it (`tf2migrate.import_bindings`); other mappings are filtered."""
+    try:
+        mapping = visitor.metadata[QualifiedNameProvider]
+    except KeyError:
+        mapping = None  # not declared or gone: `get_metadata` says so as before
+    answer = getattr(mapping, "imported", None)
+    if answer is not None:
+        return answer(node)
+    found = visitor.get_metadata(QualifiedNameProvider, node, None) or set()
+    return {q for q in found if q.source is QualifiedNameSource.IMPORT}
 
 
 # qualified-name mapping of a tree -> {node: canonical name or None}
@@ -172,10 +187,9 @@ def through_compat_v1(visitor: "MetadataDependent", node: cst.CSTNode) -> bool:
         node = node.func
     if not isinstance(node, (cst.Name, cst.Attribute)):
         return False
-    found = visitor.get_metadata(QualifiedNameProvider, node, None) or set()
-    imported = [q.name for q in found if q.source is QualifiedNameSource.IMPORT]
-    return bool(imported) and all(
-        name == "tensorflow.compat.v1" or name.startswith("tensorflow.compat.v1.") for name in imported
+    names = [q.name for q in imported(visitor, node)]
+    return bool(names) and all(
+        name == "tensorflow.compat.v1" or name.startswith("tensorflow.compat.v1.") for name in names
     )
 
 
