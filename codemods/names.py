@@ -130,6 +130,17 @@ def imported(visitor: "MetadataDependent", node: cst.CSTNode) -> "set[QualifiedN
     return {q for q in found if q.source is QualifiedNameSource.IMPORT}
 
 
+def module_imports(visitor: "MetadataDependent", name: str) -> "list[cst.Import | cst.ImportFrom] | None":
+    """The statements of the module scope's assignments of `name` when only module-level imports bind it ([] when
+    nothing binds it), known without a scope analysis; None when they are not (ask ScopeProvider)."""
+    try:
+        mapping = visitor.metadata[QualifiedNameProvider]
+    except KeyError:
+        return None
+    bindings = getattr(mapping, "bindings", None)
+    return bindings().module_imports(name) if bindings is not None else None
+
+
 # qualified-name mapping of a tree -> {node: canonical name or None}
 _RESOLVED: "WeakKeyDictionary[object, dict[cst.CSTNode, str | None]]" = WeakKeyDictionary()
 

@@ -46,6 +46,13 @@ def _differences(text: str) -> tuple[list[str], int, int]:
             expected = {q for q in reference if q.source is QualifiedNameSource.IMPORT}
             if set(ours) != expected:
                 differences.append(f"imported {module.code_for_node(node)!r}: {sorted(map(str, ours))} != {sorted(map(str, expected))}")
+    module_scope = scopes[module]
+    for name in sorted({node.value for node in traversal.walk(module) if isinstance(node, cst.Name)}):
+        statements = bindings.module_imports(name)
+        if statements is not None:
+            expected = sorted(id(a.node) for a in module_scope.assignments[name])  # type: ignore[attr-defined]
+            if sorted(map(id, statements)) != expected:
+                differences.append(f"module imports of {name}: {len(statements)} statements, LibCST {len(expected)}")
     return differences, full, imported
 
 

@@ -185,6 +185,14 @@ class ImportBindings:
             pending.extend(node.children)
 
     # -- answers -----------------------------------------------------------------------------------
+    def module_imports(self, name: str) -> list[cst.Import | cst.ImportFrom] | None:
+        """The import statements behind the module scope's assignments of `name` (`scope.assignments[name]` of the
+        GlobalScope: one entry per alias binding it) when nothing but module-level imports binds `name` ([] when
+        nothing binds it); None when that cannot be told here."""
+        if not self.certain or name.split(".")[0] in self._other:
+            return None
+        return [assignment.node for assignment, _ in self._imports.get(name, ())]  # type: ignore[misc]
+
     def _kind_of(self, root: str) -> str:
         """'imports': bound by module-level imports only; 'free': bound nowhere; 'other': bound otherwise
         and by no import; 'mixed': bound by an import and otherwise."""
