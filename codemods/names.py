@@ -141,6 +141,17 @@ def module_imports(visitor: "MetadataDependent", name: str) -> "list[cst.Import 
     return bindings().module_imports(name) if bindings is not None else None
 
 
+def bound_by_an_import(visitor: "MetadataDependent", root: str) -> bool | None:
+    """True if an import anywhere in the module binds `root` (or `root.x`), known without a scope analysis; None
+    when that is not known."""
+    try:
+        mapping = visitor.metadata[QualifiedNameProvider]
+    except KeyError:
+        return None
+    bindings = getattr(mapping, "bindings", None)
+    return bindings().bound_by_an_import(root) if bindings is not None else None
+
+
 # qualified-name mapping of a tree -> {node: canonical name or None}
 _RESOLVED: "WeakKeyDictionary[object, dict[cst.CSTNode, str | None]]" = WeakKeyDictionary()
 

@@ -185,6 +185,12 @@ class ImportBindings:
             pending.extend(node.children)
 
     # -- answers -----------------------------------------------------------------------------------
+    def bound_by_an_import(self, root: str) -> bool | None:
+        """True if an import anywhere binds `root` or a dotted name starting with it; None when not sure."""
+        if not self.certain:
+            return None
+        return root in self._import_roots or root in self._local_import_roots
+
     def module_imports(self, name: str) -> list[cst.Import | cst.ImportFrom] | None:
         """The import statements behind the module scope's assignments of `name` (`scope.assignments[name]` of the
         GlobalScope: one entry per alias binding it) when nothing but module-level imports binds `name` ([] when
