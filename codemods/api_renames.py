@@ -67,7 +67,7 @@ from typing import cast
 
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
-from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
+from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
@@ -78,6 +78,7 @@ from .base import Codemod, Rule
 from .builders import dotted, source_of
 from .graph_plumbing import PLUMBING_CALLS, manual_plumbing_factories
 from .imports import module_alias, schedule_removal_of_imports_used_by
+from .names import imported as imported_names
 from .names import module_imports
 from .plumbing import fallback_cannot_switch, value_only_handed
 from .source_text import module_text
@@ -383,11 +384,13 @@ class ApiRenames(Codemod):
 
     # -- name resolution --------------------------------------------------------------------------
     def _raw(self, node: cst.CSTNode) -> str | None:
-        names = self.get_metadata(QualifiedNameProvider, node, None)
-        if not names:
+        """The one qualified name of `node` when it is an imported one. The imported names are asked first: they
+        are known without a scope analysis also where the whole set is not (a name no import binds has none)."""
+        imported = {q.name for q in imported_names(self, node)}
+        if len(imported) != 1:
             return None
-        imported = {q.name for q in names if q.source is QualifiedNameSource.IMPORT}
-        if len(imported) != 1 or len(names) != 1:
+        names = self.get_metadata(QualifiedNameProvider, node, None)
+        if not names or len(names) != 1:
             return None
         return imported.pop()
 
