@@ -40,7 +40,6 @@ _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
 _BINDING_WORDS = re.compile(r"\b(?:import|def|class|type|global|nonlocal)\b")
 _QUOTED_BINDING_WORDS = re.compile(r"""['"][^'"\n]*\b(?:import|def|class|type|global|nonlocal)\b""")
 _TYPING_SPECIAL = re.compile(r"\b(?:NewType|TypeVar)\b")
-_NO_ANSWER: frozenset = frozenset()
 
 
 class ImportBindings:
@@ -152,7 +151,7 @@ class ImportBindings:
                 bound = list(_dotted_names(alias.name))
             if isinstance(node, cst.Import) and (get_full_name_for_node(alias.name) or "").split(".")[0] in ("typing", "typing_extensions"):
                 self._typing = True
-            if isinstance(bound_node, cst.Name) is False and alias.asname is not None:
+            if alias.asname is not None and not isinstance(bound_node, cst.Name):
                 self.certain = False  # `as (a, b)`: not valid Python, not something to guess about
             for name in bound:
                 root = name.split(".")[0]
