@@ -59,6 +59,7 @@ Why
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import re
 from collections.abc import Sequence
@@ -66,7 +67,7 @@ from typing import cast
 
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
-from libcst.metadata import GlobalScope, ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
+from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
@@ -77,6 +78,8 @@ from .base import Codemod, Rule
 from .builders import dotted, source_of
 from .graph_plumbing import PLUMBING_CALLS, manual_plumbing_factories
 from .imports import module_alias, schedule_removal_of_imports_used_by
+from .names import imported as imported_names
+from .names import module_imports
 from .plumbing import fallback_cannot_switch, value_only_handed
 from .source_text import module_text
 
@@ -338,22 +341,38 @@ class ApiRenames(Codemod):
         if existing is not None:
             self._alias, self._alias_exists = existing, True
             return
-        scope = self.get_metadata(ScopeProvider, node, None)
         self._alias = None
         for candidate in ("tf", "tensorflow"):  # `tf` may be `tensorflow.compat.v1` (the graph-mode fallback)
-            if scope is None or candidate not in scope:
+            if not self._module_binds(node, candidate):
                 self._alias = candidate
                 break
+
+    def _module_binds(self, module: cst.Module, name: str) -> bool:
+        """`name in scope` for the module's scope: from the import bindings when only imports bind `name` (no
+        scope analysis), else from LibCST's scopes."""
+        statements = module_imports(self, name)
+        if statements is not None:
+            return bool(statements) or hasattr(builtins, name)
+        scope = self.get_metadata(ScopeProvider, module, None)
+        return scope is not None and name in scope
 
     def _global_import_alias(self, module: cst.Module) -> str | None:
         """The name of an `import tensorflow [as x]` at module level inside `try:`/`if` blocks."""
         for found in find(module, cst.Import):
-            if not isinstance(self.get_metadata(ScopeProvider, found, None), GlobalScope):
+            if not self._at_module_level(found):
                 continue
             for alias in cast(cst.Import, found).names:
                 if source_of(alias.name) == "tensorflow":
                     return source_of(alias.asname.name) if alias.asname else "tensorflow"
         return None
+
+    def _at_module_level(self, statement: cst.CSTNode) -> bool:
+        """The statement's scope is the module's (GlobalScope): no `def` or `class` holds it (statements are in no
+        other scope), told by its parents without a scope analysis."""
+        current = self.get_metadata(ParentNodeProvider, statement, None)
+        while current is not None and not isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Module)):
+            current = self.get_metadata(ParentNodeProvider, current, None)
+        return isinstance(current, cst.Module)
 
     def _use_alias(self) -> str:
         assert self._alias is not None
@@ -365,11 +384,13 @@ class ApiRenames(Codemod):
 
     # -- name resolution --------------------------------------------------------------------------
     def _raw(self, node: cst.CSTNode) -> str | None:
-        names = self.get_metadata(QualifiedNameProvider, node, None)
-        if not names:
+        """The one qualified name of `node` when it is an imported one. The imported names are asked first: they
+        are known without a scope analysis also where the whole set is not (a name no import binds has none)."""
+        imported = {q.name for q in imported_names(self, node)}
+        if len(imported) != 1:
             return None
-        imported = {q.name for q in names if q.source is QualifiedNameSource.IMPORT}
-        if len(imported) != 1 or len(names) != 1:
+        names = self.get_metadata(QualifiedNameProvider, node, None)
+        if not names or len(names) != 1:
             return None
         return imported.pop()
 

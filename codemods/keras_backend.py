@@ -55,6 +55,7 @@ from libcst.metadata import ParentNodeProvider, ScopeProvider
 from tf2migrate.findings import FixKind
 
 from . import CODEMOD_MODULES, removed_apis
+from .names import module_imports
 from .base import Codemod, Rule
 from .builders import dotted, source_of
 from .imports import schedule_removal_of_imports_used_by
@@ -348,11 +349,15 @@ class KerasBackend(Codemod):
     # -- how `keras` is written -----------------------------------------------------------------------
     def _keras_spelling(self, module: cst.Module) -> tuple[str | None, bool]:
         """("keras", whether `import keras` must be added), or (None, False) when `keras` names something else."""
-        scope = self.get_metadata(ScopeProvider, module, None)
-        if scope is None or "keras" not in scope:
+        statements = module_imports(self, "keras")  # without a scope analysis when only imports bind it
+        if statements is None:
+            scope = self.get_metadata(ScopeProvider, module, None)
+            if scope is None or "keras" not in scope:
+                return "keras", True
+            statements = [getattr(assignment, "node", None) for assignment in scope.assignments["keras"]]
+        elif not statements:
             return "keras", True
-        for assignment in scope.assignments["keras"]:
-            node = getattr(assignment, "node", None)
+        for node in statements:
             if isinstance(node, cst.Import) and any(a.asname is None and source_of(a.name).split(".")[0] == "keras" for a in node.names):
                 continue  # import keras / import keras.backend
             if isinstance(node, cst.ImportFrom) and not node.relative and node.module is not None and source_of(node.module) == "tensorflow":

@@ -173,6 +173,9 @@ class MissingNames(Codemod):
         return self._legacy_keras and qualified.startswith("tensorflow.") and legacy_keras.exists(names.canonical(qualified))
 
     def _imported_name(self, node: cst.CSTNode) -> str | None:
+        imported = names.imported(self, node)  # known without a scope analysis also where the whole set is not
+        if len(imported) != 1:
+            return None
         found = self.get_metadata(QualifiedNameProvider, node, None)
         if not found or len(found) != 1:
             return None  # unresolved, or bound several ways (`try: from keras... except ImportError: X = None`)

@@ -108,11 +108,48 @@ def resolve(visitor: "MetadataDependent", node: cst.CSTNode) -> str | None:
             return cache[node]
         except KeyError:
             pass
-    names = visitor.get_metadata(QualifiedNameProvider, node, None)
+    names = imported(visitor, node)
     found = _pick(names) if names else None
     if cache is not None:
         cache[node] = found
     return found
+
+
+def imported(visitor: "MetadataDependent", node: cst.CSTNode) -> "set[QualifiedName]":
+    """The qualified names of `node` that come from imports (source IMPORT), as LibCST's QualifiedNameProvider
+    gives them. The engine's mapping answers these from the module's import bindings, without a scope
+    analysis, wherever they settle it (`tf2migrate.import_bindings`); other mappings are filtered."""
+    try:
+        mapping = visitor.metadata[QualifiedNameProvider]
+    except KeyError:
+        mapping = None  # not declared or gone: `get_metadata` says so as before
+    answer = getattr(mapping, "imported", None)
+    if answer is not None:
+        return answer(node)
+    found = visitor.get_metadata(QualifiedNameProvider, node, None) or set()
+    return {q for q in found if q.source is QualifiedNameSource.IMPORT}
+
+
+def module_imports(visitor: "MetadataDependent", name: str) -> "list[cst.Import | cst.ImportFrom] | None":
+    """The statements of the module scope's assignments of `name` when only module-level imports bind it ([] when
+    nothing binds it), known without a scope analysis; None when they are not (ask ScopeProvider)."""
+    try:
+        mapping = visitor.metadata[QualifiedNameProvider]
+    except KeyError:
+        return None
+    bindings = getattr(mapping, "bindings", None)
+    return bindings().module_imports(name) if bindings is not None else None
+
+
+def bound_by_an_import(visitor: "MetadataDependent", root: str) -> bool | None:
+    """True if an import anywhere in the module binds `root` (or `root.x`), known without a scope analysis; None
+    when that is not known."""
+    try:
+        mapping = visitor.metadata[QualifiedNameProvider]
+    except KeyError:
+        return None
+    bindings = getattr(mapping, "bindings", None)
+    return bindings().bound_by_an_import(root) if bindings is not None else None
 
 
 # qualified-name mapping of a tree -> {node: canonical name or None}
@@ -172,10 +209,9 @@ def through_compat_v1(visitor: "MetadataDependent", node: cst.CSTNode) -> bool:
         node = node.func
     if not isinstance(node, (cst.Name, cst.Attribute)):
         return False
-    found = visitor.get_metadata(QualifiedNameProvider, node, None) or set()
-    imported = [q.name for q in found if q.source is QualifiedNameSource.IMPORT]
-    return bool(imported) and all(
-        name == "tensorflow.compat.v1" or name.startswith("tensorflow.compat.v1.") for name in imported
+    names = [q.name for q in imported(visitor, node)]
+    return bool(names) and all(
+        name == "tensorflow.compat.v1" or name.startswith("tensorflow.compat.v1.") for name in names
     )
 
 

@@ -163,8 +163,10 @@ class SessionGraphValues(Codemod):
         if not any(isinstance(call.func, cst.Attribute) and call.func.attr.value == "run" for call in find(node, cst.Call)):  # type: ignore[attr-defined]
             return False
         top = self._top(node)
-        scope = self.get_metadata(ScopeProvider, node.body[0], None) if node.body else None
-        if not isinstance(scope, GlobalScope) or not self._opens_session(top):
+        if not node.body or not self._opens_session(top):
+            return False  # asked first: it needs qualified names only, the scopes cost a scope analysis
+        scope = self.get_metadata(ScopeProvider, node.body[0], None)
+        if not isinstance(scope, GlobalScope):
             return False
         taken = {name.value for name in find(node, cst.Name)}  # type: ignore[attr-defined]
         candidates: list[_Candidate] = []

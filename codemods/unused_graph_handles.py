@@ -23,12 +23,13 @@ Why
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import FunctionScope, ScopeProvider
+from libcst.metadata import FunctionScope, ParentNodeProvider, ScopeProvider
 
 from tf2migrate.findings import FixKind
 
 from .base import Codemod, Rule
 from .imports import schedule_removal_of_imports_used_by
+from .names import bound_by_an_import
 
 HANDLE_FACTORIES = frozenset(
     {
@@ -75,18 +76,59 @@ class UnusedGraphHandles(Codemod):
         scope = self.get_metadata(ScopeProvider, node, None)
         return scope if isinstance(scope, FunctionScope) else None
 
+    def _function_of(self, statement: cst.CSTNode) -> cst.FunctionDef | None:
+        """The function whose body holds `statement` (its scope is then that FunctionScope), without a scope
+        analysis: the nearest enclosing `def` or `class` (statements are in no other scope)."""
+        current = self.get_metadata(ParentNodeProvider, statement, None)
+        while current is not None and not isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Module)):
+            current = self.get_metadata(ParentNodeProvider, current, None)
+        return current if isinstance(current, cst.FunctionDef) else None
+
+    @staticmethod
+    def _read_in(function: cst.FunctionDef, name: str) -> bool:
+        """True if `name` is read in the function's own scope as the object of an attribute, an argument or a
+        callee (`name.x`, `f(name)`, `name()`): LibCST records an access of `name` there (`scope.accesses`), when
+        no import binds a dotted name starting with `name` (checked by the caller). Nested functions, classes,
+        lambdas and comprehensions are not searched (their own scopes), nor what LibCST does not visit."""
+        pending: list[cst.CSTNode] = [function.body]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
+                continue
+            if isinstance(node, (cst.Import, cst.ImportFrom, cst.Global, cst.Nonlocal, cst.BaseString)):
+                continue
+            if isinstance(node, cst.Attribute):
+                if isinstance(node.value, cst.Name) and node.value.value == name:
+                    return True
+                pending.append(node.value)
+                continue
+            if isinstance(node, cst.Arg):
+                if isinstance(node.value, cst.Name) and node.value.value == name:
+                    return True
+                pending.append(node.value)
+                continue
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == name:
+                return True
+            pending.extend(node.children)
+        return False
+
     def _removable(self, statement: cst.BaseSmallStatement) -> cst.Call | None:
         """The handle call if `statement` only fetches a handle nobody uses."""
         if isinstance(statement, cst.Expr) and self._is_handle_call(statement.value):
-            return statement.value if self._in_function(statement) else None  # type: ignore[return-value]
+            return statement.value if self._function_of(statement) is not None else None  # type: ignore[return-value]
         if not isinstance(statement, cst.Assign) or not self._is_handle_call(statement.value):
             return None
         if len(statement.targets) != 1 or not isinstance(statement.targets[0].target, cst.Name):
             return None
+        function = self._function_of(statement)
+        if function is None:
+            return None
+        name = statement.targets[0].target.value
+        if bound_by_an_import(self, name) is False and self._read_in(function, name):
+            return None  # read in the function (LibCST's `scope.accesses[name]`): known without a scope analysis
         scope = self._in_function(statement)
         if scope is None:
             return None
-        name = statement.targets[0].target.value
         assignments = scope.assignments[name]
         if not assignments or any(a.scope is not scope for a in assignments):
             return None  # global / nonlocal, or bound elsewhere

@@ -26,14 +26,16 @@ from libcst.metadata import (
     ParentNodeProvider,
     PositionProvider,
     QualifiedNameProvider,
+    QualifiedNameSource,
     ScopeProvider,
 )
 from libcst.metadata.position_provider import NEWLINE_RE as _NEWLINE
 from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 from tf2migrate import traversal
+from tf2migrate.import_bindings import ImportBindings
 from tf2migrate.scope_visitor import RoutedScopeVisitor
-from tf2migrate.module_text import known_ast, known_text
+from tf2migrate.module_text import known_ast, known_text, module_text
 from tf2migrate.traversal import KINDS, NODE, SEQUENCE, value_kind
 
 
@@ -97,33 +99,73 @@ def scopes(wrapper: MetadataWrapper) -> Mapping[cst.CSTNode, object]:
 
 
 class QualifiedNames(Mapping):
-    """QualifiedNameProvider's answers, computed for the nodes a rule asks about only.
+    """QualifiedNameProvider's answers, computed for the nodes a rule asks about only, without a scope
+    analysis where the imports alone tell (`tf2migrate.import_bindings`).
 
     LibCST's provider walks the whole tree to store, for every node, a lazy call of
-    `scope.get_qualified_names_for(node)`; this makes the same call when a node is looked up.
+    `scope.get_qualified_names_for(node)`. Here a node is answered from the module's import bindings when
+    they settle it (the same answer: tests compare them), else by that same call, the scopes then being
+    resolved on the wrapper (once per tree: every later question, and every rule reading scopes, shares them).
     """
 
-    def __init__(self, scopes: Mapping) -> None:
-        self._scopes = scopes
+    def __init__(self, wrapper: MetadataWrapper) -> None:
+        self._wrapper = wrapper
         self._names: dict[cst.CSTNode, object] = {}
+        self._imported: dict[cst.CSTNode, object] = {}
+        self._bindings: ImportBindings | None = None
+
+    def _scopes(self) -> Mapping:
+        return resolve(self._wrapper, ScopeProvider)
+
+    def _scopes_resolved(self) -> bool:
+        return ScopeProvider in self._wrapper._metadata  # noqa: SLF001 (LibCST's cache of resolved providers)
+
+    def bindings(self) -> ImportBindings:
+        if self._bindings is None:
+            wrapper = self._wrapper
+            module = wrapper.module
+            self._bindings = ImportBindings(
+                module, resolve(wrapper, ParentNodeProvider), resolve(wrapper, ExpressionContextProvider), lambda: module_text(module)
+            )
+        return self._bindings
 
     def __getitem__(self, node: cst.CSTNode) -> object:
         try:
             return self._names[node]
         except KeyError:
             pass
-        scope = self._scopes.get(node)
-        names = self._names[node] = scope.get_qualified_names_for(node) if scope else set()
+        names = None if self._scopes_resolved() else self.bindings().qualified_names(node)
+        if names is None:
+            scope = self._scopes().get(node)
+            names = scope.get_qualified_names_for(node) if scope else set()
+        self._names[node] = names
         return names
+
+    def imported(self, node: cst.CSTNode) -> object:
+        """The names of `self[node]` that come from imports (QualifiedNameSource.IMPORT), answered from the
+        import bindings also where the whole set is not (a name bound by no import has none)."""
+        try:
+            return self._imported[node]
+        except KeyError:
+            pass
+        found = self._names.get(node)
+        if found is None and not self._scopes_resolved():
+            found = self.bindings().imported(node)
+            if found is not None:
+                self._imported[node] = found
+                return found
+        found = {q for q in self[node] if q.source is QualifiedNameSource.IMPORT}  # type: ignore[attr-defined]
+        self._imported[node] = found
+        return found
 
     def __contains__(self, node: object) -> bool:
         return True
 
     def __iter__(self) -> Iterator[cst.CSTNode]:
-        return iter(self._scopes)
+        return iter(self._scopes())
 
     def __len__(self) -> int:
-        return len(self._scopes)
+        return len(self._scopes())
 
 
 class Positions(Mapping):
@@ -487,7 +529,7 @@ def expression_contexts(module: cst.Module) -> dict[cst.CSTNode, ExpressionConte
 _CHEAPER: dict[type, Callable[[MetadataWrapper], Mapping]] = {
     ExpressionContextProvider: lambda wrapper: expression_contexts(wrapper.module),
     ScopeProvider: scopes,
-    QualifiedNameProvider: lambda wrapper: QualifiedNames(resolve(wrapper, ScopeProvider)),
+    QualifiedNameProvider: QualifiedNames,
     ParentNodeProvider: lambda wrapper: parents(wrapper.module),
     PositionProvider: Positions,
 }
