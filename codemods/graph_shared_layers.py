@@ -42,6 +42,7 @@ from tf2migrate.traversal import find
 from . import graph_layers, legacy_keras
 from .base import Codemod, Rule
 from .imports import module_alias
+from .source_text import module_text
 
 # The written functions' parameters, in TF1's positional order (a positional argument past them is refused).
 PARAMETERS: dict[str, tuple[str, ...]] = {
@@ -184,7 +185,7 @@ class GraphSharedLayers(Codemod):
         if self.run.selection.legacy_keras_fallback or legacy_keras.opted_in(node):
             return False  # tf_keras runs tf.layers itself (TFM260's legacy route)
         tf = module_alias(node, "tensorflow") or module_alias(node, "tensorflow.compat.v1")
-        if tf is None or not graph_layers.shares_variables(node.code):
+        if tf is None or not graph_layers.shares_variables(module_text(node)):
             return False
         candidates: list[tuple[cst.Call, str]] = []
         for call in find(node, cst.Call):  # type: ignore[attr-defined]

@@ -38,6 +38,7 @@ from tf2migrate.findings import FixKind
 from . import imports
 from .base import Codemod, Rule
 from .builders import source_of
+from .source_text import module_text
 
 INITIAL_WEIGHTS = Rule(
     code="TFM537",
@@ -272,7 +273,7 @@ class Keras3Layers(Codemod):
 
     def visit_Module(self, node: cst.Module) -> None:
         self._module = node
-        if "reset_states" in node.code:
+        if "reset_states" in module_text(node):
             traversal.visit(node, self._bindings)
             self._used_names = _names_in(node)
 

@@ -927,8 +927,8 @@ class Keras3Training(Codemod):
         return "get_output_shape_for" in methods and "compute_output_shape" not in methods and bool(self._keras_bases(klass))
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        bases = self._keras_bases(node)
-        if any(b.startswith("keras.optimizers") for b in bases) and "get_updates" in self._methods(node):
+        # the method first: resolving the bases asks for the module's scope analysis, which no other class needs
+        if "get_updates" in self._methods(node) and any(b.startswith("keras.optimizers") for b in self._keras_bases(node)):
             self.flag(node, TRAINING_MANUAL.code, f"`{node.name.value}` is a Keras 2 optimizer built on `get_updates(loss, params)`: Keras 3 never calls it (`fit` raises `NotImplementedError` from `update_step`); port the update rule to `build(self, variables)` and `update_step(self, gradient, variable, learning_rate)`")
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:

@@ -62,8 +62,10 @@ from . import keras3_modules, keras3_training, names, removed_apis
 from .base import Codemod, Rule
 from .builders import source_of
 from .removed_apis import Removal
+from .source_text import module_text
 
 GRAPH_MODE_SWITCHES = frozenset({"tf.disable_v2_behavior", "tf.disable_eager_execution", "tf.compat.v1.disable_v2_behavior", "tf.compat.v1.disable_eager_execution"})
+_SWITCH_WORDS = frozenset(name.rsplit(".", 1)[-1] for name in GRAPH_MODE_SWITCHES)
 
 # ----------------------------------------------------------------------------------------------------------
 # rules
@@ -316,7 +318,11 @@ class LegacyCalls(Codemod):
         """The file runs in graph mode (the TFM260 fallback wrote `tf.disable_v2_behavior()`, or it was ported
         so by hand): what it reaches through `tensorflow.compat.v1` and still exists there runs."""
         if self._graph_mode is None:
-            self._graph_mode = any(self.qualified_name(call) in GRAPH_MODE_SWITCHES for call in find(self._module, cst.Call))
+            # A qualified name ends with a word the file spells (the callee's, or its import's): a file that spells
+            # no switch has none, and its calls need not be resolved one by one.
+            self._graph_mode = summary.mentions_any(module_text(self._module), _SWITCH_WORDS) and any(
+                self.qualified_name(call) in GRAPH_MODE_SWITCHES for call in find(self._module, cst.Call)
+            )
         return self._graph_mode
 
     # -- origins: what a value is -----------------------------------------------------------------------

@@ -196,6 +196,22 @@ def _sequence_literal(node: cst.BaseExpression) -> bool:
     return isinstance(node, (cst.List, cst.Tuple, cst.ListComp))
 
 
+def _tf0_spelling(node: cst.CSTNode) -> str | None:
+    """What `Tf0Renames._tf0_name` returns for `node` whenever it returns a name, read from the spelling alone
+    (`tf.X` for a dotted chain rooted at a Name, whatever that Name is bound to); None where it returns None too.
+
+    The resolved name of a chain rooted at `import tensorflow [as alias]` is the chain with the alias read as
+    `tensorflow` (LibCST: the import's name plus what follows the alias), so a name that this spelling rules out
+    needs no resolution (and no scope analysis of the module)."""
+    root = node
+    while isinstance(root, cst.Attribute):
+        root = root.value
+    if not isinstance(root, cst.Name) or root is node:
+        return None
+    spelled = get_full_name_for_node(node)
+    return None if spelled is None else "tf" + spelled[len(root.value) :]
+
+
 class Tf0Renames(Codemod):
     RULES = (RENAME, ORDER)
     TRIGGERS = ("tensorflow",)
@@ -222,17 +238,24 @@ class Tf0Renames(Codemod):
             return None  # `import tensorflow.compat.v1 as tf`, `from tensorflow import nn`: not 0.x code
         return "tf" + qualified.name[len("tensorflow") :]
 
+    def _offer_order(self, original: cst.Call, message: str) -> bool:
+        """`offer_fix` for TFM409, once the callee resolves to the TF 0.x name its spelling was read as
+        (`_tf0_spelling`); when it does not resolve, the call is left as it is, unreported."""
+        return self._tf0_name(original.func) is not None and self.offer_fix(original, ORDER.code, message)
+
     # -- names --------------------------------------------------------------------------------------
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
         if original_node.attr.value not in _RENAMED_LEAVES:
             return updated_node  # a resolved name ends with the attribute as written: it cannot be one of RENAMES
+        name = _tf0_spelling(original_node)
+        if name not in RENAMES:
+            return updated_node  # the resolved name is this one or None
         parent = self.get_metadata(ParentNodeProvider, original_node, None)
         if isinstance(parent, cst.Attribute) and parent.value is original_node:
             return updated_node
         if isinstance(parent, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del)):
             return updated_node
-        name = self._tf0_name(original_node)
-        if name is None or name not in RENAMES:
+        if self._tf0_name(original_node) is None:
             return updated_node
         target = RENAMES[name]
         written = ("tf.compat.v1." + target[3:]) if target in TF2_DIFFERS else target
@@ -248,8 +271,10 @@ class Tf0Renames(Codemod):
         func = original_node.func
         if not isinstance(func, cst.Attribute) or func.attr.value not in _CALL_LEAVES:
             return updated_node  # `_tf0_name` names dotted chains only, and every call handled below ends so
-        name = self._tf0_name(func)
-        if name is None:
+        # The name is read from the spelling, and resolved (`_tf0_name`: a scope analysis of the whole module at the
+        # first call) only where the call would be reported (`_offer_order`): most files have no TF 0.x call.
+        name = _tf0_spelling(func)
+        if name is None or (name not in KEYWORDS and name not in CROSS_ENTROPY and name not in ("tf.concat", "tf.split", "tf.reverse")):
             return updated_node
         args = list(updated_node.args)
         if name in KEYWORDS:
@@ -278,7 +303,7 @@ class Tf0Renames(Codemod):
         if not changed:
             return None
         listing = ", ".join(f"`{k}=` -> `{renames[k]}=`" for k in changed)
-        if not self.offer_fix(original, ORDER.code, f"TF 0.x keywords of `{name}`: {listing}"):
+        if not self._offer_order(original, f"TF 0.x keywords of `{name}`: {listing}"):
             return None
         return [
             arg.with_changes(keyword=cst.Name(renames[arg.keyword.value])) if arg.keyword is not None and arg.keyword.value in renames else arg
@@ -288,7 +313,7 @@ class Tf0Renames(Codemod):
     def _reorder(self, original: cst.Call, updated: cst.Call, order: list[int], message: str) -> cst.BaseExpression:
         if len(original.args) != len(order) and not all(a.keyword is not None for a in original.args[len(order) :]):
             return updated
-        if not self.offer_fix(original, ORDER.code, message):
+        if not self._offer_order(original, message):
             return updated
         args = list(updated.args)
         moved = [args[i] for i in order]
@@ -307,7 +332,7 @@ class Tf0Renames(Codemod):
             return updated
         axes = [str(index) for index, flag in enumerate(flags) if flag == "True"]
         new_dims = cst.parse_expression("[" + ", ".join(axes) + "]")
-        if not self.offer_fix(original, ORDER.code, f"TF 0.x `tf.reverse(x, dims)` took one boolean per dimension: now the axes `[{', '.join(axes)}]`"):
+        if not self._offer_order(original, f"TF 0.x `tf.reverse(x, dims)` took one boolean per dimension: now the axes `[{', '.join(axes)}]`"):
             return updated
         args = list(updated.args)
         args[1] = args[1].with_changes(value=new_dims)
@@ -320,7 +345,7 @@ class Tf0Renames(Codemod):
             return updated
         stop = name == "tf.nn.softmax_cross_entropy_with_logits"
         note = " (its labels get no gradient, as in TF 0.x/1.x: `tf.stop_gradient`)" if stop else ""
-        if not self.offer_fix(original, ORDER.code, f"TF 0.x `{name}({', '.join(parameters[:2])}, ...)` positional: TF 1.x takes `logits=` and `labels=` by keyword{note}"):
+        if not self._offer_order(original, f"TF 0.x `{name}({', '.join(parameters[:2])}, ...)` positional: TF 1.x takes `logits=` and `labels=` by keyword{note}"):
             return updated
         equal = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
         alias = (get_full_name_for_node(original.func) or "tf").split(".")[0]

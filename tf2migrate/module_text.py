@@ -18,7 +18,7 @@ import warnings
 import libcst as cst
 
 _KEEP = 2
-_TEXTS: list[list] = []  # [module, text, CPython ast of the text or None], most recent first
+_TEXTS: list[list] = []  # [module, text, CPython ast of the text or None, derived], most recent first
 
 
 def remember(module: cst.Module, text: str, python: ast.Module | None = None) -> None:
@@ -28,7 +28,7 @@ def remember(module: cst.Module, text: str, python: ast.Module | None = None) ->
         if entry[0] is module:
             del _TEXTS[index]
             break
-    _TEXTS.insert(0, [module, text, python])
+    _TEXTS.insert(0, [module, text, python, {}])
     del _TEXTS[_KEEP:]
 
 
@@ -61,6 +61,14 @@ def known_ast(module: cst.Module) -> ast.Module | None:
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
     return entry[2]
+
+
+def derived(module: cst.Module) -> dict | None:
+    """A dictionary kept with `module` for as long as its text is (and dropped with it by `forget`), for what
+    is derived once per tree and read by several rules (`tf2migrate.traversal` keeps its walk of the module
+    there); None when nothing is kept for `module`."""
+    entry = _entry(module)
+    return None if entry is None else entry[3]
 
 
 def module_text(module: cst.Module) -> str:

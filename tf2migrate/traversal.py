@@ -35,6 +35,8 @@ from libcst._batched_visitor import _BatchedCSTVisitor
 from libcst._typed_visitor import CSTTypedVisitorFunctions
 from libcst.matchers import MatcherDecoratableTransformer, MatcherDecoratableVisitor
 
+from tf2migrate.module_text import derived
+
 # node class -> (fields LibCST visits, in order; those it skips when they are None;
 #                fields it visits only for some nodes, so that nodes holding them take LibCST's code)
 _Plan = tuple[tuple[str, ...], frozenset[str], frozenset[str]]
@@ -196,7 +198,18 @@ def _visit(node: CSTNode, visitor: cst.CSTVisitor, loud: bool) -> None:
 
 def walk(node: CSTNode) -> Iterator[CSTNode]:
     """Every node of a tree in LibCST's visit order (source order), `node` first: what following
-    `node.children` down gives (or `matchers.findall` finds), without rebuilding any node."""
+    `node.children` down gives (or `matchers.findall` finds), without rebuilding any node.
+
+    The walk of a whole module whose text `module_text` keeps (the trees the engine hands to the rules) is
+    made once and kept with it: a dozen rules search the whole module, each of them once or more per pass."""
+    if type(node) is cst.Module:
+        index = _module_index(node)
+        if index is not None:
+            return iter(index.nodes)
+    return _walk(node)
+
+
+def _walk(node: CSTNode) -> Iterator[CSTNode]:
     stack = [node]
     pop, extend = stack.pop, stack.extend
     while stack:
@@ -219,8 +232,46 @@ def walk(node: CSTNode) -> Iterator[CSTNode]:
 
 def find(node: CSTNode, kind: type[CSTNode]) -> list[CSTNode]:
     """The nodes of type `kind` in the tree of `node` (`node` included), in source order:
-    `matchers.findall(node, matchers.<Kind>())` without matchers."""
-    return [found for found in walk(node) if isinstance(found, kind)]
+    `matchers.findall(node, matchers.<Kind>())` without matchers. (`kind` may be a tuple of types.)"""
+    if type(node) is cst.Module:
+        index = _module_index(node)
+        if index is not None:
+            return index.find(kind)
+    return [found for found in _walk(node) if isinstance(found, kind)]
+
+
+class _ModuleIndex:
+    """The walk of one module, kept: its nodes in walk order, grouped by type, and what `find` answered."""
+
+    __slots__ = ("nodes", "by_type", "found")
+
+    def __init__(self, module: cst.Module) -> None:
+        self.nodes: tuple[CSTNode, ...] = tuple(_walk(module))
+        self.by_type: dict[type, list[CSTNode]] = {}
+        for node in self.nodes:
+            self.by_type.setdefault(type(node), []).append(node)
+        self.found: dict[object, tuple[CSTNode, ...]] = {}
+
+    def find(self, kind: type[CSTNode]) -> list[CSTNode]:
+        found = self.found.get(kind)
+        if found is None:
+            types = {t for t in self.by_type if issubclass(t, kind)}  # what `isinstance(node, kind)` accepts
+            if len(types) <= 1:
+                found = tuple(self.by_type[types.pop()]) if types else ()
+            else:
+                found = tuple(node for node in self.nodes if type(node) in types)
+            self.found[kind] = found
+        return list(found)
+
+
+def _module_index(module: cst.Module) -> _ModuleIndex | None:
+    kept = derived(module)
+    if kept is None:
+        return None
+    index = kept.get(_ModuleIndex)
+    if index is None:
+        index = kept[_ModuleIndex] = _ModuleIndex(module)
+    return index
 
 
 class _Replay(cst.CSTTransformer):
