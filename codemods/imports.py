@@ -17,7 +17,7 @@ from libcst.codemod import CodemodContext, ContextAwareTransformer
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.codemod.visitors._remove_imports import RemovedNodeVisitor
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import MetadataWrapper
+from libcst.metadata import MetadataWrapper, ScopeProvider
 
 from tf2migrate import traversal
 from tf2migrate.metadata import resolve
@@ -78,6 +78,10 @@ def schedule_removal_of_imports_used_by(context: CodemodContext, node: cst.CSTNo
     cst.CSTVisitor.__init__(visitor)
     without_matcher_decorators(visitor)
     visitor.context = context
+    if context.wrapper is not None:
+        # the visitor asks the wrapper for scopes: resolved here the cheaper way (cached), not by LibCST's provider,
+        # now that qualified names are often answered without them (tf2migrate/import_bindings.py)
+        resolve(context.wrapper, ScopeProvider)
     traversal.visit(node, visitor)
 
 
