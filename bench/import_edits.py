@@ -29,7 +29,7 @@ def main() -> int:
 
     import libcst as cst
     from libcst.codemod import CodemodContext
-    from libcst.codemod.visitors import AddImportsVisitor, ImportItem, RemoveImportsVisitor
+    from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
     from identical import files_under  # type: ignore[import-not-found]  (this folder)
     from tf2migrate import engine
