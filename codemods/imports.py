@@ -1,13 +1,12 @@
 """Import edits shared by the rules: find how a module is imported, add or drop imports.
 
-Adding and removing go through LibCST's own import visitors, scheduled on the codemod's context;
-the engine applies them after each codemod.
+Additions and removals are scheduled as requests for LibCST's import visitors on the codemod's context;
+the engine applies them after each codemod (`apply_import_edits`: `import_editor` where it is certain
+to give the visitors' result, else the visitors themselves).
 """
 
 from __future__ import annotations
 
-import ast
-import symtable
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -23,6 +22,7 @@ from tf2migrate import traversal
 from tf2migrate.metadata import resolve
 
 from .base import without_matcher_decorators
+from .import_editor import add_imports, edit_imports
 from .source_text import module_text
 
 
@@ -88,157 +88,29 @@ def schedule_removal_of_imports_used_by(context: CodemodContext, node: cst.CSTNo
 def apply_import_edits(context: CodemodContext, tree: cst.Module, fresh: Callable[[cst.Module], cst.Module]) -> cst.Module:
     """Carry out the import edits the codemod scheduled (nothing scheduled: no work).
 
-    `fresh(tree)` re-parses a tree from its code; LibCST's visitors, which resolve scopes of their own,
-    are given such a tree without shared nodes. Plain `import x [as y]` additions (all the rules ask
-    for) are made directly on the module's statements, without a traversal.
+    `import_editor.edit_imports` makes them on the module's statements, with LibCST's visitors' exact
+    result, wherever it is certain of that result (almost always); otherwise LibCST's visitors run:
+    `fresh(tree)` re-parses a tree from its code, and the visitors, which resolve scopes of their own,
+    are given such a tree without shared nodes.
     """
+    additions = context.scratch.get(AddImportsVisitor.CONTEXT_KEY) or []
+    removals = context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY) or []
+    if context.full_package_name is None:
+        edited = edit_imports(tree, additions, removals)
+        if edited is not None:
+            return edited
     reparsed = False
-    if context.scratch.get(AddImportsVisitor.CONTEXT_KEY):
-        added = add_module_imports(context, tree)
+    if additions:
+        added = add_imports(tree, additions) if context.full_package_name is None else None
         if added is None:
             tree, reparsed = fresh(tree), True
             added = _transform_without_copy(AddImportsVisitor(context), tree)
         tree = added
-    requests = context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY)
-    if requests and not _all_still_used(requests, tree.code):
+    if removals:
         if not reparsed:
             tree = fresh(tree)
         tree = _transform_without_copy(RemoveImportsVisitor(context), tree)
     return tree
-
-
-def add_module_imports(context: CodemodContext, tree: cst.Module) -> cst.Module | None:
-    """What `AddImportsVisitor` makes of `import x` / `import x as y` requests, without its two traversals
-    of the tree; None when some request is another kind of import (the visitor is then used).
-
-    Same result as the visitor: a request already met by the import block at the top of the file
-    (after a docstring or `__strict__` flag) is dropped; the others are inserted at the end of that
-    block, `import x` sorted first, then `import x as y` in request order, with an empty line before
-    the first statement that follows.
-    """
-    items = context.scratch.get(AddImportsVisitor.CONTEXT_KEY) or []
-    if any(item.obj_name is not None or item.relative for item in items):
-        return None
-    plain = {item.module for item in items if item.alias is None}
-    aliased = {item.module: item.alias for item in items if item.alias is not None}
-    start = 1 if _docstring_or_strict_first(tree) else 0
-    end = start
-    for statement in tree.body[start:]:
-        if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 and isinstance(statement.body[0], (cst.Import, cst.ImportFrom))):
-            break
-        end += 1
-        small = statement.body[0]
-        if isinstance(small, cst.Import):
-            for name in small.names:
-                if name.evaluated_alias is None:
-                    plain.discard(name.evaluated_name)
-                elif aliased.get(name.evaluated_name) == name.evaluated_alias:
-                    del aliased[name.evaluated_name]
-    if not plain and not aliased:
-        return tree
-    config = tree.config_for_parsing
-    new = [cst.parse_statement(f"import {module}", config=config) for module in sorted(plain)]
-    new += [cst.parse_statement(f"import {module} as {alias}", config=config) for module, alias in aliased.items()]
-    after = list(tree.body[end:])
-    if after:
-        leading = after[0].leading_lines
-        if not leading:
-            after[0] = after[0].with_changes(leading_lines=(cst.EmptyLine(),))
-        elif leading[0].comment is not None:
-            after[0] = after[0].with_changes(leading_lines=(cst.EmptyLine(), *leading))
-    return tree.with_changes(body=(*tree.body[:end], *new, *after))
-
-
-def _docstring_or_strict_first(tree: cst.Module) -> bool:
-    """AddImportsVisitor's `_skip_first`: never insert before a leading docstring or `__strict__ = ...`."""
-    if not tree.body or not isinstance(tree.body[0], cst.SimpleStatementLine) or len(tree.body[0].body) != 1:
-        return False
-    first = tree.body[0].body[0]
-    if isinstance(first, cst.Expr) and isinstance(first.value, cst.SimpleString):
-        return True
-    return (
-        isinstance(first, cst.Assign)
-        and len(first.targets) == 1
-        and isinstance(first.targets[0].target, cst.Name)
-        and first.targets[0].target.value == "__strict__"
-    )
-
-
-def _all_still_used(requests: list[tuple[str, str | None, str | None]], text: str) -> bool:
-    """True when RemoveImportsVisitor provably removes nothing: every import it would consider is still used.
-
-    Rules schedule removals generously (`remove_unused_import_by_node` on every node they drop), and
-    the import usually still serves other code (`tf` above all), while the visitor costs a scope
-    analysis of the whole file. The imports the visitor would consider are matched exactly as it
-    matches them; each must be a module-level import whose name CPython's own symbol table
-    (`symtable`, in C) reports as read in module scope or as a global in a nested scope. A name
-    Python reads there is a name LibCST's scope analysis finds accesses of, so the visitor would keep
-    it. Anything else (a relative or dotted import, an import inside a function, a file `symtable`
-    rejects) answers False and the visitor runs.
-    """
-    modules: dict[str, str | None] = {module: alias for module, obj, alias in requests if obj is None}
-    objects: dict[str, set[tuple[str, str | None]]] = {}
-    for module, obj, alias in requests:
-        if obj is not None:
-            objects.setdefault(module, set()).add((obj, alias))
-    try:
-        tree = ast.parse(text)
-        table = symtable.symtable(text, "<tf2migrate>", "exec")
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    names: set[str] = set()
-    for statement, nested in _statements(tree.body, nested=False):
-        if isinstance(statement, ast.Import):
-            for alias in statement.names:
-                if alias.name in modules and modules[alias.name] == alias.asname:
-                    if nested or (alias.asname is None and "." in alias.name):
-                        return False
-                    names.add(alias.asname or alias.name)
-        elif isinstance(statement, ast.ImportFrom):
-            if statement.level:
-                return False
-            wanted = objects.get(statement.module or "", ())
-            for alias in statement.names:
-                if (alias.name, alias.asname) in wanted:
-                    if nested or alias.name == "*":
-                        return False
-                    names.add(alias.asname or alias.name)
-    return all(_read(table, name) for name in names)
-
-
-def _statements(body: list[ast.stmt], nested: bool):
-    """Every statement, with whether it sits inside a function or class body."""
-    for statement in body:
-        yield statement, nested
-        inner = nested or isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-        for field in ("body", "orelse", "finalbody"):
-            block = getattr(statement, field, None)
-            if isinstance(block, list):
-                yield from _statements(block, inner)
-        for handler in getattr(statement, "handlers", ()):
-            yield from _statements(handler.body, inner)
-        for case in getattr(statement, "cases", ()):
-            yield from _statements(case.body, inner)
-
-
-def _read(table: symtable.SymbolTable, name: str) -> bool:
-    """`name` is read in module scope, or read as a global in some nested scope."""
-    try:
-        if table.lookup(name).is_referenced():
-            return True
-    except KeyError:
-        pass
-    pending = list(table.get_children())
-    while pending:
-        child = pending.pop()
-        try:
-            symbol = child.lookup(name)
-        except KeyError:
-            symbol = None
-        if symbol is not None and symbol.is_referenced() and symbol.is_global():
-            return True
-        pending.extend(child.get_children())
-    return False
 
 
 def _transform_without_copy(visitor: ContextAwareTransformer, tree: cst.Module) -> cst.Module:

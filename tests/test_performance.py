@@ -81,28 +81,31 @@ def test_matcher_decorators_keep_libcsts_own_dispatch():
     assert decorated.log == ["tf", "tf"]  # `as tf` and `tf.add`
 
 
-# -- import edits: the shortcut that skips RemoveImportsVisitor must never change what it does -----
+# -- import edits: the editor that skips LibCST's import visitors must never change what they do ----
 
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor  # noqa: E402
 
-from tf2migrate.codemods.imports import _all_still_used, add_module_imports, apply_import_edits  # noqa: E402
+from tf2migrate.codemods.import_editor import add_imports, edit_imports  # noqa: E402
+from tf2migrate.codemods.imports import apply_import_edits  # noqa: E402
 
 IMPORT_CASES = [
-    # (source, removal requests, the shortcut may answer "all still used")
+    # (source, removal requests, the editor decides without LibCST's visitors)
     ("import tensorflow as tf\nx = tf.constant(1)\n", [("tensorflow", None, "tf")], True),
     ("import tensorflow as tf\n\ndef f():\n    return tf.ones(1)\n", [("tensorflow", None, "tf")], True),
     ("import tensorflow as tf\n\ndef f(tf):\n    return tf.ones(1)\n", [("tensorflow", None, "tf")], False),
     ("import tensorflow as tf\n\nclass A:\n    tf = 1\n    y = tf\n", [("tensorflow", None, "tf")], False),
     ("import tensorflow as tf\nx = [tf for _ in range(2)]\n", [("tensorflow", None, "tf")], True),
-    ("import tensorflow as tf\n", [("tensorflow", None, "tf")], False),
+    ("import tensorflow as tf\n", [("tensorflow", None, "tf")], True),
     ("from keras import backend as K\nK.clear_session()\n", [("keras", "backend", "K")], True),
     ("from keras import backend as K\n__all__ = ['K']\n", [("keras", "backend", "K")], False),
-    ("from keras import backend as K\nimport numpy as np\nnp.ones(1)\n", [("keras", "backend", "K"), ("numpy", None, "np")], False),
+    ("from keras import backend as K\nimport numpy as np\nnp.ones(1)\n", [("keras", "backend", "K"), ("numpy", None, "np")], True),
     ("import os.path\nos.path.join('a')\n", [("os.path", None, None)], False),
     ("def f():\n    import tensorflow as tf\n    return tf\n", [("tensorflow", None, "tf")], False),
-    ("from . import tf\ntf.x\n", [(".", "tf", None)], False),
+    ("from . import tf\ntf.x\n", [(".", "tf", None)], True),  # `from . import` is never removed
     ("import numpy as np\nnp.ones(1)\n", [("tensorflow", None, "tf")], True),  # nothing matches: nothing to remove
-    ("try:\n    import tensorflow as tf\nexcept ImportError:\n    tf = None\nprint(tf)\n", [("tensorflow", None, "tf")], True),
+    ("try:\n    import tensorflow as tf\nexcept ImportError:\n    tf = None\nprint(tf)\n", [("tensorflow", None, "tf")], False),
+    ("try:\n    import tensorflow as tf\nexcept ImportError:\n    raise\nprint(tf)\n", [("tensorflow", None, "tf")], True),
+    ("if True:\n    import tensorflow as tf\n\ndef f():\n    tf = 1\n", [("tensorflow", None, "tf")], False),
 ]
 
 
@@ -113,12 +116,12 @@ def _remove_with_libcst(source, requests):
     return RemoveImportsVisitor(context).transform_module(cst.parse_module(source)).code
 
 
-def test_shortcut_answers_true_only_when_libcst_removes_nothing():
-    for source, requests, expected in IMPORT_CASES:
-        answer = _all_still_used(requests, source)
-        assert answer is expected, source
-        if answer:
-            assert _remove_with_libcst(source, requests) == source, source
+def test_editor_answers_libcsts_result_where_it_answers():
+    for source, requests, decided in IMPORT_CASES:
+        answer = edit_imports(cst.parse_module(source), [], requests)
+        assert (answer is not None) is decided, source
+        if answer is not None:
+            assert answer.code == _remove_with_libcst(source, requests), source
 
 
 def test_apply_import_edits_matches_libcst_on_every_case():
@@ -178,13 +181,21 @@ def test_plain_import_additions_equal_libcsts_visitor():
             assert not reparsed, "plain imports are added without the visitor"
 
 
-def test_other_import_additions_go_through_libcsts_visitor():
+def test_relative_import_additions_go_through_libcsts_visitor():
     context = CodemodContext()
     AddImportsVisitor.add_needed_import(context, "typing", "Optional")
     AddImportsVisitor.add_needed_import(context, "tensorflow", asname="tf")
-    assert add_module_imports(context, cst.parse_module("x = 1\n")) is None
-    result = apply_import_edits(context, cst.parse_module("import os\nx = 1\n"), _reparse).code
+    assert add_imports(cst.parse_module("x = 1\n"), context.scratch[AddImportsVisitor.CONTEXT_KEY]) is not None
+    result = apply_import_edits(context, cst.parse_module("import os\nx = 1\n"), _unexpected_reparse).code
     assert result == "import os\nimport tensorflow as tf\nfrom typing import Optional\n\nx = 1\n"
+    AddImportsVisitor.add_needed_import(context, ".models", "Net")
+    assert add_imports(cst.parse_module("x = 1\n"), context.scratch[AddImportsVisitor.CONTEXT_KEY]) is None
+    result = apply_import_edits(context, cst.parse_module("import os\nx = 1\n"), _reparse).code
+    assert result == "import os\nimport tensorflow as tf\nfrom .models import Net\nfrom typing import Optional\n\nx = 1\n"
+
+
+def _unexpected_reparse(tree: cst.Module) -> cst.Module:
+    raise AssertionError("the editor makes these additions itself")
 
 
 # -- metadata computed lazily / more cheaply is LibCST's metadata -----------------------------------
