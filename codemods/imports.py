@@ -19,7 +19,7 @@ from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
 from tf2migrate import traversal
-from tf2migrate.metadata import resolve
+from tf2migrate.metadata import resolve_all
 
 from .base import without_matcher_decorators
 from .import_editor import add_imports, edit_imports
@@ -70,6 +70,8 @@ def schedule_removal_of_imports_used_by(context: CodemodContext, node: cst.CSTNo
     without the per-instance scan for matcher decorators it does not have (about 10 ms each time,
     and rules call this for every node they drop), and walks the node without rebuilding it.
     """
+    if context.wrapper is not None:
+        resolve_all(context.wrapper, (ScopeProvider,))  # LibCST's visitors ask the wrapper for scopes: the cheaper ones
     if isinstance(node, (cst.Import, cst.ImportFrom)):
         RemoveImportsVisitor.remove_unused_import_by_node(context, node)
         return
@@ -122,8 +124,7 @@ def _transform_without_copy(visitor: ContextAwareTransformer, tree: cst.Module) 
     tree without shared nodes, as with the copy.
     """
     wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
-    for provider in visitor.get_inherited_dependencies():
-        resolve(wrapper, provider)  # the cheaper equivalents, where there are some
+    resolve_all(wrapper, visitor.get_inherited_dependencies())  # the cheaper equivalents, where there are some
     outer = visitor.context
     with visitor.resolve(wrapper):
         visitor.context = replace(outer, wrapper=wrapper)

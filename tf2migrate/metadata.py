@@ -84,6 +84,25 @@ def resolve(wrapper: MetadataWrapper, provider: type) -> Mapping:
     return wrapper.resolve(provider)
 
 
+def resolve_all(wrapper: MetadataWrapper, providers: Collection[type]) -> None:
+    """`resolve` each provider and, first, every provider it depends on, for a LibCST visitor that resolves its
+    metadata itself (`visitor.resolve(wrapper)`): LibCST then finds them all in the wrapper's cache and computes
+    none of them its own way (QualifiedNameProvider depends on scopes, which the mapping here resolves only
+    when a question needs them)."""
+    pending = list(providers)
+    seen: set[type] = set()
+    order: list[type] = []
+    while pending:
+        provider = pending.pop()
+        if provider in seen:
+            continue
+        seen.add(provider)
+        order.append(provider)
+        pending.extend(getattr(provider, "METADATA_DEPENDENCIES", ()))
+    for provider in reversed(order):
+        resolve(wrapper, provider)
+
+
 def scopes(wrapper: MetadataWrapper) -> Mapping[cst.CSTNode, object]:
     """ScopeProvider's mapping: what LibCST's provider does (its `visit_Module` runs a `ScopeVisitor`
     over the module, then infers accesses), without the batched traversal of the whole tree that the
