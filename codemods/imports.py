@@ -80,10 +80,6 @@ def schedule_removal_of_imports_used_by(context: CodemodContext, node: cst.CSTNo
     cst.CSTVisitor.__init__(visitor)
     without_matcher_decorators(visitor)
     visitor.context = context
-    if context.wrapper is not None:
-        # the visitor asks the wrapper for scopes: resolved here the cheaper way (cached), not by LibCST's provider,
-        # now that qualified names are often answered without them (tf2migrate/import_bindings.py)
-        resolve(context.wrapper, ScopeProvider)
     traversal.visit(node, visitor)
 
 
