@@ -385,7 +385,13 @@ class GraphRnnCells(Codemod):
         self.block: list[str] = []
         if self.run.selection.legacy_keras_fallback or legacy_keras.opted_in(node):
             return False  # tf_keras runs TF1's cells itself (TFM260's legacy route)
-        tf = module_alias(node, "tensorflow") or module_alias(node, "tensorflow.compat.v1")
+        # the written classes call TF1 names (`get_variable`, `variable_scope`) through the file's one TensorFlow
+        # alias; a file importing TF2's `tensorflow` beside `tensorflow.compat.v1` under another name is left to
+        # TFM261 (seen on the merged code: written on `tf1` such a file was migrated again by a second run)
+        tf2_alias, v1_alias = module_alias(node, "tensorflow"), module_alias(node, "tensorflow.compat.v1")
+        if tf2_alias is not None and v1_alias is not None and tf2_alias != v1_alias:
+            return False
+        tf = tf2_alias or v1_alias
         if tf is None:
             return False
         cells: list[tuple[cst.Call, str]] = []

@@ -246,7 +246,7 @@ def test_expression_contexts_equal_libcsts():
 def test_scope_analysis_reads_the_cheaper_expression_contexts():
     module = cst.parse_module(METADATA_SOURCE)
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    resolve(wrapper, QualifiedNameProvider)
+    resolve(wrapper, ScopeProvider)
     assert wrapper._metadata[ExpressionContextProvider] == expression_contexts(module)  # noqa: SLF001
 
 
