@@ -181,7 +181,7 @@ def _same(want: dict, got: dict, mode: str, name: str = "") -> str | None:
             return f"{key}: {want[key]} != {got[key]}"
     # random draws: the ranges must agree within the spread of the draw itself (12 draws of a truncated normal with
     # stddev 0.5 gave [-0.71, 0.36] under Keras 2 and [-0.95, 0.98] rewritten: a fixed 0.5 margin made this flaky)
-    margin = max(0.5, want["max"] - want["min"])
+    margin = max(0.5, want["max"] - want["min"]) if mode == "random" else 0.0
     if mode == "random" and not (want["min"] - margin <= got["min"] and got["max"] <= want["max"] + margin):
         return f"range differs: {want} vs {got}"
     return None
