@@ -159,6 +159,10 @@ def migrate_text(text: str, selection: Selection, filename: str = "<string>") ->
 SESSION_DECLINES = frozenset(f"TFM2{n}" for n in range(11, 30))
 
 
+def _is_session_decline(finding: Finding) -> bool:
+    return finding.code in SESSION_DECLINES and finding.fix is FixState.MANUAL
+
+
 # The graph-mode fallback's rule: the codemod owning it decides whether a file stays in graph mode.
 FALLBACK = "TFM260"
 
@@ -177,13 +181,10 @@ def _with_first_reasons(migration: Migration, first: list[Finding]) -> Migration
     """The graph-mode pass's Session declines replaced by the first pass's (`first`: its findings): the first
     pass saw the rewrites the graph-mode pass leaves out (RNN cells as Keras layers, ...), so its reasons are
     the ones a person can act on (a declined Keras RNN layer is not what kept the program in graph mode)."""
-    def declines(findings: list[Finding]) -> list[Finding]:
-        return [f for f in findings if f.code in SESSION_DECLINES and f.fix is FixState.MANUAL]
-
-    reasons = declines(sorted(first, key=lambda f: (f.line, f.column, f.code)))
+    reasons = [f for f in sorted(first, key=lambda f: (f.line, f.column, f.code)) if _is_session_decline(f)]
     if not reasons:
         return migration
-    kept = [f for f in migration.findings if not (f.code in SESSION_DECLINES and f.fix is FixState.MANUAL)]
+    kept = [f for f in migration.findings if not _is_session_decline(f)]
     findings = sorted([*kept, *reasons], key=lambda f: (f.line, f.column, f.code))
     return Migration(original=migration.original, text=migration.text, findings=findings)
 
@@ -310,7 +311,7 @@ class _Pass:
             raise
         except Exception as error:  # a bug in a rule must not take the run (or the file) down
             raise MigrationError(f"internal error in {codemod_class.__name__}: {type(error).__name__}: {error}") from error
-        if index >= _declines_known() and any(f.code in SESSION_DECLINES and f.fix is FixState.MANUAL for f in run.findings):
+        if index >= _declines_known() and any(_is_session_decline(f) for f in run.findings):
             # what `migrate_text` relies on when it stops a first pass there (`_declines_known`)
             raise MigrationError(f"internal error in {codemod_class.__name__}: reported a Session decline after the graph-mode fallback")
         self.findings.extend(run.findings)
