@@ -53,6 +53,7 @@ from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
 
 from . import legacy_keras
+from .builders import docstring_has
 from .base import Codemod, Rule
 from .imports import module_alias, require_module
 
@@ -365,10 +366,7 @@ def written(node: cst.CSTNode) -> bool:
     """True for a cell class this rule wrote (its docstring says so): graph-mode code by design, which
     `tf1_variables` leaves as it is (its `get_variable` is TF1's sharing by name, kept on purpose) and
     `rnn_cells` does not try to turn into Keras layers."""
-    if isinstance(node, cst.ClassDef):
-        docstring = node.get_docstring(clean=False)
-        return docstring is not None and MARK in docstring
-    return False
+    return isinstance(node, cst.ClassDef) and docstring_has(node, MARK)
 
 
 class Unreproduced(Exception):

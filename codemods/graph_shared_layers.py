@@ -40,6 +40,7 @@ from tf2migrate.selection import Selection
 from tf2migrate.traversal import find
 
 from . import graph_layers, legacy_keras
+from .builders import docstring_has
 from .base import Codemod, Rule
 from .imports import module_alias
 from .source_text import module_text
@@ -162,8 +163,7 @@ MARK = "(written by tf2migrate, TFM293)"
 def written(function: cst.FunctionDef) -> bool:
     """True for a function this rule wrote (its docstring says so): graph-mode code by design, which
     `tf1_variables` leaves as it is (its `get_variable` is TF1's sharing by name, kept on purpose)."""
-    docstring = function.get_docstring(clean=False)
-    return docstring is not None and MARK in docstring
+    return docstring_has(function, MARK)
 
 
 def written_names(module: cst.Module) -> frozenset[str]:
