@@ -129,3 +129,56 @@ def test_engine_parses_only_the_changed_statements(monkeypatch):
     migration = migrate_text(source, Selection())
     assert "tf.cast(1, tf.float32)" in migration.text or migration.text != source
     assert handoff.COUNTS["parsed_lines"] - lines < 50  # the one changed statement (and the check's parses are not counted)
+
+
+NESTED = '''import tensorflow as tf
+
+
+class Model:
+    """A model."""
+
+    def build(self, x):
+        # first
+        y = tf.layers.dense(x, 3)
+
+        z = tf.to_float(y)
+        if z:
+            w = 1
+            # the if's footer
+        return z
+    # the class's footer
+
+
+x = 1
+'''
+
+
+def _change_in_method(module: cst.Module, code: str, index: int) -> cst.Module:
+    klass = module.body[1]
+    method = klass.body.body[1]
+    statements = list(method.body.body)
+    statements[index] = cst.parse_statement(code)
+    method = method.with_changes(body=method.body.with_changes(body=statements))
+    inner = list(klass.body.body)
+    inner[1] = method
+    return _replace(module, 1, klass.with_changes(body=klass.body.with_changes(body=inner)))
+
+
+@pytest.mark.parametrize("index", [0, 1, 3])
+def test_a_changed_statement_inside_a_block_is_parsed_alone(index):
+    before = cst.parse_module(NESTED)
+    after = _change_in_method(before, "q = tf.cast(y, tf.float32)\n", index)
+    lines = handoff.COUNTS["parsed_lines"]
+    tree, spliced = _hand_on(before, after)
+    assert spliced and handoff.COUNTS["parsed_lines"] - lines < 8
+    old_method, new_method = before.body[1].body.body[1], tree.body[1].body.body[1]
+    assert new_method.params is old_method.params  # the rest of the method is the given tree's
+    kept = [i for i in range(4) if i != index]
+    assert all(new_method.body.body[i] is old_method.body.body[i] for i in kept)
+
+
+def test_new_block_at_the_end_of_a_block_with_an_indented_footer():
+    before = cst.parse_module(NESTED)
+    # a new compound statement last in the method: the class's footer comment is indented less, it stays there
+    after = _change_in_method(before, "if z:\n    return z\n", 3)
+    _hand_on(before, after)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from dataclasses import dataclass
 from collections.abc import Callable, Sequence
 
 import libcst as cst
@@ -99,8 +100,8 @@ def _same(first: Sequence[object], second: Sequence[object]) -> bool:
 
 
 def _splice(before: cst.Module, after: cst.Module) -> cst.Module | None:
-    """`after` with its new top-level statements replaced by their parse; None where a parse of the whole
-    text might give something else (or a statement's own text does not parse)."""
+    """`after` with its new statements replaced by their parse; None where a parse of the whole text might
+    give something else (or a statement's own text does not parse)."""
     if (
         after.default_indent != before.default_indent
         or after.default_newline != before.default_newline
@@ -112,9 +113,30 @@ def _splice(before: cst.Module, after: cst.Module) -> cst.Module | None:
         or not after.body
     ):
         return None
-    body = list(after.body)
-    kept = {id(statement): index for index, statement in enumerate(before.body)}
-    if len({id(statement) for statement in body}) != len(body):
+    body = _splice_body(after, before.body, after.body, _Level((), (), after.footer, True, True))
+    if body is None:
+        return None
+    return after if _same(body, after.body) else after.with_changes(body=body)
+
+
+@dataclass(frozen=True)
+class _Level:
+    """Where a body of statements is: the module's, or an indented block's."""
+
+    blocks: tuple[str | None, ...]  # the `indent` of each enclosing IndentedBlock, outermost first
+    indents: tuple[str, ...]  # what each of them indents by
+    end_lines: Sequence[cst.EmptyLine]  # the lines after the last statement that are the body's: its footer
+    module: bool  # the module's own body
+    clean_after: bool  # no line after this body (before the next statement) is indented more than its line
+
+
+def _splice_body(module: cst.Module, before: Sequence[cst.CSTNode], after: Sequence[cst.CSTNode], level: _Level) -> list[cst.CSTNode] | None:
+    """`after` (a codemod's statements of one body; `before`: the given tree's) with every statement that is
+    not one of `before` replaced by its parse, or by the same statement with its changed block spliced."""
+    body = list(after)
+    kept = {id(statement): index for index, statement in enumerate(before)}
+    present = {id(statement) for statement in body}
+    if len(present) != len(body):
         return None
     runs: list[tuple[int, int]] = []  # [start, end) of the consecutive new statements
     for index, statement in enumerate(body):
@@ -125,18 +147,87 @@ def _splice(before: cst.Module, after: cst.Module) -> cst.Module | None:
             else:
                 runs.append((index, index + 1))
         elif index == 0:
-            if old_index != 0 and getattr(statement, "leading_lines", ()):
+            if level.module and old_index != 0 and getattr(statement, "leading_lines", ()):
                 return None  # first now: a parse gives its leading lines to the module's header
-        elif old_index == 0 or before.body[old_index - 1] is body[index - 1]:
+        elif (old_index == 0 and level.module) or before[old_index - 1] is body[index - 1]:
             continue  # the same statement before it as in the parsed text (or no leading lines: it was first)
         elif _owns_indented_lines(body[index - 1], statement):
             return None  # another statement before it now: an indented comment line might be that one's
-    for start, end in runs:
-        statements = _parse_run(after, body, start, end)
+    for start, end in reversed(runs):
+        statements = _spliced_run(module, before, body, kept, present, start, end, level)
+        if statements is None:
+            statements = _parse_run(module, body, start, end, level)
         if statements is None:
             return None
         body[start:end] = statements
-    return after.with_changes(body=body) if runs else after
+    return body
+
+
+def _spliced_run(
+    module: cst.Module, before: Sequence[cst.CSTNode], body: list[cst.CSTNode], kept: dict[int, int], present: set[int], start: int, end: int, level: _Level
+) -> list[cst.CSTNode] | None:
+    """The new statements `body[start:end]` each spliced into the statement it replaces (a compound statement
+    of which only the block changed), or None. The replaced ones are the given body's statements between the
+    kept neighbours of the run, as many as there are new ones, none of them kept elsewhere."""
+    first = kept[id(body[start - 1])] + 1 if start else 0
+    last = kept[id(body[end])] if end < len(body) else len(before)
+    if last - first != end - start:
+        return None
+    spliced = []
+    for offset in range(end - start):
+        old, new = before[first + offset], body[start + offset]
+        if id(old) in present:
+            return None
+        index = start + offset
+        following = getattr(body[index + 1], "leading_lines", ()) if index + 1 < len(body) else level.end_lines
+        clean_after = not any(line.whitespace.value for line in following) and (index + 1 < len(body) or level.clean_after)
+        statement = _splice_statement(module, old, new, level, clean_after)
+        if statement is None:
+            return None
+        spliced.append(statement)
+    return spliced
+
+
+def _splice_statement(module: cst.Module, old: cst.CSTNode, new: cst.CSTNode, level: _Level, clean_after: bool) -> cst.CSTNode | None:
+    """`new` with its block's changed statements parsed, when `new` is `old` but for its block's statements."""
+    kind = type(new)
+    if kind is not type(old) or kind not in _ONE_BLOCK:
+        return None
+    for name in _fields(kind):
+        if name == "body":
+            continue
+        first, second = getattr(old, name), getattr(new, name)
+        if first is second or (type(first) is str and first == second):
+            continue
+        if type(first) in (tuple, list) and type(second) in (tuple, list) and _same(first, second):
+            continue
+        return None
+    old_block, new_block = old.body, new.body
+    if (
+        type(old_block) is not cst.IndentedBlock
+        or type(new_block) is not cst.IndentedBlock
+        or old_block.indent != new_block.indent
+        or old_block.header is not new_block.header
+        or not _same(old_block.footer, new_block.footer)
+        or not new_block.body
+    ):
+        return None
+    inner = _Level(
+        (*level.blocks, new_block.indent),
+        (*level.indents, module.default_indent if new_block.indent is None else new_block.indent),
+        new_block.footer,
+        False,
+        clean_after,
+    )
+    statements = _splice_body(module, old_block.body, new_block.body, inner)
+    if statements is None:
+        return None
+    return new.with_changes(body=new_block.with_changes(body=statements))
+
+
+# Compound statements whose one indented block is all a codemod may have changed for `_splice_statement`
+# (an `if` with an `else`, a `try` with handlers: their other blocks are fields compared like the rest).
+_ONE_BLOCK = frozenset({cst.FunctionDef, cst.ClassDef, cst.With, cst.For, cst.While, cst.If, cst.Try})
 
 
 def _owns_indented_lines(previous: cst.CSTNode, statement: cst.CSTNode) -> bool:
@@ -147,25 +238,32 @@ def _owns_indented_lines(previous: cst.CSTNode, statement: cst.CSTNode) -> bool:
     return any(line.whitespace.value for line in getattr(statement, "leading_lines", ()))
 
 
-def _parse_run(module: cst.Module, body: list[cst.CSTNode], start: int, end: int) -> list[cst.CSTNode] | None:
-    """The parse of the statements `body[start:end]`, in the context the whole text gives them."""
+def _parse_run(module: cst.Module, body: list[cst.CSTNode], start: int, end: int, level: _Level) -> list[cst.CSTNode] | None:
+    """The parse of the statements `body[start:end]`, in the context the whole text gives them: below as
+    many `if 1:` lines as there are enclosing blocks, each indented as they are."""
     if start and _owns_indented_lines(body[start - 1], body[start]):
         return None
     if end < len(body):
         trailer: Sequence[cst.EmptyLine] = getattr(body[end], "leading_lines", ())
-    elif module.has_trailing_newline:
-        trailer = module.footer
-    else:
+    elif not level.module and not level.clean_after:
+        return None  # a line after the block, indented more, might become a new inner block's
+    elif level.module and not module.has_trailing_newline:
         return None  # the text's last newline is not there: leave that to the whole parse
+    else:
+        trailer = level.end_lines
     newline = module.default_newline
     state = CodegenState(default_indent=module.default_indent, default_newline=newline)
-    if start:
+    header = level.module and not start
+    if header:
+        for line in module.header:
+            line._codegen(state)  # noqa: SLF001
+    else:
         # A first block indented by the module's indentation: the parser takes its default indentation (and
         # so which blocks record an indentation of their own) from the first indented line.
         state.add_token(f"if 1:{newline}{module.default_indent}pass{newline}")
-    else:
-        for line in module.header:
-            line._codegen(state)  # noqa: SLF001
+    for depth in range(len(level.indents)):
+        state.add_token(f"{''.join(level.indents[:depth])}if 1:{newline}")
+    state.indent_tokens.extend(level.indents)
     for statement in body[start:end]:
         statement._codegen(state)  # noqa: SLF001
     for line in trailer:
@@ -176,22 +274,41 @@ def _parse_run(module: cst.Module, body: list[cst.CSTNode], start: int, end: int
     except (cst.ParserSyntaxError, RecursionError, MemoryError):
         return None
     COUNTS["parsed_lines"] += text.count("\n")
-    if (
-        parsed.default_indent != module.default_indent
-        or parsed.default_newline != newline
-        or len(parsed.footer) != len(trailer)
-    ):
+    if parsed.default_indent != module.default_indent or parsed.default_newline != newline:
         return None
-    if not start:
-        # all the leading lines of the first statement are the header's in a parse
-        return list(parsed.body) if len(parsed.header) == len(module.header) and len(parsed.body) == end else None
+    if header:
+        if len(parsed.header) != len(module.header) or len(parsed.body) != end or len(parsed.footer) != len(trailer):
+            return None
+        return list(parsed.body)
     opening = parsed.body[0] if parsed.body else None
     if (
         parsed.header
-        or len(parsed.body) != 1 + end - start
-        or not isinstance(opening, cst.If)
-        or not isinstance(opening.body, cst.IndentedBlock)
-        or opening.body.footer
+        or len(parsed.body) != 1 + (end - start if level.module else 1)
+        or not _wrapper(opening)
+        or opening.body.footer  # type: ignore[union-attr]
     ):
         return None
-    return list(parsed.body[1:])
+    if level.module:
+        return list(parsed.body[1:]) if len(parsed.footer) == len(trailer) else None
+    # The trailer's lines are all the next statement's (or the block footer's) in a parse of the whole text
+    # when none of them went to a block of the run's statements: at the end of the fragment the parse gives
+    # them to the wrappers' footers and the module's (by their indentation).
+    footers = len(parsed.footer)
+    wrapper = parsed.body[1]
+    for depth, indent in enumerate(level.blocks):
+        if not _wrapper(wrapper) or wrapper.body.indent != indent:  # type: ignore[union-attr]
+            return None
+        block = wrapper.body  # type: ignore[union-attr]
+        footers += len(block.footer)
+        if depth + 1 < len(level.blocks):
+            if len(block.body) != 1:
+                return None
+            wrapper = block.body[0]
+    if footers != len(trailer) or len(block.body) != end - start:
+        return None
+    return list(block.body)
+
+
+def _wrapper(node: object) -> bool:
+    """An `if 1:` of the fragment `_parse_run` parses, with an indented block and no `else`."""
+    return type(node) is cst.If and type(node.body) is cst.IndentedBlock and node.orelse is None  # type: ignore[attr-defined]
