@@ -28,7 +28,7 @@ from tf2migrate.codemods.meta import UNUSED_SUPPRESSION
 from tf2migrate.module_text import forget as forget_text
 from tf2migrate.module_text import remember as remember_text
 from tf2migrate.diffs import unified_diff
-from tf2migrate.handoff import handed_on
+from tf2migrate.handoff import handed_on, rendered
 from tf2migrate.findings import FileResult, FileStatus, Finding, FixState, traceback_text
 from tf2migrate.linemap import LineMap
 from tf2migrate.metadata import LazyMetadata
@@ -313,7 +313,9 @@ class _Pass:
                 codemod.metadata = {}
             if run.fixes_applied and _has_import_edits(context):
                 # LibCST's import visitors resolve scopes of their own: they get a tree without shared nodes
-                new_tree = apply_import_edits(context, new_tree, lambda tree: handed_on(wrapper.module, tree, None, parse))
+                new_tree = apply_import_edits(
+                    context, new_tree, lambda tree: handed_on(wrapper.module, tree, None, parse), lambda tree: rendered(wrapper.module, self.text, tree)
+                )
         except MigrationError:
             raise
         except Exception as error:  # a bug in a rule must not take the run (or the file) down
@@ -328,7 +330,7 @@ class _Pass:
         step.graph_mode_read = graph.read or bool(run.graph_unproven)
         step.findings, step.used_suppressions, step.text_after = run.findings, run.used_suppressions, self.text
         if run.fixes_applied:
-            new_text = new_tree.code
+            new_text = rendered(self.tree, self.text, new_tree)  # the changed top-level statements rendered
             if new_text != self.text:
                 # The next rule gets the tree a parse of the output gives, every node once (metadata is keyed
                 # by node), made by parsing the changed top-level statements only (`tf2migrate/handoff.py`).

@@ -14,8 +14,12 @@ parsing the whole text gives: the few places where a statement's parse depends o
 after it are checked (the comment lines between them, the module's header and footer, the module's
 indentation and line ending), and where that is not certain the whole text is parsed, as before.
 
+The codemod's output is rendered the same way (`rendered`): the text of the statements it kept is known from
+the tree it was given, only the new statements are rendered.
+
 With the environment variable TF2MIGRATE_CHECK_HANDOFF set (tests; off in production) every handed-on
-tree is also compared with a parse of the whole text (`deep_equals`, same rendering, no shared node).
+tree is also compared with a parse of the whole text (`deep_equals`, same rendering, no shared node), and
+every text `rendered` makes with the module's whole rendering.
 """
 
 from __future__ import annotations
@@ -50,9 +54,64 @@ def handed_on(before: cst.Module, after: cst.Module, text: str | None, parse: Ca
     else:
         COUNTS["spliced"] += 1
         tree = spliced
+        for entry in _PIECES:
+            if entry[0] is after:  # its statements' texts (`rendered`) are the handed-on tree's
+                _note(tree, entry[1])
+                break
     if os.environ.get(CHECK_VARIABLE):
         check(tree, text if text is not None else after.code, parse)
     return tree
+
+
+# [module, (header text, text of each top-level statement, footer text)], most recent first: the pieces of the
+# last trees handed on (or rendered by `rendered`), whose statements the next codemod's output mostly keeps.
+_PIECES: list[list] = []
+_KEEP = 3
+
+
+def rendered(before: cst.Module, before_text: str, after: cst.Module) -> str:
+    """`after.code` (`after`: a codemod's output for the tree `before` of the text `before_text`), with only
+    the top-level statements that are not `before`'s rendered (the others' text is `before`'s, kept from
+    the last time or rendered once here)."""
+    known = None
+    if (
+        after.has_trailing_newline
+        and after.body
+        and after.default_indent == before.default_indent
+        and after.default_newline == before.default_newline
+        and _same(after.header, before.header)
+        and _same(after.footer, before.footer)
+    ):
+        known = _pieces(before, before_text)
+    if known is None:
+        return after.code
+    head, pieces, tail = known
+    kept = {id(statement): index for index, statement in enumerate(before.body)}
+    texts = [pieces[kept[id(s)]] if id(s) in kept else after.code_for_node(s) for s in after.body]
+    _note(after, (head, texts, tail))
+    text = head + "".join(texts) + tail
+    if os.environ.get(CHECK_VARIABLE) and text != after.code:
+        raise AssertionError("a module's text made of its statements' texts is not its rendering")
+    return text
+
+
+def _pieces(module: cst.Module, text: str) -> tuple[str, list[str], str] | None:
+    for entry in _PIECES:
+        if entry[0] is module:
+            return entry[1]
+    if not module.has_trailing_newline or not module.body:
+        return None
+    head = "".join(module.code_for_node(line) for line in module.header)
+    pieces = [module.code_for_node(statement) for statement in module.body]
+    tail = "".join(module.code_for_node(line) for line in module.footer)
+    if head + "".join(pieces) + tail != text:
+        return None
+    _note(module, (head, pieces, tail))
+    return head, pieces, tail
+
+
+def _note(module: cst.Module, pieces: tuple[str, list[str], str]) -> None:
+    _PIECES[:] = [[module, pieces], *(entry for entry in _PIECES if entry[0] is not module)][:_KEEP]
 
 
 def check(tree: cst.Module, text: str, parse: Callable[[str], cst.Module]) -> None:
