@@ -172,7 +172,8 @@ def _splice(before: cst.Module, after: cst.Module) -> cst.Module | None:
         or not after.body
     ):
         return None
-    body = _splice_body(after, before.body, after.body, _Level((), (), after.footer, True, True))
+    texts = (_known_pieces(before), _known_pieces(after))
+    body = _splice_body(after, before.body, after.body, _Level((), (), after.footer, True, True), texts)
     if body is None:
         return None
     return after if _same(body, after.body) else after.with_changes(body=body)
@@ -189,9 +190,12 @@ class _Level:
     clean_after: bool  # no line after this body (before the next statement) is indented more than its line
 
 
-def _splice_body(module: cst.Module, before: Sequence[cst.CSTNode], after: Sequence[cst.CSTNode], level: _Level) -> list[cst.CSTNode] | None:
+def _splice_body(
+    module: cst.Module, before: Sequence[cst.CSTNode], after: Sequence[cst.CSTNode], level: _Level, texts: tuple[list[str] | None, list[str] | None] = (None, None)
+) -> list[cst.CSTNode] | None:
     """`after` (a codemod's statements of one body; `before`: the given tree's) with every statement that is
-    not one of `before` replaced by its parse, or by the same statement with its changed block spliced."""
+    not one of `before` replaced by the statement it replaces when it renders the same, by the same statement
+    with its changed block spliced, or by its parse. `texts`: the statements' texts where known."""
     body = list(after)
     kept = {id(statement): index for index, statement in enumerate(before)}
     present = {id(statement) for statement in body}
@@ -213,38 +217,76 @@ def _splice_body(module: cst.Module, before: Sequence[cst.CSTNode], after: Seque
         elif _owns_indented_lines(body[index - 1], statement):
             return None  # another statement before it now: an indented comment line might be that one's
     for start, end in reversed(runs):
-        statements = _spliced_run(module, before, body, kept, present, start, end, level)
-        if statements is None:
-            statements = _parse_run(module, body, start, end, level)
-        if statements is None:
-            return None
+        spliced = _spliced_run(module, before, body, kept, present, start, end, level, texts)
+        statements: list[cst.CSTNode] = []
+        offset = 0
+        while offset < end - start:
+            statement = spliced[offset]
+            if statement is not None:
+                statements.append(statement)
+                offset += 1
+                continue
+            stop = offset + 1  # the statements that are not spliced are parsed, consecutive ones together
+            while stop < end - start and spliced[stop] is None:
+                stop += 1
+            parsed = _parse_run(module, body, start + offset, start + stop, level)
+            if parsed is None:
+                return None
+            statements.extend(parsed)
+            offset = stop
         body[start:end] = statements
     return body
 
 
 def _spliced_run(
-    module: cst.Module, before: Sequence[cst.CSTNode], body: list[cst.CSTNode], kept: dict[int, int], present: set[int], start: int, end: int, level: _Level
-) -> list[cst.CSTNode] | None:
-    """The new statements `body[start:end]` each spliced into the statement it replaces (a compound statement
-    of which only the block changed), or None. The replaced ones are the given body's statements between the
-    kept neighbours of the run, as many as there are new ones, none of them kept elsewhere."""
+    module: cst.Module,
+    before: Sequence[cst.CSTNode],
+    body: list[cst.CSTNode],
+    kept: dict[int, int],
+    present: set[int],
+    start: int,
+    end: int,
+    level: _Level,
+    texts: tuple[list[str] | None, list[str] | None],
+) -> list[cst.CSTNode | None]:
+    """Each new statement of `body[start:end]` spliced into the statement it replaces (a compound statement
+    of which only the block changed), None for those that are not. The replaced ones are the given body's
+    statements between the kept neighbours of the run when there are as many as new ones (and not kept
+    elsewhere)."""
     first = kept[id(body[start - 1])] + 1 if start else 0
     last = kept[id(body[end])] if end < len(body) else len(before)
+    spliced: list[cst.CSTNode | None] = [None] * (end - start)
     if last - first != end - start:
-        return None
-    spliced = []
+        return spliced
     for offset in range(end - start):
         old, new = before[first + offset], body[start + offset]
-        if id(old) in present:
-            return None
         index = start + offset
+        if id(old) in present or (index and _owns_indented_lines(body[index - 1], new)):
+            continue
+        old_text = texts[0][first + offset] if texts[0] is not None else _render(module, old, level)
+        if old_text == (texts[1][index] if texts[1] is not None else _render(module, new, level)):
+            # the same text in the same place (a rule that rebuilt it, or parsed its own output): the
+            # statement parsed from that text before is what a parse gives (and it occurs nowhere else)
+            spliced[offset] = old
+            continue
         following = getattr(body[index + 1], "leading_lines", ()) if index + 1 < len(body) else level.end_lines
         clean_after = not any(line.whitespace.value for line in following) and (index + 1 < len(body) or level.clean_after)
-        statement = _splice_statement(module, old, new, level, clean_after)
-        if statement is None:
-            return None
-        spliced.append(statement)
+        spliced[offset] = _splice_statement(module, old, new, level, clean_after)
     return spliced
+
+
+def _render(module: cst.Module, statement: cst.CSTNode, level: _Level) -> str:
+    state = CodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
+    state.indent_tokens.extend(level.indents)
+    statement._codegen(state)  # noqa: SLF001
+    return "".join(state.tokens)
+
+
+def _known_pieces(module: cst.Module) -> list[str] | None:
+    for entry in _PIECES:
+        if entry[0] is module:
+            return entry[1][1]
+    return None
 
 
 def _splice_statement(module: cst.Module, old: cst.CSTNode, new: cst.CSTNode, level: _Level, clean_after: bool) -> cst.CSTNode | None:
