@@ -182,3 +182,12 @@ def test_new_block_at_the_end_of_a_block_with_an_indented_footer():
     # a new compound statement last in the method: the class's footer comment is indented less, it stays there
     after = _change_in_method(before, "if z:\n    return z\n", 3)
     _hand_on(before, after)
+
+
+def test_rebuilt_statement_with_the_same_text_is_the_given_one():
+    before = cst.parse_module(SOURCE)
+    rebuilt = cst.parse_module(before.code)  # a rule that parsed its own output: every statement a new object
+    after = before.with_changes(body=[before.body[0], *rebuilt.body[1:3], cst.parse_statement("out = 2\n"), *rebuilt.body[4:]])
+    tree, spliced = _hand_on(before, after)
+    assert spliced
+    assert [tree.body[i] is before.body[i] for i in range(5)] == [True, True, True, False, True]
