@@ -3,8 +3,8 @@ again from their own text, the others kept as they were.
 
 A codemod's output tree cannot be handed on as it is: metadata is keyed by node, so a node object placed
 twice (a transformer that put `node.value` in two places) gets one position, parent and scope, and a rule
-may build node shapes the parser never produces (default commas, whitespace owned by another node, code
-written inside a `SimpleString` or a `Comment`), which later rules would see where a parse of the same
+may build node shapes the parser never produces (default commas, whitespace owned by another node, a
+`Comment` or whitespace holding a line break and code), which later rules would see where a parse of the same
 text gives them something else. Parsing the whole output again (what the engine did)
 settles both, at ~0.19 ms a line, once for every codemod that changes the file. A codemod changes a few
 statements. Here, body by body (the module's, then the blocks of compound statements of which only the
