@@ -83,18 +83,20 @@ def schedule_removal_of_imports_used_by(context: CodemodContext, node: cst.CSTNo
     traversal.visit(node, visitor)
 
 
-def apply_import_edits(context: CodemodContext, tree: cst.Module, fresh: Callable[[cst.Module], cst.Module]) -> cst.Module:
+def apply_import_edits(
+    context: CodemodContext, tree: cst.Module, fresh: Callable[[cst.Module], cst.Module], text_of: Callable[[cst.Module], str] | None = None
+) -> cst.Module:
     """Carry out the import edits the codemod scheduled (nothing scheduled: no work).
 
     `import_editor.edit_imports` makes them on the module's statements, with LibCST's visitors' exact
     result, wherever it is certain of that result (almost always); otherwise LibCST's visitors run:
     `fresh(tree)` re-parses a tree from its code, and the visitors, which resolve scopes of their own,
-    are given such a tree without shared nodes.
+    are given such a tree without shared nodes. `text_of(module)`: `module.code`, as the caller renders it.
     """
     additions = context.scratch.get(AddImportsVisitor.CONTEXT_KEY) or []
     removals = context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY) or []
     if context.full_package_name is None:
-        edited = edit_imports(tree, additions, removals)
+        edited = edit_imports(tree, additions, removals, text_of)
         if edited is not None:
             return edited
     reparsed = False

@@ -8,8 +8,16 @@ import pytest
 from harness import GoldenCase, golden_cases, parse_findings
 from tf2migrate.cli import _selection, fix
 from tf2migrate.engine import migrate_text
+from tf2migrate.handoff import CHECK_VARIABLE
 
 CASES = golden_cases()
+
+
+@pytest.fixture(autouse=True)
+def _check_handed_on_trees(monkeypatch):
+    """Every tree the engine hands to the next codemod is compared with a parse of the whole text
+    (`tf2migrate/handoff.py`): the fixtures run with that check on."""
+    monkeypatch.setenv(CHECK_VARIABLE, "1")
 
 
 def _selection_for(case: GoldenCase):

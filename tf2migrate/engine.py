@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import warnings
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -28,6 +28,7 @@ from tf2migrate.codemods.meta import UNUSED_SUPPRESSION
 from tf2migrate.module_text import forget as forget_text
 from tf2migrate.module_text import remember as remember_text
 from tf2migrate.diffs import unified_diff
+from tf2migrate.handoff import handed_on, rendered
 from tf2migrate.findings import FileResult, FileStatus, Finding, FixState, traceback_text
 from tf2migrate.linemap import LineMap
 from tf2migrate.metadata import LazyMetadata
@@ -209,6 +210,7 @@ class _Step:
     findings: list[Finding] = field(default_factory=list)
     used_suppressions: set[tuple[int, str]] = field(default_factory=set)
     text_after: str = ""
+    tree_after: cst.Module | None = None  # the tree handed on after it (None: the text did not change)
 
 
 class _Pass:
@@ -228,6 +230,7 @@ class _Pass:
         self.stays_in_graph_mode = False
         self.text = text  # the current text
         self.tree: cst.Module | None = None  # parsed from self.text (None: not parsed yet)
+        self.parsed: cst.Module | None = None  # the tree of the text as read
         self.wrapper: MetadataWrapper | None = None
         self.linemap: LineMap | None = None  # of self.text (None: not made yet)
         self.suppressions: SuppressionIndex | None = None
@@ -243,7 +246,7 @@ class _Pass:
         `stop_when_graph_mode_pass_due`, None once that pass is due and this one's Session declines are known:
         its result would be thrown away (`migrate_text` keeps only those declines)."""
         if start == 0:
-            self.tree = _parse(self.text)
+            self.tree = self.parsed = _parse(self.text)
         for index, codemod_class in enumerate(load_codemods()):
             if index < start:
                 continue
@@ -268,6 +271,9 @@ class _Pass:
         self.used_suppressions |= step.used_suppressions
         if step.wanted and step.text_after != self.text:
             self._new_text(step.text_after)
+            if step.tree_after is not None:  # the very tree the recorded pass handed on (trees are immutable)
+                self.tree = step.tree_after
+                remember_text(self.tree, self.text)
 
     def _new_text(self, text: str) -> None:
         if self.tree is not None:
@@ -297,6 +303,7 @@ class _Pass:
             selection=self.selection, suppressions=self.suppressions, linemap=self.linemap,  # type: ignore[arg-type]
             rules=self.rules, earlier=tuple(self.findings), graph=graph,
         )
+        parse = partial(_parse_output, codemod_class=codemod_class)
         try:
             codemod = codemod_class(context, run)
             codemod.metadata = LazyMetadata(wrapper, codemod.get_inherited_dependencies())
@@ -306,7 +313,9 @@ class _Pass:
                 codemod.metadata = {}
             if run.fixes_applied and _has_import_edits(context):
                 # LibCST's import visitors resolve scopes of their own: they get a tree without shared nodes
-                new_tree = apply_import_edits(context, new_tree, lambda tree: _parse_output(tree.code, codemod_class))
+                new_tree = apply_import_edits(
+                    context, new_tree, lambda tree: handed_on(wrapper.module, tree, None, parse), lambda tree: rendered(wrapper.module, self.text, tree)
+                )
         except MigrationError:
             raise
         except Exception as error:  # a bug in a rule must not take the run (or the file) down
@@ -321,17 +330,18 @@ class _Pass:
         step.graph_mode_read = graph.read or bool(run.graph_unproven)
         step.findings, step.used_suppressions, step.text_after = run.findings, run.used_suppressions, self.text
         if run.fixes_applied:
-            new_text = new_tree.code
+            new_text = rendered(self.tree, self.text, new_tree)  # the changed top-level statements rendered
             if new_text != self.text:
-                # The rule's input and output trees (and their metadata) are let go before the text is parsed
-                # again (a tree takes ~0.8 kB a node, ~25 kB a line of TF1 code: 5,000 lines, peak 291 -> 270 MB).
-                del new_tree, codemod, context, wrapper
+                # The next rule gets the tree a parse of the output gives, every node once (metadata is keyed
+                # by node), made by parsing the changed top-level statements only (`tf2migrate/handoff.py`).
+                # The rule's metadata is let go first (a tree takes ~0.8 kB a node, ~25 kB a line of TF1 code).
+                del codemod, context, wrapper
+                tree = handed_on(self.tree, new_tree, new_text, parse)
+                del new_tree
                 self._new_text(new_text)
-                # Re-parse the output: the next rule gets a tree whose nodes are all distinct (metadata is
-                # keyed by node) and whose positions are those of the text; it also proves the text parses.
-                self.tree = _parse_output(new_text, codemod_class)
+                self.tree = tree
                 remember_text(self.tree, new_text)
-                step.text_after = new_text
+                step.text_after, step.tree_after = new_text, self.tree
 
     def _finish(self) -> Migration:
         findings = self.findings + _unused_suppressions(self.original, self.selection, self.used_suppressions, self.rules)
@@ -359,6 +369,10 @@ def _graph_mode_pass(first: _Pass) -> Migration:
     if before.text is first.text:
         # No codemod changed the text from there on: the first pass's last tree (and its metadata) is that text's.
         resumed.tree, resumed.wrapper = first.tree, first.wrapper
+    else:  # the tree the first pass had for that text (the last one handed on before it, or the first parse)
+        resumed.tree = next((step.tree_after for step in reversed(steps[:start]) if step.tree_after is not None), first.parsed)
+        if resumed.tree is not None:
+            remember_text(resumed.tree, before.text)
     first.tree = first.wrapper = None
     return resumed.run(start, replay=steps)
 
@@ -385,7 +399,9 @@ def _unused_suppressions(text: str, selection: Selection, used: set[tuple[int, s
 
 
 def _parse_output(text: str, codemod_class: type) -> cst.Module:
-    """Parse what a rule wrote; a rule that broke the file is an internal error (the file is left untouched)."""
+    """Parse what a rule wrote; a rule that broke the file is an internal error (the file is left untouched).
+    (Whole texts only where `handoff.handed_on` cannot parse just the changed statements; the text the last
+    rule wrote is compiled in `_Pass._finish`, which also proves it parses.)"""
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as error:
