@@ -198,6 +198,16 @@ class ImportBindings:
             return None
         return [assignment.node for assignment, _ in self._imports.get(name, ())]  # type: ignore[misc]
 
+    def reached(self, node: cst.CSTNode) -> bool | None:
+        """True if LibCST's scope visitor gives `node` a scope, False if it does not reach it (an attribute's
+        `attr`, a keyword's name, names inside an import or `global`), None when not sure."""
+        if not self.certain:
+            return None
+        where = self._where(node)
+        if where is None:
+            return None
+        return where != "unvisited"
+
     def _kind_of(self, root: str) -> str:
         """'imports': bound by module-level imports only; 'free': bound nowhere; 'other': bound otherwise
         and by no import; 'mixed': bound by an import and otherwise."""
