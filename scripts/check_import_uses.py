@@ -23,6 +23,9 @@ from tf2migrate.import_uses import imports_used_by
 from tf2migrate.metadata import stored_names
 
 
+READS_CERTAIN = [0]  # names whose import reads were answered
+
+
 def libcst_imports(scopes, node: cst.CSTNode) -> list[int]:  # type: ignore[no-untyped-def]  # noqa: ANN001
     """The ids of the import statements `RemovedNodeVisitor._visit_name_attr_alike` finds for `node`, sorted."""
     if get_full_name_for_node(node) is None:
@@ -61,6 +64,17 @@ def compare(text: str) -> tuple[list[str], int, int, int]:
         reference = libcst_imports(scopes, node)
         if sorted(map(id, ours)) != reference:
             differences.append(f"{module.code_for_node(node)[:80]!r}: {len(ours)} import statements, LibCST {len(reference)}")
+    module_scope = scopes[module]
+    every_name = list(traversal.find(module, cst.Name))
+    for name in sorted({node.value for node in every_name}):
+        reads = bindings.import_reads(name, every_name)
+        if reads is None:
+            continue
+        READS_CERTAIN[0] += 1
+        assignments = list(module_scope.assignments[name])
+        expected = sorted(id(access.node) for access in assignments[0].references) if len(assignments) == 1 else None
+        if len(assignments) != 1 or assignments[0].node is not reads[0] or sorted(map(id, reads[1])) != expected:
+            differences.append(f"reads of `{name}`: {len(reads[1])} names, LibCST {len(assignments)} assignments, {len(expected or ())} references")
     stored = stored_names(wrapper)
     for scope in {scope for scope in scopes.values() if scope is not None}:
         for assignment in scope.assignments:
@@ -96,7 +110,7 @@ def main(paths: list[str]) -> int:
             print(path)
             for line in differences[:10]:
                 print("   ", line)
-    print(f"{files} files, {nodes} Name/Attribute nodes: {certain} answers certain ({with_imports} naming imports); {failed} files differ")
+    print(f"{files} files, {nodes} Name/Attribute nodes: {certain} answers certain ({with_imports} naming imports); reads of {READS_CERTAIN[0]} imported names certain; {failed} files differ")
     return 1 if failed else 0
 
 

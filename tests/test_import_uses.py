@@ -1,7 +1,8 @@
 """What rules learn without LibCST's scope analysis equals what the analysis gives, on every fixture and shipped
 example and on constructs written for it: the imports a removed name refers to (`tf2migrate.import_uses`, asked by
 `codemods.imports.schedule_removal_of_imports_used_by`) and the names stored to (`metadata.stored_names`, asked by
-`legacy_calls`: every name LibCST's analysis has a Name assignment of is among them). The import check runs on any folder with scripts/check_import_uses.py."""
+`legacy_calls`: every name LibCST's analysis has a Name assignment of is among them), the reads of a name one
+module-level import binds (`ImportBindings.import_reads`, asked by `mnist_reader`). The import check runs on any folder with scripts/check_import_uses.py."""
 
 from __future__ import annotations
 
@@ -80,8 +81,20 @@ def test_constructs_are_answered_where_certain():
     # `os` is also a parameter, `v1` also assigned, `json` imported in a class: left to the scopes
     assert imports_used_by(bindings, nodes["os.path"]) is None
     assert imports_used_by(bindings, nodes["v1"]) is None
-    differences, *_ = check.compare(CONSTRUCTS)
-    assert not differences
+    # the reads of an import (the references of its assignment): every Name reading `K`, none for `os` (a parameter too)
+    every_name = list(traversal.find(module, cst.Name))
+    statement, reads = bindings.import_reads("K", every_name)  # type: ignore[misc]
+    assert statement is statements["from keras import backend as K"] and [module.code_for_node(n) for n in reads] == ["K"]
+    assert bindings.import_reads("os", every_name) is None and bindings.import_reads("v1", every_name) is None
+    early = "x = np.zeros(1)\nimport numpy as np\ny = np.ones(1)\ndef f():\n    return np.pi\n"
+    module = cst.parse_module(early)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    bindings = ImportBindings(module, wrapper.resolve(ParentNodeProvider), wrapper.resolve(ExpressionContextProvider), lambda: early)
+    _, reads = bindings.import_reads("np", list(traversal.find(module, cst.Name)))  # type: ignore[misc]
+    assert [module.code_for_node(wrapper.resolve(ParentNodeProvider)[n]) for n in reads] == ["np.ones", "np.pi"]  # not the read before the import
+    for text in (CONSTRUCTS, early):
+        differences, *_ = check.compare(text)
+        assert not differences
 
 
 def _requests(text: str, pick, libcst_way: bool) -> tuple[list, bool]:  # type: ignore[no-untyped-def]  # noqa: ANN001
