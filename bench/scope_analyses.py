@@ -30,7 +30,7 @@ def main(paths: list[str]) -> None:
         while frame is not None:
             if frame.f_code.co_name == "_scopes" and frame.f_code.co_filename.endswith("metadata.py"):
                 via = "qualified name"
-            if frame.f_code.co_name == "_migrate_once":
+            if frame.f_code.co_name in ("_migrate_once", "_run_one") and "codemod_class" in frame.f_locals:
                 asker = frame.f_locals["codemod_class"].__name__
                 break
             frame = frame.f_back

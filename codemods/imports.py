@@ -19,7 +19,8 @@ from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
 from tf2migrate import traversal
-from tf2migrate.metadata import resolve_all
+from tf2migrate.import_uses import imports_used_by
+from tf2migrate.metadata import import_bindings, resolve_all
 
 from .base import without_matcher_decorators
 from .import_editor import add_imports, edit_imports
@@ -68,19 +69,57 @@ def schedule_removal_of_imports_used_by(context: CodemodContext, node: cst.CSTNo
 
     The same requests as LibCST's, found by its own `RemovedNodeVisitor`; only that visitor is made
     without the per-instance scan for matcher decorators it does not have (about 10 ms each time,
-    and rules call this for every node they drop), and walks the node without rebuilding it.
+    and rules call this for every node they drop), walks the node without rebuilding it, and takes
+    the imports a name refers to from the module's import bindings where they tell, without a scope
+    analysis (`_RemovedNodeVisitor`).
     """
-    if context.wrapper is not None:
-        resolve_all(context.wrapper, (ScopeProvider,))  # LibCST's visitors ask the wrapper for scopes: the cheaper ones
     if isinstance(node, (cst.Import, cst.ImportFrom)):
         RemoveImportsVisitor.remove_unused_import_by_node(context, node)
         return
-    visitor = RemovedNodeVisitor.__new__(RemovedNodeVisitor)  # ContextAwareVisitor.__init__ without the scan
+    visitor = _RemovedNodeVisitor.__new__(_RemovedNodeVisitor)  # ContextAwareVisitor.__init__ without the scan
     MetadataDependent.__init__(visitor)
     cst.CSTVisitor.__init__(visitor)
     without_matcher_decorators(visitor)
     visitor.context = context
     traversal.visit(node, visitor)
+
+
+class _RemovedNodeVisitor(RemovedNodeVisitor):
+    """LibCST's visitor, with the import statements behind a name from `tf2migrate.import_uses` where certain.
+
+    LibCST's own lookup (the node's scope, then the import assignments of its full name up to the module's
+    scope) runs otherwise, the scopes then resolved the cheaper way (`tf2migrate.metadata`)."""
+
+    def _visit_name_attr_alike(self, node: cst.Name | cst.Attribute) -> None:
+        wrapper = self.context.wrapper
+        bindings = import_bindings(wrapper) if wrapper is not None else None
+        statements = imports_used_by(bindings, node) if bindings is not None else None
+        if statements is not None and len(statements) > 1 and _ambiguous(statements, get_full_name_for_node(node)):
+            statements = None
+        if statements is None:
+            if wrapper is not None:
+                resolve_all(wrapper, (ScopeProvider,))  # LibCST's lookup asks the wrapper for scopes: the cheaper ones
+            super()._visit_name_attr_alike(node)
+            return
+        local_name = get_full_name_for_node(node)
+        for statement in statements:
+            if isinstance(statement, cst.Import):
+                self._remove_imports_from_import_stmt(local_name, statement)  # type: ignore[arg-type]
+            else:
+                self._remove_imports_from_importfrom_stmt(local_name, statement)  # type: ignore[arg-type]
+
+
+def _ambiguous(statements: list[cst.Import | cst.ImportFrom], local_name: str | None) -> bool:
+    """True when the order of the requests could matter: two of the statements import one module as a whole
+    under different aliases (`import m` and `import m as m`; LibCST's order is that of a set)."""
+    aliases: dict[str, set[str | None]] = {}
+    for statement in statements:
+        if isinstance(statement, cst.Import):
+            for alias in statement.names:
+                aliases.setdefault(get_full_name_for_node(alias.name) or "", set()).add(
+                    get_full_name_for_node(alias.asname.name) if alias.asname is not None else None  # type: ignore[arg-type]
+                )
+    return any(len(found) > 1 for found in aliases.values())
 
 
 def apply_import_edits(

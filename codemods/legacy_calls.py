@@ -56,6 +56,7 @@ from libcst.metadata import Assignment, ParentNodeProvider, QualifiedNameProvide
 from tf2migrate import traversal
 from tf2migrate import summary
 from tf2migrate.findings import FixKind
+from tf2migrate.metadata import stored_names
 from tf2migrate.traversal import find
 
 from . import keras3_modules, keras3_training, names, removed_apis
@@ -308,6 +309,7 @@ class LegacyCalls(Codemod):
         self._uses: dict[str, list[_Use]] = {}  # removed entry -> uses, in source order
         self._handed: set[int] = set()  # factory callees whose handle TFM301/TFM302 reported as handed over
         self._defined_generators: set[str] = set()  # `fit_generator` & co. defined in this file
+        self._stored: frozenset[str] | None = None  # names some assignment stores to (`metadata.stored_names`)
 
     def visit_Module(self, node: cst.Module) -> None:
         self._defined_generators = keras3_training.defined_generator_methods(node)
@@ -391,6 +393,10 @@ class LegacyCalls(Codemod):
 
     def _assigned_values(self, node: cst.Name) -> list[cst.BaseExpression] | None:
         """The expressions a name is assigned from, when every binding is a plain `name = value` / `with ... as name`."""
+        if self._stored is None:
+            self._stored = stored_names(self.context.wrapper)
+        if node.value not in self._stored:
+            return None  # no referent can be an assignment to a Name: known without a scope analysis
         referents = self._access_referents(node)
         if not referents:
             return None

@@ -37,6 +37,7 @@ import libcst as cst
 from libcst.metadata import ParentNodeProvider, ScopeProvider
 
 from tf2migrate.findings import FixKind
+from tf2migrate.metadata import import_bindings
 from tf2migrate.traversal import find
 
 from .base import Codemod, Rule
@@ -172,7 +173,7 @@ class MnistReader(Codemod):
         if found is None:
             return False
         statement, bound = found
-        calls = self._calls_of(statement, bound)
+        calls = self._calls_of(node, statement, bound)
         if calls is None:
             return False
         taken = {n.value for n in _all_names(node)}
@@ -182,9 +183,8 @@ class MnistReader(Codemod):
         before = cst.Module(body=node.body[:index])  # what is imported before the reader's first call
         self._aliases = {module: module_alias(before, module) or module for module in ("os", "numpy", "tensorflow")}
         self._new_imports = [f"import {module}" for module in self._aliases if module_alias(before, module) is None]
-        scope = self.get_metadata(ScopeProvider, statement.body[0], None)
         for module, alias in self._aliases.items():
-            if alias == module and scope is not None and any(not _imports_itself(a.node, module) for a in scope.assignments[module]):
+            if alias == module and any(not _imports_itself(binding, module) for binding in self._module_bindings(statement, module)):
                 return False  # `numpy` / `tensorflow` bound to something else
         if not self.offer_fix(statement, RULE.code, "TF1's MNIST tutorial reader (gone in TF2): now a reader on `tf.keras.datasets.mnist` written into this file"):
             return False
@@ -211,17 +211,36 @@ class MnistReader(Codemod):
                     return statement, _dotted(alias.asname.name)
         return None
 
-    def _calls_of(self, statement: cst.SimpleStatementLine, bound: str) -> list[cst.Call] | None:
-        """Every use of the bound name is a `bound.read_data_sets(...)` call the reader can replace; else None."""
+    def _module_bindings(self, statement: cst.SimpleStatementLine, name: str) -> list[cst.CSTNode]:
+        """The nodes of the module scope's assignments of `name`: from the import bindings when only imports bind
+        it (no scope analysis), else from the scopes."""
+        bindings = import_bindings(self.context.wrapper)
+        imports = bindings.module_imports(name) if bindings is not None else None
+        if imports is not None:
+            return list(imports)
         scope = self.get_metadata(ScopeProvider, statement.body[0], None)
-        if scope is None:
-            return None
-        assignments = scope.assignments[bound]
-        if len(assignments) != 1:
-            return None
+        return [a.node for a in scope.assignments[name]] if scope is not None else []  # type: ignore[attr-defined]
+
+    def _calls_of(self, module: cst.Module, statement: cst.SimpleStatementLine, bound: str) -> list[cst.Call] | None:
+        """Every use of the bound name is a `bound.read_data_sets(...)` call the reader can replace; else None.
+
+        The uses are the references of the import's assignment: from the import bindings when only that import binds
+        the name (`ImportBindings.import_reads`, no scope analysis), else from the scopes."""
+        bindings = import_bindings(self.context.wrapper)
+        found = bindings.import_reads(bound, find(module, cst.Name)) if bindings is not None else None  # type: ignore[arg-type]
+        if found is not None:
+            uses: list[cst.CSTNode] = list(found[1])
+        else:
+            scope = self.get_metadata(ScopeProvider, statement.body[0], None)
+            if scope is None:
+                return None
+            assignments = scope.assignments[bound]
+            if len(assignments) != 1:
+                return None
+            uses = [access.node for access in next(iter(assignments)).references]
         calls = []
-        for access in next(iter(assignments)).references:
-            attribute = self.get_metadata(ParentNodeProvider, access.node, None)
+        for use in uses:
+            attribute = self.get_metadata(ParentNodeProvider, use, None)
             call = self.get_metadata(ParentNodeProvider, attribute, None) if attribute is not None else None
             if not (isinstance(attribute, cst.Attribute) and attribute.attr.value == "read_data_sets" and isinstance(call, cst.Call) and call.func is attribute):
                 return None

@@ -124,3 +124,23 @@ def test_no_read_only_visit_goes_through_libcsts_rebuilding_visit(monkeypatch):
             pass
     assert slow == []
     assert isinstance(RoutedScopeVisitor, type)
+
+
+def test_cached_dispatch_gives_libcsts_assignments_accesses_and_order():
+    """The dispatch cached by node type (`scope_visitor._cached_dispatch`) is in place, and every assignment and
+    access (with its order index and referents) equals LibCST's: scripts/check_scope_visitor.py, on any folder."""
+    import importlib.util
+
+    from tf2migrate import scope_visitor
+
+    assert RoutedScopeVisitor.on_leave is scope_visitor._on_leave  # noqa: SLF001
+    spec = importlib.util.spec_from_file_location("check_scope_visitor", ROOT / "scripts" / "check_scope_visitor.py")
+    check = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(check)  # type: ignore[union-attr]
+    sources = [SCOPES, "x = 1\nprint(x)\nx = x + 1\nfor i in x: del i\n", *(path.read_text(encoding="utf-8") for path in _fixture_inputs()[:40])]
+    for source in sources:
+        try:
+            cst.parse_module(source)
+        except cst.ParserSyntaxError:
+            continue
+        assert check.compare(source), source[:200]

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import builtins
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -56,6 +56,7 @@ class ImportBindings:
         self._import_names: set[int] = set()  # ids of the `as` names of imports (STORE, but import bindings)
         self.certain = True
         self._typing = False
+        self._annotation_strings = False  # a string in an annotation (LibCST parses it: accesses of its names)
         self._walk(module)
         if self._typing and (_TYPING_SPECIAL.search(text()) or _QUOTED_BINDING_WORDS.search(text())):
             self.certain = False  # LibCST skips `NewType`'s first argument, parses strings in `typing` subscripts
@@ -170,6 +171,7 @@ class ImportBindings:
         while pending:
             node = pending.pop()
             if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+                self._annotation_strings = True
                 try:
                     value = node.evaluated_value
                 except Exception:  # noqa: BLE001 (whatever LibCST cannot evaluate, it is not sure)
@@ -197,6 +199,49 @@ class ImportBindings:
         if not self.certain or name.split(".")[0] in self._other:
             return None
         return [assignment.node for assignment, _ in self._imports.get(name, ())]  # type: ignore[misc]
+
+    def reached(self, node: cst.CSTNode) -> bool | None:
+        """True if LibCST's scope visitor gives `node` a scope, False if it does not reach it (an attribute's
+        `attr`, a keyword's name, names inside an import or `global`), None when not sure."""
+        if not self.certain:
+            return None
+        where = self._where(node)
+        if where is None:
+            return None
+        return where != "unvisited"
+
+    def import_reads(self, name: str, names: Iterable[cst.Name]) -> tuple[cst.Import | cst.ImportFrom, list[cst.Name]] | None:
+        """When one module-level import binds `name` and nothing else binds it (nor a dotted name starting with it):
+        that import statement, and the Names of `names` (every Name of the tree) that read it, the `references` of its
+        assignment in LibCST's scope analysis; None otherwise, or when not sure.
+
+        Every scope sees that import, so every access of `name` refers to it, except, at module level, those LibCST's
+        visitor meets before the import (an access there is recorded after an assignment only if it comes later
+        in the scope's order). Names it does not visit are no accesses; strings it may parse as annotations
+        (a file importing `typing`, a string in an annotation) could hold more: not sure."""
+        if not self.certain or self._typing or self._annotation_strings or "." in name or name in self._other:
+            return None
+        found = self._imports.get(name)
+        if found is None or len(found) != 1:
+            return None
+        prefix = name + "."
+        if any(other.startswith(prefix) for other in self._imports):
+            return None
+        assignment, number = found[0]
+        reads: list[cst.Name] = []
+        for node in names:
+            if node.value != name:
+                continue
+            where = self._where(node)
+            if where is None:
+                return None
+            if where == "unvisited":
+                continue
+            at_module_level, statement = where  # type: ignore[misc]
+            if at_module_level and statement <= number:
+                continue  # met before the import: it refers to a builtin or to nothing
+            reads.append(node)
+        return assignment.node, reads  # type: ignore[return-value]
 
     def _kind_of(self, root: str) -> str:
         """'imports': bound by module-level imports only; 'free': bound nowhere; 'other': bound otherwise

@@ -117,6 +117,27 @@ def scopes(wrapper: MetadataWrapper) -> Mapping[cst.CSTNode, object]:
     return provider._computed  # noqa: SLF001
 
 
+def import_bindings(wrapper: MetadataWrapper) -> ImportBindings | None:
+    """The import bindings of the wrapper's tree (`tf2migrate.import_bindings`), shared with its qualified names;
+    None once its scopes are resolved (then they answer at no cost)."""
+    if ScopeProvider in wrapper._metadata:  # noqa: SLF001 (LibCST's cache of resolved providers)
+        return None
+    resolve(wrapper, QualifiedNameProvider)
+    names = wrapper._metadata[QualifiedNameProvider]  # noqa: SLF001
+    return names.bindings() if isinstance(names, QualifiedNames) else None
+
+
+def stored_names(wrapper: MetadataWrapper) -> frozenset[str]:
+    """The names some Name of the tree has the STORE context for (assignment, `for`, `with ... as` and walrus
+    targets, and also parameters, `def` / `class` names, import aliases).
+
+    LibCST's scope analysis makes an `Assignment` whose node is a Name only for a STORE Name (`ScopeVisitor.visit_Name`;
+    definitions, parameters and imports have their own nodes), so only for these names: an access of any other name
+    has no such referent, which a rule can know without the analysis."""
+    contexts = resolve(wrapper, ExpressionContextProvider)
+    return frozenset(node.value for node, context in contexts.items() if context is _STORE and type(node) is cst.Name)  # type: ignore[attr-defined]
+
+
 class QualifiedNames(Mapping):
     """QualifiedNameProvider's answers, computed for the nodes a rule asks about only, without a scope
     analysis where the imports alone tell (`tf2migrate.import_bindings`).

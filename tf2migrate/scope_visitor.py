@@ -84,9 +84,92 @@ def _routed_methods(base: type) -> dict[str, Any]:
     return methods
 
 
+# -- dispatch: LibCST's, with its lookups cached by node type ----------------------------------------------------
+# `CSTVisitor.on_visit` / `on_leave` / `on_visit_attribute` / `on_leave_attribute` look the hook up by name on every
+# node (`getattr(self, f"visit_{type(node).__name__}", None)`), and `ScopeVisitor.on_leave` asks
+# `isinstance(node, _ASSIGNMENT_LIKE_NODES)`, a check of each of 18 classes through ABCMeta: together about half of
+# the analysis. The same hooks are called in the same order here, found once per node type (LibCST's typed no-op
+# hooks, `visit_<Node>_<field>` for every field, are left out: they do nothing); the override is made only while
+# LibCST's `ScopeVisitor.on_leave` is the one below and it leaves the other three to `CSTVisitor`.
+
+_SCOPE_ON_LEAVE = """\
+def on_leave(self, original_node: cst.CSTNode) -> None:
+    self.provider.set_metadata(original_node, self.scope)
+    if isinstance(original_node, _ASSIGNMENT_LIKE_NODES):
+        self.scope._assignment_count += 1
+    super().on_leave(original_node)
+"""
+_TYPED_NO_OPS = cst.CSTVisitor.visit_Name.__module__  # LibCST's generated no-op hooks (CSTTypedVisitorFunctions)
+_HOOKS: dict[tuple[type, type, str, str], Any] = {}
+_ASSIGNMENT_LIKE: dict[type, bool] = {}
+
+
+def _hook(visitor: type, node: type, prefix: str, attribute: str = "") -> Any:
+    """The function `getattr(visitor_instance, f"{prefix}_{Node}[_{attribute}]")` gives (None: none, or a typed
+    no-op), cached."""
+    key = (visitor, node, prefix, attribute)
+    try:
+        return _HOOKS[key]
+    except KeyError:
+        pass
+    function = getattr(visitor, f"{prefix}_{node.__name__}_{attribute}" if attribute else f"{prefix}_{node.__name__}", None)
+    if function is not None and getattr(function, "__module__", None) == _TYPED_NO_OPS:
+        function = None
+    _HOOKS[key] = function
+    return function
+
+
+def _on_visit(self: Any, node: cst.CSTNode) -> bool:
+    function = _hook(type(self), type(node), "visit")
+    if function is None:
+        return True
+    return function(self, node) is not False
+
+
+def _on_leave(self: Any, original_node: cst.CSTNode) -> None:
+    self.provider.set_metadata(original_node, self.scope)
+    kind = type(original_node)
+    like = _ASSIGNMENT_LIKE.get(kind)
+    if like is None:
+        like = _ASSIGNMENT_LIKE[kind] = issubclass(kind, scope_provider._ASSIGNMENT_LIKE_NODES)  # noqa: SLF001
+    if like:
+        self.scope._assignment_count += 1  # noqa: SLF001
+    function = _hook(type(self), kind, "leave")
+    if function is not None:
+        function(self, original_node)
+
+
+def _on_visit_attribute(self: Any, node: cst.CSTNode, attribute: str) -> None:
+    function = _hook(type(self), type(node), "visit", attribute)
+    if function is not None:
+        function(self, node)
+
+
+def _on_leave_attribute(self: Any, original_node: cst.CSTNode, attribute: str) -> None:
+    function = _hook(type(self), type(original_node), "leave", attribute)
+    if function is not None:
+        function(self, original_node)
+
+
+def _cached_dispatch(base: type) -> dict[str, Any]:
+    own = vars(base)
+    if any(name in own for name in ("on_visit", "on_visit_attribute", "on_leave_attribute")):
+        return {}
+    if "on_leave" not in own or textwrap.dedent(inspect.getsource(own["on_leave"])) != _SCOPE_ON_LEAVE:
+        return {}
+    if any(getattr(base, name) is not getattr(cst.CSTVisitor, name) for name in ("on_visit", "on_visit_attribute", "on_leave_attribute")):
+        return {}
+    return {"on_visit": _on_visit, "on_leave": _on_leave, "on_visit_attribute": _on_visit_attribute, "on_leave_attribute": _on_leave_attribute}
+
+
 RoutedScopeVisitor: type[scope_provider.ScopeVisitor] = type(
     "RoutedScopeVisitor",
     (scope_provider.ScopeVisitor,),
-    {"__module__": __name__, "__doc__": "LibCST's ScopeVisitor whose sub-visits build no nodes.", **_routed_methods(scope_provider.ScopeVisitor)},
+    {
+        "__module__": __name__,
+        "__doc__": "LibCST's ScopeVisitor whose sub-visits build no nodes.",
+        **_routed_methods(scope_provider.ScopeVisitor),
+        **_cached_dispatch(scope_provider.ScopeVisitor),
+    },
 )
 ROUTED_METHODS: tuple[str, ...] = tuple(sorted(name for name in vars(RoutedScopeVisitor) if name.startswith("visit_")))
