@@ -27,6 +27,7 @@ from tf2migrate.codemods.imports import apply_import_edits
 from tf2migrate.codemods.meta import UNUSED_SUPPRESSION
 from tf2migrate.module_text import forget as forget_text
 from tf2migrate.module_text import remember as remember_text
+from tf2migrate import gc_policy
 from tf2migrate.diffs import unified_diff
 from tf2migrate.handoff import handed_on, rendered
 from tf2migrate.findings import FileResult, FileStatus, Finding, FixState, traceback_text
@@ -148,6 +149,11 @@ def migrate_text(text: str, selection: Selection, filename: str = "<string>") ->
         # CR-only line endings: LibCST drops the last one. Python reads each `\r` as `\n` anyway.
         migration = migrate_text(text.replace("\r", "\n"), selection, filename)
         return Migration(original=text, text=migration.text.replace("\n", "\r"), findings=migration.findings)
+    with gc_policy.collector_policy():
+        return _migrate_both_passes(text, selection, filename)
+
+
+def _migrate_both_passes(text: str, selection: Selection, filename: str) -> Migration:
     first = _Pass(text, selection, filename, graph_mode=False, record=True)
     migration = first.run(stop_when_graph_mode_pass_due=True)
     if first.graph_mode_pass_due:
@@ -247,6 +253,7 @@ class _Pass:
         its result would be thrown away (`migrate_text` keeps only those declines)."""
         if start == 0:
             self.tree = self.parsed = _parse(self.text)
+            gc_policy.tree_parsed()
         for index, codemod_class in enumerate(load_codemods()):
             if index < start:
                 continue
@@ -280,6 +287,7 @@ class _Pass:
             forget_text(self.tree)
         self.tree = self.wrapper = self.linemap = self.suppressions = None
         self.text = text
+        gc_policy.tree_released()
 
     def _run_one(self, index: int, codemod_class: type) -> None:
         step = _Step(self.text, len(self.findings), codemod_class.wanted(self.text, self.selection))  # type: ignore[attr-defined]
