@@ -8,16 +8,17 @@ Prints the files and nodes where they differ (exit status 1), and how many answe
 
 from __future__ import annotations
 
-import os
 import sys
-import warnings
-from collections.abc import Iterator
+from pathlib import Path
 
 import libcst as cst
 from libcst.metadata import ExpressionContextProvider, MetadataWrapper, ParentNodeProvider, QualifiedNameSource, ScopeProvider
 
 from tf2migrate import traversal
 from tf2migrate.import_bindings import ImportBindings
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from source_files import compared  # noqa: E402  (scripts/source_files.py)
 
 ASKED = (cst.Name, cst.Attribute, cst.Call, cst.Subscript)
 
@@ -50,26 +51,9 @@ def compare(text: str) -> tuple[list[str], int, int, int, bool]:
     return differences, nodes, certain, certain_imported, bindings.certain
 
 
-def python_files(paths: list[str]) -> Iterator[str]:
-    for path in paths:
-        if os.path.isdir(path):
-            for root, _, files in os.walk(path):
-                yield from (os.path.join(root, f) for f in sorted(files) if f.endswith(".py"))
-        else:
-            yield path
-
-
 def main(paths: list[str]) -> int:
-    sys.setrecursionlimit(10000)
-    warnings.simplefilter("ignore")
     failed = files = nodes = certain = certain_imported = uncertain_files = 0
-    for path in python_files(paths):
-        try:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-            differences, n, c, ci, sure = compare(text)
-        except (cst.ParserSyntaxError, UnicodeDecodeError, RecursionError, SyntaxError, ValueError):
-            continue
+    for path, (differences, n, c, ci, sure) in compared(paths, compare):
         files += 1
         nodes, certain, certain_imported = nodes + n, certain + c, certain_imported + ci
         uncertain_files += not sure

@@ -8,10 +8,8 @@ Prints the files and nodes where they differ (exit status 1), and how many answe
 
 from __future__ import annotations
 
-import os
 import sys
-import warnings
-from collections.abc import Iterator
+from pathlib import Path
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -21,6 +19,9 @@ from tf2migrate import traversal
 from tf2migrate.import_bindings import ImportBindings
 from tf2migrate.import_uses import imports_used_by
 from tf2migrate.metadata import stored_names
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from source_files import compared  # noqa: E402  (scripts/source_files.py)
 
 
 READS_CERTAIN = [0]  # names whose import reads were answered
@@ -83,26 +84,9 @@ def compare(text: str) -> tuple[list[str], int, int, int]:
     return differences, nodes, certain, with_imports
 
 
-def python_files(paths: list[str]) -> Iterator[str]:
-    for path in paths:
-        if os.path.isdir(path):
-            for root, _, files in os.walk(path):
-                yield from (os.path.join(root, f) for f in sorted(files) if f.endswith(".py"))
-        else:
-            yield path
-
-
 def main(paths: list[str]) -> int:
-    sys.setrecursionlimit(10000)
-    warnings.simplefilter("ignore")
     failed = files = nodes = certain = with_imports = 0
-    for path in python_files(paths):
-        try:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-            differences, n, c, w = compare(text)
-        except (cst.ParserSyntaxError, UnicodeDecodeError, RecursionError, SyntaxError, ValueError):
-            continue
+    for path, (differences, n, c, w) in compared(paths, compare):
         files += 1
         nodes, certain, with_imports = nodes + n, certain + c, with_imports + w
         if differences:

@@ -10,15 +10,16 @@ assignments it refers to) must be the same. Prints the files where they differ (
 
 from __future__ import annotations
 
-import os
 import sys
-import warnings
-from collections.abc import Iterator
+from pathlib import Path
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
 from tf2migrate import metadata, traversal
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from source_files import compared  # noqa: E402  (scripts/source_files.py)
 
 
 def describe(module: cst.Module, scopes) -> list:  # type: ignore[no-untyped-def]  # noqa: ANN001
@@ -51,26 +52,9 @@ def compare(text: str) -> bool:
     return ours == theirs
 
 
-def python_files(paths: list[str]) -> Iterator[str]:
-    for path in paths:
-        if os.path.isdir(path):
-            for root, _, files in os.walk(path):
-                yield from (os.path.join(root, f) for f in sorted(files) if f.endswith(".py"))
-        else:
-            yield path
-
-
 def main(paths: list[str]) -> int:
-    sys.setrecursionlimit(10000)
-    warnings.simplefilter("ignore")
     files = failed = 0
-    for path in python_files(paths):
-        try:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-            same = compare(text)
-        except (cst.ParserSyntaxError, UnicodeDecodeError, RecursionError, SyntaxError, ValueError):
-            continue
+    for path, same in compared(paths, compare):
         files += 1
         if not same:
             failed += 1
