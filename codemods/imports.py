@@ -94,7 +94,7 @@ class _RemovedNodeVisitor(RemovedNodeVisitor):
         wrapper = self.context.wrapper
         bindings = import_bindings(wrapper) if wrapper is not None else None
         statements = imports_used_by(bindings, node) if bindings is not None else None
-        if statements is not None and len(statements) > 1 and _ambiguous(statements, get_full_name_for_node(node)):
+        if statements is not None and len(statements) > 1 and _ambiguous(statements):
             statements = None
         if statements is None:
             if wrapper is not None:
@@ -109,7 +109,7 @@ class _RemovedNodeVisitor(RemovedNodeVisitor):
                 self._remove_imports_from_importfrom_stmt(local_name, statement)  # type: ignore[arg-type]
 
 
-def _ambiguous(statements: list[cst.Import | cst.ImportFrom], local_name: str | None) -> bool:
+def _ambiguous(statements: list[cst.Import | cst.ImportFrom]) -> bool:
     """True when the order of the requests could matter: two of the statements import one module as a whole
     under different aliases (`import m` and `import m as m`; LibCST's order is that of a set)."""
     aliases: dict[str, set[str | None]] = {}

@@ -20,14 +20,13 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper
 
-from tf2migrate import deep
+from tf2migrate import deep, gc_policy
 from tf2migrate.codemods import load_codemods, rules_by_code
 from tf2migrate.codemods.base import FileRun, GraphMode
 from tf2migrate.codemods.imports import apply_import_edits
 from tf2migrate.codemods.meta import UNUSED_SUPPRESSION
 from tf2migrate.module_text import forget as forget_text
 from tf2migrate.module_text import remember as remember_text
-from tf2migrate import gc_policy
 from tf2migrate.diffs import unified_diff
 from tf2migrate.handoff import handed_on, rendered
 from tf2migrate.findings import FileResult, FileStatus, Finding, FixState, traceback_text
