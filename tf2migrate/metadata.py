@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import os
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -35,7 +36,8 @@ from libcst.metadata.position_provider import PositionProvidingCodegenState
 from tf2migrate import traversal
 from tf2migrate.import_bindings import ImportBindings
 from tf2migrate.scope_visitor import RoutedScopeVisitor
-from tf2migrate.module_text import known_ast, known_text, module_text
+from tf2migrate.handoff import CHECK_VARIABLE
+from tf2migrate.module_text import derived, known_ast, known_text, module_text
 from tf2migrate.traversal import KINDS, NODE, SEQUENCE, value_kind
 
 
@@ -452,7 +454,17 @@ def parents(module: cst.Module) -> dict[cst.CSTNode, cst.CSTNode]:
     the node); reading the dataclass fields gives the same children, without the rebuilding.
     """
     result: dict[cst.CSTNode, cst.CSTNode] = {}
-    stack: list[cst.CSTNode] = [module]
+    _parents_into(result, module, [module])
+    return result
+
+
+def _parents_into(result: dict[cst.CSTNode, cst.CSTNode], parent: cst.CSTNode, nodes: list[cst.CSTNode]) -> None:
+    """Add to `result` the parent of every node below `nodes` (and of `nodes` themselves: `parent`, unless one is
+    `parent` itself, the root)."""
+    for node in nodes:
+        if node is not parent:
+            result[node] = parent
+    stack = list(nodes)
     while stack:
         node = stack.pop()
         for name in _child_fields(type(node)):
@@ -466,7 +478,35 @@ def parents(module: cst.Module) -> dict[cst.CSTNode, cst.CSTNode]:
                     if (KINDS.get(type(item)) or value_kind(item)) == NODE:
                         result[item] = node
                         stack.append(item)
-    return result
+
+
+def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The nodes in `node`'s fields (its children), in field order."""
+    children: list[cst.CSTNode] = []
+    for name in _child_fields(type(node)):
+        value = getattr(node, name)
+        kind = KINDS.get(type(value)) or value_kind(value)
+        if kind == NODE:
+            children.append(value)
+        elif kind == SEQUENCE:
+            children.extend(item for item in value if (KINDS.get(type(item)) or value_kind(item)) == NODE)
+    return children
+
+
+def _drop_subtrees(mappings: list[dict], roots: list[cst.CSTNode]) -> None:
+    """Remove every node of the trees below `roots` (roots included) from each of `mappings`."""
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        for mapping in mappings:
+            mapping.pop(node, None)
+        for name in _child_fields(type(node)):
+            value = getattr(node, name)
+            kind = KINDS.get(type(value)) or value_kind(value)
+            if kind == NODE:
+                stack.append(value)
+            elif kind == SEQUENCE:
+                stack.extend(item for item in value if (KINDS.get(type(item)) or value_kind(item)) == NODE)
 
 
 def _child_fields(kind: type) -> tuple[str, ...]:
@@ -490,7 +530,14 @@ def expression_contexts(module: cst.Module) -> dict[cst.CSTNode, ExpressionConte
     the tree on the way, which costs four times as much.
     """
     result: dict[cst.CSTNode, ExpressionContext] = {}
-    stack: list[tuple[cst.CSTNode, ExpressionContext]] = [(module, _LOAD)]
+    _contexts_into(result, [module])
+    return result
+
+
+def _contexts_into(result: dict[cst.CSTNode, ExpressionContext], roots: list[cst.CSTNode]) -> None:
+    """Add to `result` the contexts of the nodes below `roots`, each root read in LOAD context (what a module
+    gives its statements)."""
+    stack: list[tuple[cst.CSTNode, ExpressionContext]] = [(root, _LOAD) for root in roots]
     push = stack.append
     while stack:
         node, context = stack.pop()
@@ -562,14 +609,74 @@ def expression_contexts(module: cst.Module) -> dict[cst.CSTNode, ExpressionConte
                     for item in value:
                         if (KINDS.get(type(item)) or value_kind(item)) == NODE:
                             push((item, context))
-    return result
+
+
+@dataclass
+class Carried:
+    """The parents and expression contexts resolved for a tree a rule changed (`take_over`), to be brought up
+    to date for the tree handed on after it (`hand_on`)."""
+
+    before: cst.Module
+    parents: dict[cst.CSTNode, cst.CSTNode] | None
+    contexts: dict[cst.CSTNode, ExpressionContext] | None
+
+
+def take_over(wrapper: MetadataWrapper) -> Carried | None:
+    """The parents and expression contexts resolved on `wrapper` (whose tree a rule has just changed), taken
+    out of its cache: `hand_on` updates them in place for the next tree."""
+    cache = wrapper._metadata  # noqa: SLF001 (LibCST's cache of resolved providers)
+    found = [cache.pop(provider, None) for provider in (ParentNodeProvider, ExpressionContextProvider)]
+    parents_map, contexts_map = (mapping if type(mapping) is dict else None for mapping in found)
+    if parents_map is None and contexts_map is None:
+        return None
+    return Carried(wrapper.module, parents_map, contexts_map)
+
+
+def hand_on(carried: Carried | None, after: cst.Module) -> None:
+    """Make `carried` (the parents and contexts of the tree before a rule's change) those of `after`, the tree
+    handed to the next rule (`tf2migrate.handoff`: the statements the rule did not change are the very same
+    nodes), by walking only the module's children that are not in both trees: the removed ones' nodes are
+    dropped, the added ones' walked. The next rule's wrapper finds them (`_CHEAPER`) instead of walking every
+    node again. Equal to `parents(after)` and `expression_contexts(after)` as mappings (checked with
+    TF2MIGRATE_CHECK_HANDOFF set, as in the golden tests)."""
+    store = derived(after)
+    if carried is None or store is None:
+        return
+    before_children, after_children = _children(carried.before), _children(after)
+    before_ids, after_ids = {id(node) for node in before_children}, {id(node) for node in after_children}
+    removed = [node for node in before_children if id(node) not in after_ids]
+    added = [node for node in after_children if id(node) not in before_ids]
+    _drop_subtrees([mapping for mapping in (carried.parents, carried.contexts) if mapping is not None], removed)
+    if carried.parents is not None:
+        mapping = carried.parents
+        _parents_into(mapping, after, added)
+        for node in after_children:
+            mapping[node] = after
+        store[ParentNodeProvider] = mapping
+    if carried.contexts is not None:
+        contexts_map = carried.contexts
+        _contexts_into(contexts_map, added)
+        store[ExpressionContextProvider] = contexts_map
+    if os.environ.get(CHECK_VARIABLE):
+        if ParentNodeProvider in store:
+            assert store[ParentNodeProvider] == parents(after), "parents handed on differ from a whole walk"
+        if ExpressionContextProvider in store:
+            assert store[ExpressionContextProvider] == expression_contexts(after), "contexts handed on differ from a whole walk"
+
+
+def _handed_on_or_new(module: cst.Module, provider: type, compute: Callable[[cst.Module], dict]) -> dict:
+    """What `hand_on` made for `module` (taken out of the store: the wrapper's cache holds it from now on), or
+    `compute(module)`."""
+    store = derived(module)
+    mapping = store.pop(provider, None) if store is not None else None
+    return compute(module) if mapping is None else mapping
 
 
 # provider -> its cheaper equivalent, computed on the wrapper (dependencies resolved through `resolve`)
 _CHEAPER: dict[type, Callable[[MetadataWrapper], Mapping]] = {
-    ExpressionContextProvider: lambda wrapper: expression_contexts(wrapper.module),
+    ExpressionContextProvider: lambda wrapper: _handed_on_or_new(wrapper.module, ExpressionContextProvider, expression_contexts),
     ScopeProvider: scopes,
     QualifiedNameProvider: QualifiedNames,
-    ParentNodeProvider: lambda wrapper: parents(wrapper.module),
+    ParentNodeProvider: lambda wrapper: _handed_on_or_new(wrapper.module, ParentNodeProvider, parents),
     PositionProvider: Positions,
 }
