@@ -32,6 +32,7 @@ CODEMOD_MODULES: tuple[str, ...] = (
     "session_datasets",  # before sessions: tf.data iterators read by sess.run become Python iterators when that lets sessions convert
     "sessions",
     "graph_rnn_cells",  # after sessions (which judges the file on TF1's cells), before graph_plumbing: RNN cells in a graph-mode file (TFM294-TFM296)
+    "graph_kmeans",  # after sessions (a graph-mode file only), before graph_plumbing: tf.contrib.factorization.KMeans written into the file (TFM283-TFM284)
     "graph_plumbing",
     "keras3_modules",
     "keras3_layers",

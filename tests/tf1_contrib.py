@@ -6,6 +6,7 @@
   sums by their number of non-zero entries, both with `div_no_nan`; TF1's rank checks on the static shapes).
 - `tf.contrib.rnn`: TF1 re-exported the core cells of `tf.nn.rnn_cell` and `static_rnn` under it (the same objects).
 - `tf.contrib.learn.preprocessing.VocabularyProcessor`: TF 1.15's pure-Python class, ported (tests/tf1_contrib_learn.py).
+- `tf.contrib.factorization.KMeans`: TF 1.15's graph code over the clustering kernels, ported (tests/tf1_contrib_factorization.py).
 """
 
 from __future__ import annotations
@@ -59,6 +60,9 @@ def install(tf) -> None:  # type: ignore[no-untyped-def]
     from tf1_contrib_learn import learn_module  # registers its own modules
 
     contrib.learn = learn_module(tf)
+    from tf1_contrib_factorization import factorization_module  # registers its own module
+
+    contrib.factorization = factorization_module()
     tf.contrib = contrib
     for module in (contrib, rnn, seq2seq):  # `from tensorflow.contrib import rnn` (the runner serves compat.v1 as `tensorflow`)
         sys.modules[module.__name__] = module
