@@ -14,7 +14,10 @@ opt-in when asked) and counted per repository as
 With `--run SECONDS`, each fallback output is written to a temporary copy of its folder and started with
 that time limit: `started` when it ran past TensorFlow's graph building (exit 0, a timeout, or an error
 that is not a missing TF/Keras name), `fails-to-start` when it stops on an AttributeError / ImportError
-naming TensorFlow or Keras (or raised by absl's flags, which serve `tf.flags`), or does not compile. The modules
+naming TensorFlow or Keras (or raised by absl's flags, which serve `tf.flags`), or does not compile;
+`stops-where-reported` instead when the line it stops on is one a blocking finding (TFM261 / TFM310 / TFM320 /
+TFM330, manual) of the report names, with what to use instead: the report said the file cannot run (e.g.
+`tf.contrib.tensor_forest`, whose training kernels TF 2 does not have). The modules
 of the file's own folder that it imports (`import text_cnn`, `from text_cnn import TextCNN`) are migrated in
 that copy too, as `tf2migrate fix` on the repository would have done.
 """
@@ -70,11 +73,12 @@ def local_imports(text: str, folder: Path) -> list[Path]:
     return found
 
 
-def start(path: Path, text: str, seconds: float, selection: Selection) -> str:
+def start(path: Path, text: str, seconds: float, selection: Selection) -> tuple[str, str]:
+    """How the fallback output `text` of `path` starts, and the source line it stopped on ("" when unknown)."""
     try:
         compile(text, str(path), "exec")
     except SyntaxError:
-        return "fails-to-start"
+        return "fails-to-start", ""
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / path.parent.name
         shutil.copytree(path.parent, copy, ignore=shutil.ignore_patterns("*.ipynb", ".git"))
@@ -89,12 +93,33 @@ def start(path: Path, text: str, seconds: float, selection: Selection) -> str:
         try:
             done = subprocess.run([sys.executable, path.name], cwd=copy, env=env, capture_output=True, text=True, timeout=seconds)
         except subprocess.TimeoutExpired:
-            return "started"
+            return "started", ""
     if done.returncode == 0:
-        return "started"
+        return "started", ""
     tail = "\n".join(done.stderr.strip().splitlines()[-3:])
     flags_attribute = "absl/flags" in tail and tail.splitlines()[-1].startswith("AttributeError")  # `tf.flags.FLAGS.<gone>`
-    return "fails-to-start" if MISSING_NAME.search(tail) or flags_attribute else "started"
+    if not (MISSING_NAME.search(tail) or flags_attribute):
+        return "started", ""
+    return "fails-to-start", stopped_on(done.stderr, path.name)
+
+
+def stopped_on(stderr: str, name: str) -> str:
+    """The source line of `name` (the program) that the traceback in `stderr` shows last, stripped."""
+    lines = stderr.splitlines()
+    found = ""
+    for index, line in enumerate(lines[:-1]):
+        if line.strip().startswith("File ") and f"{os.sep}{name}\"" in line:
+            found = lines[index + 1].strip()
+    return found
+
+
+def reported(stopped: str, original: str, findings: list) -> bool:
+    """True when `stopped` (a stripped source line) is the line of a blocking finding of the report."""
+    lines = original.splitlines()
+    return bool(stopped) and any(
+        f.code in BLOCKING and not shimmed(f.message) and 0 < f.line <= len(lines) and lines[f.line - 1].strip() == stopped
+        for f in findings
+    )
 
 
 def main() -> int:
@@ -132,8 +157,13 @@ def main() -> int:
                 row["blocked"] += 1
             outcome = {"file": str(path.relative_to(args.folder)), "outcome": "fallback", "blocked": families}
             if args.run:
-                outcome["start"] = start(path, migration.text, args.run, selection)
-                row[outcome["start"]] += 1
+                status, stopped = start(path, migration.text, args.run, selection)
+                if status == "fails-to-start" and reported(stopped, text, migration.findings):
+                    status = "stops-where-reported"
+                outcome["start"] = status
+                if stopped:
+                    outcome["stopped on"] = stopped
+                row[status] += 1
             details.append(outcome)
     total: collections.Counter = collections.Counter()
     for repo, row in table.items():
