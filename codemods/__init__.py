@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 CODEMOD_MODULES: tuple[str, ...] = (
     "tf0_renames",  # first: TF 0.x spellings become TF 1.x names, which the TF1 -> TF2 rules know
+    "tf1_flags",  # TF <= 1.4's private tf.flags API (FLAGS._parse_flags(), FLAGS.__flags) on absl's public one (TFM289/TFM299)
     "unused_graph_handles",
     "eager_programs",  # TF1 eager programs: enable_eager_execution, tf.contrib.eager, optimizers used eagerly
     "private_keras_imports",
