@@ -36,6 +36,7 @@ import tempfile
 from pathlib import Path
 
 from tf2migrate.engine import MigrationError, migrate_text
+from tf2migrate.linemap import LineMap
 from tf2migrate.selection import Selection
 
 # What names a TF/Keras name missing on TF 2.21 in a fallback file: TFM261, and the removed names the legacy-call
@@ -73,12 +74,12 @@ def local_imports(text: str, folder: Path) -> list[Path]:
     return found
 
 
-def start(path: Path, text: str, seconds: float, selection: Selection) -> tuple[str, str]:
-    """How the fallback output `text` of `path` starts, and the source line it stopped on ("" when unknown)."""
+def start(path: Path, text: str, seconds: float, selection: Selection) -> tuple[str, int]:
+    """How the fallback output `text` of `path` starts, and the line of `text` it stopped on (0 when unknown)."""
     try:
         compile(text, str(path), "exec")
     except SyntaxError:
-        return "fails-to-start", ""
+        return "fails-to-start", 0
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / path.parent.name
         shutil.copytree(path.parent, copy, ignore=shutil.ignore_patterns("*.ipynb", ".git"))
@@ -93,33 +94,31 @@ def start(path: Path, text: str, seconds: float, selection: Selection) -> tuple[
         try:
             done = subprocess.run([sys.executable, path.name], cwd=copy, env=env, capture_output=True, text=True, timeout=seconds)
         except subprocess.TimeoutExpired:
-            return "started", ""
+            return "started", 0
     if done.returncode == 0:
-        return "started", ""
+        return "started", 0
     tail = "\n".join(done.stderr.strip().splitlines()[-3:])
     flags_attribute = "absl/flags" in tail and tail.splitlines()[-1].startswith("AttributeError")  # `tf.flags.FLAGS.<gone>`
     if not (MISSING_NAME.search(tail) or flags_attribute):
-        return "started", ""
+        return "started", 0
     return "fails-to-start", stopped_on(done.stderr, path.name)
 
 
-def stopped_on(stderr: str, name: str) -> str:
-    """The source line of `name` (the program) that the traceback in `stderr` shows last, stripped."""
-    lines = stderr.splitlines()
-    found = ""
-    for index, line in enumerate(lines[:-1]):
-        if line.strip().startswith("File ") and f"{os.sep}{name}\"" in line:
-            found = lines[index + 1].strip()
+def stopped_on(stderr: str, name: str) -> int:
+    """The line of `name` (the program) that the traceback in `stderr` shows last (0 when none)."""
+    found = 0
+    for match in re.finditer(r'File "[^"]*' + re.escape(os.sep + name) + r'", line (\d+)', stderr):
+        found = int(match.group(1))
     return found
 
 
-def reported(stopped: str, original: str, findings: list) -> bool:
-    """True when `stopped` (a stripped source line) is the line of a blocking finding of the report."""
-    lines = original.splitlines()
-    return bool(stopped) and any(
-        f.code in BLOCKING and not shimmed(f.message) and 0 < f.line <= len(lines) and lines[f.line - 1].strip() == stopped
-        for f in findings
-    )
+def reported(stopped: int, original: str, migrated: str, findings: list) -> bool:
+    """True when line `stopped` of the fallback output `migrated` comes from a line of `original` that a blocking
+    finding of the report names (the report said the file cannot run there, and what to use instead)."""
+    if not stopped:
+        return False
+    line = LineMap(original, migrated).to_original(stopped)
+    return any(f.code in BLOCKING and not shimmed(f.message) and f.line == line for f in findings)
 
 
 def main() -> int:
@@ -158,11 +157,11 @@ def main() -> int:
             outcome = {"file": str(path.relative_to(args.folder)), "outcome": "fallback", "blocked": families}
             if args.run:
                 status, stopped = start(path, migration.text, args.run, selection)
-                if status == "fails-to-start" and reported(stopped, text, migration.findings):
+                if status == "fails-to-start" and reported(stopped, text, migration.text, migration.findings):
                     status = "stops-where-reported"
                 outcome["start"] = status
                 if stopped:
-                    outcome["stopped on"] = stopped
+                    outcome["stopped on"] = migration.text.splitlines()[stopped - 1].strip()
                 row[status] += 1
             details.append(outcome)
     total: collections.Counter = collections.Counter()
