@@ -478,6 +478,10 @@ def _keras_exists(name: str) -> bool:
     return False
 
 
+# Attributes every Python module has, not in the generated tables (which list public names).
+MODULE_ATTRIBUTES = frozenset({"__version__", "__name__", "__file__", "__path__", "__doc__", "__spec__", "__loader__", "__package__", "__all__", "__dict__"})
+
+
 def tf2_name_exists(name: str) -> bool:
     """Does `name` (`tf.X` or `tensorflow.X`, TF2 spelling) exist in TensorFlow 2.21?
 
@@ -489,6 +493,9 @@ def tf2_name_exists(name: str) -> bool:
         name = "tf." + name[len("tensorflow.") :]
     if name in ("tf", "tensorflow", "tf.compat.v1", "tf.compat.v2"):
         return True
+    prefix, _, last = name.rpartition(".")
+    if last in MODULE_ATTRIBUTES and prefix:
+        return tf2_name_exists(prefix)  # `tf.__version__`: what every module has (the tables list public names only)
     if name.startswith("tf.compat.v1."):
         return compat_v1_exists(name)
     if name.startswith("tf.compat.v2."):

@@ -44,6 +44,8 @@ def is_judged(qualified: str) -> bool:
     """A name of the TF / Keras public API (not a private module, not another package)."""
     if not (qualified in ("tensorflow", "keras") or qualified.startswith(("tensorflow.", "keras."))):
         return False
+    if any(part.startswith("__") and part.endswith("__") for part in qualified.split(".")):
+        return False  # `tf.__version__`, `keras.__version__`: what every module has; the tables list public names
     return not any(qualified == p or qualified.startswith(p + ".") for p in PRIVATE)
 
 
