@@ -156,6 +156,10 @@ class MissingNames(Codemod):
         qualified = self._imported_name(node)
         if qualified is None:
             return False
+        through = _reexported_keras(qualified)
+        if through is not None:
+            self._reference_through(node, qualified, *through)
+            return False
         missing = public_names.first_missing(qualified)
         if missing is None or self._served_by_legacy_keras(qualified):
             return False
@@ -164,6 +168,19 @@ class MissingNames(Codemod):
             return False
         self._report(node, written, qualified, missing)
         return False
+
+    def _reference_through(self, node: cst.CSTNode, qualified: str, module: str, as_keras: str) -> None:
+        """A chain on a `keras` that a project's own module re-exports (`from bert4keras.backend import keras`:
+        it imported Keras 2 or `tf.keras`): the rules cannot tell which, so a Keras path Keras 3 lacks is
+        reported with that condition (`keras.engine.base_layer.Node`)."""
+        missing = public_names.first_missing(as_keras)
+        if missing is None or not self.enabled(MISSING_KERAS.code):
+            return
+        line, _ = self.position(node)
+        if self._already_told(self.run.linemap.to_original(line), as_keras, as_keras, missing) or self.run.is_suppressed(MISSING_KERAS.code, line) or self._suppression_at(line):
+            return
+        written = get_full_name_for_node(node) or as_keras
+        self.flag(node, MISSING_KERAS.code, f"`{written}` (`{qualified}`): if the `keras` that `{module}` gives is the Keras package, `{missing}` does not exist in Keras 3; {hint(as_keras, missing)} (migrate `{module}` too)")
 
     def _served_by_legacy_keras(self, qualified: str) -> bool:
         """`tf.layers` / `tf.nn.rnn_cell` names exist in a graph-mode file that sets TF_USE_LEGACY_KERAS
@@ -276,6 +293,17 @@ class MissingNames(Codemod):
         words = {written.rsplit(".", 1)[-1], qualified.rsplit(".", 1)[-1], missing.rsplit(".", 1)[-1]}
         words.discard("")
         return any(word in message for message in messages for word in words)
+
+
+def _reexported_keras(qualified: str) -> tuple[str, str] | None:
+    """(`bert4keras.backend`, `keras.engine.base_layer.Node`) for `bert4keras.backend.keras.engine.base_layer.Node`:
+    a name reached through a `keras` imported from a module that is not TensorFlow's or Keras' own."""
+    if qualified.startswith(("keras.", "tensorflow.")) or qualified in ("keras", "tensorflow"):
+        return None
+    module, found, rest = qualified.partition(".keras.")
+    if not found or not module or ".keras" in module:
+        return None
+    return module, "keras." + rest
 
 
 def hint(qualified: str, missing: str) -> str:
