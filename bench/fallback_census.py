@@ -12,11 +12,13 @@ opt-in when asked) and counted per repository as
                  `rnn` (tf.nn.rnn_cell / tf.contrib.rnn / *_rnn helpers), `contrib` (other tf.contrib,
                  slim), `layers` (tf.layers), `other`.
 With `--run SECONDS`, each fallback output is written to a temporary copy of its folder and started with
-that time limit: `started` when it ran past TensorFlow's graph building (exit 0, a timeout, or an error
+that time limit (a module of a package with `python -m`, the whole package migrated, from the folder above it):
+`started` when it ran past TensorFlow's graph building (exit 0, a timeout, or an error
 that is not a missing TF/Keras name), `fails-to-start` when it stops on an AttributeError / ImportError
 naming TensorFlow or Keras (or raised by absl's flags, which serve `tf.flags`), or does not compile;
-`stops-where-reported` instead when the line it stops on is one a blocking finding (TFM261 / TFM310 / TFM320 /
-TFM330, manual) of the report names, with what to use instead: the report said the file cannot run (e.g.
+`stops-where-reported` instead when the line it stops on (in the program, or in a module of its folder or
+package that the census migrated with it) is one a blocking or missing-name finding (TFM261 / TFM310 / TFM320 /
+TFM330 / TFM407 / TFM590, manual) of that file's report names, with what to use instead: the report said the file cannot run (e.g.
 `tf.contrib.tensor_forest`, whose training kernels TF 2 does not have). The modules
 of the file's own folder that it imports (`import text_cnn`, `from text_cnn import TextCNN`) are migrated in
 that copy too, as `tf2migrate fix` on the repository would have done.
@@ -35,13 +37,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tf2migrate.engine import MigrationError, migrate_text
+from tf2migrate.engine import Migration, MigrationError, migrate_text
 from tf2migrate.linemap import LineMap
 from tf2migrate.selection import Selection
 
 # What names a TF/Keras name missing on TF 2.21 in a fallback file: TFM261, and the removed names the legacy-call
 # rules report instead (TFM310 tf.contrib, TFM320 removed tf.*, TFM330 removed Keras).
 BLOCKING = frozenset({"TFM261", "TFM310", "TFM320", "TFM330"})
+# What says a line cannot run as written: those, and the names the missing-name pass reports (TFM407, TFM590).
+STOPPING = BLOCKING | {"TFM407", "TFM590"}
 SESSION = re.compile(r"\b(Session|InteractiveSession)\s*\(")
 MISSING_NAME = re.compile(r"(AttributeError|ImportError|ModuleNotFoundError).*(tensorflow|keras|tf\.|compat|contrib|is not available with Keras 3)", re.S)
 LOCAL_IMPORT = re.compile(r"^\s*(?:from\s+(\w+)\s+import|import\s+(\w+(?:\s*,\s*\w+)*))", re.M)
@@ -74,51 +78,75 @@ def local_imports(text: str, folder: Path) -> list[Path]:
     return found
 
 
-def start(path: Path, text: str, seconds: float, selection: Selection) -> tuple[str, int]:
-    """How the fallback output `text` of `path` starts, and the line of `text` it stopped on (0 when unknown)."""
+def package_root(path: Path) -> Path | None:
+    """The outermost package folder holding `path` (folders with an `__init__.py`), or None for a script."""
+    root = None
+    folder = path.parent
+    while (folder / "__init__.py").is_file():
+        root, folder = folder, folder.parent
+    return root
+
+
+def start(path: Path, original: str, migration: Migration, seconds: float, selection: Selection) -> tuple[str, str]:
+    """How the fallback output of `path` (`migration` of `original`) starts, and the source line it stopped on
+    ("" when unknown): the last line of the traceback in a file the census migrated (the program, or a module of
+    its folder or package), `stops-where-reported` when a blocking finding of that file's report names it."""
+    text = migration.text
     try:
         compile(text, str(path), "exec")
     except SyntaxError:
-        return "fails-to-start", 0
+        return "fails-to-start", ""
+    package = package_root(path)
     with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp) / path.parent.name
-        shutil.copytree(path.parent, copy, ignore=shutil.ignore_patterns("*.ipynb", ".git"))
-        (copy / path.name).write_text(text, encoding="utf-8")
-        for module in local_imports(text, copy):
+        if package is None:
+            copy = Path(tmp) / path.parent.name
+            shutil.copytree(path.parent, copy, ignore=shutil.ignore_patterns("*.ipynb", ".git"))
+            (copy / path.name).write_text(text, encoding="utf-8")
+            modules = local_imports(text, copy)
+            command, cwd = [sys.executable, path.name], copy
+        else:  # a module of a package: the package migrated as `fix` on the repository would, the module run with -m
+            top = Path(tmp) / package.parent.name
+            shutil.copytree(package.parent, top, ignore=shutil.ignore_patterns("*.ipynb", ".git"))
+            inside = top / path.relative_to(package.parent)
+            inside.write_text(text, encoding="utf-8")
+            modules = [m for m in (top / package.name).rglob("*.py") if m != inside]
+            dotted = ".".join(path.relative_to(package.parent).with_suffix("").parts)
+            command, cwd = [sys.executable, "-m", dotted], top
+        migrated = {str(inside if package is not None else copy / path.name): (original, migration)}
+        for module in modules:
+            source = module.read_text(encoding="utf-8", errors="replace")
             try:
-                module.write_text(migrate_text(module.read_text(encoding="utf-8", errors="replace"), selection, filename=str(module)).text, encoding="utf-8")
+                done_module = migrate_text(source, selection, filename=str(module))
             except MigrationError:
-                pass
+                continue
+            module.write_text(done_module.text, encoding="utf-8")
+            migrated[str(module)] = (source, done_module)
         env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "", "MPLBACKEND": "Agg"}
         env.pop("TF_USE_LEGACY_KERAS", None)
         try:
-            done = subprocess.run([sys.executable, path.name], cwd=copy, env=env, capture_output=True, text=True, timeout=seconds)
+            done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=seconds)
         except subprocess.TimeoutExpired:
-            return "started", 0
-    if done.returncode == 0:
-        return "started", 0
-    tail = "\n".join(done.stderr.strip().splitlines()[-3:])
-    flags_attribute = "absl/flags" in tail and tail.splitlines()[-1].startswith("AttributeError")  # `tf.flags.FLAGS.<gone>`
-    if not (MISSING_NAME.search(tail) or flags_attribute):
-        return "started", 0
-    return "fails-to-start", stopped_on(done.stderr, path.name)
+            return "started", ""
+        if done.returncode == 0:
+            return "started", ""
+        tail = "\n".join(done.stderr.strip().splitlines()[-3:])
+        flags_attribute = "absl/flags" in tail and tail.splitlines()[-1].startswith("AttributeError")  # `tf.flags.FLAGS.<gone>`
+        if not (MISSING_NAME.search(tail) or flags_attribute):
+            return "started", ""
+        frames = [(m.group(1), int(m.group(2))) for m in re.finditer(r'File "([^"]*)", line (\d+)', done.stderr) if m.group(1) in migrated]
+    if not frames:
+        return "fails-to-start", ""
+    file, line = frames[-1]
+    source, result = migrated[file]
+    stopped = result.text.splitlines()[line - 1].strip() if 0 < line <= result.text.count("\n") + 1 else ""
+    return ("stops-where-reported" if reported(line, source, result) else "fails-to-start"), stopped
 
 
-def stopped_on(stderr: str, name: str) -> int:
-    """The line of `name` (the program) that the traceback in `stderr` shows last (0 when none)."""
-    found = 0
-    for match in re.finditer(r'File "[^"]*' + re.escape(os.sep + name) + r'", line (\d+)', stderr):
-        found = int(match.group(1))
-    return found
-
-
-def reported(stopped: int, original: str, migrated: str, findings: list) -> bool:
-    """True when line `stopped` of the fallback output `migrated` comes from a line of `original` that a blocking
-    finding of the report names (the report said the file cannot run there, and what to use instead)."""
-    if not stopped:
-        return False
-    line = LineMap(original, migrated).to_original(stopped)
-    return any(f.code in BLOCKING and not shimmed(f.message) and f.line == line for f in findings)
+def reported(stopped: int, original: str, migration: Migration) -> bool:
+    """True when line `stopped` of the fallback output comes from a line of `original` that a blocking finding of
+    the report names (the report said the file cannot run there, and what to use instead)."""
+    line = LineMap(original, migration.text).to_original(stopped)
+    return any(f.code in STOPPING and not shimmed(f.message) and f.line == line for f in migration.findings)
 
 
 def main() -> int:
@@ -156,12 +184,10 @@ def main() -> int:
                 row["blocked"] += 1
             outcome = {"file": str(path.relative_to(args.folder)), "outcome": "fallback", "blocked": families}
             if args.run:
-                status, stopped = start(path, migration.text, args.run, selection)
-                if status == "fails-to-start" and reported(stopped, text, migration.text, migration.findings):
-                    status = "stops-where-reported"
+                status, stopped = start(path, text, migration, args.run, selection)
                 outcome["start"] = status
                 if stopped:
-                    outcome["stopped on"] = migration.text.splitlines()[stopped - 1].strip()
+                    outcome["stopped on"] = stopped
                 row[status] += 1
             details.append(outcome)
     total: collections.Counter = collections.Counter()
