@@ -27,6 +27,7 @@ CODEMOD_MODULES: tuple[str, ...] = (
     "rnn_cells",  # before tf1_variables: its Keras RNN layers are created once by TFM234
     "contrib_rnn_names",  # after rnn_cells: what it left of tf.contrib.rnn gets its core tf.nn names
     "graph_shared_layers",  # before tf1_variables: tf.layers sharing variables by name in a graph-mode file (TFM293)
+    "graph_contrib_layers",  # before tf1_variables: contrib fully_connected + batch_norm normalizer in a graph-mode file (TFM281-282)
     "tf1_variables",
     "session_graph_values",  # before session_rebinding: lists grown by appends, helpers reading graph globals (TFM276-277)
     "session_rebinding",  # before sessions: renames a graph name bound again when that lets sessions convert

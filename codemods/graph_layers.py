@@ -31,8 +31,15 @@ import libcst as cst
 _SHARING = re.compile(r"\breuse\s*=\s*(?!None\b|False\b)|reuse_variables|AUTO_REUSE|\bVariableStore\b")
 
 
+# The layer functions graph_contrib_layers writes pass their `reuse` parameter on: not sharing by themselves.
+_WRITTEN = "(written by tf2migrate, TFM281)"
+_TOP_LEVEL = re.compile(r"(?m)^(?=\S)")
+
+
 def shares_variables(code: str) -> bool:
     """True when the module may share layer variables by name (then a layer built in the call would not)."""
+    if _WRITTEN in code:
+        code = "".join(chunk for chunk in _TOP_LEVEL.split(code) if _WRITTEN not in chunk)
     return _SHARING.search(code) is not None
 
 

@@ -160,10 +160,14 @@ RULE = Rule(
 MARK = "(written by tf2migrate, TFM293)"
 
 
+# Graph-mode layer functions written into files on `get_variable`: this rule's, and graph_contrib_layers' (TFM281).
+MARKS = (MARK, "(written by tf2migrate, TFM281)")
+
+
 def written(function: cst.FunctionDef) -> bool:
-    """True for a function this rule wrote (its docstring says so): graph-mode code by design, which
+    """True for a function this rule (or TFM281) wrote (its docstring says so): graph-mode code by design, which
     `tf1_variables` leaves as it is (its `get_variable` is TF1's sharing by name, kept on purpose)."""
-    return docstring_has(function, MARK)
+    return any(docstring_has(function, mark) for mark in MARKS)
 
 
 def written_names(module: cst.Module) -> frozenset[str]:

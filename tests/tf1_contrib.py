@@ -7,12 +7,22 @@
 - `tf.contrib.rnn`: TF1 re-exported the core cells of `tf.nn.rnn_cell` and `static_rnn` under it (the same objects).
 - `tf.contrib.learn.preprocessing.VocabularyProcessor`: TF 1.15's pure-Python class, ported (tests/tf1_contrib_learn.py).
 - `tf.contrib.factorization.KMeans`: TF 1.15's graph code over the clustering kernels, ported (tests/tf1_contrib_factorization.py).
+- `tf.contrib.layers.fully_connected` / `batch_norm`, `tf.contrib.framework.arg_scope`: TF 1.15's code, ported
+  (tests/tf1_contrib_layers.py), for programs that import `tensorflow.contrib.layers` or `.framework`.
 """
 
 from __future__ import annotations
 
 import sys
 import types
+
+
+def install_layers(tf) -> None:  # type: ignore[no-untyped-def]
+    """Add `tf.contrib.layers` / `tf.contrib.framework` (tests/tf1_contrib_layers.py: TF1's layer code from tf_keras),
+    for the programs that use them only (`install` first)."""
+    from tf1_contrib_layers import contrib_modules
+
+    tf.contrib.layers, tf.contrib.framework = contrib_modules(tf)
 
 
 def install(tf) -> None:  # type: ignore[no-untyped-def]

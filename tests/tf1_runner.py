@@ -53,9 +53,11 @@ def main() -> None:
 
     tf1.disable_v2_behavior()
     if "contrib" in text:  # TF1's contrib parts the fixtures use (tests/tf1_contrib.py)
-        from tf1_contrib import install
+        from tf1_contrib import install, install_layers
 
         install(tf1)
+        if "contrib.layers" in text or "contrib.framework" in text:
+            install_layers(tf1)
     sys.modules["tensorflow"] = tf1
     with open(sys.argv[1], encoding="utf-8") as source:
         if "contrib.eager" in source.read():
