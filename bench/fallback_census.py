@@ -11,7 +11,8 @@ opt-in when asked) and counted per repository as
                  (so it cannot start; not a TFM320 name `tf.compat.v1` still has, which the fallback uses), by family:
                  `rnn` (tf.nn.rnn_cell / tf.contrib.rnn / *_rnn helpers), `contrib` (other tf.contrib,
                  slim), `layers` (tf.layers), `other`.
-With `--run SECONDS`, each fallback output is written to a temporary copy of its folder and started with
+A Session program Python 3 cannot parse (Python 2 code, which the tool reports and leaves) counts as `not Python 3`,
+a migration that fails otherwise as `tool failed`. With `--run SECONDS`, each fallback output is written to a temporary copy of its folder and started with
 that time limit (a module of a package with `python -m`, the whole package migrated, from the folder above it):
 `started` when it ran past TensorFlow's graph building (exit 0, a timeout, or an error
 that is not a missing TF/Keras name), `fails-to-start` when it stops on an AttributeError / ImportError
@@ -168,8 +169,9 @@ def main() -> int:
             row["session programs"] += 1
             try:
                 migration = migrate_text(text, selection, filename=str(path))
-            except MigrationError:
-                row["tool failed"] += 1
+            except MigrationError as error:
+                # a file Python 3 cannot parse (Python 2 code) is reported and left as it is, not a failure of the tool
+                row["not Python 3" if str(error).startswith("syntax error") else "tool failed"] += 1
                 continue
             codes = {f.code for f in migration.findings}
             if "TFM260" not in codes and not SESSION.search(migration.text):

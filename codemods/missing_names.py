@@ -301,9 +301,15 @@ def _reexported_keras(qualified: str) -> tuple[str, str] | None:
     if qualified.startswith(("keras.", "tensorflow.")) or qualified in ("keras", "tensorflow"):
         return None
     module, found, rest = qualified.partition(".keras.")
-    if not found or not module or ".keras" in module:
-        return None
+    if not found or not module or ".keras" in module or rest.split(".")[0] not in KERAS2_MODULES:
+        return None  # `efficientnet.keras.EfficientNetB2`: a project's own `keras` module, not Keras re-exported
     return module, "keras." + rest
+
+
+# Keras 2's top-level modules: a chain into one of them names Keras, whatever module re-exported it.
+KERAS2_MODULES = frozenset({"engine", "legacy", "backend", "layers", "utils", "models", "optimizers", "callbacks", "preprocessing",
+                            "wrappers", "applications", "activations", "initializers", "regularizers", "constraints", "losses",
+                            "metrics", "datasets"})  # fmt: skip
 
 
 def hint(qualified: str, missing: str) -> str:

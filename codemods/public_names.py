@@ -44,8 +44,6 @@ def is_judged(qualified: str) -> bool:
     """A name of the TF / Keras public API (not a private module, not another package)."""
     if not (qualified in ("tensorflow", "keras") or qualified.startswith(("tensorflow.", "keras."))):
         return False
-    if any(part.startswith("__") and part.endswith("__") for part in qualified.split(".")):
-        return False  # `tf.__version__`, `keras.__version__`: what every module has; the tables list public names
     return not any(qualified == p or qualified.startswith(p + ".") for p in PRIVATE)
 
 
@@ -60,10 +58,18 @@ def _spelling(qualified: str) -> str:
             return qualified
 
 
+def _dunder(part: str) -> bool:
+    return part.startswith("__") and part.endswith("__")
+
+
 def first_missing(qualified: str) -> str | None:
     """The shortest prefix of `qualified` that TF 2.21 / Keras 3 lacks (`keras.engine` for
     `keras.engine.topology.Layer`), or None when the name exists or is not judged (private, an attribute of
     an object, another package)."""
+    parts = qualified.split(".")
+    dunder = next((index for index, part in enumerate(parts) if index and _dunder(part)), None)
+    if dunder is not None:  # `tf.__version__`, `keras.__version__.startswith`: what every module has; its module is judged
+        qualified = ".".join(parts[:dunder])
     if not is_judged(qualified):
         return None
     name = _spelling(qualified)
