@@ -38,7 +38,7 @@ Why
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import ParentNodeProvider
+from libcst.metadata import ParentNodeProvider, ScopeProvider
 
 from tf2migrate.findings import FixKind
 from tf2migrate.traversal import find
@@ -48,7 +48,7 @@ from .base import Codemod, Rule
 from .contrib_layer_specs import ARG_SCOPES
 from .imports import module_alias, schedule_removal_of_imports_used_by
 
-MARK = "(written by tf2migrate, TFM281)"
+MARK = "(written by tf2migrate, TFM281)"  # in the written functions' docstrings (graph_shared_layers.written, graph_layers)
 FULLY_CONNECTED = frozenset({"tf.contrib.layers.fully_connected", "tf.contrib.slim.fully_connected"})
 BATCH_NORM = frozenset({"tf.contrib.layers.batch_norm", "tf.contrib.slim.batch_norm"})
 FC_PARAMETERS = ("inputs", "num_outputs", "activation_fn", "normalizer_fn", "normalizer_params", "weights_initializer",
@@ -196,13 +196,6 @@ REPORT_RULE = Rule(
 )
 
 
-def written(node: cst.CSTNode) -> bool:
-    """True for a function this rule wrote (its docstring says so)."""
-    from .builders import docstring_has
-
-    return isinstance(node, cst.FunctionDef) and docstring_has(node, MARK)
-
-
 class GraphContribLayers(Codemod):
     RULES = (RULE, REPORT_RULE)
     TRIGGERS = ("normalizer_fn",)
@@ -338,7 +331,7 @@ class GraphContribLayers(Codemod):
             return node
         if not isinstance(node, cst.Name):
             return None
-        scope = self.get_metadata(_scope_provider(), node, None)
+        scope = self.get_metadata(ScopeProvider, node, None)
         bindings = scope[node.value] if scope is not None else set()
         if len(bindings) != 1:
             return None
@@ -442,12 +435,6 @@ class GraphContribLayers(Codemod):
                     new = new.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine(), *new.leading_lines])
             body.append(new)
         return updated_node.with_changes(body=body)
-
-
-def _scope_provider() -> type:
-    from libcst.metadata import ScopeProvider
-
-    return ScopeProvider
 
 
 CODEMOD = GraphContribLayers

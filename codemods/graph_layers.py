@@ -32,7 +32,7 @@ _SHARING = re.compile(r"\breuse\s*=\s*(?!None\b|False\b)|reuse_variables|AUTO_RE
 
 
 # The layer functions graph_contrib_layers writes pass their `reuse` parameter on: not sharing by themselves.
-_WRITTEN = "(written by tf2migrate, TFM281)"
+_WRITTEN = "(written by tf2migrate, TFM281)"  # graph_contrib_layers.MARK, as text: this helper module imports no codemod (a test keeps them equal)
 _TOP_LEVEL = re.compile(r"(?m)^(?=\S)")
 
 

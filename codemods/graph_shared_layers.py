@@ -39,7 +39,7 @@ from tf2migrate.findings import FixKind
 from tf2migrate.selection import Selection
 from tf2migrate.traversal import find
 
-from . import graph_layers, legacy_keras
+from . import graph_contrib_layers, graph_layers, legacy_keras
 from .builders import docstring_has
 from .base import Codemod, Rule
 from .imports import module_alias
@@ -161,7 +161,7 @@ MARK = "(written by tf2migrate, TFM293)"
 
 
 # Graph-mode layer functions written into files on `get_variable`: this rule's, and graph_contrib_layers' (TFM281).
-MARKS = (MARK, "(written by tf2migrate, TFM281)")
+MARKS = (MARK, graph_contrib_layers.MARK)
 
 
 def written(function: cst.FunctionDef) -> bool:
