@@ -454,6 +454,9 @@ def tf2_name_kind(name: str) -> NameKind | None:
 
 def compat_v1_exists(v1_name: str) -> bool:
     """True if `tf.compat.v1.<rest of v1_name>` exists in TF 2.21."""
+    prefix, _, last = v1_name.rpartition(".")
+    if last in MODULE_ATTRIBUTES and prefix:
+        return prefix in ("tf", "tf.compat.v1") or compat_v1_exists(prefix)  # what every module has (`tf.__version__`)
     found = lookup_prefix(v1_name)
     if found is None:
         return False
