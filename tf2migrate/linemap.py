@@ -3,7 +3,8 @@
 Rules run one after another on the same tree; when an earlier rule changed it, a later rule sees
 new line numbers. Reports must name lines of the file as the user has it, so each finding's line
 is mapped back through a line diff: unchanged lines map exactly, and so do lines of a block rewritten line for
-line; lines inside any other rewritten block map to the first line of the block it replaced.
+line; in any other rewritten block a line whose text is that of one of the block's original lines but for its
+indentation maps to it (a `with` block unwrapped), the others to the first line of the block it replaced.
 
 Small texts are diffed with `difflib.SequenceMatcher`, whose time grows with the product of the two
 lengths (a text of thousands of lines with many equal lines — blank ones, `return x` — takes
@@ -28,6 +29,8 @@ class LineMap:
         self._original_lines = 1
         self._starts_list: list[int] = []  # current-text block starts (0-based)
         self._blocks_list: list[tuple[int, int, int, int, str]] = []
+        self._lines: tuple[list[str], list[str]] | None = None  # both texts' lines, kept for `_moved`
+        self._moved_cache: dict[int, dict[int, int]] = {}
 
     def _diff(self) -> None:
         assert self._texts is not None
@@ -36,7 +39,8 @@ class LineMap:
         self._original_lines = max(1, len(original.splitlines()))
         if original == current:
             return
-        for tag, i1, i2, j1, j2 in line_opcodes(original.splitlines(), current.splitlines()):
+        self._lines = (original.splitlines(), current.splitlines())
+        for tag, i1, i2, j1, j2 in line_opcodes(*self._lines):
             self._starts_list.append(j1)
             self._blocks_list.append((i1, i2, j1, j2, tag))
 
@@ -62,7 +66,29 @@ class LineMap:
         i1, i2, j1, j2, tag = self._blocks[index]
         if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
             return i1 + (line - 1 - j1) + 1  # unchanged, or rewritten line for line
+        if tag == "replace":
+            moved = self._moved(index).get(line - 1)
+            if moved is not None:
+                return moved + 1  # the same line, indented otherwise (a `with` block unwrapped, ...)
         return min(i1 + 1, self._original_lines)
+
+    def _moved(self, index: int) -> dict[int, int]:
+        """For a rewritten block of another length: its current lines whose text, indentation aside, is an original
+        line of the block (matched in order), mapped to that line (0-based)."""
+        cached = self._moved_cache.get(index)
+        if cached is None:
+            i1, i2, j1, j2, _ = self._blocks[index]
+            assert self._lines is not None
+            old, new = [line.strip() for line in self._lines[0][i1:i2]], [line.strip() for line in self._lines[1][j1:j2]]
+            cached = {}
+            if len(old) * len(new) <= GAP_LIMIT:
+                for tag, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+                    if tag == "equal":
+                        for offset in range(b2 - b1):
+                            if new[b1 + offset]:  # a blank line says nothing of where it came from
+                                cached[j1 + b1 + offset] = i1 + a1 + offset
+            self._moved_cache[index] = cached
+        return cached
 
 
 def line_opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
