@@ -1,9 +1,9 @@
 """TFM289/TFM299 tf1-flags-private-api: TF <= 1.4's private `tf.flags` API becomes absl's public one.
 
 What it matches
-    Uses of the flags object (`tf.flags.FLAGS`, `tf.app.flags.FLAGS`, their `tf.compat.v1` spellings, or a name
-    bound once to one of them: `FLAGS = tf.flags.FLAGS`) through the private API of TensorFlow 1.4 and before,
-    when `tf.flags` was an argparse wrapper:
+    Uses of the flags object (`tf.flags.FLAGS`, `tf.app.flags.FLAGS`, their `tf.compat.v1` spellings, `flags.FLAGS`
+    after `flags = tf.app.flags`, or a name bound once to one of them: `FLAGS = tf.flags.FLAGS`) through the private
+    API of TensorFlow 1.4 and before, when `tf.flags` was an argparse wrapper:
 
         FLAGS._parse_flags()
         for attr, value in sorted(FLAGS.__flags.items()):      # also FLAGS.__dict__['__flags']
@@ -22,6 +22,7 @@ What it writes (TFM289)
       defined}`, the values of the flags the program's modules defined.
 
 When it declines (TFM299, manual)
+    `X._parse_flags()` / `X.__flags` where `X` cannot be told to be the flags object (reported with that condition);
     `_parse_flags(args)` with arguments; `__flags` (or `__dict__[...]`) assigned, deleted, or read where TF 1.4
     had not parsed yet (a module-level read before any `FLAGS._parse_flags()`: TF 1.4's dictionary was empty
     there); other private names (`__dict__['__parsed']`); a file that binds `sys` to something else.
