@@ -44,6 +44,7 @@ CODEMOD_MODULES: tuple[str, ...] = (
     "keras3_saving",
     "keras_backend",
     "mnist_reader",
+    "unused_removed_imports",  # before legacy_calls: an unused tf.contrib import goes (TFM311) instead of being reported (TFM310)
     "legacy_calls",
     "numpy_aliases",
     "api_renames",
