@@ -5,7 +5,7 @@ What it matches
     TF 2.0) that no code of the file reads: `from tensorflow.contrib import layers` in a file that only ever
     writes `tf.contrib.layers.xavier_initializer()` (which TFM235 rewrites), `import tensorflow.contrib.slim as
     slim` left over after an edit. A file that spells `__all__`, `globals(` or `eval(` is left alone (a name can
-    be read there without being written).
+    be read there without being written), and so is an import whose TFM310 finding the person suppressed.
 
 What it writes
     The unused name is removed from its import (the statement goes when nothing is left of it).
@@ -39,8 +39,8 @@ RULE = Rule(
         that writes `tf.contrib.layers.xavier_initializer()` in full and imports `layers` besides, never reading
         it). When no code of the file reads the imported name, the rule removes it from the import (and the
         statement when nothing is left). A name that is read is left to TFM310, which says what replaces it; an
-        import inside a `try:` that catches ImportError, and files that spell `__all__`, `globals(` or `eval(`,
-        are left alone.
+        import inside a `try:` that catches ImportError, an import whose TFM310 is suppressed on its line, and
+        files that spell `__all__`, `globals(` or `eval(`, are left alone.
     """,
     before="""
         import tensorflow as tf
@@ -52,6 +52,10 @@ RULE = Rule(
         W = tf.get_variable("W", [784, 10], initializer=tf.contrib.layers.xavier_initializer())  # then TFM235
     """,
 )
+
+
+# legacy_calls' code for a contrib import that is kept: silenced on a line, the import stays.
+CONTRIB_REPORT = "TFM310"
 
 
 class UnusedRemovedImports(Codemod):
@@ -76,6 +80,8 @@ class UnusedRemovedImports(Codemod):
                 removal = removed_apis.find(full)
                 if removal is None or removal.family != "contrib" or not self._never_read(alias):
                     continue
+                if self.run.is_suppressed(CONTRIB_REPORT, self.position(alias)[0]):
+                    continue  # the person silenced TFM310 on this import: they keep it knowingly
                 written = f"import {get_full_name_for_node(alias.name)}" if isinstance(statement, cst.Import) else f"from {get_full_name_for_node(statement.module)} import {get_full_name_for_node(alias.name)}"
                 if self.offer_fix(alias, RULE.code, f"`{written}`: `{full}` is gone (tf.contrib was removed in TF 2.0) and this file never reads the name it binds: the import is removed (on TF 2 it alone stops the program)"):
                     self.unused.add(id(alias))
