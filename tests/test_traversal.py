@@ -196,3 +196,74 @@ def test_walk_is_libcsts_children_order_and_find_is_findall():
         assert [id(n) for n in traversal.walk(module)] == [id(n) for n in _children_walk(module)], name
         for kind, matcher in ((cst.Call, m.Call()), (cst.Name, m.Name()), (cst.FunctionDef, m.FunctionDef())):
             assert [id(n) for n in traversal.find(module, kind)] == [id(n) for n in m.findall(module, matcher)], name
+
+
+class SparseLog(cst.CSTVisitor):
+    """Hooks on a few node classes only: everything below which it has none is not walked (`_class_hooks`)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int]] = []
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        self.calls.append(("visit Call", id(node)))
+        return not (isinstance(node.func, cst.Name) and node.func.value == "print")  # skips some children
+
+    def leave_Attribute(self, node: cst.Attribute) -> None:
+        self.calls.append(("leave Attribute", id(node)))
+
+    def visit_Comment(self, node: cst.Comment) -> None:  # deep inside whitespace: little is inert
+        self.calls.append(("visit Comment", id(node)))
+
+
+class SparseRewrite(cst.CSTTransformer):
+    """A transformer with direct hooks (as `codemods.base.Codemod`) on a few node classes."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int]] = []
+
+    def direct_hooks(self):  # type: ignore[no-untyped-def]
+        return traversal.HookTable(self, "visit_"), traversal.HookTable(self, "leave_")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls.append(("visit Call", id(node)))
+
+    def leave_Attribute(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+        self.calls.append(("leave Attribute", id(original_node)))
+        return updated_node.with_changes(attr=cst.Name("renamed")) if updated_node.attr.value == "Session" else updated_node
+
+    def leave_Integer(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+        self.calls.append(("leave Integer", id(original_node)))
+        return updated_node.with_changes(value="7") if updated_node.value == "1" else updated_node
+
+
+def test_inert_subtrees_are_skipped_without_a_visible_difference():
+    def local_visitor():  # type: ignore[no-untyped-def]
+        class Local(SparseLog):  # a new class at every call: kept by shape, not by class
+            pass
+
+        return Local()
+
+    skipped = 0
+    for name, module in _modules():
+        for make in (SparseLog, local_visitor):
+            theirs, ours = make(), make()
+            module.visit(theirs)
+            traversal.visit(module, ours)
+            assert ours.calls == theirs.calls, name
+        theirs, ours = SparseRewrite(), SparseRewrite()
+        expected = module.visit(theirs)
+        result = traversal.transform_module(module, ours)
+        assert ours.calls == theirs.calls, name
+        assert result.deep_equals(expected) and result.code == expected.code, name
+        skipped += sum(type(node) in traversal._inert_classes(ours, *ours.direct_hooks()) for node in traversal.walk(module))  # noqa: SLF001
+    assert skipped > 10_000  # the skipping is real: most nodes lie below an inert class
+    assert not any("Local" in kind.__qualname__ for kind in traversal._VISITOR_HOOKS)  # noqa: SLF001
+
+
+def test_node_classes_below_hold_every_descendant_of_parsed_trees():
+    below = traversal._node_classes_below()  # noqa: SLF001
+    for name, module in _modules():
+        for node in traversal.walk(module):
+            for child in node.children:
+                assert type(child) in below[type(node)], (name, type(node).__name__, type(child).__name__)
+                assert below[type(child)] <= below[type(node)], name

@@ -12,6 +12,12 @@ the rebuilding is skipped:
   removal, flattening and the empty-statement rules of bodies are LibCST's. When nothing below a
   node changed, `updated_node` is the original node itself.
 
+A visitor or transformer whose hooks are its `visit_<Node>` / `leave_<Node>` methods (LibCST's
+`CSTVisitor` dispatch, the rules' `direct_hooks`) does not walk a subtree that can hold no node it has a
+hook for: which node classes may lie below which is read from LibCST's own field annotations
+(`_node_classes_below`), so a `Name`, a comma or a whitespace node is passed over by a rule that hooks
+calls and attributes. Nothing could have been called there, and the subtree comes back unchanged.
+
 The order of a node's fields is LibCST's: it is read once per node class by running that class's
 `_visit_and_replace_children` with a recording visitor (and once more per field set to None, to
 find the fields LibCST skips when they are None, such as the `format_spec` of an f-string
@@ -26,7 +32,9 @@ of LibCST in the process keeps LibCST's behaviour.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import re
+import typing
 from collections.abc import Iterator
 
 import libcst as cst
@@ -141,6 +149,63 @@ def value_kind(value: object) -> int:
     return found
 
 
+def _concrete_node_classes(base: type) -> set[type]:
+    found: set[type] = set()
+    pending = [base]
+    while pending:
+        kind = pending.pop()
+        if not inspect.isabstract(kind) and kind is not CSTNode:
+            found.add(kind)
+        pending.extend(kind.__subclasses__())
+    return found
+
+
+def _node_classes_in(annotation: object, into: set[type]) -> None:
+    if inspect.isclass(annotation):
+        if issubclass(annotation, CSTNode):
+            into |= _concrete_node_classes(annotation)
+        return
+    for argument in typing.get_args(annotation):
+        _node_classes_in(argument, into)
+
+
+_BELOW: dict[type, frozenset[type]] = {}  # node class -> the node classes its subtrees may hold (not itself)
+
+
+def _node_classes_below() -> dict[type, frozenset[type]]:
+    """What LibCST's field annotations allow below each node class, closed under descent: the classes a
+    subtree of a parsed tree can hold. Read once per process from LibCST itself (its grammar's types)."""
+    if _BELOW:
+        return _BELOW
+    direct: dict[type, set[type]] = {}
+    for kind in _concrete_node_classes(CSTNode):
+        hints = typing.get_type_hints(kind)
+        below: set[type] = set()
+        for field in dataclasses.fields(kind):
+            if field.name in hints:
+                _node_classes_in(hints[field.name], below)
+        direct[kind] = below
+    closed = {kind: set(below) for kind, below in direct.items()}
+    changed = True
+    while changed:
+        changed = False
+        for kind, below in closed.items():
+            grown = below.union(*(direct[child] for child in below))
+            if len(grown) != len(below):
+                closed[kind] = grown
+                changed = True
+    _BELOW.update((kind, frozenset(below)) for kind, below in closed.items())
+    return _BELOW
+
+
+def _without_hooks(visit_of: dict, leave_of: dict) -> frozenset[type]:
+    """The node classes that neither have a hook in `visit_of` / `leave_of` (tables of a visitor's
+    `visit_<Node>` / `leave_<Node>`, None where it has none) nor may hold a node that has one."""
+    below = _node_classes_below()
+    hooked = {node for node in below if visit_of[node] is not None or leave_of[node] is not None}
+    return frozenset(node for node, under in below.items() if node not in hooked and hooked.isdisjoint(under))
+
+
 def _is_attribute_hook(name: str) -> bool:
     match = _ATTRIBUTE_HOOK.match(name)
     return match is not None and hasattr(cst, match.group(1))
@@ -169,7 +234,84 @@ def _silent_attribute_hooks(visitor: object) -> bool:
 
 def visit(node: CSTNode, visitor: cst.CSTVisitor) -> None:
     """`node.visit(visitor)` for a read-only visitor: the same hook calls, no node built."""
-    _visit(node, visitor, not _silent_attribute_hooks(visitor))
+    loud = not _silent_attribute_hooks(visitor)
+    hooks = None if loud else _class_hooks(type(visitor))
+    if hooks is None:
+        _visit(node, visitor, loud)
+    elif type(node) not in hooks[2]:
+        _visit_direct(node, visitor, *hooks)
+
+
+class _ClassHooks(dict):
+    """node type -> the `visit_<Node>` (or `leave_<Node>`) function of a visitor class, None where it has
+    none or only LibCST's typed no-op; filled on first lookup of each type."""
+
+    __slots__ = ("_kind", "_prefix")
+
+    def __init__(self, kind: type, prefix: str) -> None:
+        super().__init__()
+        self._kind = kind
+        self._prefix = prefix
+
+    def __missing__(self, node: type) -> object:
+        found = getattr(self._kind, self._prefix + node.__name__, None)
+        if getattr(found, "__module__", None) == _TYPED_FUNCTIONS:
+            found = None
+        self[node] = found
+        return found
+
+
+_VISITOR_HOOKS: dict[type, tuple[_ClassHooks, _ClassHooks, frozenset[type]] | None] = {}
+_INERT_BY_SHAPE: dict[tuple[tuple[type, ...], frozenset[str]], frozenset[type]] = {}
+
+
+def _class_hooks(kind: type) -> tuple[_ClassHooks, _ClassHooks, frozenset[type]] | None:
+    """For a read-only visitor class whose `on_visit` / `on_leave` are `CSTVisitor`'s (they only call its
+    `visit_<Node>` / `leave_<Node>` methods, looked up by name): its hook tables, and the node classes below
+    which it has no hook (`_without_hooks`). None for any other visitor (it goes through `_visit`).
+
+    A class made inside a function (a new class object at every call) is not kept here, so that it can
+    go; its inert classes are kept by its shape instead (its bases and the hook names it defines)."""
+    hooks = _VISITOR_HOOKS.get(kind, False)
+    if hooks is not False:
+        return hooks  # type: ignore[return-value]
+    hooks = None
+    if kind.on_visit is cst.CSTVisitor.on_visit and kind.on_leave is cst.CSTVisitor.on_leave and not hasattr(kind, "__getattr__"):
+        visit_of, leave_of = _ClassHooks(kind, "visit_"), _ClassHooks(kind, "leave_")
+        shape = (kind.__bases__, frozenset(name for name in vars(kind) if name.startswith(("visit_", "leave_"))))
+        inert = _INERT_BY_SHAPE.get(shape)
+        if inert is None:
+            inert = _INERT_BY_SHAPE[shape] = _without_hooks(visit_of, leave_of)
+        hooks = (visit_of, leave_of, inert)
+    if "<locals>" not in kind.__qualname__:
+        _VISITOR_HOOKS[kind] = hooks
+    return hooks
+
+
+def _visit_direct(node: CSTNode, visitor: cst.CSTVisitor, visit_of: _ClassHooks, leave_of: _ClassHooks, inert: frozenset[type]) -> None:
+    """`_visit` for a visitor of `_class_hooks` with silent attribute hooks: its `visit_<Node>` /
+    `leave_<Node>` methods called as `CSTVisitor.on_visit` / `on_leave` call them, in the same order;
+    a child of an `inert` class is not walked (nothing below it would be called)."""
+    kind = type(node)
+    hook = visit_of[kind]
+    if hook is None or hook(visitor, node) is not False:
+        fields, _, others = _PLANS.get(kind) or _plan(node)
+        if others and _irregular(node, others):
+            node._visit_and_replace_children(visitor)  # noqa: SLF001 (LibCST's own, for this node)
+        else:
+            for name in fields:
+                value = getattr(node, name)
+                value_type = KINDS.get(type(value)) or value_kind(value)
+                if value_type == NODE:
+                    if type(value) not in inert:
+                        _visit_direct(value, visitor, visit_of, leave_of, inert)
+                elif value_type == SEQUENCE:
+                    for child in value:
+                        if type(child) not in inert:
+                            _visit_direct(child, visitor, visit_of, leave_of, inert)
+    hook = leave_of[kind]
+    if hook is not None:
+        hook(visitor, node)
 
 
 def _visit(node: CSTNode, visitor: cst.CSTVisitor, loud: bool) -> None:
@@ -293,13 +435,31 @@ class _Replay(cst.CSTTransformer):
         return self.results.get(id(original_node), updated_node)
 
 
+_INERT: dict[type, frozenset[type]] = {}  # transformer class -> node classes whose whole subtree has none of its hooks
+
+
+def _inert_classes(transformer: cst.CSTTransformer, visit_of: HookTable, leave_of: HookTable) -> frozenset[type]:
+    """The node classes below which (themselves included) `transformer` has neither a `visit_<Node>` nor a
+    `leave_<Node>` method: `_transform_direct` would walk such a subtree, call nothing and give it back
+    unchanged, so it is not walked at all. Kept per transformer class: the hooks are its methods (no rule
+    sets a `visit_<Node>` attribute on an instance)."""
+    kind = type(transformer)
+    inert = _INERT.get(kind)
+    if inert is None:
+        inert = _INERT[kind] = _without_hooks(visit_of, leave_of)
+    return inert
+
+
 def transform(node: CSTNode, transformer: cst.CSTTransformer) -> CSTNode | RemovalSentinel | FlattenSentinel:
     """`node.visit(transformer)`, rebuilding only the nodes below which something changed."""
     loud = not _silent_attribute_hooks(transformer)
     direct = getattr(transformer, "direct_hooks", None)
     tables = direct() if direct is not None else None
     if tables is not None:
-        return _transform_direct(node, transformer, loud, tables[0], tables[1])
+        inert = frozenset() if loud else _inert_classes(transformer, tables[0], tables[1])
+        if type(node) in inert:
+            return node
+        return _transform_direct(node, transformer, loud, tables[0], tables[1], inert)
     return _transform(node, transformer, loud)
 
 
@@ -323,10 +483,13 @@ class HookTable(dict):
         return found
 
 
-def _transform_direct(node: CSTNode, transformer: cst.CSTTransformer, loud: bool, visit_of: HookTable, leave_of: HookTable) -> CSTNode | RemovalSentinel | FlattenSentinel:
+def _transform_direct(
+    node: CSTNode, transformer: cst.CSTTransformer, loud: bool, visit_of: HookTable, leave_of: HookTable, inert: frozenset[type]
+) -> CSTNode | RemovalSentinel | FlattenSentinel:
     """`_transform` for a transformer whose `on_visit` / `on_leave` only call its `visit_<Node>` /
     `leave_<Node>` method (see `direct_hooks`): those methods are called here, in the same order with
-    the same arguments, without going through `on_visit` / `on_leave` for every node."""
+    the same arguments, without going through `on_visit` / `on_leave` for every node. A child of an
+    `inert` class (`_inert_classes`) is given back as it is, unwalked."""
     kind = type(node)
     hook = visit_of[kind]
     if hook is None or hook(node) is not False:
@@ -343,12 +506,15 @@ def _transform_direct(node: CSTNode, transformer: cst.CSTTransformer, loud: bool
                         continue
                     transformer.on_visit_attribute(node, name)
                 if value_type == NODE:
-                    result = _transform_direct(value, transformer, loud, visit_of, leave_of)
-                    if result is not value:
-                        results[id(value)] = result
+                    if type(value) not in inert:
+                        result = _transform_direct(value, transformer, loud, visit_of, leave_of, inert)
+                        if result is not value:
+                            results[id(value)] = result
                 elif value_type == SEQUENCE:
                     for child in value:
-                        result = _transform_direct(child, transformer, loud, visit_of, leave_of)
+                        if type(child) in inert:
+                            continue
+                        result = _transform_direct(child, transformer, loud, visit_of, leave_of, inert)
                         if result is not child:
                             results[id(child)] = result
                 if loud:
