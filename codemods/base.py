@@ -72,6 +72,11 @@ class GraphMode:
         self.read = False
 
 
+class GraphModePassDue(Exception):
+    """The file stays in graph mode after a rewrite not proven to run there: the engine migrates it again
+    in its graph-mode pass and keeps nothing more of this pass (`FileRun.keep_graph_mode`)."""
+
+
 @dataclass
 class FileRun:
     """Per-file, per-codemod state the engine hands in and reads back."""
@@ -89,6 +94,16 @@ class FileRun:
     # A rule that applied something not proven in graph mode counts it in graph_unproven.
     graph_unproven: int = 0
     stays_in_graph_mode: bool = False  # set by the graph-mode fallback (TFM260) when the file drives a TF1 graph
+    # Set by the engine when this pass's output is thrown away once the file stays in graph mode (a first
+    # pass after a graph-unproven rewrite): `keep_graph_mode` then ends the codemod at once.
+    abandon_when_kept: bool = False
+
+    def keep_graph_mode(self) -> None:
+        """The graph-mode fallback's verdict: the file stays in graph mode. Raises `GraphModePassDue` when
+        the engine has said that nothing this pass does from here on is kept (`abandon_when_kept`)."""
+        self.stays_in_graph_mode = True
+        if self.abandon_when_kept:
+            raise GraphModePassDue
 
     @property
     def graph_mode(self) -> bool:

@@ -191,8 +191,9 @@ class GraphPlumbing(Codemod):
         self._references = self.plan.references
         plan = self.plan
         if plan.needed:
-            # Graph mode stays: the plumbing is valid TF1 there and is left as it is.
-            self.run.stays_in_graph_mode = True
+            # Graph mode stays: the plumbing is valid TF1 there and is left as it is. (In a first pass that
+            # the graph-mode pass replaces, the codemod ends here: nothing below would be kept.)
+            self.run.keep_graph_mode()
             for where, message in plan.cannot_switch:
                 self.flag(where, FALLBACK_BLOCKED.code, message)
             if plan.has_work:

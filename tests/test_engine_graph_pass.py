@@ -13,7 +13,7 @@ import pytest
 from harness import GoldenCase, golden_cases
 from tf2migrate import engine
 from tf2migrate.codemods import load_codemods
-from tf2migrate.codemods.base import FileRun, GraphMode
+from tf2migrate.codemods.base import FileRun, GraphMode, GraphModePassDue
 from tf2migrate.linemap import LineMap
 from tf2migrate.selection import Selection
 from tf2migrate.suppression import SuppressionIndex
@@ -58,7 +58,17 @@ def test_graph_mode_pass_resumes_with_the_same_result(monkeypatch: pytest.Monkey
         resumed_at.append(next(i for i, step in enumerate(first.steps) if step.graph_mode_read))
         return graph_mode_pass(first)
 
+    abandoned: list[str] = []
+    run_one = engine._Pass._run_one
+
+    def noting(self: engine._Pass, index: int, codemod_class: type, abandon_when_kept: bool = False) -> bool:
+        finished = run_one(self, index, codemod_class, abandon_when_kept)
+        if not finished:
+            abandoned.append(codemod_class.__name__)
+        return finished
+
     monkeypatch.setattr(engine, "_graph_mode_pass", recording)
+    monkeypatch.setattr(engine._Pass, "_run_one", noting)
     assert len(CASES) >= 10
     for case in CASES:
         for path in (case.source, case.expected):
@@ -71,6 +81,7 @@ def test_graph_mode_pass_resumes_with_the_same_result(monkeypatch: pytest.Monkey
             assert migration.findings == reference.findings, path
     assert len(resumed_at) >= 10, "the graph-mode pass runs on these fixtures"
     assert min(resumed_at) > 0 and max(resumed_at) > min(resumed_at), "it resumes after the codemods that did not read graph_mode"
+    assert abandoned and set(abandoned) == {"GraphPlumbing"}, "first passes end at the fallback's verdict, and only there"
 
 
 def test_first_pass_stops_only_after_the_session_rules_and_the_fallback() -> None:
@@ -116,3 +127,26 @@ def test_codemods_read_graph_mode_only_through_the_recorded_property() -> None:
             continue
         source = path.read_text(encoding="utf-8")
         assert not re.search(r"\bgraph\.on\b|\bGraphMode\b|\bgraph\.read\b", source), path.name
+
+
+def test_keeping_graph_mode_ends_a_codemod_only_when_the_engine_says_so() -> None:
+    run = _run(False)
+    run.keep_graph_mode()
+    assert run.stays_in_graph_mode
+    run = dataclasses.replace(_run(False), abandon_when_kept=True)
+    with pytest.raises(GraphModePassDue):
+        run.keep_graph_mode()
+    assert run.stays_in_graph_mode
+
+
+def test_ending_a_pass_before_the_fallback_is_an_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first pass may end early only at the fallback's verdict: the Session declines are all known there."""
+    from tf2migrate.codemods import sessions
+
+    def ends_the_pass(self, node):  # type: ignore[no-untyped-def]
+        raise GraphModePassDue
+
+    monkeypatch.setattr(sessions.Sessions, "visit_Module", ends_the_pass)
+    text = "import tensorflow as tf\nx = tf.compat.v1.get_variable('x', [1])\nwith tf.Session() as sess:\n    sess.run(x)\n"
+    with pytest.raises(engine.MigrationError, match="internal error in Sessions: ended a pass before the graph-mode fallback"):
+        engine.migrate_text(text, Selection())

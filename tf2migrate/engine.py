@@ -22,7 +22,7 @@ from libcst.metadata import MetadataWrapper
 
 from tf2migrate import deep, gc_policy, metadata
 from tf2migrate.codemods import load_codemods, rules_by_code
-from tf2migrate.codemods.base import FileRun, GraphMode
+from tf2migrate.codemods.base import FileRun, GraphMode, GraphModePassDue
 from tf2migrate.codemods.imports import apply_import_edits
 from tf2migrate.codemods.meta import UNUSED_SUPPRESSION
 from tf2migrate.module_text import forget as forget_text
@@ -262,7 +262,8 @@ class _Pass:
             if step is not None and not step.graph_mode_read and self._same_input(step):
                 self._reuse(step)
                 continue
-            self._run_one(index, codemod_class)
+            if not self._run_one(index, codemod_class, abandon_when_kept=stop_when_graph_mode_pass_due and self.graph_unproven > 0):
+                return None
         return self._finish()
 
     def _same_input(self, step: _Step) -> bool:
@@ -288,13 +289,17 @@ class _Pass:
         self.text = text
         gc_policy.tree_released()
 
-    def _run_one(self, index: int, codemod_class: type) -> None:
+    def _run_one(self, index: int, codemod_class: type, abandon_when_kept: bool = False) -> bool:
+        """Run one codemod; False when it ended this pass (`GraphModePassDue`: with `abandon_when_kept`, the
+        graph-mode fallback kept the file in graph mode after a graph-unproven rewrite, so the graph-mode
+        pass is due and `migrate_text` keeps nothing of this pass but its Session declines, all known by
+        then, and the steps before this one)."""
         step = _Step(self.text, len(self.findings), codemod_class.wanted(self.text, self.selection))  # type: ignore[attr-defined]
         if self.steps is not None:
             self.steps.append(step)
         if not step.wanted:
             step.text_after = self.text
-            return
+            return True
         if self.tree is None:
             self.tree = _parse_output(self.text, codemod_class)
             remember_text(self.tree, self.text)
@@ -308,7 +313,7 @@ class _Pass:
         graph = GraphMode(self.graph_mode)
         run = FileRun(
             selection=self.selection, suppressions=self.suppressions, linemap=self.linemap,  # type: ignore[arg-type]
-            rules=self.rules, earlier=tuple(self.findings), graph=graph,
+            rules=self.rules, earlier=tuple(self.findings), graph=graph, abandon_when_kept=abandon_when_kept,
         )
         parse = partial(_parse_output, codemod_class=codemod_class)
         try:
@@ -323,6 +328,12 @@ class _Pass:
                 new_tree = apply_import_edits(
                     context, new_tree, lambda tree: handed_on(wrapper.module, tree, None, parse), lambda tree: rendered(wrapper.module, self.text, tree)
                 )
+        except GraphModePassDue:
+            if index != _declines_known() - 1:  # only the fallback's verdict may end a pass: the declines are all known then
+                raise MigrationError(f"internal error in {codemod_class.__name__}: ended a pass before the graph-mode fallback") from None
+            self.stays_in_graph_mode = True
+            step.graph_mode_read = True  # never replayed: it did not finish
+            return False
         except MigrationError:
             raise
         except Exception as error:  # a bug in a rule must not take the run (or the file) down
@@ -351,6 +362,7 @@ class _Pass:
                 remember_text(self.tree, new_text)
                 metadata.hand_on(carried, self.tree)  # its parents and contexts, walking only what changed
                 step.text_after, step.tree_after = new_text, self.tree
+        return True
 
     def _finish(self) -> Migration:
         findings = self.findings + _unused_suppressions(self.original, self.selection, self.used_suppressions, self.rules)
