@@ -233,6 +233,7 @@ class _Pass:
         self.used_suppressions: set[tuple[int, str]] = set()
         self.graph_unproven = 0
         self.stays_in_graph_mode = False
+        self.ended_at_verdict = False  # `_run_one` ended this pass at the graph-mode fallback's verdict
         self.text = text  # the current text
         self.tree: cst.Module | None = None  # parsed from self.text (None: not parsed yet)
         self.parsed: cst.Module | None = None  # the tree of the text as read
@@ -331,7 +332,7 @@ class _Pass:
         except GraphModePassDue:
             if index != _declines_known() - 1:  # only the fallback's verdict may end a pass: the declines are all known then
                 raise MigrationError(f"internal error in {codemod_class.__name__}: ended a pass before the graph-mode fallback") from None
-            self.stays_in_graph_mode = True
+            self.stays_in_graph_mode = self.ended_at_verdict = True
             step.graph_mode_read = True  # never replayed: it did not finish
             return False
         except MigrationError:
@@ -395,6 +396,8 @@ def _graph_mode_pass(first: _Pass) -> Migration:
         if resumed.tree is not None:
             remember_text(resumed.tree, before.text)
     first.tree = first.wrapper = None
+    if first.ended_at_verdict:  # what the fallback's unfinished run and the first pass's last metadata left
+        gc_policy.tree_released()
     return resumed.run(start, replay=steps)
 
 
