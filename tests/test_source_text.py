@@ -2,7 +2,7 @@
 
 import libcst as cst
 
-from tf2migrate import metadata, module_text as source_text, summary
+from tf2migrate import metadata, module_text as source_text, statement_starts, summary
 from tf2migrate.codemods.source_text import module_text
 
 
@@ -83,8 +83,8 @@ def test_statement_starts_from_cpython_ast_equal_the_rendered_ones() -> None:
     source_text.remember(module, STATEMENTS)
     python = source_text.known_ast(module)
     assert python is not None
-    from_ast = metadata._starts_from_ast(module, python, STATEMENTS)
-    assert from_ast == metadata._rendered_statement_starts(module)
+    from_ast = statement_starts.starts_from_ast(module, python, STATEMENTS)
+    assert from_ast == statement_starts.rendered_statement_starts(module)
     assert len(from_ast) > 25
 
 

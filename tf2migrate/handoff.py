@@ -37,7 +37,10 @@ from collections.abc import Callable, Sequence
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
+from libcst.metadata.position_provider import NEWLINE_RE
 
+from tf2migrate.module_text import known_ast, known_text
+from tf2migrate.statement_starts import starts_from_ast
 from tf2migrate.traversal import KINDS, NODE, SEQUENCE, value_kind
 
 CHECK_VARIABLE = "TF2MIGRATE_CHECK_HANDOFF"
@@ -108,12 +111,39 @@ def _pieces(module: cst.Module, text: str) -> tuple[str, list[str], str] | None:
     if not module.has_trailing_newline or not module.body:
         return None
     head = "".join(module.code_for_node(line) for line in module.header)
-    pieces = [module.code_for_node(statement) for statement in module.body]
     tail = "".join(module.code_for_node(line) for line in module.footer)
+    pieces = _cut(module, text, head, tail)
+    if pieces is None:
+        pieces = [module.code_for_node(statement) for statement in module.body]
+    elif os.environ.get(CHECK_VARIABLE) and pieces != [module.code_for_node(statement) for statement in module.body]:
+        raise AssertionError("a module's text cut at its statements' starts is not its statements' renderings")
     if head + "".join(pieces) + tail != text:
         return None
     _note(module, (head, pieces, tail))
     return head, pieces, tail
+
+
+def _cut(module: cst.Module, text: str, head: str, tail: str) -> list[str] | None:
+    """The texts of the top-level statements of `module`, a parse of `text`, cut out of `text` at the lines
+    where they start (known from CPython's `ast` of the text, `statement_starts.starts_from_ast`), instead of
+    rendering every statement; None when the starts are not known that way or do not line up with the
+    header and footer."""
+    python = known_ast(module)
+    if python is None or known_text(module) != text:
+        return None
+    starts = starts_from_ast(module, python, text)
+    if starts is None:
+        return None
+    offsets = [0]  # offsets[n - 1]: where line n starts (lines end as LibCST ends them)
+    offsets.extend(match.end() for match in NEWLINE_RE.finditer(text))
+    try:
+        cuts = [offsets[starts[statement][0] - 1] for statement in module.body]
+    except (KeyError, IndexError):
+        return None
+    cuts.append(len(text) - len(tail))
+    if cuts[0] != len(head) or any(later <= earlier for earlier, later in zip(cuts, cuts[1:])):
+        return None
+    return [text[start:end] for start, end in zip(cuts, cuts[1:])]
 
 
 def _note(module: cst.Module, pieces: tuple[str, list[str], str]) -> None:
