@@ -191,3 +191,28 @@ def test_rebuilt_statement_with_the_same_text_is_the_given_one():
     tree, spliced = _hand_on(before, after)
     assert spliced
     assert [tree.body[i] is before.body[i] for i in range(5)] == [True, True, True, False, True]
+
+
+CUT_SOURCES = [
+    "#!/usr/bin/env python\n# header comment\n\nimport os\n\n\n# leads the function\n@decorator\n# between\n@other(\n    1)\ndef f(x):\n    return x  # trailing\n    # indented footer of the block\n\na = 1; b = 2\ns = '''two\nlines'''\nif a:\n    pass\nelif b:\n    pass\nelse:\n    pass\n# module footer\n\n",
+    "x = 1\r\ny = (2,\r\n     3)\r\nclass A:\r\n    z = 4\r\n",
+    "import tensorflow as tf\nwith tf.Session() as sess:\n    sess.run(x)\n",
+]
+
+
+@pytest.mark.parametrize("source", CUT_SOURCES)
+def test_a_parsed_text_is_cut_into_its_statements_texts_as_they_render(source):
+    import ast
+
+    from tf2migrate.module_text import forget, remember
+
+    module = cst.parse_module(source)
+    remember(module, source, ast.parse(source))
+    try:
+        head = "".join(module.code_for_node(line) for line in module.header)
+        tail = "".join(module.code_for_node(line) for line in module.footer)
+        pieces = handoff._cut(module, source, head, tail)
+        assert pieces == [module.code_for_node(statement) for statement in module.body]
+        assert handoff._cut(module, source + "# other\n", head, tail) is None  # not the text the module was parsed from
+    finally:
+        forget(module)
