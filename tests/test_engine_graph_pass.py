@@ -176,3 +176,28 @@ def test_an_ended_first_pass_lets_its_metadata_go_before_the_graph_mode_pass(mon
         engine.migrate_text(case.source.read_text(encoding="utf-8"), _selection_for(case), str(case.source))
     assert len(left) >= 5
     assert max(left) < 100, left
+
+
+def test_an_ended_first_pass_forgets_its_last_trees_text_and_walk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The text store keeps the last trees' texts, CPython `ast`s and walks (`module_text`): the ended pass's
+    last tree is dropped from it when the graph-mode pass starts elsewhere (peak RSS on a generated
+    50,004-line file 2,130 -> 2,045 MB)."""
+    from tf2migrate.module_text import known_text
+
+    run_one = engine._Pass._run_one
+    state: dict = {"tree": None}
+    checked: list[bool] = []
+
+    def noting(self: engine._Pass, index: int, codemod_class: type, abandon_when_kept: bool = False) -> bool:
+        if self.graph_mode and state["tree"] is not None:
+            ended_tree, state["tree"] = state["tree"], None
+            checked.append(ended_tree is self.tree or known_text(ended_tree) is None)
+        finished = run_one(self, index, codemod_class, abandon_when_kept)
+        if not finished:
+            state["tree"] = self.tree
+        return finished
+
+    monkeypatch.setattr(engine._Pass, "_run_one", noting)
+    for case in CASES:
+        engine.migrate_text(case.source.read_text(encoding="utf-8"), _selection_for(case), str(case.source))
+    assert len(checked) >= 5 and all(checked), checked

@@ -395,6 +395,8 @@ def _graph_mode_pass(first: _Pass) -> Migration:
         resumed.tree = next((step.tree_after for step in reversed(steps[:start]) if step.tree_after is not None), first.parsed)
         if resumed.tree is not None:
             remember_text(resumed.tree, before.text)
+    if first.ended_at_verdict and first.tree is not None and first.tree is not resumed.tree:
+        forget_text(first.tree)  # its text, CPython ast and walk, kept for the last trees asked about
     first.tree = first.wrapper = None
     if first.ended_at_verdict:  # what the fallback's unfinished run and the first pass's last metadata left
         gc_policy.tree_released()
