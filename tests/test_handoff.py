@@ -216,3 +216,85 @@ def test_a_parsed_text_is_cut_into_its_statements_texts_as_they_render(source):
         assert handoff._cut(module, source + "# other\n", head, tail) is None  # not the text the module was parsed from
     finally:
         forget(module)
+
+
+def _with_method_body(module: cst.Module, change) -> cst.Module:  # type: ignore[no-untyped-def]
+    """`module` (a parse of NESTED) with the class's method made `change(method)`."""
+    klass = module.body[1]
+    inner = list(klass.body.body)
+    inner[1] = change(inner[1])
+    return _replace(module, 1, klass.with_changes(body=klass.body.with_changes(body=inner)))
+
+
+def _set_statement(method: cst.FunctionDef, index: int, code: str) -> cst.FunctionDef:
+    statements = list(method.body.body)
+    statements[index] = cst.parse_statement(code)
+    return method.with_changes(body=method.body.with_changes(body=statements))
+
+
+def test_statements_added_beside_a_changed_one_leave_it_spliced():
+    """A rule that adds statements next to the one it changes (a layer hoisted out of a function): the
+    changed function is matched with the one it replaces by kind and name, and only its changed statement
+    is parsed with the new ones."""
+    before = cst.parse_module(NESTED)
+    changed = _with_method_body(before, lambda method: _set_statement(method, 1, "q = tf.cast(y, tf.float32)\n"))
+    added = cst.parse_statement("layer = tf.keras.layers.Dense(3)\n")
+    after = changed.with_changes(body=[changed.body[0], added, *changed.body[1:]])
+    lines = handoff.COUNTS["parsed_lines"]
+    tree, spliced = _hand_on(before, after)
+    assert spliced and handoff.COUNTS["parsed_lines"] - lines < 12
+    old_method, new_method = before.body[1].body.body[1], tree.body[2].body.body[1]
+    assert new_method.params is old_method.params
+    assert all(new_method.body.body[i] is old_method.body.body[i] for i in (0, 2, 3))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda method: method.with_changes(name=cst.Name("call")),  # its head
+        lambda method: method.with_changes(leading_lines=[cst.EmptyLine(comment=cst.Comment("# new"))]),  # the lines before it
+    ],
+)
+def test_a_compound_statement_whose_head_changed_keeps_its_block(change):
+    before = cst.parse_module(NESTED)
+    after = _with_method_body(before, lambda method: _set_statement(change(method), 1, "q = tf.cast(y, tf.float32)\n"))
+    lines = handoff.COUNTS["parsed_lines"]
+    tree, spliced = _hand_on(before, after)
+    assert spliced and handoff.COUNTS["parsed_lines"] - lines < 16
+    old_method, new_method = before.body[1].body.body[1], tree.body[1].body.body[1]
+    assert new_method.params is not old_method.params  # the head is parsed again
+    assert all(new_method.body.body[i] is old_method.body.body[i] for i in (0, 2, 3))
+
+
+def test_a_with_whose_items_changed_keeps_its_block():
+    source = "import tensorflow as tf\n\n\ndef f(x):\n    with tf.variable_scope('a'):\n        y = x + 1\n        z = tf.to_float(y)\n        return z\n"
+    before = cst.parse_module(source)
+
+    def change(function: cst.FunctionDef) -> cst.FunctionDef:
+        block = function.body.body[0]
+        block = block.with_changes(items=[cst.WithItem(cst.parse_expression("store.scope('a')"))])
+        block = _set_statement(block, 1, "z = tf.cast(y, tf.float32)\n")
+        return function.with_changes(body=function.body.with_changes(body=[block]))
+
+    after = _replace(before, 1, change(before.body[1]))
+    tree, spliced = _hand_on(before, after)
+    assert spliced
+    old_with, new_with = before.body[1].body.body[0], tree.body[1].body.body[0]
+    assert new_with.body.body[0] is old_with.body.body[0] and new_with.body.body[2] is old_with.body.body[2]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "# header comment\ndef f(x):\n    return x\n\n\ny = 1\n",  # the module's first statement
+        "if x:\n    pass\nelse:\n    y = 2\n\n\nz = 3\n",  # a statement with an else
+        "def f(x):\n    return x\n        # indented further: the block's footer\n\n\ny = 1\n",
+    ],
+)
+def test_a_changed_head_in_a_context_a_parse_might_read_otherwise(source):
+    before = cst.parse_module(source)
+    first = before.body[0]
+    block = first.body.with_changes(body=[*first.body.body, cst.parse_statement("w = 4\n")])
+    changed = first.with_changes(body=block, leading_lines=[cst.EmptyLine(comment=cst.Comment("# moved"))])
+    for after in (_replace(before, 0, changed), before.with_changes(body=[cst.parse_statement("v = 0\n"), changed, *before.body[1:]])):
+        _hand_on(before, after)

@@ -33,6 +33,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from collections.abc import Callable, Sequence
 
 import libcst as cst
@@ -287,28 +288,51 @@ def _spliced_run(
 ) -> list[cst.CSTNode | None]:
     """Each new statement of `body[start:end]` spliced into the statement it replaces (a compound statement
     of which only the block changed), None for those that are not. The replaced ones are the given body's
-    statements between the kept neighbours of the run when there are as many as new ones (and not kept
-    elsewhere)."""
+    statements between the kept neighbours of the run (and not kept elsewhere): one for one when there are
+    as many, else matched in order by kind and name (`_replaced`), so that a rule that added or removed
+    statements beside the ones it changed does not get the changed ones parsed whole."""
     first = kept[id(body[start - 1])] + 1 if start else 0
     last = kept[id(body[end])] if end < len(body) else len(before)
     spliced: list[cst.CSTNode | None] = [None] * (end - start)
-    if last - first != end - start:
-        return spliced
-    for offset in range(end - start):
-        old, new = before[first + offset], body[start + offset]
+    for offset, old_index in _replaced(before, body, first, last, start, end):
+        old, new = before[old_index], body[start + offset]
         index = start + offset
         if id(old) in present or (index and _owns_indented_lines(body[index - 1], new)):
             continue
-        old_text = texts[0][first + offset] if texts[0] is not None else _render(module, old, level)
+        if index == 0 and level.module and old_index != 0:
+            continue  # first now: a parse may give its leading lines to the module's header
+        following = getattr(body[index + 1], "leading_lines", ()) if index + 1 < len(body) else level.end_lines
+        clean_after = not any(line.whitespace.value for line in following) and (index + 1 < len(body) or level.clean_after)
+        inner = _splice_statement(module, old, new, level, clean_after, index == 0 and level.module)  # no rendering of the whole statement
+        if inner is not None:
+            spliced[offset] = inner
+            continue
+        old_text = texts[0][old_index] if texts[0] is not None else _render(module, old, level)
         if old_text == (texts[1][index] if texts[1] is not None else _render(module, new, level)):
             # the same text in the same place (a rule that rebuilt it, or parsed its own output): the
             # statement parsed from that text before is what a parse gives (and it occurs nowhere else)
             spliced[offset] = old
-            continue
-        following = getattr(body[index + 1], "leading_lines", ()) if index + 1 < len(body) else level.end_lines
-        clean_after = not any(line.whitespace.value for line in following) and (index + 1 < len(body) or level.clean_after)
-        spliced[offset] = _splice_statement(module, old, new, level, clean_after)
     return spliced
+
+
+def _replaced(before: Sequence[cst.CSTNode], body: Sequence[cst.CSTNode], first: int, last: int, start: int, end: int) -> list[tuple[int, int]]:
+    """(offset in the run `body[start:end]`, index in `before`) of each new statement and the given one it
+    replaces, out of the given statements `before[first:last]`: one for one when there are as many, else
+    the longest matching of their kinds and names in order (a new statement with no match is parsed)."""
+    if last - first == end - start:
+        return [(offset, first + offset) for offset in range(end - start)]
+    if first == last:
+        return []
+    matcher = SequenceMatcher(None, [_kind(s) for s in before[first:last]], [_kind(s) for s in body[start:end]], autojunk=False)
+    return [
+        (block.b + step, first + block.a + step) for block in matcher.get_matching_blocks() for step in range(block.size)
+    ]
+
+
+def _kind(statement: cst.CSTNode) -> tuple[type, str | None]:
+    """What pairs a new statement with the one it replaces: its node type, and the name of a `def` / `class`."""
+    name = getattr(statement, "name", None)
+    return type(statement), name.value if type(name) is cst.Name else None
 
 
 def _render(module: cst.Module, statement: cst.CSTNode, level: _Level) -> str:
@@ -325,11 +349,17 @@ def _known_pieces(module: cst.Module) -> list[str] | None:
     return None
 
 
-def _splice_statement(module: cst.Module, old: cst.CSTNode, new: cst.CSTNode, level: _Level, clean_after: bool) -> cst.CSTNode | None:
-    """`new` with its block's changed statements parsed, when `new` is `old` but for its block's statements."""
+def _splice_statement(
+    module: cst.Module, old: cst.CSTNode, new: cst.CSTNode, level: _Level, clean_after: bool, first_in_module: bool = False
+) -> cst.CSTNode | None:
+    """`new` with its block's changed statements parsed, when `new` is `old` but for its block's statements
+    and, maybe, its head (the `with` items, a `def`'s name and parameters, the lines before it, ...:
+    `_parse_head`; not the lines before the module's first statement, which a parse gives to the module)."""
     kind = type(new)
     if kind is not type(old) or kind not in _ONE_BLOCK:
         return None
+    head_changed = False
+    lines_rebuilt: dict[str, object] = {}  # the given statement's lines where `new` has equal ones rebuilt
     for name in _fields(kind):
         if name == "body":
             continue
@@ -338,17 +368,25 @@ def _splice_statement(module: cst.Module, old: cst.CSTNode, new: cst.CSTNode, le
             continue
         if type(first) in (tuple, list) and type(second) in (tuple, list) and _same(first, second):
             continue
-        return None
+        if name in _LINES and _equal_lines(first, second):
+            lines_rebuilt[name] = first  # parsed nodes, used nowhere else: new statements are parsed
+            continue
+        if name in _NOT_HEAD or kind is cst.Try or (first_in_module and name in _LINES):
+            return None
+        head_changed = True
     old_block, new_block = old.body, new.body
     if (
         type(old_block) is not cst.IndentedBlock
         or type(new_block) is not cst.IndentedBlock
         or old_block.indent != new_block.indent
-        or old_block.header is not new_block.header
         or not _same(old_block.footer, new_block.footer)
         or not new_block.body
     ):
         return None
+    if old_block.header is not new_block.header:
+        if kind is cst.Try:
+            return None
+        head_changed = True
     inner = _Level(
         (*level.blocks, new_block.indent),
         (*level.indents, module.default_indent if new_block.indent is None else new_block.indent),
@@ -359,7 +397,80 @@ def _splice_statement(module: cst.Module, old: cst.CSTNode, new: cst.CSTNode, le
     statements = _splice_body(module, old_block.body, new_block.body, inner)
     if statements is None:
         return None
-    return new.with_changes(body=new_block.with_changes(body=statements))
+    if not head_changed:
+        return new.with_changes(body=new_block.with_changes(body=statements), **lines_rebuilt)
+    head = _parse_head(module, new, level)
+    if head is None:
+        return None
+    changes: dict[str, object] = {"body": head.body.with_changes(body=statements, footer=new_block.footer), **lines_rebuilt}  # type: ignore[attr-defined]
+    if hasattr(new, "orelse"):
+        changes["orelse"] = new.orelse  # type: ignore[attr-defined]
+    return head.with_changes(**changes)
+
+
+# The empty and comment lines of a compound statement before its head's code.
+_LINES = frozenset({"leading_lines", "lines_after_decorators"})
+
+
+def _equal_lines(first: object, second: object) -> bool:
+    return (
+        type(first) in (tuple, list)
+        and type(second) in (tuple, list)
+        and len(first) == len(second)  # type: ignore[arg-type]
+        and all(type(a) is type(b) and a.deep_equals(b) for a, b in zip(first, second))  # type: ignore[arg-type, attr-defined]
+    )
+
+
+# Fields of a compound statement that are not its head: they stay the given statement's for `_splice_statement`.
+_NOT_HEAD = frozenset({"orelse", "handlers", "finalbody"})
+
+
+def _parse_head(module: cst.Module, statement: cst.CSTNode, level: _Level) -> cst.CSTNode | None:
+    """The parse of `statement`'s head (its leading lines to the end of the line that opens its block), in the
+    context the whole text gives it (below `if 1:` lines indented as the enclosing blocks), made with a `pass`
+    for its block and no `else`: a statement whose head changed and whose block is spliced gets the head's parse
+    and the spliced block. None where the fragment does not parse into that shape."""
+    block = statement.body  # type: ignore[attr-defined]
+    placeholder = cst.IndentedBlock(body=[cst.SimpleStatementLine([cst.Pass()])], header=block.header, indent=block.indent)
+    changes: dict[str, object] = {"body": placeholder}
+    if hasattr(statement, "orelse"):
+        changes["orelse"] = None
+    newline = module.default_newline
+    state = CodegenState(default_indent=module.default_indent, default_newline=newline)
+    state.add_token(f"if 1:{newline}{module.default_indent}pass{newline}")
+    for depth in range(len(level.indents)):
+        state.add_token(f"{''.join(level.indents[:depth])}if 1:{newline}")
+    state.indent_tokens.extend(level.indents)
+    statement.with_changes(**changes)._codegen(state)  # noqa: SLF001
+    text = "".join(state.tokens)
+    try:
+        parsed = cst.parse_module(text)
+    except (cst.ParserSyntaxError, RecursionError, MemoryError):
+        return None
+    COUNTS["parsed_lines"] += text.count("\n")
+    if (
+        parsed.default_indent != module.default_indent
+        or parsed.default_newline != newline
+        or parsed.header
+        or parsed.footer
+        or len(parsed.body) != 2
+        or not _wrapper(parsed.body[0])
+        or parsed.body[0].body.footer  # type: ignore[attr-defined]
+    ):
+        return None
+    node = parsed.body[1]
+    for indent in level.blocks:
+        if not _wrapper(node) or node.body.indent != indent or len(node.body.body) != 1 or node.body.footer:  # type: ignore[attr-defined]
+            return None
+        node = node.body.body[0]  # type: ignore[attr-defined]
+    if type(node) is not type(statement):
+        return None
+    parsed_block = node.body  # type: ignore[attr-defined]
+    if type(parsed_block) is not cst.IndentedBlock or parsed_block.footer or len(parsed_block.body) != 1 or parsed_block.indent != block.indent:
+        return None
+    if getattr(node, "orelse", None) is not None:
+        return None
+    return node
 
 
 # Compound statements whose one indented block is all a codemod may have changed for `_splice_statement`
