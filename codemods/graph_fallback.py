@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import GlobalScope, ParentNodeProvider, QualifiedNameProvider, QualifiedNameSource, ScopeProvider
+from libcst.metadata import GlobalScope, ParentNodeProvider, ScopeProvider
 
 from tf2migrate.traversal import walk
 
 from . import api_table, legacy_keras
 from .graph_mode import EAGER_SWITCHES, GRAPH_DRIVERS, GRAPH_MODE_NAMES
-from .names import dotted_name
+from .names import dotted_name, imported
 
 if TYPE_CHECKING:
     from .base import Codemod
@@ -36,9 +36,9 @@ KERAS_SESSION_FUNCTIONS = frozenset({"keras.backend.get_session", "keras.backend
 
 
 def _imported_names(visitor: Codemod, node: cst.CSTNode) -> set[str]:
-    """Fully qualified (not canonical) names an expression refers to through imports."""
-    found = visitor.get_metadata(QualifiedNameProvider, node, None) or set()
-    return {q.name for q in found if q.source is QualifiedNameSource.IMPORT}
+    """Fully qualified (not canonical) names an expression refers to through imports (QualifiedNameProvider's
+    names with the IMPORT source, answered from the import bindings where they settle it: `names.imported`)."""
+    return {q.name for q in imported(visitor, node)}  # type: ignore[attr-defined]
 
 
 def outermost_chain(visitor: Codemod, node: cst.CSTNode) -> bool:
@@ -93,9 +93,11 @@ def plan_fallback(visitor: GraphPlumbing, module: cst.Module, consumed: set[cst.
     for node in visitor._all(cst.Name, cst.Attribute):
         if not outermost_chain(visitor, node):
             continue
-        qualified = _imported_names(visitor, node)
         canonical = visitor.qualified_name(node)
-        if canonical is None or len(qualified) != 1:
+        if canonical is None:
+            continue
+        qualified = _imported_names(visitor, node)
+        if len(qualified) != 1:
             continue
         references.append((node, qualified.pop(), canonical))
     plan.references = references
