@@ -88,7 +88,7 @@ import libcst.matchers as m
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ClassScope, FunctionScope, GlobalScope, ParentNodeProvider, ScopeProvider
 
-from tf2migrate.traversal import walk
+from tf2migrate.traversal import module_nodes, walk
 
 from . import CODEMOD_MODULES, api_table, legacy_keras, removed_apis
 from .base import Codemod
@@ -171,6 +171,7 @@ class GraphPlumbing(Codemod):
         self._placeholder_bindings: dict[cst.Assign, list[cst.Assign]] = {}
         self._module_level_handles: set[cst.Assign] = set()  # handles bound to a module-level name
         self.tree: cst.Module | None = None
+        self.nodes: tuple[cst.CSTNode, ...] = ()
         self.index: dict[type, list[cst.CSTNode]] = {}
         self._references: list[tuple[cst.CSTNode, str, str]] = []
         self._removed: dict[int, cst.SimpleStatementLine] = {}  # markers left by removed lines (kept alive: ids stay unique)
@@ -178,11 +179,7 @@ class GraphPlumbing(Codemod):
     # -- analysis ---------------------------------------------------------------------------------
     def _index(self, node: cst.Module) -> None:
         self.tree = node
-        self.index: dict[type, list[cst.CSTNode]] = {}
-        self.order: dict[int, int] = {}
-        for number, child in enumerate(walk(node)):
-            self.index.setdefault(type(child), []).append(child)
-            self.order[id(child)] = number
+        self.nodes, self.index = module_nodes(node)  # the tree's kept walk, shared with the other rules
 
     def visit_Module(self, node: cst.Module) -> bool:
         self._index(node)
@@ -266,8 +263,8 @@ class GraphPlumbing(Codemod):
         """Every node of these types in the module, in source order."""
         if len(kinds) == 1:
             return list(self.index.get(kinds[0], []))
-        found = [n for kind in kinds for n in self.index.get(kind, [])]
-        return sorted(found, key=lambda n: self.order[id(n)])
+        wanted = frozenset(kinds)
+        return [n for n in self.nodes if type(n) in wanted]
 
     def _single_target_assigns(self) -> list[cst.Assign]:
         return [a for a in self._all(cst.Assign) if len(a.targets) == 1]

@@ -382,6 +382,15 @@ def find(node: CSTNode, kind: type[CSTNode]) -> list[CSTNode]:
     return [found for found in _walk(node) if isinstance(found, kind)]
 
 
+def module_nodes(module: cst.Module) -> tuple[tuple[CSTNode, ...], dict[type, list[CSTNode]]]:
+    """The nodes of `module` in walk order, and grouped by their exact type (each group in walk order): the
+    kept walk's (`walk`) for a module the engine handed on, else made here. Read-only: shared by the rules."""
+    index = _module_index(module)
+    if index is None:
+        index = _ModuleIndex(module)
+    return index.nodes, index.by_type
+
+
 class _ModuleIndex:
     """The walk of one module, kept: its nodes in walk order, grouped by type, and what `find` answered."""
 
