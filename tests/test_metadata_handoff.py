@@ -68,3 +68,29 @@ def test_handed_on_parents_and_contexts_equal_a_whole_walk(change):
 def test_nothing_to_hand_on_when_the_rule_resolved_neither():
     module = cst.parse_module(SOURCE)
     assert metadata.take_over(MetadataWrapper(module, unsafe_skip_copy=True)) is None
+
+
+def test_statements_kept_below_a_changed_one_are_not_walked_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rule that changes one statement of a long function: the handoff keeps the others (the given tree's very
+    nodes), and their parents and contexts are carried as they are, only the function's new node and the parsed
+    statement walked; the result still equals a whole walk."""
+    body = "".join(f"    v{i} = tf.reduce_sum(x[{i}], axis=[0, 1]) + v{i - 1}\n" for i in range(1, 200))
+    source = f"import tensorflow as tf\n\n\ndef build(x):\n    v0 = x\n{body}    return v199\n"
+    before = cst.parse_module(source)
+    wrapper = _wrapped(before, source)
+    function = before.body[1]
+    statements = list(function.body.body)
+    statements[100] = cst.parse_statement("v100 = tf.ones([1])\n")
+    changed = before.with_changes(body=[before.body[0], function.with_changes(body=function.body.with_changes(body=statements))])
+    after = handed_on(before, changed, None, cst.parse_module)
+    assert after.body[1].body.body[99] is function.body.body[99]  # kept by the handoff
+    carried = metadata.take_over(wrapper)
+    module_text.remember(after, after.code)
+    walked = []
+    fields = metadata._child_fields
+    monkeypatch.setattr(metadata, "_child_fields", lambda kind: walked.append(kind) or fields(kind))
+    metadata.hand_on(carried, after)
+    assert len(walked) < 200  # a whole walk of the function reads the fields of over 5,000 nodes
+    monkeypatch.undo()
+    assert carried.parents == metadata.parents(after)
+    assert carried.contexts == metadata.expression_contexts(after)

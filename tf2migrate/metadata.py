@@ -327,6 +327,43 @@ def _parents_into(result: dict[cst.CSTNode, cst.CSTNode], parent: cst.CSTNode, n
                         stack.append(item)
 
 
+def _parents_of_new(result: dict[cst.CSTNode, cst.CSTNode], parent: cst.CSTNode, nodes: list[cst.CSTNode]) -> list[cst.CSTNode]:
+    """Like `_parents_into` for the subtrees `nodes` of a new tree, `result` being the parents of the tree it
+    replaces: a node that tree holds (a key of `result`) gets its new parent and its subtree is not walked.
+    Returns those nodes."""
+    shared: list[cst.CSTNode] = []
+    stack: list[cst.CSTNode] = []
+    for node in nodes:
+        if node in result:
+            shared.append(node)
+        else:
+            stack.append(node)
+        if node is not parent:
+            result[node] = parent
+    while stack:
+        node = stack.pop()
+        for name in _child_fields(type(node)):
+            value = getattr(node, name)
+            kind = KINDS.get(type(value)) or value_kind(value)
+            if kind == NODE:
+                items: tuple | list = (value,)
+            elif kind == SEQUENCE:
+                items = [item for item in value if (KINDS.get(type(item)) or value_kind(item)) == NODE]
+            else:
+                continue
+            for item in items:
+                if item in result:
+                    shared.append(item)
+                else:
+                    stack.append(item)
+                result[item] = node
+    return shared
+
+
+# Statement nodes: what the handoff keeps of a changed statement's block (`_contexts_into`'s `known`).
+_STATEMENT_KINDS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+
+
 def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """The nodes in `node`'s fields (its children), in field order."""
     children: list[cst.CSTNode] = []
@@ -340,11 +377,14 @@ def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
     return children
 
 
-def _drop_subtrees(mappings: list[dict], roots: list[cst.CSTNode]) -> None:
-    """Remove every node of the trees below `roots` (roots included) from each of `mappings`."""
+def _drop_subtrees(mappings: list[dict], roots: list[cst.CSTNode], kept: frozenset[int] = frozenset()) -> None:
+    """Remove every node of the trees below `roots` (roots included) from each of `mappings`, but for the
+    subtrees whose root is in `kept` (ids: nodes the next tree holds too)."""
     stack = list(roots)
     while stack:
         node = stack.pop()
+        if id(node) in kept:
+            continue
         for mapping in mappings:
             mapping.pop(node, None)
         for name in _child_fields(type(node)):
@@ -381,13 +421,16 @@ def expression_contexts(module: cst.Module) -> dict[cst.CSTNode, ExpressionConte
     return result
 
 
-def _contexts_into(result: dict[cst.CSTNode, ExpressionContext], roots: list[cst.CSTNode]) -> None:
+def _contexts_into(result: dict[cst.CSTNode, ExpressionContext], roots: list[cst.CSTNode], known: frozenset[int] = frozenset()) -> None:
     """Add to `result` the contexts of the nodes below `roots`, each root read in LOAD context (what a module
-    gives its statements)."""
+    gives its statements), but for the subtrees of the statements in `known` (ids), whose contexts `result`
+    holds already (a statement is always read in LOAD context, so what is below it does not change)."""
     stack: list[tuple[cst.CSTNode, ExpressionContext]] = [(root, _LOAD) for root in roots]
     push = stack.append
     while stack:
         node, context = stack.pop()
+        if known and id(node) in known:
+            continue
         kind = type(node)
         if kind is cst.Name:
             result[node] = context
@@ -493,16 +536,24 @@ def hand_on(carried: Carried | None, after: cst.Module) -> None:
     before_ids, after_ids = {id(node) for node in before_children}, {id(node) for node in after_children}
     removed = [node for node in before_children if id(node) not in after_ids]
     added = [node for node in after_children if id(node) not in before_ids]
-    _drop_subtrees([mapping for mapping in (carried.parents, carried.contexts) if mapping is not None], removed)
+    mappings = [mapping for mapping in (carried.parents, carried.contexts) if mapping is not None]
     if carried.parents is not None:
+        # Below a changed statement, the statements the handoff kept are the given tree's very nodes (trees are
+        # immutable: their subtrees are too): only their parent changes, their subtrees are neither walked again
+        # nor dropped.
         mapping = carried.parents
-        _parents_into(mapping, after, added)
+        shared = _parents_of_new(mapping, after, added)
+        _drop_subtrees(mappings, removed, frozenset(id(node) for node in shared))
         for node in after_children:
             mapping[node] = after
         store[ParentNodeProvider] = mapping
+        known = frozenset(id(node) for node in shared if isinstance(node, _STATEMENT_KINDS))
+    else:
+        _drop_subtrees(mappings, removed)
+        known = frozenset()
     if carried.contexts is not None:
         contexts_map = carried.contexts
-        _contexts_into(contexts_map, added)
+        _contexts_into(contexts_map, added, known)
         store[ExpressionContextProvider] = contexts_map
     if os.environ.get(CHECK_VARIABLE):
         if ParentNodeProvider in store:
