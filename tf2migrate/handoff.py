@@ -435,22 +435,9 @@ def _parse_head(module: cst.Module, statement: cst.CSTNode, level: _Level) -> cs
     changes: dict[str, object] = {"body": placeholder}
     if hasattr(statement, "orelse"):
         changes["orelse"] = None
-    newline = module.default_newline
-    state = CodegenState(default_indent=module.default_indent, default_newline=newline)
-    state.add_token(f"if 1:{newline}{module.default_indent}pass{newline}")
-    for depth in range(len(level.indents)):
-        state.add_token(f"{''.join(level.indents[:depth])}if 1:{newline}")
-    state.indent_tokens.extend(level.indents)
-    statement.with_changes(**changes)._codegen(state)  # noqa: SLF001
-    text = "".join(state.tokens)
-    try:
-        parsed = cst.parse_module(text)
-    except (cst.ParserSyntaxError, RecursionError, MemoryError):
-        return None
-    COUNTS["parsed_lines"] += text.count("\n")
+    parsed = _parse_fragment(module, level, [statement.with_changes(**changes)])
     if (
-        parsed.default_indent != module.default_indent
-        or parsed.default_newline != newline
+        parsed is None
         or parsed.header
         or parsed.footer
         or len(parsed.body) != 2
@@ -499,30 +486,9 @@ def _parse_run(module: cst.Module, body: list[cst.CSTNode], start: int, end: int
         return None  # the text's last newline is not there: leave that to the whole parse
     else:
         trailer = level.end_lines
-    newline = module.default_newline
-    state = CodegenState(default_indent=module.default_indent, default_newline=newline)
     header = level.module and not start
-    if header:
-        for line in module.header:
-            line._codegen(state)  # noqa: SLF001
-    else:
-        # A first block indented by the module's indentation: the parser takes its default indentation (and
-        # so which blocks record an indentation of their own) from the first indented line.
-        state.add_token(f"if 1:{newline}{module.default_indent}pass{newline}")
-    for depth in range(len(level.indents)):
-        state.add_token(f"{''.join(level.indents[:depth])}if 1:{newline}")
-    state.indent_tokens.extend(level.indents)
-    for statement in body[start:end]:
-        statement._codegen(state)  # noqa: SLF001
-    for line in trailer:
-        line._codegen(state)  # noqa: SLF001
-    text = "".join(state.tokens)
-    try:
-        parsed = cst.parse_module(text)
-    except (cst.ParserSyntaxError, RecursionError, MemoryError):
-        return None
-    COUNTS["parsed_lines"] += text.count("\n")
-    if parsed.default_indent != module.default_indent or parsed.default_newline != newline:
+    parsed = _parse_fragment(module, level, body[start:end], trailer, header)
+    if parsed is None:
         return None
     if header:
         if len(parsed.header) != len(module.header) or len(parsed.body) != end or len(parsed.footer) != len(trailer):
@@ -555,6 +521,40 @@ def _parse_run(module: cst.Module, body: list[cst.CSTNode], start: int, end: int
     if footers != len(trailer) or len(block.body) != end - start:
         return None
     return list(block.body)
+
+
+def _parse_fragment(
+    module: cst.Module, level: _Level, statements: Sequence[cst.CSTNode], trailer: Sequence[cst.EmptyLine] = (), header: bool = False
+) -> cst.Module | None:
+    """The parse of `statements` (then the `trailer` lines) rendered in the context the whole text gives them:
+    after the module's header lines (`header`: they are the module's first statements) or an `if 1:` block, below
+    as many `if 1:` lines as there are enclosing blocks, each indented as they are. None when the fragment does
+    not parse, or parses with another default indentation or line ending than the module's."""
+    newline = module.default_newline
+    state = CodegenState(default_indent=module.default_indent, default_newline=newline)
+    if header:
+        for line in module.header:
+            line._codegen(state)  # noqa: SLF001
+    else:
+        # A first block indented by the module's indentation: the parser takes its default indentation (and
+        # so which blocks record an indentation of their own) from the first indented line.
+        state.add_token(f"if 1:{newline}{module.default_indent}pass{newline}")
+    for depth in range(len(level.indents)):
+        state.add_token(f"{''.join(level.indents[:depth])}if 1:{newline}")
+    state.indent_tokens.extend(level.indents)
+    for statement in statements:
+        statement._codegen(state)  # noqa: SLF001
+    for line in trailer:
+        line._codegen(state)  # noqa: SLF001
+    text = "".join(state.tokens)
+    try:
+        parsed = cst.parse_module(text)
+    except (cst.ParserSyntaxError, RecursionError, MemoryError):
+        return None
+    COUNTS["parsed_lines"] += text.count("\n")
+    if parsed.default_indent != module.default_indent or parsed.default_newline != newline:
+        return None
+    return parsed
 
 
 def _wrapper(node: object) -> bool:

@@ -342,21 +342,12 @@ def _parents_of_new(result: dict[cst.CSTNode, cst.CSTNode], parent: cst.CSTNode,
             result[node] = parent
     while stack:
         node = stack.pop()
-        for name in _child_fields(type(node)):
-            value = getattr(node, name)
-            kind = KINDS.get(type(value)) or value_kind(value)
-            if kind == NODE:
-                items: tuple | list = (value,)
-            elif kind == SEQUENCE:
-                items = [item for item in value if (KINDS.get(type(item)) or value_kind(item)) == NODE]
+        for child in _children(node):
+            if child in result:
+                shared.append(child)
             else:
-                continue
-            for item in items:
-                if item in result:
-                    shared.append(item)
-                else:
-                    stack.append(item)
-                result[item] = node
+                stack.append(child)
+            result[child] = node
     return shared
 
 

@@ -242,6 +242,11 @@ def visit(node: CSTNode, visitor: cst.CSTVisitor) -> None:
         _visit_direct(node, visitor, *hooks)
 
 
+def _typed_no_op(function: object) -> bool:
+    """True for LibCST's no-op default of a hook (`visit_X` returns None, `leave_X` its updated node)."""
+    return getattr(function, "__module__", None) == _TYPED_FUNCTIONS
+
+
 class _ClassHooks(dict):
     """node type -> the `visit_<Node>` (or `leave_<Node>`) function of a visitor class, None where it has
     none or only LibCST's typed no-op; filled on first lookup of each type."""
@@ -255,7 +260,7 @@ class _ClassHooks(dict):
 
     def __missing__(self, node: type) -> object:
         found = getattr(self._kind, self._prefix + node.__name__, None)
-        if getattr(found, "__module__", None) == _TYPED_FUNCTIONS:
+        if _typed_no_op(found):
             found = None
         self[node] = found
         return found
@@ -486,8 +491,8 @@ class HookTable(dict):
     def __missing__(self, kind: type) -> object:
         name = self._prefix + kind.__name__
         found = getattr(self._visitor, name, None)
-        if getattr(getattr(type(self._visitor), name, None), "__module__", None) == _TYPED_FUNCTIONS:
-            found = None  # LibCST's no-op default (`visit_X` returns None, `leave_X` its updated node)
+        if _typed_no_op(getattr(type(self._visitor), name, None)):
+            found = None
         self[kind] = found
         return found
 
