@@ -173,6 +173,7 @@ class GraphPlumbing(Codemod):
         self.tree: cst.Module | None = None
         self.nodes: tuple[cst.CSTNode, ...] = ()
         self.index: dict[type, list[cst.CSTNode]] = {}
+        self._attributes_by_name: dict[str, list[cst.Attribute]] | None = None  # of self.index, made when first asked
         self._references: list[tuple[cst.CSTNode, str, str]] = []
         self._removed: dict[int, cst.SimpleStatementLine] = {}  # markers left by removed lines (kept alive: ids stay unique)
 
@@ -180,6 +181,7 @@ class GraphPlumbing(Codemod):
     def _index(self, node: cst.Module) -> None:
         self.tree = node
         self.nodes, self.index = module_nodes(node)  # the tree's kept walk, shared with the other rules
+        self._attributes_by_name = None
 
     def visit_Module(self, node: cst.Module) -> bool:
         self._index(node)
@@ -265,6 +267,15 @@ class GraphPlumbing(Codemod):
             return list(self.index.get(kinds[0], []))
         wanted = frozenset(kinds)
         return [n for n in self.nodes if type(n) in wanted]
+
+    def _attributes_named(self, attr: str) -> list[cst.Attribute]:
+        """Every `<value>.<attr>` of the module, in source order (one grouping of the walk for all the handles
+        asked about, not a scan of every attribute per handle: linear in the file's size)."""
+        if self._attributes_by_name is None:
+            self._attributes_by_name = {}
+            for node in self.index.get(cst.Attribute, []):
+                self._attributes_by_name.setdefault(node.attr.value, []).append(node)  # type: ignore[attr-defined]
+        return self._attributes_by_name.get(attr, [])
 
     def _single_target_assigns(self) -> list[cst.Assign]:
         return [a for a in self._all(cst.Assign) if len(a.targets) == 1]
@@ -553,7 +564,7 @@ class GraphPlumbing(Codemod):
         if class_def is None or self.tree is None:
             return None
         attr = target.attr.value
-        everywhere = [n for n in self._all(cst.Attribute) if n.attr.value == attr]
+        everywhere = self._attributes_named(attr)
         inside = {
             n for n in walk(class_def)
             if isinstance(n, cst.Attribute) and n.attr.value == attr and m.matches(n.value, m.Name("self"))

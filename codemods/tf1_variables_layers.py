@@ -30,6 +30,7 @@ import libcst as cst
 from . import graph_layers
 from .builders import with_commas
 from .contrib_layer_specs import LayerSpec, translate
+from .source_text import module_text
 from .tf1_variables_model import _LOOPS, LayerSite, Unsupported, _kw, _source
 from .tf1_variables_tables import _DROP_IF, _INITIALIZER_KEYWORDS, _MANUAL_KEYWORDS, _NUMBER, INITIALIZERS, LAYERS, _spelled
 
@@ -70,7 +71,7 @@ class LayerBuilder:
         if self.legacy and not kind.startswith("contrib."):
             return None
         if self._shares is None:
-            self._shares = graph_layers.shares_variables(self.tree.code)
+            self._shares = graph_layers.shares_variables(module_text(self.tree))
         if self._shares:
             return None
         spec = LAYERS[kind]
