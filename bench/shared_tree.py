@@ -43,18 +43,17 @@ from tf2migrate.selection import Selection
 from tf2migrate.suppression import SuppressionIndex
 from tf2migrate.traversal import transform_module
 
-MARKERS = ("tensorflow", "keras")
-
 
 def tf_files(folder: Path) -> list[tuple[str, str]]:
+    """The `.py` files the engine's own prefilter lets through (`engine.PREFILTER`), as text."""
     texts = []
     for path in sorted(folder.rglob("*.py")):
         try:
-            text = path.read_text(encoding="utf-8")
+            data = path.read_bytes()
+            if any(marker in data for marker in engine.PREFILTER):
+                texts.append((str(path), data.decode("utf-8")))
         except (OSError, UnicodeDecodeError):
             continue
-        if any(marker in text for marker in MARKERS):
-            texts.append((str(path), text))
     return texts
 
 

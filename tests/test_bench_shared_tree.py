@@ -62,3 +62,12 @@ def test_run_py_times_the_shared_tree_bound_on_every_file(tmp_path: Path) -> Non
     finally:
         while str(BENCH) in sys.path:
             sys.path.remove(str(BENCH))
+
+
+def test_tf_files_are_what_the_engine_prefilter_lets_through(tmp_path: Path) -> None:
+    shared_tree = _load("shared_tree")
+    (tmp_path / "model.py").write_text(SESSION_SCRIPT, encoding="utf-8")
+    (tmp_path / "helpers.py").write_text("import numpy as np\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("import tensorflow\n", encoding="utf-8")
+    (tmp_path / "old.py").write_bytes(b"# -*- coding: latin-1 -*-\nimport keras  # caf\xe9\n")
+    assert [Path(name).name for name, _ in shared_tree.tf_files(tmp_path)] == ["model.py"]
