@@ -48,6 +48,7 @@ CODEMOD_MODULES: tuple[str, ...] = (
     "legacy_calls",
     "numpy_aliases",
     "api_renames",
+    "keras_seed",  # after api_renames (it reads the seed call as the file now spells it), before missing_names (TFM546)
     "missing_names",  # last: reports what the output still uses that TF 2.21 / Keras 3 lacks
 )
 

@@ -194,6 +194,10 @@ class ProgramAnalysis:
             program.variables.add(name)
             program.tensors.pop(name, None)
             self._check_initial_value(program, value, statement)
+        elif isinstance(value, cst.Call) and session_scopes.store_call(value) and m.matches(value.func, m.Attribute(attr=m.Name("get"))):
+            program.variables.add(name)  # `variable_store.get(...)` (TFM231): a tf.Variable made once, eagerly, at the top level
+            program.stored.add(name)
+            program.tensors.pop(name, None)
         elif self._variable_container(program, value):
             program.variables.add(name)  # a dict/list/tuple of variables: read by helpers, passed as var_list
             program.containers.add(name)

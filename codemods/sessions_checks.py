@@ -203,6 +203,8 @@ class ProgramChecks:
                     continue
                 if name in program.variables and access.scope is not scope:
                     continue  # a helper function reading a variable: it is the same object in eager code
+                if name in program.stored and m.matches(self.get_metadata(ParentNodeProvider, access.node, None), m.Attribute(value=m.Name(name), attr=m.Name("name"))):
+                    continue  # `W1.name`: the store gives the variable TF1's full name ("layer1/W:0"), unique as tf.get_variable's was
                 if _local_elsewhere(access.scope, scope, name):
                     continue  # `def model(X): X = tf.nn.dropout(X, p)`: the helper's own `X` (LibCST links the read before the binding to the outer name)
                 if name in program.variables and m.matches(self.get_metadata(ParentNodeProvider, access.node, None), m.Param(default=m.Name(name))):

@@ -128,6 +128,7 @@ class Program:
     inits: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)
     claimed: set[int] = field(default_factory=set)  # ids of Name nodes whose use is understood
     containers: set[str] = field(default_factory=set)  # variables that are dicts/lists/tuples of variables
+    stored: set[str] = field(default_factory=set)  # variables made by `variable_store.get(...)` (TFM231): TF1's unique names
     configs: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)  # session configuration objects
     graphs: dict[str, cst.SimpleStatementLine] = field(default_factory=dict)  # `graph = tf.Graph()`
     graph_contexts: list[cst.With] = field(default_factory=list)  # `with graph.as_default():` around graph code

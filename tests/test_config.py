@@ -10,7 +10,7 @@ import pytest
 from harness import run_tool
 from tf2migrate.config import ConfigError, ConfigFinder, matches, read
 
-SOURCE = "import tensorflow as tf\ntf.set_random_seed(1)\nfrom tensorflow.python.keras.engine import network\n"  # TFM401, TFM001
+SOURCE = "import tensorflow as tf\nx = tf.log(2.0)\nfrom tensorflow.python.keras.engine import network\n"  # TFM401, TFM001
 CODES = ["TFM001", "TFM401", "TFM900"]
 
 
