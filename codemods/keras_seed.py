@@ -1,26 +1,29 @@
-"""TFM546 TensorFlow's global seed call in a Keras file becomes `keras.utils.set_random_seed`, so the program stays reproducible.
+"""TFM546 / TFM547: the seed calls that made TF1 and Keras 2 programs reproducible become `keras.utils.set_random_seed`.
 
 What it matches
-    A call statement `tf.set_random_seed(s)`, `tf.random.set_seed(s)`, `tf.compat.v1.set_random_seed(s)` (any
-    spelling that resolves to TensorFlow's global seed setter through the file's imports), as the rules before it
-    left it, in a file that uses Keras (`tf.keras...`, `import keras`, `from tensorflow import keras`, or Keras
-    initializers and layers an earlier rule wrote).
+    TFM546: a call statement `tf.set_random_seed(s)`, `tf.random.set_seed(s)`, `tf.compat.v1.set_random_seed(s)`
+    (any spelling that resolves to TensorFlow's global seed setter through the file's imports), as the rules
+    before it left it, in a file that uses Keras (`tf.keras...`, `import keras`, `from tensorflow import keras`,
+    or Keras initializers and layers an earlier rule wrote).
+    TFM547: a call statement `np.random.seed(s)` in a file that imports the standalone `keras` package.
 
 What it writes
-    `<tf>.keras.utils.set_random_seed(s)`, `<tf>` being the module the call went through (`tensorflow` or
-    `tensorflow.compat.v1`). Safe when `s` is an int literal below 2**32 (or a name bound once to one) and the
-    file does not seed NumPy's or Python's global generator itself, except right beside the call (a run of seed
-    statements that seeds them after it, or before it with the same value). Otherwise the rewrite is unsafe
-    (`--unsafe-fixes`), and a call reached only through a bare imported name is reported.
+    `<tf>.keras.utils.set_random_seed(s)` (TFM546; `<tf>` the module the call went through, `tensorflow` or
+    `tensorflow.compat.v1`) or `keras.utils.set_random_seed(s)` (TFM547). Safe when `s` is an int literal below
+    2**32 (or a name bound once to one) and the file does not itself set the other generators that call seeds
+    (NumPy's and Python's for TFM546; Python's and TF's for TFM547), except right beside the call (a run of seed
+    statements that sets them after it, or before it with the same value). Otherwise the rewrite is unsafe
+    (`--unsafe-fixes`), and a TF seed setter reached only through a bare imported name is reported.
 
 Why
-    TF1 graph mode and Keras 2 drew initial weights from TensorFlow's seeded random ops, so `tf.set_random_seed(777)
-    # reproducibility` gave the same weights on every run. Keras 3 seeds its initializers, dropout and its global
-    `SeedGenerator` from Python's `random` module, which the TF seed does not touch: the migrated program starts
-    from other weights on every run, silently (measured on TF 2.21: a `GlorotUniform` weight differs between two
-    runs under `tf.random.set_seed(777)`, and is equal under `keras.utils.set_random_seed(777)`; `tf.random.normal`
-    gives the same numbers under both). `keras.utils.set_random_seed` sets TF's global seed exactly as before and
-    seeds Python's `random` and NumPy too, which is why the file's own seeding of those decides whether it is safe.
+    TF1 graph mode drew initial weights from TensorFlow's seeded random ops, and Keras 2's backend drew a seed from
+    NumPy for every unseeded initializer and dropout (`np.random.randint(10e6)`), so `tf.set_random_seed(777)` and
+    `np.random.seed(1337)` each gave the same weights on every run. Keras 3 (and tf_keras) seed their initializers,
+    dropout and global `SeedGenerator` from Python's `random` module, which neither call touches: the migrated
+    program starts from other weights on every run, silently (measured on TF 2.21: a `GlorotUniform` weight
+    differs between two runs under `tf.random.set_seed(777)` and is equal under `keras.utils.set_random_seed(777)`;
+    `tf.random.normal` gives the same numbers under both). `keras.utils.set_random_seed` sets TF's global seed,
+    Python's `random` and NumPy, which is why the file's own seeding of those decides whether it is safe.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from tf2migrate.findings import FixKind
 
 from . import names
 from .base import Codemod, Rule
+from .imports import require_module
 
 GLOBAL_SEED = Rule(
     code="TFM546",
@@ -69,15 +73,54 @@ GLOBAL_SEED = Rule(
     """,
 )
 
-RULES = (GLOBAL_SEED,)
+NUMPY_SEED = Rule(
+    code="TFM547",
+    name="keras2-numpy-seed",
+    fix=FixKind.SAFE,
+    summary="`np.random.seed(s)` in a Keras 2 (`keras`) file becomes `keras.utils.set_random_seed(s)`: Keras 2 drew its weights' seeds from NumPy, Keras 3 from Python's `random`.",
+    explanation="""
+        Keras 2's backend drew a seed from NumPy's global generator for every unseeded initializer, dropout and
+        random op (`seed = np.random.randint(10e6)`), so `np.random.seed(1337)  # for reproducibility`, the first
+        line of Keras 2's own examples, fixed a model's starting weights. Keras 3 draws those seeds from Python's
+        `random` module: after migration the same line leaves every run with other weights, and nothing fails.
+        `keras.utils.set_random_seed(s)` seeds NumPy with the same value (NumPy's numbers do not change) and also
+        Python's `random` and TensorFlow's global seed.
+
+        Only in files that import the standalone `keras` package (Keras 2's multi-backend Keras; `tf.keras` of TF
+        2.x seeded its initializers from TF's global seed instead, see TFM546). Safe when `s` is an int literal
+        below 2**32 (or a name bound once to one) and the file sets neither Python's `random` nor TF's global seed
+        elsewhere (beside the call, in the same run of seed statements, after it or before it with the same value,
+        is fine). Unsafe (`--unsafe-fixes`) otherwise. Left alone: seeds in a class (a library seeding NumPy for its
+        own draws, such as an initializer), and every NumPy seed of a file that also reseeds NumPy from the system
+        (`np.random.seed(None)`: seeded for a moment, to shuffle a list, not for the weights).
+    """,
+    before="""
+        import numpy as np
+        np.random.seed(1337)  # for reproducibility
+        from keras.models import Sequential
+        from keras.layers import Dense
+        model = Sequential([Dense(10, input_shape=(4,))])
+    """,
+    after="""
+        import numpy as np
+        import keras
+        keras.utils.set_random_seed(1337)  # for reproducibility
+        from keras.models import Sequential
+        from keras.layers import Dense
+        model = Sequential([Dense(10, input_shape=(4,))])
+    """,
+)
+
+RULES = (GLOBAL_SEED, NUMPY_SEED)
 
 TF_SEED_SETTERS = frozenset({"tf.set_random_seed", "tf.random.set_seed", "tf.random.set_random_seed"})
 # The global generators keras.utils.set_random_seed also seeds, and the calls that set their state.
+NUMPY, PYTHON, TENSORFLOW = "NumPy's global generator", "Python's global generator", "TensorFlow's global seed"
 GENERATOR_SETTERS = {
-    "numpy.random.seed": "NumPy's",
-    "numpy.random.set_state": "NumPy's",
-    "random.seed": "Python's",
-    "random.setstate": "Python's",
+    "numpy.random.seed": NUMPY,
+    "numpy.random.set_state": NUMPY,
+    "random.seed": PYTHON,
+    "random.setstate": PYTHON,
 }
 TF_MODULES = frozenset({"tensorflow", "tensorflow.compat.v1"})
 KERAS_MODULES = ("keras", "tensorflow.keras", "tensorflow.compat.v1.keras", "tensorflow.python.keras", "tf_keras")
@@ -86,21 +129,25 @@ LARGEST_SEED = 2**32  # NumPy's global seed must be below it
 
 class KerasSeed(Codemod):
     RULES = RULES
-    IDENTIFIERS = frozenset({"set_seed", "set_random_seed"})
+    IDENTIFIERS = frozenset({"set_seed", "set_random_seed", "seed"})
 
     def __init__(self, context, run) -> None:  # type: ignore[no-untyped-def]
         super().__init__(context, run)
         self._facts: _FileFacts | None = None
         self._module = cst.Module([])
+        self._import_before: set[int] = set()  # the lines (ids of original nodes) that get `import keras` before them
 
     def visit_Module(self, node: cst.Module) -> None:
         self._module = node
 
     def leave_Expr(self, original_node: cst.Expr, updated_node: cst.Expr) -> cst.Expr:
         call = original_node.value
-        if not isinstance(call, cst.Call) or names.last_name(call) not in ("set_seed", "set_random_seed"):
+        if not isinstance(call, cst.Call):
             return updated_node
-        if self.qualified_name(call) not in TF_SEED_SETTERS:
+        last = names.last_name(call)
+        if last == "seed" and self.qualified_name(call) == "numpy.random.seed":
+            return self._numpy_seed(original_node, updated_node)
+        if last not in ("set_seed", "set_random_seed") or self.qualified_name(call) not in TF_SEED_SETTERS:
             return updated_node
         facts = self._file_facts()
         if not facts.uses_keras:
@@ -110,7 +157,7 @@ class KerasSeed(Codemod):
         if root is None:
             self.flag(call, GLOBAL_SEED.code, f"`{spelled}` seeds TensorFlow but not Keras 3, whose initializers and dropout draw from Python's `random`: call `tf.keras.utils.set_random_seed(...)` here for reproducible runs")
             return updated_node
-        doubts = [*self._argument_doubts(call), *facts.generator_doubts(self, original_node)]
+        doubts = [*self._argument_doubts(call), *facts.generator_doubts(self, original_node, (NUMPY, PYTHON))]
         message = f"`{spelled}` no longer makes Keras 3 reproducible (its initializers, dropout and shuffling draw from Python's `random`): now `{root}.keras.utils.set_random_seed`, which sets TF's global seed as before and also seeds Python's `random` and NumPy"
         if doubts:
             message += "; unsafe: " + "; ".join(doubts)
@@ -118,6 +165,72 @@ class KerasSeed(Codemod):
             return updated_node
         setter = cst.parse_expression(f"{root}.keras.utils.set_random_seed")
         return updated_node.with_changes(value=updated_node.value.with_changes(func=setter))  # type: ignore[attr-defined]
+
+    def _numpy_seed(self, original_node: cst.Expr, updated_node: cst.Expr) -> cst.Expr:
+        """TFM547: `np.random.seed(s)` in a file of the standalone `keras` package."""
+        call = original_node.value
+        assert isinstance(call, cst.Call)
+        facts = self._file_facts()
+        if facts.keras_package is None or facts.numpy_reseeded or _in_class(self, original_node):
+            return updated_node  # not a Keras 2 file; NumPy seeded for a while only; a class's own use of NumPy
+        keras, where, order_doubt = self._keras_binding(original_node)
+        doubts = [*self._argument_doubts(call), *facts.generator_doubts(self, original_node, (PYTHON, TENSORFLOW))]
+        if order_doubt is not None:
+            doubts.append(order_doubt)
+        spelled = names.dotted_name(call.func)
+        message = f"Keras 2 drew its initializers' and dropout's seeds from NumPy, so `{spelled}` fixed its weights; Keras 3 draws them from Python's `random`: now `{keras}.utils.set_random_seed`, which seeds NumPy with the same value and also Python's `random` and TensorFlow"
+        if doubts:
+            message += "; unsafe: " + "; ".join(doubts)
+        if not self.offer_fix(call, NUMPY_SEED.code, message, unsafe=bool(doubts)):
+            return updated_node
+        if where == "before the call":
+            line = self.get_metadata(ParentNodeProvider, original_node)
+            self._import_before.add(id(line))
+        elif where == "with the imports":
+            keras = require_module(self.context, self._module, "keras", "keras")
+        setter = cst.parse_expression(f"{keras}.utils.set_random_seed")
+        return updated_node.with_changes(value=updated_node.value.with_changes(func=setter))  # type: ignore[attr-defined]
+
+    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+        if id(original_node) not in self._import_before:
+            return updated_node
+        keras_import = cst.SimpleStatementLine([cst.Import([cst.ImportAlias(cst.Name("keras"))])], leading_lines=updated_node.leading_lines)
+        return cst.FlattenSentinel([keras_import, updated_node.with_changes(leading_lines=())])
+
+    def _keras_binding(self, statement: cst.Expr) -> tuple[str, str, str | None]:
+        """How the rewritten call reaches the `keras` package: (the name to write; "bound" when a module-level
+        `import keras` already binds it there, "before the call" when an `import keras` goes on the line before,
+        "with the imports" when it joins the file's import block; why importing Keras there could change the
+        program, or None)."""
+        body = list(self._module.body)
+        line = self.get_metadata(ParentNodeProvider, statement, None)
+        top = line
+        while top is not None and top not in body:
+            top = self.get_metadata(ParentNodeProvider, top, None)
+        if top is None:
+            return "keras", "with the imports", "the call's place in the module is not known"
+        index = body.index(top)
+        aliases = [(position, name) for position, name in _keras_package_imports(body)]
+        first_keras = next((position for position, statement_ in enumerate(body) if _imports_keras(statement_)), None)
+        if line is top:  # a module-level statement: what is bound when it runs is what came before it
+            bound = [name for position, name in aliases if position < index]
+            if bound:
+                return bound[-1], "bound", None
+            if first_keras is not None and first_keras < index and all(_leading(statement_, position) for position, statement_ in enumerate(body[:first_keras])):
+                return "keras", "with the imports", None  # Keras is imported in the import block already: `import keras` joins it
+            start = index
+        else:  # in a function: it runs once the module is imported
+            if aliases:
+                return aliases[0][1], "bound", None
+            start = next((position for position, statement_ in enumerate(body) if not _leading(statement_, position)), len(body))
+        where = "before the call" if line is top else "with the imports"
+        if first_keras is None:
+            return "keras", where, "the file imports Keras only inside functions: `import keras` here would import it earlier"
+        between = [statement_ for statement_ in body[start + (1 if line is top else 0) : first_keras] if not _harmless(statement_)]
+        if between:
+            first_line = self.run.linemap.to_original(self.position(between[0])[0])
+            return "keras", where, f"`import keras` would now come before line {first_line}, which ran before Keras was imported (an environment variable such as KERAS_BACKEND?)"
+        return "keras", where, None
 
     def _argument_doubts(self, call: cst.Call) -> list[str]:
         arguments = [a for a in call.args if a.keyword is None or a.keyword.value == "seed"]
@@ -168,18 +281,24 @@ def _tensorflow_root(visitor: Codemod, func: cst.BaseExpression) -> str | None:
 class _FileFacts:
     """What the file says about Keras and about NumPy's and Python's global generators."""
 
-    def __init__(self, uses_keras: bool, generator_calls: list[tuple[cst.Call, str]]) -> None:
+    def __init__(self, uses_keras: bool, keras_package: str | None, generator_calls: list[tuple[cst.Call, str]]) -> None:
         self.uses_keras = uses_keras
+        # `np.random.seed()` / `np.random.seed(None)` somewhere: the file seeds NumPy for a moment (keras-yolo3 seeds
+        # it to shuffle its colours, then reseeds it from the system), so its seeds do not say "reproducible weights"
+        self.numpy_reseeded = any(label == NUMPY and names.last_name(node) == "seed" and _reseeds_from_system(node) for node, label in generator_calls)
+        # The standalone `keras` package: the name a module-level `import keras [as k]` binds, "" when the file
+        # imports from it only (`from keras.layers import Dense`), None when it does not import it.
+        self.keras_package = keras_package
         self.generator_calls = generator_calls
 
-    def generator_doubts(self, visitor: Codemod, statement: cst.Expr) -> list[str]:
-        """Why reseeding NumPy's and Python's generators at `statement` could change the program's numbers."""
+    def generator_doubts(self, visitor: Codemod, statement: cst.Expr, generators: tuple[str, ...]) -> list[str]:
+        """Why reseeding these generators at `statement` could change the program's numbers."""
         if not self.generator_calls:
             return []
         neighbours = _seed_run(visitor, statement)
         own_argument = _argument_code(statement.value)  # type: ignore[arg-type]
         doubts = []
-        for generator in sorted({label for _, label in self.generator_calls}):
+        for generator in sorted({label for node, label in self.generator_calls if label in generators and node is not statement.value}):
             settled = False
             before = True
             for neighbour in neighbours:
@@ -187,15 +306,14 @@ class _FileFacts:
                     before = False
                     continue
                 call = neighbour.value
-                label = next((label for node, label in self.generator_calls if node is call), None)
-                if label != generator:
+                if not any(node is call and label == generator for node, label in self.generator_calls):
                     continue
                 if not before or (own_argument is not None and _argument_code(call) == own_argument):  # type: ignore[arg-type]
                     settled = True
             if not settled:
                 node = next(node for node, label in self.generator_calls if label == generator)
                 line = visitor.run.linemap.to_original(visitor.position(node)[0])
-                doubts.append(f"this file seeds {generator} global generator itself (line {line}), which the new call reseeds")
+                doubts.append(f"this file seeds {generator} itself (line {line}), which the new call reseeds")
         return doubts
 
 
@@ -214,7 +332,7 @@ def _seed_run(visitor: Codemod, statement: cst.Expr) -> list[cst.Expr]:
         small = candidate.body[0]
         if not isinstance(small, cst.Expr) or not isinstance(small.value, cst.Call):
             return None
-        return small if names.last_name(small.value) in ("seed", "set_state", "setstate", "set_seed", "set_random_seed") else None
+        return small if names.last_name(small.value) in SEED_CALLS else None
 
     before: list[cst.Expr] = []
     position = index - 1
@@ -254,13 +372,111 @@ def _collect_facts(codemod: Codemod, module: cst.Module) -> _FileFacts:
                 if found and all(_is_keras_module(name) for name in found):
                     uses_keras = True
                     break
+    keras_package: str | None = None
+    for node in by_type.get(cst.ImportFrom, ()):
+        if not node.relative:
+            module_name = names.dotted_name(node.module) if node.module is not None else ""
+            if module_name == "keras" or module_name.startswith("keras."):
+                keras_package = ""
+    for node in by_type.get(cst.Import, ()):
+        for alias in node.names:
+            dotted = names.dotted_name(alias.name)
+            if dotted == "keras" and alias.asname is not None and _at_module_level(codemod, node):
+                keras_package = names.dotted_name(alias.asname.name)
+            elif dotted == "keras" and _at_module_level(codemod, node):
+                keras_package = "keras"
+            elif dotted.startswith("keras.") and keras_package is None:
+                keras_package = ""
     generator_calls: list[tuple[cst.Call, str]] = []
     for node in by_type.get(cst.Call, ()):
-        if names.last_name(node) in ("seed", "set_state", "setstate"):
+        last = names.last_name(node)
+        if last in ("seed", "set_state", "setstate"):
             labels = {GENERATOR_SETTERS.get(q.name) for q in names.imported(codemod, node.func)}
             if len(labels) == 1 and None not in labels:
                 generator_calls.append((node, labels.pop()))  # type: ignore[arg-type]
-    return _FileFacts(uses_keras, generator_calls)
+        elif last in ("set_seed", "set_random_seed") and codemod.qualified_name(node) in TF_SEED_SETTERS:
+            generator_calls.append((node, TENSORFLOW))
+        elif last == "set_random_seed" and codemod.qualified_name(node) == "keras.utils.set_random_seed":
+            generator_calls.extend((node, label) for label in (NUMPY, PYTHON, TENSORFLOW))  # Keras 3's seeds all three
+    return _FileFacts(uses_keras, keras_package, generator_calls)
+
+
+SEED_CALLS = ("seed", "set_state", "setstate", "set_seed", "set_random_seed")
+
+
+def _keras_package_imports(body: list[cst.BaseStatement]) -> list[tuple[int, str]]:
+    """(position, name bound) of the module body's `import keras [as k]` lines."""
+    found = []
+    for position, statement in enumerate(body):
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Import):
+                    for alias in small.names:
+                        if names.dotted_name(alias.name) == "keras":
+                            found.append((position, names.dotted_name(alias.asname.name) if alias.asname is not None else "keras"))
+    return found
+
+
+def _imports_keras(statement: cst.BaseStatement) -> bool:
+    """A module-level line that imports the `keras` package or one of its modules."""
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return False
+    for small in statement.body:
+        if isinstance(small, cst.Import) and any(_is_package_keras(names.dotted_name(alias.name)) for alias in small.names):
+            return True
+        if isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None and _is_package_keras(names.dotted_name(small.module)):
+            return True
+    return False
+
+
+def _is_package_keras(name: str) -> bool:
+    return name == "keras" or name.startswith("keras.")
+
+
+def _leading(statement: cst.BaseStatement, position: int) -> bool:
+    """Part of the import block at the top of the file (where an added import goes): imports, and a docstring first."""
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return False
+    if position == 0 and len(statement.body) == 1 and isinstance(statement.body[0], cst.Expr) and isinstance(statement.body[0].value, cst.SimpleString):
+        return True
+    return all(isinstance(small, (cst.Import, cst.ImportFrom)) for small in statement.body)
+
+
+def _harmless(statement: cst.BaseStatement) -> bool:
+    """A line that importing Keras before it cannot affect: imports, seed calls, a string, a `def` or `class`."""
+    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+        return True
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return False
+    for small in statement.body:
+        if isinstance(small, (cst.Import, cst.ImportFrom)):
+            continue
+        if isinstance(small, cst.Expr) and (isinstance(small.value, cst.SimpleString) or (isinstance(small.value, cst.Call) and names.last_name(small.value) in SEED_CALLS)):
+            continue
+        return False
+    return True
+
+
+def _reseeds_from_system(call: cst.Call) -> bool:
+    return not call.args or (len(call.args) == 1 and isinstance(call.args[0].value, cst.Name) and call.args[0].value.value == "None")
+
+
+def _in_class(codemod: Codemod, statement: cst.CSTNode) -> bool:
+    """A `class` body (or one of its methods) holds the statement."""
+    current = codemod.get_metadata(ParentNodeProvider, statement, None)
+    while current is not None and not isinstance(current, cst.Module):
+        if isinstance(current, cst.ClassDef):
+            return True
+        current = codemod.get_metadata(ParentNodeProvider, current, None)
+    return False
+
+
+def _at_module_level(codemod: Codemod, statement: cst.CSTNode) -> bool:
+    """No `def` or `class` holds the statement (an `import keras` there binds no module-level name)."""
+    current = codemod.get_metadata(ParentNodeProvider, statement, None)
+    while current is not None and not isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Module)):
+        current = codemod.get_metadata(ParentNodeProvider, current, None)
+    return isinstance(current, cst.Module)
 
 
 def _is_keras_module(name: str) -> bool:

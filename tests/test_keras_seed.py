@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from tf2migrate.codemods.keras_seed import GLOBAL_SEED
+from tf2migrate.codemods.keras_seed import GLOBAL_SEED, NUMPY_SEED
 from tf2migrate.engine import migrate_text
 from tf2migrate.findings import FixState
 from tf2migrate.selection import Selection
@@ -167,3 +167,72 @@ def test_only_when_selected():
     text = "import tensorflow as tf\ntf.random.set_seed(3)\n" + KERAS_MODEL
     migration = _migrate(text, ignore=("TFM546",))
     assert migration.text == text and not _seed_findings(migration)
+
+
+# -- TFM547: NumPy's seed in a file of the standalone `keras` package (Keras 2) ------------------------------
+
+
+def _numpy_seed_findings(migration):
+    return [f for f in migration.findings if f.code == NUMPY_SEED.code]
+
+
+def test_numpy_seed_documented_example_is_what_the_tool_does():
+    migration = _migrate(NUMPY_SEED.before)
+    assert migration.text == NUMPY_SEED.after
+    assert [f.fix for f in _numpy_seed_findings(migration)] == [FixState.APPLIED]
+
+
+def test_numpy_seed_before_the_keras_import_gets_keras_imported_on_the_line_before():
+    text = '"""Doc."""\nimport numpy as np\n# seeds first\nnp.random.seed(1337)  # for reproducibility\nimport keras\nmodel = keras.Sequential()\n'
+    migration = _migrate(text)
+    assert migration.text == '"""Doc."""\nimport numpy as np\n# seeds first\nimport keras\nkeras.utils.set_random_seed(1337)  # for reproducibility\nimport keras\nmodel = keras.Sequential()\n'
+    compile(migration.text, "<migrated>", "exec")
+
+
+def test_numpy_seed_uses_the_keras_alias_bound_before_it():
+    text = "import numpy as np\nimport keras as K2\nnp.random.seed(4)\nmodel = K2.Sequential()\n"
+    assert "K2.utils.set_random_seed(4)" in _migrate(text).text
+
+
+def test_numpy_seed_in_a_function_uses_the_module_import():
+    text = "import numpy as np\nfrom keras.layers import Dense\n\n\ndef test_dense():\n    np.random.seed(1337)\n    return Dense(2)\n"
+    migration = _migrate(text)
+    assert migration.text.startswith("import numpy as np\nfrom keras.layers import Dense\nimport keras\n")
+    assert "    keras.utils.set_random_seed(1337)\n" in migration.text
+
+
+def test_numpy_seed_before_an_environment_setting_is_unsafe():
+    text = "import numpy as np\nnp.random.seed(1)\nimport os\nos.environ['KERAS_BACKEND'] = 'tensorflow'\nfrom keras.layers import Dense\n"
+    (finding,) = _numpy_seed_findings(_migrate(text))
+    assert finding.fix is FixState.UNSAFE and "before line 4" in finding.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "import numpy as np\nfrom tensorflow import keras\nnp.random.seed(3)\n",  # tf.keras of TF 2.x: its seeds came from TF (TFM546)
+        "import numpy as np\nnp.random.seed(3)\n",  # no Keras at all
+        "import numpy as np\nimport keras\nnp.random.seed(10101)\nnp.random.shuffle(x)\nnp.random.seed(None)\n",  # seeded for a moment
+        "import numpy as np\nimport keras\nnp.random.seed()\n",
+        "import numpy as np\nimport keras\nclass Init(keras.initializers.Initializer):\n    def __call__(self, shape):\n        np.random.seed(self.seed)\n",
+    ],
+)
+def test_numpy_seeds_left_alone(text):
+    migration = _migrate(text)
+    assert not _numpy_seed_findings(migration)
+    assert "set_random_seed" not in migration.text
+
+
+@pytest.mark.parametrize(
+    ("block", "safe"),
+    [
+        ("np.random.seed(7)\nrandom.seed(7)", True),
+        ("np.random.seed(7)\ntf.random.set_seed(3)", True),  # TF's seed set after it: the file's value wins
+        ("random.seed(2)\nnp.random.seed(7)", False),  # Python's generator seeded before with another value
+        ("tf.random.set_seed(3)\nx = 1\nnp.random.seed(7)", False),
+    ],
+)
+def test_numpy_seed_and_the_generators_it_also_seeds(block, safe):
+    text = "import random\nimport numpy as np\nimport tensorflow as tf\nimport keras\n" + block + "\n"
+    (finding,) = _numpy_seed_findings(_migrate(text))
+    assert finding.fix is (FixState.APPLIED if safe else FixState.UNSAFE)
