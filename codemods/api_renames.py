@@ -93,6 +93,9 @@ RENAME = Rule(
         `tf.random_normal` is `tf.random.normal`, `tf.gfile.GFile` is `tf.io.gfile.GFile`) and removed the
         old names from the `tf` namespace. The rule renames every reference, called or passed as a value,
         to the TF2 name the API table (generated from the installed TensorFlow) proves to be the same API.
+        A name imported with `from tensorflow import X` is written through the file's `tensorflow` alias; where
+        it is used, as the module runs, before the file's own `import tensorflow as tf`, it is reported instead
+        (the alias is not bound there yet): move that import above it.
     """,
     before="""
         import tensorflow as tf
@@ -338,14 +341,54 @@ class ApiRenames(Codemod):
             "graph_plumbing" in CODEMOD_MODULES and self.enabled("TFM261") and "disable_v2_behavior" in module_text(node)
         )
         existing = module_alias(node, "tensorflow") or self._global_import_alias(node)
+        self._alias_statement: cst.BaseStatement | None = None
         if existing is not None:
             self._alias, self._alias_exists = existing, True
+            self._alias_statement = self._binding_statement(node, existing)
             return
         self._alias = None
         for candidate in ("tf", "tensorflow"):  # `tf` may be `tensorflow.compat.v1` (the graph-mode fallback)
             if not self._module_binds(node, candidate):
                 self._alias = candidate
                 break
+
+    def _binding_statement(self, module: cst.Module, alias: str) -> cst.BaseStatement | None:
+        """The module-level statement (or the `try:` / `if` block at module level) whose `import tensorflow [as alias]`
+        binds the alias first."""
+        for found in find(module, cst.Import):
+            if not self._at_module_level(found):
+                continue
+            for item in cast(cst.Import, found).names:
+                bound = source_of(item.asname.name) if item.asname else source_of(item.name)
+                if source_of(item.name) == "tensorflow" and bound == alias:
+                    return self._module_statement(found)[0]
+        return None
+
+    def _module_statement(self, node: cst.CSTNode) -> tuple[cst.BaseStatement | None, bool]:
+        """The statement of the module body that holds `node`, and whether a function or lambda lies between (the
+        code then runs when it is called, not as the module runs)."""
+        deferred = False
+        current = node
+        parent = self.get_metadata(ParentNodeProvider, current, None)
+        while parent is not None and not isinstance(parent, cst.Module):
+            if isinstance(parent, (cst.FunctionDef, cst.Lambda)):
+                deferred = True
+            current, parent = parent, self.get_metadata(ParentNodeProvider, parent, None)
+        return (current if isinstance(parent, cst.Module) else None), deferred  # type: ignore[return-value]
+
+    def _alias_unbound(self, original: cst.CSTNode) -> str | None:
+        """Why the alias cannot be written in place of this from-imported name: the file's `import tensorflow as tf`
+        comes after it, and the line runs as the module runs (before that import). None when it can."""
+        if not self._alias_exists or self._alias_statement is None or self._root_is_module(original):
+            return None
+        statement, deferred = self._module_statement(original)
+        if deferred or statement is None:
+            return None
+        body = list(self._module.body)
+        if statement not in body or self._alias_statement not in body or body.index(statement) >= body.index(self._alias_statement):
+            return None
+        line = self.run.linemap.to_original(self.position(self._alias_statement)[0])
+        return f"the file's `import tensorflow` binding `{self._alias}` comes later (line {line}), so `{self._alias}` is not bound here yet: move that import above this line"
 
     def _module_binds(self, module: cst.Module, name: str) -> bool:
         """`name in scope` for the module's scope: from the import bindings when only imports bind `name` (no
@@ -490,6 +533,10 @@ class ApiRenames(Codemod):
         if self._alias is None:
             self.flag(original, FALLBACK.code, f"`{name}`: {reason}; use `{compat}` (`tf` and `tensorflow` both name something else in this file, so the rule did not write it)")
             return updated
+        unbound = self._alias_unbound(original)
+        if unbound is not None:
+            self.flag(original, FALLBACK.code, f"`{name}`: {reason}; use `{compat}` ({unbound})")
+            return updated
         hint = f" ({entry.note})" if entry is not None and entry.note else ""
         if self.offer_fix(original, FALLBACK.code, f"`{name}`: {reason}: now `{compat}`, which behaves as TF1 did (not native TF2){hint}"):
             return self._replacement(original, compat)
@@ -552,6 +599,10 @@ class ApiRenames(Codemod):
             if self._alias is None:
                 self.flag(original, RENAME.code, f"`{name}` is `{full_target(entry.target)}` in TF2 (`tf` and `tensorflow` both name something else in this file, so the rule did not write it)")
                 return updated
+            unbound = self._alias_unbound(original)
+            if unbound is not None:
+                self.flag(original, RENAME.code, f"`{name}` is `{full_target(entry.target)}` in TF2 ({unbound})")
+                return updated
             if self.offer_fix(original, RENAME.code, f"`{name}` is `{full_target(entry.target)}` in TF2"):
                 return self._replacement(original, full_target(entry.target))
             return updated
@@ -600,6 +651,10 @@ class ApiRenames(Codemod):
         name = spelled.name
         if self._alias is None:
             self.flag(original_node.func, KEYWORDS.code, f"`{name}(...)` needs converting to TF2 (`tf` and `tensorflow` both name something else in this file, so the rule did not write it)")
+            return updated_node
+        unbound = self._alias_unbound(original_node.func)
+        if unbound is not None:
+            self.flag(original_node.func, KEYWORDS.code, f"`{name}(...)` needs converting to TF2 ({unbound})")
             return updated_node
         if name in VALUE_CHANGED:
             return self._call_fallback(original_node, updated_node, name, VALUE_CHANGED[name])

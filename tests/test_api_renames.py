@@ -153,3 +153,19 @@ def test_every_table_entry_migrates_to_a_fixed_point():
     twice = migrate_text(once.text, selection)
     assert twice.text == once.text
     assert not [f for f in twice.findings if f.fix.value == "applied"]
+
+
+def test_a_from_imported_name_used_before_the_files_tensorflow_import_is_reported_not_rewritten():
+    """`tf.random.set_seed(2)` on line 2 would raise NameError: the file binds `tf` on line 3."""
+    text = "from tensorflow import set_random_seed, log\nset_random_seed(2)\nx = log(3.0)\nimport tensorflow as tf\n\n\ndef later():\n    set_random_seed(3)\n    return log(4.0)\n"
+    migration = migrate_text(text, Selection())
+    assert migration.text.splitlines()[1:3] == ["set_random_seed(2)", "x = log(3.0)"]
+    assert "    tf.random.set_seed(3)\n    return tf.math.log(4.0)\n" in migration.text  # a function runs once the module is imported
+    manual = [(f.code, f.line) for f in migration.findings if f.fix.value == "manual" and "comes later (line 4)" in f.message]
+    assert manual == [("TFM401", 2), ("TFM401", 3)]
+    compile(migration.text, "<migrated>", "exec")
+
+
+def test_a_from_imported_name_after_the_files_tensorflow_import_is_rewritten():
+    text = "import tensorflow as tf\nfrom tensorflow import log\nx = log(3.0)\n"
+    assert migrate_text(text, Selection()).text == "import tensorflow as tf\nx = tf.math.log(3.0)\n"
