@@ -42,6 +42,7 @@ CODEMOD_MODULES: tuple[str, ...] = (
     "keras3_functional_loss",  # before keras3_training, whose TFM539 reports the `add_loss` calls it cannot rewrite
     "keras3_training",
     "keras3_saving",
+    "keras3_history_keys",  # TFM548: Keras 2.2's 'acc' history key
     "keras_backend",
     "mnist_reader",
     "unused_removed_imports",  # before legacy_calls: an unused tf.contrib import goes (TFM311) instead of being reported (TFM310)
