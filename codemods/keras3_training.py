@@ -45,6 +45,8 @@ from .keras3_training_rules import GENERATOR_METHODS, LR_ATTRIBUTE, OPTIMIZER_AR
 from .keras3_training_tables import CONV_KERNEL_ARITY, GENERATOR_TARGETS, KERAS1_CLASS_KEYWORDS, KERAS1_KEYWORDS, KERAS2_OPTIMIZERS, LAYER_KEYWORDS, MODEL_CLASSES, OPTIMIZER_ALIASES, REPORTED_LAYER_KEYWORDS, _DecayingOptimizers, defined_generator_methods, owns_generator_call, owns_predict_classes
 from .names import last_name
 
+RATE_CALLBACKS = ("LearningRateScheduler", "ReduceLROnPlateau")
+
 # re-exported for legacy_calls, bench/keras3_leftovers.py and the tests: GENERATOR_METHODS, TRAINING_MANUAL, PREDICT_CLASSES, OPTIMIZER_ARGUMENTS, KERAS1_KEYWORDS, KERAS1_CLASS_KEYWORDS, KERAS2_OPTIMIZERS, defined_generator_methods, owns_generator_call, owns_predict_classes, RULES
 
 
@@ -68,6 +70,8 @@ class Keras3Training(TrainingCalls, Constructors, Codemod):
         # optimizers the rule cannot tell which one a callback sets, and says so in the TFM532 message
         self._decays = finder.decaying == finder.optimizers == 1
         self._maybe_decays = finder.decaying > 0 and not self._decays
+        # Keras callbacks that set the optimizer's rate as training runs: a Keras 3 schedule's rate cannot be set (TFM531)
+        self.rate_callbacks = [call for call in traversal.find(node, cst.Call) if last_name(call) in RATE_CALLBACKS]
 
     # -- helpers ------------------------------------------------------------------------------
     def _raw_keras(self, node: cst.CSTNode) -> str | None:

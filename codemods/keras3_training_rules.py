@@ -209,6 +209,10 @@ TRAINING_MANUAL = Rule(
         - A learning rate set (`K.set_value(model.optimizer.lr, v)`, `.lr.assign(v)`) in a file whose only optimizer gets
           `decay=` (with several optimizers, the TFM532 finding carries the warning): TFM531 makes the rate an `InverseTimeDecay` schedule, whose value cannot be set; Keras 2 changed
           the base rate under the decay. Write the whole policy as a `LearningRateScheduler` or a custom schedule.
+        - An optimizer's `decay=` in a file that also uses `LearningRateScheduler` or `ReduceLROnPlateau`: those
+          set the rate as training runs, which a Keras 3 schedule does not allow (TypeError at the first epoch),
+          so TFM531 leaves the optimizer as it is: fold `lr / (1 + decay * iterations)` into the callback's
+          schedule and write `learning_rate=`, or drop `decay=`.
         - A custom optimizer built on Keras 2's `get_updates(loss, params)`: Keras 3 calls `build(variables)`
           and `update_step(gradient, variable, learning_rate)` (and `fit` raises `NotImplementedError`
           otherwise); port the update rule to those methods, as `keras.optimizers.SGD`'s source does.
