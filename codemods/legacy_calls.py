@@ -572,7 +572,8 @@ class LegacyCalls(Codemod):
             return  # a TensorFlow (not Keras) object
         if receiver is None and method not in removed_apis.DISTINCTIVE_KERAS_METHODS:
             return  # `predict_proba` is scikit-learn's too: only on a known Keras model
-        self.flag(node, REMOVED_KERAS.code, f"`{_short(source_of(func), 50)}(...)`: Keras 3 models have no `{method}`; {advice}")
+        owner = "layers" if method in removed_apis.REMOVED_LAYER_METHODS else "models"
+        self.flag(node, REMOVED_KERAS.code, f"`{_short(source_of(func), 50)}(...)`: Keras 3 {owner} have no `{method}`; {advice}")
 
     # -- 4c. keywords Keras 3 rejects -------------------------------------------------------------------
     def _check_keras_keywords(self, node: cst.Call) -> None:

@@ -380,13 +380,27 @@ REMOVED_KERAS_METHODS: dict[str, str] = {
     "predict_classes": "use `np.argmax(model.predict(x), axis=-1)` (sigmoid output: `(model.predict(x) > 0.5).astype('int32')`)",
     "predict_proba": "use `model.predict(x)` (it returns the probabilities)",
 }
+# Keras 2 `Layer` methods reading one call (node) of a layer, which Keras 3 dropped (AttributeError): method -> advice.
+_NODE_ADVICE = (
+    "Keras 3 layers keep no public per-call {what}: for the layer's first call (index 0) read `layer.{attribute}`; for "
+    "another call of a shared layer keep the tensor that call {verb} (`y = layer(x)`)"
+)
+REMOVED_LAYER_METHODS: dict[str, str] = {
+    "get_output_at": _NODE_ADVICE.format(what="outputs", attribute="output", verb="returned"),
+    "get_input_at": _NODE_ADVICE.format(what="inputs", attribute="input", verb="was given"),
+    "get_output_shape_at": _NODE_ADVICE.format(what="output shapes", attribute="output.shape", verb="returned"),
+    "get_input_shape_at": _NODE_ADVICE.format(what="input shapes", attribute="input.shape", verb="was given"),
+    "get_output_mask_at": "Keras 3 layers keep no per-call masks: compute it with `layer.compute_mask(inputs, mask)`",
+    "get_input_mask_at": "Keras 3 layers keep no per-call masks: keep the mask of the tensor that call was given",
+}
+REMOVED_KERAS_METHODS.update(REMOVED_LAYER_METHODS)
 # TF 1.x `tf.data.Dataset` methods TF 2 dropped (distinctive names: flagged on any receiver): method -> advice.
 REMOVED_TF_METHODS: dict[str, str] = {
     "make_one_shot_iterator": "iterate the dataset (`for batch in dataset`, `next(iter(dataset))`) or pass it to `model.fit(dataset)`; TF1 graph code: `tf.compat.v1.data.make_one_shot_iterator(dataset)`",
     "make_initializable_iterator": "iterate the dataset (`for batch in dataset`, a new `iter(dataset)` to restart) or pass it to `model.fit(dataset)`; TF1 graph code: `tf.compat.v1.data.make_initializable_iterator(dataset)`",
 }
 # Method names distinctive enough to flag on any receiver in a file that uses Keras.
-DISTINCTIVE_KERAS_METHODS = frozenset({"fit_generator", "evaluate_generator", "predict_generator"})
+DISTINCTIVE_KERAS_METHODS = frozenset({"fit_generator", "evaluate_generator", "predict_generator", *REMOVED_LAYER_METHODS})
 
 ALL: tuple[Removal, ...] = CONTRIB + REMOVED_TF + REMOVED_KERAS
 
@@ -421,5 +435,5 @@ def removed_keyword(canonical_callee: str, keyword: str) -> str | None:
 
 
 def removed_method(name: str) -> str | None:
-    """Advice for a Keras 2 `Model` method Keras 3 dropped, or None."""
+    """Advice for a Keras 2 `Model` or `Layer` method Keras 3 dropped, or None."""
     return REMOVED_KERAS_METHODS.get(name)

@@ -15,6 +15,8 @@ import pytest
 
 from harness import ROOT, run_tool
 from tf2migrate.codemods.legacy_calls import LegacyCalls
+from tf2migrate.engine import migrate_text
+from tf2migrate.selection import Selection
 
 SEED_EXAMPLE = ROOT / "examples" / "seed_old_library.py"
 CODES = [rule.code for rule in LegacyCalls.RULES]
@@ -133,3 +135,13 @@ def test_rules_lists_the_legacy_rules():
     assert result.returncode == 0
     for code in CODES:
         assert code in result.stdout
+
+
+@pytest.mark.parametrize("method", ["get_output_at", "get_input_at", "get_output_shape_at", "get_input_shape_at", "get_output_mask_at", "get_input_mask_at"])
+def test_keras2_layer_node_methods_are_reported(method):
+    """Keras 3 layers have none of Keras 2's per-call (node) accessors: AttributeError, so each is reported (TFM330)."""
+    text = f"import keras\nlayer = keras.layers.Dense(2)\nvalue = layer.{method}(0)\n"
+    migration = migrate_text(text, Selection())
+    (finding,) = [f for f in migration.findings if f.code == "TFM330"]
+    assert finding.line == 3 and f"Keras 3 layers have no `{method}`" in finding.message
+    assert migration.text == text
