@@ -43,9 +43,10 @@ from .keras3_training_calls import TrainingCalls
 from .keras3_training_constructors import Constructors
 from .keras3_training_rules import GENERATOR_METHODS, LR_ATTRIBUTE, OPTIMIZER_ARGUMENTS, OUTPUT_SHAPE_METHOD, PREDICT_CLASSES, RULES, TRAINING_MANUAL
 from .keras3_training_tables import CONV_KERNEL_ARITY, GENERATOR_TARGETS, KERAS1_CLASS_KEYWORDS, KERAS1_KEYWORDS, KERAS2_OPTIMIZERS, LAYER_KEYWORDS, MODEL_CLASSES, OPTIMIZER_ALIASES, REPORTED_LAYER_KEYWORDS, _DecayingOptimizers, defined_generator_methods, owns_generator_call, owns_predict_classes
-from .names import last_name
+from .names import last_name, only_assign
 
 RATE_CALLBACKS = ("LearningRateScheduler", "ReduceLROnPlateau")
+MODEL_FACTORIES = (*MODEL_CLASSES, "keras.Sequential", "keras.models.Sequential", "keras.models.load_model", "keras.saving.load_model")
 
 # re-exported for legacy_calls, bench/keras3_leftovers.py and the tests: GENERATOR_METHODS, TRAINING_MANUAL, PREDICT_CLASSES, OPTIMIZER_ARGUMENTS, KERAS1_KEYWORDS, KERAS1_CLASS_KEYWORDS, KERAS2_OPTIMIZERS, defined_generator_methods, owns_generator_call, owns_predict_classes, RULES
 
@@ -174,11 +175,19 @@ class Keras3Training(TrainingCalls, Constructors, Codemod):
             if owner and self.offer_fix(original_node, LR_ATTRIBUTE.code, "Keras 3 optimizers have no `lr`: now `learning_rate`" + caveat):
                 return updated_node.with_changes(attr=cst.Name("learning_rate"))
             return updated_node
+        if original_node.attr.value == "metrics_names" and isinstance(original_node.value, cst.Name) and self._keras_model_name(original_node.value):
+            self.flag(original_node, TRAINING_MANUAL.code, f"`{original_node.value.value}.metrics_names` is `['loss', 'compile_metrics']` in Keras 3 (Keras 2 listed one name per compiled metric, such as `['loss', 'acc']`), so results paired with it get other names: use `model.evaluate(..., return_dict=True)` (names to values) or the History's keys")
+            return updated_node
         if original_node.attr.value == "get_output_shape_for" and isinstance(original_node.value, cst.Name) and original_node.value.value == "self":
             klass = self._enclosing_class(original_node)
             if klass is not None and self._renames_output_shape(klass) and self.enabled(OUTPUT_SHAPE_METHOD.code):
                 return updated_node.with_changes(attr=cst.Name("compute_output_shape"))
         return updated_node
+
+    def _keras_model_name(self, name: cst.Name) -> bool:
+        """`name` is bound once, to a Keras model made in this file (`Sequential(...)`, `Model(...)`, `load_model(...)`)."""
+        assign = only_assign(self, name)
+        return assign is not None and isinstance(assign.value, cst.Call) and self.qualified_name(assign.value) in MODEL_FACTORIES
 
     def _written(self, node: cst.Attribute) -> bool:
         """`K.set_value(<node>, v)`, `<node>.assign(v)`, `<node> = v`: the rate is set, not read."""

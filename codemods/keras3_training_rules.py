@@ -213,6 +213,9 @@ TRAINING_MANUAL = Rule(
           set the rate as training runs, which a Keras 3 schedule does not allow (TypeError at the first epoch),
           so TFM531 leaves the optimizer as it is: fold `lr / (1 + decay * iterations)` into the callback's
           schedule and write `learning_rate=`, or drop `decay=`.
+        - `model.metrics_names` of a model made in the file: Keras 3 gives `['loss', 'compile_metrics']`, not one
+          name per compiled metric (Keras 2: `['loss', 'acc']`), so scores zipped or indexed with it get other
+          names: use `model.evaluate(..., return_dict=True)` or the History's keys.
         - A custom optimizer built on Keras 2's `get_updates(loss, params)`: Keras 3 calls `build(variables)`
           and `update_step(gradient, variable, learning_rate)` (and `fit` raises `NotImplementedError`
           otherwise); port the update rule to those methods, as `keras.optimizers.SGD`'s source does.

@@ -14,6 +14,8 @@ import os
 import pytest
 
 from tf2migrate.codemods import keras3_layers, keras3_modules, keras3_training
+from tf2migrate.engine import migrate_text
+from tf2migrate.selection import Selection
 
 pytestmark = pytest.mark.tensorflow
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -136,3 +138,33 @@ def test_saving_trigger_is_linear_on_comment_banners():
         "assert Keras3Saving.wanted('import keras\\nm.save(\"m.keras\")\\n', Selection())\n"
     )
     subprocess.run([sys.executable, "-c", program], check=True, timeout=30)
+
+
+@pytest.mark.parametrize(
+    ("binding", "reported"),
+    [
+        ("model = keras.Sequential([keras.layers.Dense(1)])", True),
+        ("model = keras.models.load_model('m.keras')", True),
+        ("model = keras.Model(inputs, outputs)", True),
+        ("model = build_model()", False),  # made elsewhere: which object it is is not known here
+        ("model = keras.Sequential()\nmodel = other", False),  # bound twice
+    ],
+)
+def test_metrics_names_of_a_keras_model_made_here_is_reported(binding, reported):
+    """Keras 3's `metrics_names` is ['loss', 'compile_metrics'] (measured), not one name per metric (TFM539)."""
+    text = "import keras\n" + binding + "\nfor value, name in zip(scores, model.metrics_names):\n    print(name, value)\n"
+    migration = migrate_text(text, Selection())
+    found = [f for f in migration.findings if f.code == "TFM539" and "metrics_names" in f.message]
+    assert bool(found) is reported
+    assert migration.text == text
+
+
+def test_an_optimizer_decay_beside_a_rate_callback_is_reported_not_made_a_schedule():
+    """A Keras 3 schedule's rate cannot be set: `LearningRateScheduler` would raise TypeError (measured)."""
+    text = "from keras.callbacks import ReduceLROnPlateau\nfrom keras.optimizers import SGD\nopt = SGD(lr=0.1, decay=1e-6)\ncb = ReduceLROnPlateau()\n"
+    migration = migrate_text(text, Selection())
+    assert migration.text == text
+    (finding,) = [f for f in migration.findings if f.code == "TFM539"]
+    assert finding.fix.value == "manual" and "ReduceLROnPlateau`, line 4" in finding.message
+    without = migrate_text("from keras.optimizers import SGD\nopt = SGD(lr=0.1, decay=1e-6)\n", Selection())
+    assert "InverseTimeDecay(0.1, decay_steps=1, decay_rate=1e-6)" in without.text

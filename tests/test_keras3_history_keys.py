@@ -94,14 +94,3 @@ def test_the_rate_key(setup, outcome):
     expected = {"rename": [FixState.APPLIED], "keep": [], "report": [FixState.MANUAL]}[outcome]
     assert states == expected
     assert ("history.history['learning_rate']" in migration.text) is (outcome == "rename")
-
-
-def test_an_optimizer_decay_beside_a_rate_callback_is_reported_not_made_a_schedule():
-    """A Keras 3 schedule's rate cannot be set: `LearningRateScheduler` would raise TypeError (measured)."""
-    text = "from keras.callbacks import ReduceLROnPlateau\nfrom keras.optimizers import SGD\nopt = SGD(lr=0.1, decay=1e-6)\ncb = ReduceLROnPlateau()\n"
-    migration = migrate_text(text, Selection())
-    assert migration.text == text
-    (finding,) = [f for f in migration.findings if f.code == "TFM539"]
-    assert finding.fix is FixState.MANUAL and "ReduceLROnPlateau`, line 4" in finding.message
-    without = migrate_text("from keras.optimizers import SGD\nopt = SGD(lr=0.1, decay=1e-6)\n", Selection())
-    assert "InverseTimeDecay(0.1, decay_steps=1, decay_rate=1e-6)" in without.text
