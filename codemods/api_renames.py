@@ -79,7 +79,7 @@ from .builders import dotted, source_of
 from .graph_plumbing import PLUMBING_CALLS, manual_plumbing_factories
 from .imports import module_alias, schedule_removal_of_imports_used_by
 from .names import imported as imported_names
-from .names import module_imports
+from .names import at_module_level, module_imports
 from .plumbing import fallback_cannot_switch, value_only_handed
 from .source_text import module_text
 
@@ -341,10 +341,9 @@ class ApiRenames(Codemod):
             "graph_plumbing" in CODEMOD_MODULES and self.enabled("TFM261") and "disable_v2_behavior" in module_text(node)
         )
         existing = module_alias(node, "tensorflow") or self._global_import_alias(node)
-        self._alias_statement: cst.BaseStatement | None = None
+        self._alias_statement: cst.BaseStatement | None | bool = False  # False: not looked for yet (`_alias_unbound`)
         if existing is not None:
             self._alias, self._alias_exists = existing, True
-            self._alias_statement = self._binding_statement(node, existing)
             return
         self._alias = None
         for candidate in ("tf", "tensorflow"):  # `tf` may be `tensorflow.compat.v1` (the graph-mode fallback)
@@ -356,7 +355,7 @@ class ApiRenames(Codemod):
         """The module-level statement (or the `try:` / `if` block at module level) whose `import tensorflow [as alias]`
         binds the alias first."""
         for found in find(module, cst.Import):
-            if not self._at_module_level(found):
+            if not at_module_level(self, found):
                 continue
             for item in cast(cst.Import, found).names:
                 bound = source_of(item.asname.name) if item.asname else source_of(item.name)
@@ -379,7 +378,11 @@ class ApiRenames(Codemod):
     def _alias_unbound(self, original: cst.CSTNode) -> str | None:
         """Why the alias cannot be written in place of this from-imported name: the file's `import tensorflow as tf`
         comes after it, and the line runs as the module runs (before that import). None when it can."""
-        if not self._alias_exists or self._alias_statement is None or self._root_is_module(original):
+        if not self._alias_exists or self._root_is_module(original):
+            return None
+        if self._alias_statement is False:
+            self._alias_statement = self._binding_statement(self._module, self._alias)  # type: ignore[arg-type]
+        if self._alias_statement is None:
             return None
         statement, deferred = self._module_statement(original)
         if deferred or statement is None:
@@ -387,7 +390,7 @@ class ApiRenames(Codemod):
         body = list(self._module.body)
         if statement not in body or self._alias_statement not in body or body.index(statement) >= body.index(self._alias_statement):
             return None
-        line = self.run.linemap.to_original(self.position(self._alias_statement)[0])
+        line = self.run.linemap.to_original(self.position(self._alias_statement)[0])  # type: ignore[arg-type]
         return f"the file's `import tensorflow` binding `{self._alias}` comes later (line {line}), so `{self._alias}` is not bound here yet: move that import above this line"
 
     def _module_binds(self, module: cst.Module, name: str) -> bool:
@@ -402,20 +405,12 @@ class ApiRenames(Codemod):
     def _global_import_alias(self, module: cst.Module) -> str | None:
         """The name of an `import tensorflow [as x]` at module level inside `try:`/`if` blocks."""
         for found in find(module, cst.Import):
-            if not self._at_module_level(found):
+            if not at_module_level(self, found):
                 continue
             for alias in cast(cst.Import, found).names:
                 if source_of(alias.name) == "tensorflow":
                     return source_of(alias.asname.name) if alias.asname else "tensorflow"
         return None
-
-    def _at_module_level(self, statement: cst.CSTNode) -> bool:
-        """The statement's scope is the module's (GlobalScope): no `def` or `class` holds it (statements are in no
-        other scope), told by its parents without a scope analysis."""
-        current = self.get_metadata(ParentNodeProvider, statement, None)
-        while current is not None and not isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Module)):
-            current = self.get_metadata(ParentNodeProvider, current, None)
-        return isinstance(current, cst.Module)
 
     def _use_alias(self) -> str:
         assert self._alias is not None

@@ -34,6 +34,7 @@ from tf2migrate.findings import FixKind
 
 from . import names
 from .base import Codemod, Rule
+from .keras3_training_tables import RATE_CALLBACKS
 
 HISTORY_KEYS = Rule(
     code="TFM548",
@@ -75,7 +76,6 @@ HISTORY_KEYS = Rule(
 RULES = (HISTORY_KEYS,)
 
 RENAMED = {"acc": "accuracy", "val_acc": "val_accuracy", "lr": "learning_rate"}
-RATE_CALLBACKS = ("LearningRateScheduler", "ReduceLROnPlateau")
 
 
 class Keras3HistoryKeys(Codemod):

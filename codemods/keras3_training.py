@@ -42,10 +42,9 @@ from .base import Codemod
 from .keras3_training_calls import TrainingCalls
 from .keras3_training_constructors import Constructors
 from .keras3_training_rules import GENERATOR_METHODS, LR_ATTRIBUTE, OPTIMIZER_ARGUMENTS, OUTPUT_SHAPE_METHOD, PREDICT_CLASSES, RULES, TRAINING_MANUAL
-from .keras3_training_tables import CONV_KERNEL_ARITY, GENERATOR_TARGETS, KERAS1_CLASS_KEYWORDS, KERAS1_KEYWORDS, KERAS2_OPTIMIZERS, LAYER_KEYWORDS, MODEL_CLASSES, OPTIMIZER_ALIASES, REPORTED_LAYER_KEYWORDS, _DecayingOptimizers, defined_generator_methods, owns_generator_call, owns_predict_classes
-from .names import last_name, only_assign
+from .keras3_training_tables import CONV_KERNEL_ARITY, GENERATOR_TARGETS, KERAS1_CLASS_KEYWORDS, KERAS1_KEYWORDS, KERAS2_OPTIMIZERS, LAYER_KEYWORDS, MODEL_CLASSES, OPTIMIZER_ALIASES, RATE_CALLBACKS, REPORTED_LAYER_KEYWORDS, _DecayingOptimizers, defined_generator_methods, owns_generator_call, owns_predict_classes
+from .names import enclosing, last_name, only_assign
 
-RATE_CALLBACKS = ("LearningRateScheduler", "ReduceLROnPlateau")
 MODEL_FACTORIES = (*MODEL_CLASSES, "keras.Sequential", "keras.models.Sequential", "keras.models.load_model", "keras.saving.load_model")
 
 # re-exported for legacy_calls, bench/keras3_leftovers.py and the tests: GENERATOR_METHODS, TRAINING_MANUAL, PREDICT_CLASSES, OPTIMIZER_ARGUMENTS, KERAS1_KEYWORDS, KERAS1_CLASS_KEYWORDS, KERAS2_OPTIMIZERS, defined_generator_methods, owns_generator_call, owns_predict_classes, RULES
@@ -71,10 +70,14 @@ class Keras3Training(TrainingCalls, Constructors, Codemod):
         # optimizers the rule cannot tell which one a callback sets, and says so in the TFM532 message
         self._decays = finder.decaying == finder.optimizers == 1
         self._maybe_decays = finder.decaying > 0 and not self._decays
-        # Keras callbacks that set the optimizer's rate as training runs: a Keras 3 schedule's rate cannot be set (TFM531)
-        self.rate_callbacks = [call for call in traversal.find(node, cst.Call) if last_name(call) in RATE_CALLBACKS]
 
     # -- helpers ------------------------------------------------------------------------------
+    def rate_callback(self) -> cst.Call | None:
+        """The file's first Keras callback that sets the optimizer's rate as training runs (a Keras 3 schedule's rate
+        cannot be set: TFM531), asked only for an optimizer given `decay=`."""
+        assert self.source_module is not None
+        return next((call for call in traversal.find(self.source_module, cst.Call) if last_name(call) in RATE_CALLBACKS), None)
+
     def _raw_keras(self, node: cst.CSTNode) -> str | None:
         """Canonical `keras.*` name of a callee imported from `keras` / `tensorflow.keras` (not `tf_keras`)."""
         func = node.func if isinstance(node, cst.Call) else node
@@ -203,10 +206,7 @@ class Keras3Training(TrainingCalls, Constructors, Codemod):
 
     # -- TFM535 / TFM539: classes -------------------------------------------------------------------
     def _enclosing_class(self, node: cst.CSTNode) -> cst.ClassDef | None:
-        current = self.get_metadata(ParentNodeProvider, node, None)
-        while current is not None and not isinstance(current, cst.ClassDef):
-            current = self.get_metadata(ParentNodeProvider, current, None)
-        return current
+        return enclosing(self, node, cst.ClassDef)  # type: ignore[return-value]
 
     def _keras_bases(self, klass: cst.ClassDef) -> list[str]:
         found = []

@@ -54,8 +54,8 @@ class Constructors:
         if decays and lr_arg is None and default_lr is None:
             self.flag(original, TRAINING_MANUAL.code, f"`{cls}(decay=...)` without a learning rate: Keras 2.2 and tf.keras 2.x had different default rates for `{cls}`; write `learning_rate=keras.optimizers.schedules.InverseTimeDecay(<rate>, decay_steps=1, decay_rate=<decay>)`")
             return updated
-        if decays and self.rate_callbacks:  # type: ignore[attr-defined]
-            callback = self.rate_callbacks[0]  # type: ignore[attr-defined]
+        callback = self.rate_callback() if decays else None  # type: ignore[attr-defined]
+        if callback is not None:
             line = self.run.linemap.to_original(self.position(callback)[0])  # type: ignore[attr-defined]
             self.flag(original, TRAINING_MANUAL.code, f"`{cls}(decay=...)`: this file also sets the learning rate as training runs (`{get_full_name_for_node(callback.func)}`, line {line}); Keras 3 cannot set the rate of a schedule (TypeError when the callback sets it), and Keras 2 applied the decay under the rate the callback set: write `learning_rate=` and fold `lr / (1 + decay * iterations)` into that callback's schedule, or drop `decay=`")
             return updated

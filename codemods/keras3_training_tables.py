@@ -97,6 +97,8 @@ LAYER_KEYWORDS = frozenset(KERAS1_KEYWORDS) | {k for table in KERAS1_CLASS_KEYWO
 REPORTED_LAYER_KEYWORDS = frozenset({"weights", "batch_size", "batch_input_shape"})
 CONV_KERNEL_ARITY = {"Convolution2D": 2, "Conv2D": 2, "Convolution3D": 3, "Conv3D": 3}
 MODEL_CLASSES = ("keras.Model", "keras.models.Model", "keras.engine.training.Model", "keras.engine.Model")
+# Keras callbacks that set the optimizer's rate as training runs (and, in Keras 2, logged it as `lr`)
+RATE_CALLBACKS = ("LearningRateScheduler", "ReduceLROnPlateau")
 
 
 def _int_literal(node: cst.BaseExpression) -> bool:

@@ -171,7 +171,7 @@ class KerasSeed(Codemod):
         call = original_node.value
         assert isinstance(call, cst.Call)
         facts = self._file_facts()
-        if facts.keras_package is None or facts.numpy_reseeded or _in_class(self, original_node):
+        if not facts.imports_keras_package or facts.numpy_reseeded or names.enclosing(self, original_node, cst.ClassDef) is not None:
             return updated_node  # not a Keras 2 file; NumPy seeded for a while only; a class's own use of NumPy
         keras, where, order_doubt = self._keras_binding(original_node)
         doubts = [*self._argument_doubts(call), *facts.generator_doubts(self, original_node, (PYTHON, TENSORFLOW))]
@@ -210,7 +210,7 @@ class KerasSeed(Codemod):
         if top is None:
             return "keras", "with the imports", "the call's place in the module is not known"
         index = body.index(top)
-        aliases = [(position, name) for position, name in _keras_package_imports(body)]
+        aliases = _keras_package_imports(body)
         first_keras = next((position for position, statement_ in enumerate(body) if _imports_keras(statement_)), None)
         if line is top:  # a module-level statement: what is bound when it runs is what came before it
             bound = [name for position, name in aliases if position < index]
@@ -256,12 +256,8 @@ def _bound_once_to(visitor: Codemod, name: cst.Name) -> cst.BaseExpression | Non
     if scope is None:
         return None
     bindings = list(scope[name.value])
-    if len(bindings) != 1:
-        return None
-    node = getattr(bindings[0], "node", None)
-    target = visitor.get_metadata(ParentNodeProvider, node, None) if node is not None else None
-    assign = visitor.get_metadata(ParentNodeProvider, target, None) if isinstance(target, cst.AssignTarget) else None
-    return assign.value if isinstance(assign, cst.Assign) and len(assign.targets) == 1 else None
+    assign = names.assign_of(visitor, bindings[0]) if len(bindings) == 1 else None
+    return assign.value if assign is not None and len(assign.targets) == 1 else None
 
 
 def _tensorflow_root(visitor: Codemod, func: cst.BaseExpression) -> str | None:
@@ -281,14 +277,14 @@ def _tensorflow_root(visitor: Codemod, func: cst.BaseExpression) -> str | None:
 class _FileFacts:
     """What the file says about Keras and about NumPy's and Python's global generators."""
 
-    def __init__(self, uses_keras: bool, keras_package: str | None, generator_calls: list[tuple[cst.Call, str]]) -> None:
+    def __init__(self, uses_keras: bool, imports_keras_package: bool, generator_calls: list[tuple[cst.Call, str]]) -> None:
         self.uses_keras = uses_keras
         # `np.random.seed()` / `np.random.seed(None)` somewhere: the file seeds NumPy for a moment (keras-yolo3 seeds
         # it to shuffle its colours, then reseeds it from the system), so its seeds do not say "reproducible weights"
         self.numpy_reseeded = any(label == NUMPY and names.last_name(node) == "seed" and _reseeds_from_system(node) for node, label in generator_calls)
-        # The standalone `keras` package: the name a module-level `import keras [as k]` binds, "" when the file
-        # imports from it only (`from keras.layers import Dense`), None when it does not import it.
-        self.keras_package = keras_package
+        # The file imports the standalone `keras` package (`import keras` at module level, `from keras.layers import
+        # Dense`): a Keras 2 file, whose NumPy seeds TFM547 reads
+        self.imports_keras_package = imports_keras_package
         self.generator_calls = generator_calls
 
     def generator_doubts(self, visitor: Codemod, statement: cst.Expr, generators: tuple[str, ...]) -> list[str]:
@@ -358,13 +354,22 @@ def _argument_code(call: cst.Call) -> str | None:
 def _collect_facts(codemod: Codemod, module: cst.Module) -> _FileFacts:
     """From the module's node index: does the file use Keras, and where does it set NumPy's or Python's global generator?"""
     by_type = traversal.module_nodes(module)[1]
-    uses_keras = any(_is_keras_module(names.dotted_name(alias.name)) for node in by_type.get(cst.Import, ()) for alias in node.names)
+    uses_keras = imports_keras_package = False
+    for node in by_type.get(cst.Import, ()):
+        for alias in node.names:
+            dotted = names.dotted_name(alias.name)
+            uses_keras = uses_keras or _is_keras_module(dotted)
+            # `import keras` counts at module level only (there it binds the package); `import keras.x` anywhere
+            if dotted.startswith("keras.") or (dotted == "keras" and names.at_module_level(codemod, node)):
+                imports_keras_package = True
     for node in by_type.get(cst.ImportFrom, ()):
         module_name = names.dotted_name(node.module) if node.module is not None else ""
         if _is_keras_module(module_name):
             uses_keras = True
         elif module_name in TF_MODULES and not isinstance(node.names, cst.ImportStar) and any(names.dotted_name(alias.name) == "keras" for alias in node.names):
             uses_keras = True
+        if not node.relative and _is_package_keras(module_name):
+            imports_keras_package = True
     if not uses_keras:
         for node in by_type.get(cst.Attribute, ()):
             if node.attr.value == "keras":
@@ -372,21 +377,6 @@ def _collect_facts(codemod: Codemod, module: cst.Module) -> _FileFacts:
                 if found and all(_is_keras_module(name) for name in found):
                     uses_keras = True
                     break
-    keras_package: str | None = None
-    for node in by_type.get(cst.ImportFrom, ()):
-        if not node.relative:
-            module_name = names.dotted_name(node.module) if node.module is not None else ""
-            if module_name == "keras" or module_name.startswith("keras."):
-                keras_package = ""
-    for node in by_type.get(cst.Import, ()):
-        for alias in node.names:
-            dotted = names.dotted_name(alias.name)
-            if dotted == "keras" and alias.asname is not None and _at_module_level(codemod, node):
-                keras_package = names.dotted_name(alias.asname.name)
-            elif dotted == "keras" and _at_module_level(codemod, node):
-                keras_package = "keras"
-            elif dotted.startswith("keras.") and keras_package is None:
-                keras_package = ""
     generator_calls: list[tuple[cst.Call, str]] = []
     for node in by_type.get(cst.Call, ()):
         last = names.last_name(node)
@@ -398,7 +388,7 @@ def _collect_facts(codemod: Codemod, module: cst.Module) -> _FileFacts:
             generator_calls.append((node, TENSORFLOW))
         elif last == "set_random_seed" and codemod.qualified_name(node) == "keras.utils.set_random_seed":
             generator_calls.extend((node, label) for label in (NUMPY, PYTHON, TENSORFLOW))  # Keras 3's seeds all three
-    return _FileFacts(uses_keras, keras_package, generator_calls)
+    return _FileFacts(uses_keras, imports_keras_package, generator_calls)
 
 
 SEED_CALLS = ("seed", "set_state", "setstate", "set_seed", "set_random_seed")
@@ -459,24 +449,6 @@ def _harmless(statement: cst.BaseStatement) -> bool:
 
 def _reseeds_from_system(call: cst.Call) -> bool:
     return not call.args or (len(call.args) == 1 and isinstance(call.args[0].value, cst.Name) and call.args[0].value.value == "None")
-
-
-def _in_class(codemod: Codemod, statement: cst.CSTNode) -> bool:
-    """A `class` body (or one of its methods) holds the statement."""
-    current = codemod.get_metadata(ParentNodeProvider, statement, None)
-    while current is not None and not isinstance(current, cst.Module):
-        if isinstance(current, cst.ClassDef):
-            return True
-        current = codemod.get_metadata(ParentNodeProvider, current, None)
-    return False
-
-
-def _at_module_level(codemod: Codemod, statement: cst.CSTNode) -> bool:
-    """No `def` or `class` holds the statement (an `import keras` there binds no module-level name)."""
-    current = codemod.get_metadata(ParentNodeProvider, statement, None)
-    while current is not None and not isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Module)):
-        current = codemod.get_metadata(ParentNodeProvider, current, None)
-    return isinstance(current, cst.Module)
 
 
 def _is_keras_module(name: str) -> bool:

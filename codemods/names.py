@@ -190,11 +190,29 @@ def only_binding(visitor: "MetadataDependent", name: cst.Name) -> "BaseAssignmen
 
 def only_assign(visitor: "MetadataDependent", name: cst.Name) -> cst.Assign | None:
     """The `name = ...` statement when that is the one binding of `name` in its scope."""
-    binding = only_binding(visitor, name)
+    return assign_of(visitor, only_binding(visitor, name))
+
+
+def assign_of(visitor: "MetadataDependent", binding: "BaseAssignment | None") -> cst.Assign | None:
+    """The `name = ...` statement that made `binding`, or None (another kind of binding, or none)."""
     node = getattr(binding, "node", None)
     target = visitor.get_metadata(ParentNodeProvider, node, None) if node is not None else None
     assign = visitor.get_metadata(ParentNodeProvider, target, None) if isinstance(target, cst.AssignTarget) else None
     return assign if isinstance(assign, cst.Assign) else None
+
+
+def enclosing(visitor: "MetadataDependent", node: cst.CSTNode, kinds: "type[cst.CSTNode] | tuple[type[cst.CSTNode], ...]") -> cst.CSTNode | None:
+    """The nearest ancestor of `node` of one of these kinds, or None."""
+    current = visitor.get_metadata(ParentNodeProvider, node, None)
+    while current is not None and not isinstance(current, kinds):
+        current = visitor.get_metadata(ParentNodeProvider, current, None)
+    return current
+
+
+def at_module_level(visitor: "MetadataDependent", statement: cst.CSTNode) -> bool:
+    """The statement's scope is the module's (GlobalScope): no `def` or `class` holds it (statements are in no
+    other scope), told by its parents without a scope analysis."""
+    return isinstance(enclosing(visitor, statement, (cst.FunctionDef, cst.ClassDef, cst.Module)), cst.Module)
 
 
 def through_compat_v1(visitor: "MetadataDependent", node: cst.CSTNode) -> bool:
